@@ -1,0 +1,212 @@
+//! The store traits. Every method that changes an account also appends its audit event in the
+//! same transaction, so the trail can never miss a change (SPEC A5). Time is an argument.
+
+use async_trait::async_trait;
+use domain::{AccountStatus, Email, LegacyCmnd, PersonalId, PhoneNumber, TaxCode};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::error::Result;
+use crate::model::{
+    Account, AccountId, AccountPhone, AuditContext, AuditEvent, FlowRecord, Identity, NewAccount,
+    NewAuditEvent, NewFlow, NewOtpChallenge, NewSession, OtpChallenge, Session,
+};
+
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Creates the account with its default OTP phone, its password and the registration
+    /// event, all or nothing. A taken personal ID, CMND or tax code is `Duplicate`.
+    async fn create_account(&self, account: &NewAccount, now: OffsetDateTime) -> Result<Account>;
+    async fn account(&self, id: AccountId) -> Result<Option<Account>>;
+    async fn account_by_personal_id(&self, id: &PersonalId) -> Result<Option<Account>>;
+    async fn account_by_legacy_cmnd(&self, cmnd: &LegacyCmnd) -> Result<Option<Account>>;
+    async fn account_by_tax_code(&self, tax_code: &TaxCode) -> Result<Option<Account>>;
+    async fn update_identity(
+        &self,
+        id: AccountId,
+        identity: &Identity,
+        audit: &AuditContext,
+        now: OffsetDateTime,
+    ) -> Result<()>;
+    async fn set_email(
+        &self,
+        id: AccountId,
+        email: Option<&Email>,
+        audit: &AuditContext,
+        now: OffsetDateTime,
+    ) -> Result<()>;
+    async fn set_status(
+        &self,
+        id: AccountId,
+        status: AccountStatus,
+        audit: &AuditContext,
+        now: OffsetDateTime,
+    ) -> Result<()>;
+}
+
+#[async_trait]
+pub trait PhoneStore: Send + Sync {
+    /// The account's OTP phones, the default first.
+    async fn phones(&self, account: AccountId) -> Result<Vec<AccountPhone>>;
+    /// Adds a phone (idempotent for a phone already there); `make_default` moves the default.
+    async fn add_phone(
+        &self,
+        account: AccountId,
+        phone: &PhoneNumber,
+        make_default: bool,
+        audit: &AuditContext,
+        now: OffsetDateTime,
+    ) -> Result<()>;
+    async fn set_default_phone(
+        &self,
+        account: AccountId,
+        phone: &PhoneNumber,
+        audit: &AuditContext,
+        now: OffsetDateTime,
+    ) -> Result<()>;
+    /// Removes a phone; refuses the last one (`LastPhone`). Removing the default makes the
+    /// oldest remaining phone the default.
+    async fn remove_phone(
+        &self,
+        account: AccountId,
+        phone: &PhoneNumber,
+        audit: &AuditContext,
+        now: OffsetDateTime,
+    ) -> Result<()>;
+}
+
+#[async_trait]
+pub trait CredentialStore: Send + Sync {
+    /// The Argon2id PHC string, if the account has a password.
+    async fn password_phc(&self, account: AccountId) -> Result<Option<String>>;
+    /// Sets the password and ends every session of the account, in one transaction.
+    async fn set_password(
+        &self,
+        account: AccountId,
+        phc: &str,
+        audit: &AuditContext,
+        now: OffsetDateTime,
+    ) -> Result<()>;
+}
+
+#[async_trait]
+pub trait FlowStore: Send + Sync {
+    async fn create_flow(&self, flow: &NewFlow, now: OffsetDateTime) -> Result<FlowRecord>;
+    /// The flow, unless it has expired.
+    async fn flow(&self, id: Uuid, now: OffsetDateTime) -> Result<Option<FlowRecord>>;
+    /// Saves a new state if nobody else did since `expected_version` was read (`Conflict`
+    /// otherwise, or `NotFound` when the flow is gone or expired).
+    async fn update_flow(
+        &self,
+        flow: &FlowRecord,
+        expected_version: i64,
+        now: OffsetDateTime,
+    ) -> Result<FlowRecord>;
+    async fn delete_flow(&self, id: Uuid) -> Result<()>;
+    /// Deletes expired flows (and, by cascade, their OTP challenges); returns how many.
+    async fn purge_expired_flows(&self, now: OffsetDateTime) -> Result<u64>;
+}
+
+#[async_trait]
+pub trait OtpStore: Send + Sync {
+    async fn create_otp(&self, otp: &NewOtpChallenge, now: OffsetDateTime) -> Result<OtpChallenge>;
+    async fn otp(&self, id: Uuid) -> Result<Option<OtpChallenge>>;
+    /// Spends one attempt, atomically: returns the challenge when an attempt was still allowed
+    /// (not consumed, not expired, attempts below the maximum), `None` otherwise. Concurrent
+    /// callers can never spend more than `max_attempts` between them.
+    async fn take_otp_attempt(&self, id: Uuid, now: OffsetDateTime)
+    -> Result<Option<OtpChallenge>>;
+    /// Marks the code used; false when it already was (single use).
+    async fn consume_otp(&self, id: Uuid, now: OffsetDateTime) -> Result<bool>;
+    /// Replaces the code for a resend, keeping the attempt count; `None` when consumed.
+    async fn reissue_otp(
+        &self,
+        id: Uuid,
+        code_mac: &[u8],
+        expires_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<Option<OtpChallenge>>;
+}
+
+#[async_trait]
+pub trait SessionStore: Send + Sync {
+    async fn create_session(&self, session: &NewSession, now: OffsetDateTime) -> Result<Session>;
+    /// The live session holding this token digest (not revoked, not idle or absolutely expired).
+    async fn session_by_token_hash(
+        &self,
+        token_hash: &[u8; 32],
+        now: OffsetDateTime,
+    ) -> Result<Option<Session>>;
+    /// Records activity: moves `last_seen_at` and the idle expiry (never past the absolute one).
+    async fn touch_session(
+        &self,
+        id: Uuid,
+        idle_expires_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<()>;
+    async fn revoke_session(&self, id: Uuid, now: OffsetDateTime) -> Result<bool>;
+    /// Ends every live session of the account but `except`; returns how many ended.
+    async fn revoke_sessions_of_account(
+        &self,
+        account: AccountId,
+        except: Option<Uuid>,
+        now: OffsetDateTime,
+    ) -> Result<u64>;
+    async fn live_sessions(&self, account: AccountId, now: OffsetDateTime) -> Result<Vec<Session>>;
+}
+
+#[async_trait]
+pub trait ThrottleStore: Send + Sync {
+    /// Counts one hit on `key` in the fixed window starting at `window_start` and returns the
+    /// count including it. Atomic across nodes: concurrent hits each see a distinct count.
+    async fn hit(
+        &self,
+        key: &str,
+        window_start: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<i64>;
+    async fn hits(&self, key: &str, window_start: OffsetDateTime) -> Result<i64>;
+    async fn purge_expired_throttles(&self, now: OffsetDateTime) -> Result<u64>;
+}
+
+#[async_trait]
+pub trait AuditLog: Send + Sync {
+    async fn append_audit(&self, event: &NewAuditEvent, now: OffsetDateTime) -> Result<AuditEvent>;
+    /// The account's events, newest first.
+    async fn audit_of_account(&self, account: AccountId, limit: u32) -> Result<Vec<AuditEvent>>;
+}
+
+#[async_trait]
+pub trait Health: Send + Sync {
+    /// A round trip to the database, for `/readyz`.
+    async fn ping(&self) -> Result<()>;
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+}
+
+/// Everything dvcid keeps. Implemented by SQLite and PostgreSQL alike.
+pub trait Store:
+    AccountStore
+    + PhoneStore
+    + CredentialStore
+    + FlowStore
+    + OtpStore
+    + SessionStore
+    + ThrottleStore
+    + AuditLog
+    + Health
+{
+}
+
+impl<T> Store for T where
+    T: AccountStore
+        + PhoneStore
+        + CredentialStore
+        + FlowStore
+        + OtpStore
+        + SessionStore
+        + ThrottleStore
+        + AuditLog
+        + Health
+{
+}

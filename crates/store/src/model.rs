@@ -1,0 +1,254 @@
+//! The records the store keeps. Identifiers are domain types: what comes out of the store has
+//! been parsed again, so a corrupted row is an error rather than a wrong answer.
+
+use domain::{
+    AccountKind, AccountStatus, AssuranceLevel, Email, Gender, LegacyCmnd, PersonalId, PhoneNumber,
+    RegistrationChannel, TaxCode,
+};
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AccountId(pub Uuid);
+
+impl std::fmt::Display for AccountId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: AccountId,
+    pub kind: AccountKind,
+    pub identity: Identity,
+    pub email: Option<Email>,
+    pub status: AccountStatus,
+    pub registration_channel: RegistrationChannel,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// Who the account belongs to, as proven at registration or refreshed from the population
+/// database (SPEC L3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub personal_id: Option<PersonalId>,
+    pub legacy_cmnd: Option<LegacyCmnd>,
+    pub tax_code: Option<TaxCode>,
+    pub full_name: String,
+    pub birth_date: Option<Date>,
+    pub gender: Option<Gender>,
+}
+
+/// Everything a registration writes, in one transaction (SPEC R8: nothing half-created).
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub kind: AccountKind,
+    pub identity: Identity,
+    pub email: Option<Email>,
+    pub registration_channel: RegistrationChannel,
+    pub default_phone: Option<PhoneNumber>,
+    pub password_phc: Option<String>,
+    pub audit: AuditContext,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountPhone {
+    pub phone: PhoneNumber,
+    pub is_default: bool,
+    pub added_at: OffsetDateTime,
+}
+
+/// A persisted self-service flow. `state` is the flow's own state enum, serialised by the
+/// `flows` crate; `version` guards against two nodes continuing the same flow at once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowRecord {
+    pub id: Uuid,
+    pub kind: String,
+    pub state: serde_json::Value,
+    pub account_id: Option<AccountId>,
+    pub version: i64,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewFlow {
+    pub id: Uuid,
+    pub kind: String,
+    pub state: serde_json::Value,
+    pub account_id: Option<AccountId>,
+    pub expires_at: OffsetDateTime,
+}
+
+/// An OTP sent by SMS. Only a MAC of the code is kept; `attempts` counts every check, and a
+/// resend replaces the code but never resets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtpChallenge {
+    pub id: Uuid,
+    pub flow_id: Uuid,
+    pub purpose: String,
+    pub phone: PhoneNumber,
+    pub code_mac: Vec<u8>,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub sends: i32,
+    pub last_sent_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub consumed_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewOtpChallenge {
+    pub id: Uuid,
+    pub flow_id: Uuid,
+    pub purpose: String,
+    pub phone: PhoneNumber,
+    pub code_mac: Vec<u8>,
+    pub max_attempts: i32,
+    pub expires_at: OffsetDateTime,
+}
+
+/// A signed-in browser or app. The cookie holds a random token; the store keeps its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id: Uuid,
+    pub account_id: AccountId,
+    pub acr: AssuranceLevel,
+    pub amr: Vec<String>,
+    pub auth_time: OffsetDateTime,
+    pub client_ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+    pub idle_expires_at: OffsetDateTime,
+    pub absolute_expires_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub id: Uuid,
+    pub token_hash: [u8; 32],
+    pub account_id: AccountId,
+    pub acr: AssuranceLevel,
+    pub amr: Vec<String>,
+    pub auth_time: OffsetDateTime,
+    pub client_ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub idle_expires_at: OffsetDateTime,
+    pub absolute_expires_at: OffsetDateTime,
+}
+
+/// Who did something and from where; attached to every change (SPEC A5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditContext {
+    pub actor: Actor,
+    pub client_ip: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    /// The account holder, in a self-service flow.
+    Holder,
+    /// An operator, by name, through an admin command.
+    Operator(String),
+    /// dvcid itself (expiry, a registry refresh).
+    System,
+}
+
+impl Actor {
+    pub fn to_stored(&self) -> String {
+        match self {
+            Self::Holder => "holder".to_owned(),
+            Self::Operator(name) => format!("operator:{name}"),
+            Self::System => "system".to_owned(),
+        }
+    }
+
+    pub fn from_stored(stored: &str) -> Option<Self> {
+        match stored {
+            "holder" => Some(Self::Holder),
+            "system" => Some(Self::System),
+            other => other
+                .strip_prefix("operator:")
+                .map(|name| Self::Operator(name.to_owned())),
+        }
+    }
+}
+
+/// The kinds of event in the audit trail. Stored as their `as_str` name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditKind {
+    AccountRegistered,
+    PasswordChanged,
+    PhoneAdded,
+    PhoneRemoved,
+    DefaultPhoneChanged,
+    PhoneChangeRefused,
+    IdentityUpdated,
+    StatusChanged,
+    SignedIn,
+    SignInFailed,
+    SignedOut,
+}
+
+impl AuditKind {
+    pub const ALL: [AuditKind; 11] = [
+        Self::AccountRegistered,
+        Self::PasswordChanged,
+        Self::PhoneAdded,
+        Self::PhoneRemoved,
+        Self::DefaultPhoneChanged,
+        Self::PhoneChangeRefused,
+        Self::IdentityUpdated,
+        Self::StatusChanged,
+        Self::SignedIn,
+        Self::SignInFailed,
+        Self::SignedOut,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AccountRegistered => "account_registered",
+            Self::PasswordChanged => "password_changed",
+            Self::PhoneAdded => "phone_added",
+            Self::PhoneRemoved => "phone_removed",
+            Self::DefaultPhoneChanged => "default_phone_changed",
+            Self::PhoneChangeRefused => "phone_change_refused",
+            Self::IdentityUpdated => "identity_updated",
+            Self::StatusChanged => "status_changed",
+            Self::SignedIn => "signed_in",
+            Self::SignInFailed => "sign_in_failed",
+            Self::SignedOut => "signed_out",
+        }
+    }
+
+    pub fn from_stored(stored: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == stored)
+    }
+}
+
+/// An event to append. `details` never holds a secret (no password, OTP or token).
+#[derive(Debug, Clone)]
+pub struct NewAuditEvent {
+    pub account_id: Option<AccountId>,
+    pub kind: AuditKind,
+    pub context: AuditContext,
+    pub details: serde_json::Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEvent {
+    pub id: Uuid,
+    pub at: OffsetDateTime,
+    pub account_id: Option<AccountId>,
+    pub kind: AuditKind,
+    pub actor: Actor,
+    pub client_ip: Option<String>,
+    pub details: serde_json::Value,
+}
