@@ -1,0 +1,213 @@
+//! Production configuration: one TOML file, any setting overridable by an environment variable
+//! named after its path (`connectors.sms.base_url` → `DVCID_CONNECTORS__SMS__BASE_URL`).
+//! Parsed whole at start-up; unknown keys are refused and every error names its setting.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use connectors::ConnectorsConfig;
+use domain::password::PasswordPolicy;
+use domain::secret::Secret;
+use serde::Deserialize;
+use url::Url;
+
+use crate::logging;
+
+const ENV_PREFIX: &str = "DVCID_";
+/// Variables under this prefix belong to the test harness, not to the server.
+const ENV_IGNORED: [&str; 2] = ["DVCID_TEST_", "DVCID_CONFIG"];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://PATH` or `postgres://USER:PASSWORD@HOST/DB` (may hold a password).
+    pub database_url: Secret<String>,
+    #[serde(default = "default_listen")]
+    pub listen: SocketAddr,
+    /// The address people and relying services reach dvcid at; `https` unless loopback.
+    pub public_base_url: Url,
+    #[serde(default)]
+    pub log: LogConfig,
+    #[serde(default)]
+    pub database: DatabaseConfig,
+    pub secrets: Secrets,
+    pub connectors: ConnectorsConfig,
+    #[serde(default)]
+    pub password: PasswordPolicy,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    #[serde(default = "default_log_format")]
+    pub format: logging::Format,
+    pub filter: Option<String>,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self { format: default_log_format(), filter: None }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    #[serde(default = "default_max_connections")]
+    pub max_connections: u32,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self { max_connections: default_max_connections() }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Secrets {
+    /// Key of the HMAC that OTP codes are stored under; at least 32 bytes of randomness.
+    pub otp_key: Secret<String>,
+}
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([0, 0, 0, 0], 8080))
+}
+
+fn default_log_format() -> logging::Format {
+    logging::Format::Json
+}
+
+fn default_max_connections() -> u32 {
+    16
+}
+
+pub const MIN_SECRET_BYTES: usize = 32;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("the configuration file {path} is not valid TOML: {message}")]
+    Syntax { path: PathBuf, message: String },
+    #[error("environment variable {variable}: {message}")]
+    Environment { variable: String, message: String },
+    #[error("setting `{setting}`: {message} (in the file, or as the environment variable {variable})")]
+    Setting { setting: String, variable: String, message: String },
+}
+
+impl ConfigError {
+    fn setting(setting: &str, message: impl Into<String>) -> Self {
+        Self::Setting {
+            setting: setting.to_owned(),
+            variable: env_name(setting),
+            message: message.into(),
+        }
+    }
+}
+
+/// Reads the file, applies the `DVCID_…` variables from `env`, and checks the result.
+pub fn load(
+    path: &Path,
+    env: impl IntoIterator<Item = (String, String)>,
+) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+    let mut table: toml::Table = text.parse().map_err(|error: toml::de::Error| {
+        ConfigError::Syntax { path: path.to_owned(), message: error.message().to_owned() }
+    })?;
+    apply_env(&mut table, env)?;
+    let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table))
+        .map_err(|error| {
+            let setting = error.path().to_string();
+            ConfigError::setting(&setting, error.inner().to_string())
+        })?;
+    validate(&config)?;
+    Ok(config)
+}
+
+fn apply_env(
+    table: &mut toml::Table,
+    env: impl IntoIterator<Item = (String, String)>,
+) -> Result<(), ConfigError> {
+    for (variable, value) in env {
+        let Some(name) = variable.strip_prefix(ENV_PREFIX) else { continue };
+        if ENV_IGNORED.iter().any(|ignored| variable.starts_with(ignored)) {
+            continue;
+        }
+        let path: Vec<String> = name.split("__").map(str::to_ascii_lowercase).collect();
+        if path.iter().any(String::is_empty) {
+            return Err(ConfigError::Environment {
+                variable,
+                message: "empty part in the name; levels are separated by a double underscore".into(),
+            });
+        }
+        set_path(table, &path, typed(value)).map_err(|message| ConfigError::Environment {
+            variable: variable.clone(),
+            message,
+        })?;
+    }
+    Ok(())
+}
+
+/// Environment values are text; numbers and booleans are read as such so that
+/// `DVCID_DATABASE__MAX_CONNECTIONS=32` fills a number.
+fn typed(value: String) -> toml::Value {
+    if let Ok(number) = value.parse::<i64>() {
+        toml::Value::Integer(number)
+    } else if value == "true" || value == "false" {
+        toml::Value::Boolean(value == "true")
+    } else {
+        toml::Value::String(value)
+    }
+}
+
+fn set_path(table: &mut toml::Table, path: &[String], value: toml::Value) -> Result<(), String> {
+    match path {
+        [] => Err("no setting named".to_owned()),
+        [last] => {
+            table.insert(last.clone(), value);
+            Ok(())
+        }
+        [first, rest @ ..] => {
+            let entry = table
+                .entry(first.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            match entry {
+                toml::Value::Table(inner) => set_path(inner, rest, value),
+                _ => Err(format!("`{first}` is a value, not a section")),
+            }
+        }
+    }
+}
+
+fn validate(config: &Config) -> Result<(), ConfigError> {
+    store::Backend::of_url(config.database_url.expose())
+        .map_err(|error| ConfigError::setting("database_url", error.to_string()))?;
+    let url = &config.public_base_url;
+    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    if url.scheme() != "https" && !(url.scheme() == "http" && loopback) {
+        return Err(ConfigError::setting(
+            "public_base_url",
+            "must be an https:// URL (plain http is allowed only for localhost)",
+        ));
+    }
+    if config.secrets.otp_key.expose().len() < MIN_SECRET_BYTES {
+        return Err(ConfigError::setting(
+            "secrets.otp_key",
+            format!("must be at least {MIN_SECRET_BYTES} bytes of random text"),
+        ));
+    }
+    if config.database.max_connections == 0 {
+        return Err(ConfigError::setting("database.max_connections", "must be at least 1"));
+    }
+    Ok(())
+}
+
+/// The environment variable that sets `setting` (a dotted path).
+fn env_name(setting: &str) -> String {
+    format!("{ENV_PREFIX}{}", setting.replace('.', "__").to_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod tests;
