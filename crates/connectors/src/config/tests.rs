@@ -1,0 +1,136 @@
+use super::*;
+
+const FULL: &str = r#"
+[population]
+base_url = "https://dancu.example.gov.vn/api/"
+api_key = "pop-key-123"
+timeout_ms = 2000
+retries = 1
+
+[subscribers]
+base_url = "https://thuebao.example.vn/"
+
+[bhxh]
+base_url = "https://bhxh.example.gov.vn/"
+
+[sms]
+base_url = "https://sms.example.vn/"
+api_key = "sms-key-456"
+
+[smtp]
+host = "smtp.example.gov.vn"
+from = "no-reply@dichvucong.example"
+from_name = "Cổng Dịch vụ công quốc gia"
+username = "mailer"
+password = "smtp-pass-789"
+"#;
+
+#[test]
+fn a_full_file_parses_with_defaults_filled_in() {
+    let config: ConnectorsConfig = toml::from_str(FULL).unwrap();
+    assert_eq!(config.population.timeout_ms, 2000);
+    assert_eq!(config.population.retries, 1);
+    assert_eq!(config.subscribers.timeout_ms, 3000);
+    assert_eq!(config.subscribers.connect_timeout_ms, 1000);
+    assert_eq!(config.subscribers.retries, 2);
+    assert_eq!(
+        config.population.api_key.as_ref().map(SecretString::expose),
+        Some("pop-key-123")
+    );
+    assert_eq!(config.smtp.port, 587);
+    assert!(config.smtp.starttls);
+    assert_eq!(config.smtp.from.as_str(), "no-reply@dichvucong.example");
+    config.validate().unwrap();
+}
+
+#[test]
+fn debug_never_prints_a_secret() {
+    let config: ConnectorsConfig = toml::from_str(FULL).unwrap();
+    let printed = format!("{config:?}");
+    for secret in ["pop-key-123", "sms-key-456", "smtp-pass-789"] {
+        assert!(!printed.contains(secret), "{secret} leaked in {printed}");
+    }
+    assert!(printed.contains("[redacted]"));
+    assert_eq!(SecretString::new("x").to_string(), "[redacted]");
+}
+
+#[test]
+fn unknown_keys_are_refused() {
+    let text = FULL.replace("retries = 1", "retries = 1\nretry = 3");
+    let error = toml::from_str::<ConnectorsConfig>(&text).unwrap_err();
+    assert!(error.to_string().contains("retry"), "{error}");
+}
+
+#[test]
+fn a_malformed_sender_is_refused_at_parse_time() {
+    let text = FULL.replace("no-reply@dichvucong.example", "not an address");
+    assert!(toml::from_str::<ConnectorsConfig>(&text).is_err());
+}
+
+#[test]
+fn validation_names_the_key_at_fault() {
+    let mut config: ConnectorsConfig = toml::from_str(FULL).unwrap();
+    config.bhxh.timeout_ms = 0;
+    assert_eq!(config.validate().unwrap_err().key, "bhxh.timeout_ms");
+
+    let mut config: ConnectorsConfig = toml::from_str(FULL).unwrap();
+    config.sms.base_url = "http://sms.example.vn/".parse().unwrap();
+    assert_eq!(config.validate().unwrap_err().key, "sms.api_key");
+
+    let mut config: ConnectorsConfig = toml::from_str(FULL).unwrap();
+    config.population.base_url = "ftp://dancu.example/".parse().unwrap();
+    assert_eq!(config.validate().unwrap_err().key, "population.base_url");
+
+    let mut config: ConnectorsConfig = toml::from_str(FULL).unwrap();
+    config.subscribers.retries = 50;
+    assert_eq!(config.validate().unwrap_err().key, "subscribers.retries");
+
+    let mut config: ConnectorsConfig = toml::from_str(FULL).unwrap();
+    config.smtp.starttls = false;
+    assert_eq!(config.validate().unwrap_err().key, "smtp.starttls");
+
+    let mut config: ConnectorsConfig = toml::from_str(FULL).unwrap();
+    config.smtp.password = None;
+    assert_eq!(config.validate().unwrap_err().key, "smtp.password");
+}
+
+#[test]
+fn an_api_key_may_travel_in_clear_only_on_loopback() {
+    let mut endpoint = HttpEndpoint::new("http://127.0.0.1:8080/sandbox/sms/".parse().unwrap());
+    endpoint.api_key = Some(SecretString::new("k"));
+    endpoint.validate("sms").unwrap();
+    endpoint.base_url = "http://localhost:8080/".parse().unwrap();
+    endpoint.validate("sms").unwrap();
+    endpoint.base_url = "http://10.0.0.5:8080/".parse().unwrap();
+    assert!(endpoint.validate("sms").is_err());
+}
+
+#[test]
+fn the_sandbox_config_points_every_system_at_the_sandbox() {
+    let smtp: SocketAddr = "127.0.0.1:2525".parse().unwrap();
+    for base in ["http://127.0.0.1:8080", "http://127.0.0.1:8080/"] {
+        let config = ConnectorsConfig::sandbox(&base.parse().unwrap(), smtp).unwrap();
+        assert_eq!(
+            config.population.base_url.as_str(),
+            "http://127.0.0.1:8080/sandbox/population/"
+        );
+        assert_eq!(
+            config.subscribers.base_url.as_str(),
+            "http://127.0.0.1:8080/sandbox/subscribers/"
+        );
+        assert_eq!(
+            config.bhxh.base_url.as_str(),
+            "http://127.0.0.1:8080/sandbox/bhxh/"
+        );
+        assert_eq!(
+            config.sms.base_url.as_str(),
+            "http://127.0.0.1:8080/sandbox/sms/"
+        );
+        assert_eq!(config.smtp.host, "127.0.0.1");
+        assert_eq!(config.smtp.port, 2525);
+        assert!(!config.smtp.starttls);
+        config.validate().unwrap();
+    }
+    let nested = ConnectorsConfig::sandbox(&"http://h:1/app/".parse().unwrap(), smtp).unwrap();
+    assert_eq!(nested.sms.base_url.as_str(), "http://h:1/app/sandbox/sms/");
+}

@@ -1,0 +1,269 @@
+//! The JSON-over-HTTP transport shared by the registry and SMS clients: timeouts, bounded
+//! retries with back-off, the bearer key, and the mapping of statuses and failures onto
+//! [`ConnectorError`] (see `crates/sandbox/PROTOCOL.md`).
+
+use std::error::Error as _;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::config::{ConfigError, HttpEndpoint, SecretString};
+use crate::error::{ConnectorError, System};
+
+/// Larger answers are a broken or hostile server, not a registry record.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The back-off doubles up to this.
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
+
+/// The error body every protocol uses.
+#[derive(Debug, serde::Deserialize)]
+struct ErrorBody {
+    error: String,
+    #[serde(default)]
+    message: String,
+}
+
+/// One attempt's failure, and whether another attempt may succeed.
+struct Failure {
+    error: ConnectorError,
+    retry: bool,
+}
+
+pub(crate) struct HttpClient {
+    system: System,
+    http: reqwest::Client,
+    base: Url,
+    api_key: Option<SecretString>,
+    timeout: Duration,
+    retries: u32,
+    backoff: Duration,
+}
+
+impl HttpClient {
+    pub(crate) fn new(
+        system: System,
+        endpoint: &HttpEndpoint,
+        key: &str,
+    ) -> Result<Self, ConfigError> {
+        endpoint.validate(key)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_millis(endpoint.connect_timeout_ms))
+            // A registry that redirects is misconfigured; following could carry the key away.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("dvcid-connectors/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|error| ConfigError::new(key, describe(&error)))?;
+        Ok(Self {
+            system,
+            http,
+            base: endpoint.base_url.clone(),
+            api_key: endpoint.api_key.clone(),
+            timeout: Duration::from_millis(endpoint.timeout_ms),
+            retries: endpoint.retries,
+            backoff: Duration::from_millis(endpoint.backoff_ms),
+        })
+    }
+
+    /// The base URL with `segments` appended, each percent-encoded as one path segment (so a
+    /// value can never add a segment or a query).
+    fn url(&self, segments: &[&str]) -> Result<Url, ConnectorError> {
+        let mut url = self.base.clone();
+        url.path_segments_mut()
+            .map_err(|()| self.invalid("the base URL cannot take a path"))?
+            .pop_if_empty()
+            .extend(segments);
+        Ok(url)
+    }
+
+    pub(crate) async fn get<T: DeserializeOwned>(
+        &self,
+        segments: &[&str],
+    ) -> Result<T, ConnectorError> {
+        let url = self.url(segments)?;
+        self.call(|| self.http.request(Method::GET, url.clone()))
+            .await
+    }
+
+    /// A POST that is safe to repeat: a lookup, or a send that carries an idempotency key in
+    /// `headers`.
+    pub(crate) async fn post<B: Serialize + Sync, T: DeserializeOwned>(
+        &self,
+        segments: &[&str],
+        body: &B,
+        headers: &[(&'static str, HeaderValue)],
+    ) -> Result<T, ConnectorError> {
+        let url = self.url(segments)?;
+        self.call(|| {
+            headers.iter().fold(
+                self.http.request(Method::POST, url.clone()).json(body),
+                |request, (name, value)| request.header(*name, value.clone()),
+            )
+        })
+        .await
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        build: impl Fn() -> RequestBuilder,
+    ) -> Result<T, ConnectorError> {
+        let mut attempt: u32 = 0;
+        loop {
+            let mut request = build().timeout(self.timeout);
+            if let Some(key) = &self.api_key {
+                // reqwest marks the header sensitive, so its own Debug hides it too.
+                request = request.bearer_auth(key.expose());
+            }
+            let failure = match self.attempt(request).await {
+                Ok(value) => {
+                    tracing::debug!(attempt, "external call succeeded");
+                    return Ok(value);
+                }
+                Err(failure) => failure,
+            };
+            if !failure.retry || attempt >= self.retries {
+                tracing::warn!(
+                    attempt,
+                    error.kind = failure.error.kind(),
+                    error = %failure.error,
+                    "external call failed"
+                );
+                return Err(failure.error);
+            }
+            let pause = self
+                .backoff
+                .saturating_mul(2u32.saturating_pow(attempt))
+                .min(MAX_BACKOFF);
+            tracing::info!(attempt, error = %failure.error, ?pause, "external call will be retried");
+            tokio::time::sleep(pause).await;
+            attempt += 1;
+        }
+    }
+
+    async fn attempt<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, Failure> {
+        let response = request
+            .send()
+            .await
+            .map_err(|error| self.transport(&error))?;
+        let status = response.status();
+        let body = self.read_body(response).await?;
+        if status.is_success() {
+            return serde_json::from_slice(&body).map_err(|error| Failure {
+                error: self.invalid(format!("HTTP {status}: unexpected body: {error}")),
+                retry: false,
+            });
+        }
+        let error_body: Option<ErrorBody> = serde_json::from_slice(&body).ok();
+        let detail = match &error_body {
+            Some(body) => format!("HTTP {}: {}: {}", status.as_u16(), body.error, body.message),
+            None => format!("HTTP {}", status.as_u16()),
+        };
+        Err(match status {
+            // Only the protocol's own "not found" counts: a bare 404 is a wrong base URL.
+            StatusCode::NOT_FOUND => match error_body {
+                Some(body) if body.error == "not_found" => Failure {
+                    error: ConnectorError::NotFound,
+                    retry: false,
+                },
+                _ => Failure {
+                    error: self.invalid(format!("{detail} without the protocol's error body")),
+                    retry: false,
+                },
+            },
+            StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS => self.unavailable(detail),
+            status if status.is_server_error() => self.unavailable(detail),
+            status if status.is_client_error() => Failure {
+                error: ConnectorError::Rejected {
+                    system: self.system,
+                    reason: detail,
+                },
+                retry: false,
+            },
+            _ => Failure {
+                error: self.invalid(detail),
+                retry: false,
+            },
+        })
+    }
+
+    /// The body, refusing more than [`MAX_BODY_BYTES`].
+    async fn read_body(&self, mut response: Response) -> Result<Vec<u8>, Failure> {
+        if response
+            .content_length()
+            .is_some_and(|length| length > MAX_BODY_BYTES as u64)
+        {
+            return Err(Failure {
+                error: self.invalid("answer too large"),
+                retry: false,
+            });
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|error| self.transport(&error))?
+        {
+            if body.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(Failure {
+                    error: self.invalid("answer too large"),
+                    retry: false,
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    /// A failure to exchange the request at all: timeouts, refused or reset connections.
+    fn transport(&self, error: &reqwest::Error) -> Failure {
+        let reason = if error.is_timeout() {
+            format!("no answer within {} ms", self.timeout.as_millis())
+        } else {
+            describe(error)
+        };
+        self.unavailable(reason)
+    }
+
+    fn unavailable(&self, reason: String) -> Failure {
+        Failure {
+            error: ConnectorError::Unavailable {
+                system: self.system,
+                reason,
+            },
+            retry: true,
+        }
+    }
+
+    pub(crate) fn invalid(&self, reason: impl Into<String>) -> ConnectorError {
+        ConnectorError::InvalidResponse {
+            system: self.system,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// The error and its causes on one line, without the URL (whose path can hold a personal ID
+/// or a phone number, which do not belong in logs).
+fn describe(error: &reqwest::Error) -> String {
+    let mut text = if error.is_connect() {
+        "connection failed".to_owned()
+    } else if error.is_body() || error.is_decode() {
+        "connection broke while reading the answer".to_owned()
+    } else {
+        "request failed".to_owned()
+    };
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        // reqwest and hyper repeat themselves down the chain; keep each message once.
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}

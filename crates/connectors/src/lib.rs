@@ -1,0 +1,62 @@
+//! dvcid's view of the outside world: one trait per external system (population database,
+//! telecom subscribers, BHXH, SMS, e-mail) and its real-protocol client. The protocols are
+//! written down in `crates/sandbox/PROTOCOL.md`; the `sandbox` crate answers them.
+//!
+//! Every call has a timeout, retries only where repeating is safe, never logs a secret, an
+//! OTP or a message body, and parses every answer into domain types at the boundary: a
+//! malformed answer is [`ConnectorError::InvalidResponse`], never a panic.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+mod bhxh;
+mod config;
+mod error;
+mod http;
+mod mail;
+mod population;
+mod sms;
+mod subscribers;
+mod wire;
+
+use std::sync::Arc;
+
+pub use bhxh::{BhxhRegistry, HttpBhxhRegistry, InsuredPerson};
+pub use config::{ConfigError, ConnectorsConfig, HttpEndpoint, SecretString, SmtpEndpoint};
+pub use error::{ConnectorError, MismatchField, System};
+pub use mail::{Mailer, SmtpMailer};
+pub use population::{Citizen, HttpPopulationRegistry, PopulationRegistry};
+pub use sms::{HttpSmsGateway, SmsGateway, SmsReceipt};
+pub use subscribers::{HttpSubscriberRegistry, Subscriber, SubscriberRegistry};
+
+/// One handle on every external system, as trait objects so that a test or another crate can
+/// put its own implementation in any slot.
+#[derive(Clone)]
+pub struct Connectors {
+    pub population: Arc<dyn PopulationRegistry>,
+    pub subscribers: Arc<dyn SubscriberRegistry>,
+    pub bhxh: Arc<dyn BhxhRegistry>,
+    pub sms: Arc<dyn SmsGateway>,
+    pub mailer: Arc<dyn Mailer>,
+}
+
+impl Connectors {
+    /// The real-protocol clients for `config`; refuses a configuration that cannot work,
+    /// naming its key.
+    pub fn from_config(config: &ConnectorsConfig) -> Result<Self, ConfigError> {
+        config.validate()?;
+        Ok(Self {
+            population: Arc::new(HttpPopulationRegistry::new(&config.population)?),
+            subscribers: Arc::new(HttpSubscriberRegistry::new(&config.subscribers)?),
+            bhxh: Arc::new(HttpBhxhRegistry::new(&config.bhxh)?),
+            sms: Arc::new(HttpSmsGateway::new(&config.sms)?),
+            mailer: Arc::new(SmtpMailer::new(&config.smtp)?),
+        })
+    }
+}

@@ -1,0 +1,51 @@
+//! The other side of every external-system protocol dvcid speaks (population database,
+//! telecom subscribers, BHXH, SMS gateway, SMTP), answered from deterministic synthetic people,
+//! so that the demo and the tests run the real clients of `connectors`.
+//!
+//! The protocols are written down in `PROTOCOL.md` beside this crate.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+mod bhxh;
+mod control;
+mod email;
+mod error;
+mod outbox;
+pub mod people;
+mod people_api;
+mod population;
+mod sms;
+mod smtp;
+mod state;
+mod subscribers;
+mod wire;
+
+pub use control::{Mode, System};
+pub use email::EmailMessage;
+pub use people::{DEFAULT_COUNT, DEFAULT_SEED, DemoIdentity, DemoRole, Person, SyntheticPeople};
+pub use sms::SmsMessage;
+pub use smtp::serve_smtp;
+pub use state::{DEFAULT_OUTBOX_CAPACITY, Sandbox};
+
+use std::sync::Arc;
+
+/// Every sandbox route, under the prefix `/sandbox`, with the state applied so that it can be
+/// merged into the main application or served alone.
+pub fn router(sandbox: Arc<Sandbox>) -> axum::Router {
+    axum::Router::new()
+        .merge(population::routes(&sandbox))
+        .merge(subscribers::routes(&sandbox))
+        .merge(bhxh::routes(&sandbox))
+        .merge(sms::routes(&sandbox))
+        .merge(email::routes())
+        .merge(people_api::routes())
+        .merge(control::routes())
+        .with_state(sandbox)
+}

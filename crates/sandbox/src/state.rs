@@ -1,0 +1,131 @@
+//! The sandbox's state: the synthetic people, the failure-injection controls and the outboxes.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use axum::http::HeaderMap;
+use axum::http::header::AUTHORIZATION;
+use domain::{Clock, PhoneNumber, SystemClock};
+use time::OffsetDateTime;
+
+use crate::control::{Controls, Mode, System};
+use crate::email::EmailMessage;
+use crate::outbox::Outbox;
+use crate::people::SyntheticPeople;
+use crate::sms::{SmsBox, SmsMessage};
+
+/// How many messages each outbox keeps.
+pub const DEFAULT_OUTBOX_CAPACITY: usize = 10_000;
+
+/// Everything the simulated systems share. Build one, wrap it in an `Arc`, and hand it to
+/// [`crate::router`] and [`crate::serve_smtp`].
+pub struct Sandbox {
+    people: SyntheticPeople,
+    controls: Controls,
+    sms: Mutex<SmsBox>,
+    email: Mutex<Outbox<EmailMessage>>,
+    api_key: Option<String>,
+    clock: Arc<dyn Clock>,
+    next_id: AtomicU64,
+}
+
+impl Default for Sandbox {
+    /// The default population ([`crate::DEFAULT_SEED`], [`crate::DEFAULT_COUNT`]).
+    fn default() -> Self {
+        Self::new(SyntheticPeople::default())
+    }
+}
+
+impl Sandbox {
+    pub fn new(people: SyntheticPeople) -> Self {
+        Self {
+            people,
+            controls: Controls::default(),
+            sms: Mutex::new(SmsBox::new(DEFAULT_OUTBOX_CAPACITY)),
+            email: Mutex::new(Outbox::new(DEFAULT_OUTBOX_CAPACITY)),
+            api_key: None,
+            clock: Arc::new(SystemClock),
+            next_id: AtomicU64::new(1),
+        }
+    }
+
+    /// Requires `Authorization: Bearer <key>` on every protocol request, as a real system
+    /// would; lets tests check that the clients send their key.
+    pub fn with_api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(key.into());
+        self
+    }
+
+    /// The clock that stamps outbox messages.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Keeps at most `capacity` messages in each outbox (clears them).
+    pub fn with_outbox_capacity(mut self, capacity: usize) -> Self {
+        self.sms = Mutex::new(SmsBox::new(capacity));
+        self.email = Mutex::new(Outbox::new(capacity));
+        self
+    }
+
+    pub fn people(&self) -> &SyntheticPeople {
+        &self.people
+    }
+
+    pub fn set_mode(&self, system: System, mode: Mode) {
+        self.controls.set_mode(system, mode);
+    }
+
+    pub fn mode(&self, system: System) -> Mode {
+        self.controls.mode(system)
+    }
+
+    /// Protocol requests (SMTP: sessions) received by `system` since start.
+    pub fn requests(&self, system: System) -> u64 {
+        self.controls.requests(system)
+    }
+
+    /// SMS messages, newest first; only those to `to` when given.
+    pub fn sms_outbox(&self, to: Option<&PhoneNumber>) -> Vec<SmsMessage> {
+        self.sms_box().list(to, usize::MAX)
+    }
+
+    /// E-mails, newest first; only those with `to` among the envelope recipients when given
+    /// (compared case-insensitively).
+    pub fn email_outbox(&self, to: Option<&str>) -> Vec<EmailMessage> {
+        crate::email::list(&self.email_box(), to, usize::MAX)
+    }
+
+    pub(crate) fn controls(&self) -> &Controls {
+        &self.controls
+    }
+
+    pub(crate) fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// A fresh message number, shared by both outboxes so ids never repeat.
+    pub(crate) fn next_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub(crate) fn sms_box(&self) -> MutexGuard<'_, SmsBox> {
+        self.sms.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn email_box(&self) -> MutexGuard<'_, Outbox<EmailMessage>> {
+        self.email.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn authorized(&self, headers: &HeaderMap) -> bool {
+        let Some(expected) = &self.api_key else {
+            return true;
+        };
+        headers
+            .get(AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .is_some_and(|given| given == expected)
+    }
+}
