@@ -124,7 +124,12 @@ fn plausible_kinds(input: &str) -> Vec<IdentifierKind> {
     if input.contains('@') {
         return vec![Email];
     }
-    match input.chars().filter(char::is_ascii_digit).count() {
+    let digits = input.chars().filter(char::is_ascii_digit).count();
+    // Only phone numbers are written with a country code.
+    if digits > 0 && input.trim_start().trim_start_matches('(').starts_with('+') {
+        return vec![Phone];
+    }
+    match digits {
         0 => vec![Email, PersonalId, Phone, TaxCode, BhxhCode, LegacyCmnd],
         // A CMND, or a mobile number without its 0.
         9 => vec![LegacyCmnd, Phone],
@@ -133,7 +138,8 @@ fn plausible_kinds(input: &str) -> Vec<IdentifierKind> {
         11 => vec![Phone, PersonalId],
         // An individual's tax code and newer BHXH codes are the personal ID number.
         12 => vec![PersonalId, TaxCode, BhxhCode, Phone],
-        13 => vec![TaxCode],
+        // A branch tax code written without its hyphen, or "84 0 …" with the trunk 0 kept.
+        13 => vec![TaxCode, Phone],
         _ => vec![PersonalId, Phone, TaxCode, BhxhCode, LegacyCmnd],
     }
 }

@@ -46,7 +46,10 @@ pub struct LogConfig {
 
 impl Default for LogConfig {
     fn default() -> Self {
-        Self { format: default_log_format(), filter: None }
+        Self {
+            format: default_log_format(),
+            filter: None,
+        }
     }
 }
 
@@ -59,7 +62,9 @@ pub struct DatabaseConfig {
 
 impl Default for DatabaseConfig {
     fn default() -> Self {
-        Self { max_connections: default_max_connections() }
+        Self {
+            max_connections: default_max_connections(),
+        }
     }
 }
 
@@ -87,13 +92,22 @@ pub const MIN_SECRET_BYTES: usize = 32;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read the configuration file {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the configuration file {path} is not valid TOML: {message}")]
     Syntax { path: PathBuf, message: String },
     #[error("environment variable {variable}: {message}")]
     Environment { variable: String, message: String },
-    #[error("setting `{setting}`: {message} (in the file, or as the environment variable {variable})")]
-    Setting { setting: String, variable: String, message: String },
+    #[error(
+        "setting `{setting}`: {message} (in the file, or as the environment variable {variable})"
+    )]
+    Setting {
+        setting: String,
+        variable: String,
+        message: String,
+    },
 }
 
 impl ConfigError {
@@ -111,16 +125,20 @@ pub fn load(
     path: &Path,
     env: impl IntoIterator<Item = (String, String)>,
 ) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
-    let mut table: toml::Table = text.parse().map_err(|error: toml::de::Error| {
-        ConfigError::Syntax { path: path.to_owned(), message: error.message().to_owned() }
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
     })?;
+    let mut table: toml::Table =
+        text.parse()
+            .map_err(|error: toml::de::Error| ConfigError::Syntax {
+                path: path.to_owned(),
+                message: error.message().to_owned(),
+            })?;
     apply_env(&mut table, env)?;
-    let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table))
-        .map_err(|error| {
-            let setting = error.path().to_string();
-            ConfigError::setting(&setting, error.inner().to_string())
+    let config: Config =
+        serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|error| {
+            ConfigError::setting(&failed_setting(&error), error.inner().to_string())
         })?;
     validate(&config)?;
     Ok(config)
@@ -131,15 +149,21 @@ fn apply_env(
     env: impl IntoIterator<Item = (String, String)>,
 ) -> Result<(), ConfigError> {
     for (variable, value) in env {
-        let Some(name) = variable.strip_prefix(ENV_PREFIX) else { continue };
-        if ENV_IGNORED.iter().any(|ignored| variable.starts_with(ignored)) {
+        let Some(name) = variable.strip_prefix(ENV_PREFIX) else {
+            continue;
+        };
+        if ENV_IGNORED
+            .iter()
+            .any(|ignored| variable.starts_with(ignored))
+        {
             continue;
         }
         let path: Vec<String> = name.split("__").map(str::to_ascii_lowercase).collect();
         if path.iter().any(String::is_empty) {
             return Err(ConfigError::Environment {
                 variable,
-                message: "empty part in the name; levels are separated by a double underscore".into(),
+                message: "empty part in the name; levels are separated by a double underscore"
+                    .into(),
             });
         }
         set_path(table, &path, typed(value)).map_err(|message| ConfigError::Environment {
@@ -198,15 +222,39 @@ fn validate(config: &Config) -> Result<(), ConfigError> {
             format!("must be at least {MIN_SECRET_BYTES} bytes of random text"),
         ));
     }
+    config.connectors.validate().map_err(|error| {
+        ConfigError::setting(&format!("connectors.{}", error.key), error.reason)
+    })?;
     if config.database.max_connections == 0 {
-        return Err(ConfigError::setting("database.max_connections", "must be at least 1"));
+        return Err(ConfigError::setting(
+            "database.max_connections",
+            "must be at least 1",
+        ));
     }
     Ok(())
 }
 
+/// The dotted path of the setting a deserialisation error is about. serde reports a missing key
+/// at its parent's path, so the key named in the message is appended.
+fn failed_setting(error: &serde_path_to_error::Error<toml::de::Error>) -> String {
+    let parent = error.path().to_string();
+    let message = error.inner().to_string();
+    let named = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    match (parent.as_str(), named) {
+        (".", Some(key)) => key.to_owned(),
+        (_, Some(key)) => format!("{parent}.{key}"),
+        _ => parent,
+    }
+}
+
 /// The environment variable that sets `setting` (a dotted path).
 fn env_name(setting: &str) -> String {
-    format!("{ENV_PREFIX}{}", setting.replace('.', "__").to_ascii_uppercase())
+    format!(
+        "{ENV_PREFIX}{}",
+        setting.replace('.', "__").to_ascii_uppercase()
+    )
 }
 
 #[cfg(test)]

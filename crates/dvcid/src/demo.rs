@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use connectors::{Connectors, ConnectorsConfig};
+use domain::{PasswordPolicy, Secret};
 use rand::Rng;
 use sandbox::{Sandbox, SyntheticPeople};
 use tokio::net::TcpListener;
@@ -38,19 +39,22 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     logging::init(logging::Format::Human, None)?;
     std::fs::create_dir_all(&args.data)
         .with_context(|| format!("cannot create the data folder {}", args.data.display()))?;
-    let _otp_key = demo_secret(&args.data)?;
+    let otp_key = demo_secret(&args.data)?;
     let database_url = store::sqlite::url_for_path(&args.data.join(DATABASE_FILE));
     let store = store::connect(&database_url, store::ConnectOptions::default())
         .await
         .with_context(|| format!("cannot open the demo database in {}", args.data.display()))?;
 
-    let listener = TcpListener::bind(args.listen)
-        .await
-        .with_context(|| format!("cannot listen on {} (choose another with --listen)", args.listen))?;
+    let listener = TcpListener::bind(args.listen).await.with_context(|| {
+        format!(
+            "cannot listen on {} (choose another with --listen)",
+            args.listen
+        )
+    })?;
     let address = listener.local_addr()?;
     let sandbox = start_sandbox(args.people, args.seed, SocketAddr::new(address.ip(), 0)).await?;
     let base = Url::parse(&format!("http://{address}/"))?;
-    let connectors = Connectors::from_config(&ConnectorsConfig::sandbox(&base, sandbox.smtp))?;
+    let connectors = Connectors::from_config(&ConnectorsConfig::sandbox(&base, sandbox.smtp)?)?;
 
     print_banner(&base, &args.data, &sandbox.sandbox);
     let parts = Parts {
@@ -60,6 +64,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             public_base_url: base.to_string(),
             hsts: false,
             sandbox_links: true,
+            otp_key: Secret::new(otp_key),
+            password_policy: PasswordPolicy::default(),
         },
         extra_routes: sandbox::router(sandbox.sandbox),
     };
@@ -94,14 +100,21 @@ struct StartedSandbox {
     smtp: SocketAddr,
 }
 
-async fn start_sandbox(people: usize, seed: u64, smtp_listen: SocketAddr) -> anyhow::Result<StartedSandbox> {
+async fn start_sandbox(
+    people: usize,
+    seed: u64,
+    smtp_listen: SocketAddr,
+) -> anyhow::Result<StartedSandbox> {
     let sandbox = Arc::new(Sandbox::new(SyntheticPeople::generate(seed, people)));
     let smtp = TcpListener::bind(smtp_listen)
         .await
         .with_context(|| format!("cannot listen for SMTP on {smtp_listen}"))?;
     let smtp_address = smtp.local_addr()?;
     tokio::spawn(sandbox::serve_smtp(smtp, Arc::clone(&sandbox)));
-    Ok(StartedSandbox { sandbox, smtp: smtp_address })
+    Ok(StartedSandbox {
+        sandbox,
+        smtp: smtp_address,
+    })
 }
 
 /// The demo's OTP key, made once and kept in the data folder so that OTPs issued before a
@@ -109,7 +122,9 @@ async fn start_sandbox(people: usize, seed: u64, smtp_listen: SocketAddr) -> any
 fn demo_secret(data: &Path) -> anyhow::Result<String> {
     let path = data.join(SECRETS_FILE);
     if let Ok(text) = std::fs::read_to_string(&path) {
-        let table: toml::Table = text.parse().with_context(|| format!("{} is damaged", path.display()))?;
+        let table: toml::Table = text
+            .parse()
+            .with_context(|| format!("{} is damaged", path.display()))?;
         if let Some(key) = table.get("otp_key").and_then(toml::Value::as_str)
             && key.len() >= config::MIN_SECRET_BYTES
         {
@@ -130,7 +145,9 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     file.write_all(text.as_bytes())?;
     Ok(())
 }
@@ -147,7 +164,19 @@ fn print_banner(base: &Url, data: &Path, sandbox: &Sandbox) {
     println!();
     println!("  Danh tính thử / Demo identities:");
     for identity in sandbox.people().demo_identities() {
-        println!("    {identity}");
+        let person = identity.person;
+        println!(
+            "    • {} / {}",
+            identity.description_vi, identity.description_en
+        );
+        println!(
+            "      {}  {}  {}  {}  {}",
+            person.personal_id,
+            person.full_name,
+            person.birth_date,
+            person.phone.national(),
+            person.bhxh_code,
+        );
     }
     println!();
 }

@@ -21,7 +21,11 @@ pub fn init(format: Format, filter: Option<&str>) -> anyhow::Result<()> {
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     let installed = match format {
         Format::Human => builder.compact().try_init(),
-        Format::Json => builder.json().flatten_event(true).with_current_span(true).try_init(),
+        Format::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .try_init(),
     };
     installed.map_err(|error| anyhow::anyhow!("cannot install the logger: {error}"))
 }

@@ -15,7 +15,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "dvcid", version, about = "Tài khoản Cổng Dịch vụ công quốc gia · National Public Service Portal accounts")]
+#[command(
+    name = "dvcid",
+    version,
+    about = "Tài khoản Cổng Dịch vụ công quốc gia · National Public Service Portal accounts"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -39,9 +43,7 @@ enum Command {
     },
     /// Say what an identifier is: personal ID, CMND, phone, tax code, BHXH code, e-mail.
     /// Exits 0 when valid, 1 when not.
-    Inspect {
-        value: String,
-    },
+    Inspect { value: String },
     /// Serve only the sandbox registries (population, subscribers, BHXH, SMS, e-mail).
     Sandbox {
         #[arg(long, default_value = "127.0.0.1:8090")]
@@ -60,7 +62,10 @@ fn main() -> ExitCode {
     if let Command::Inspect { value } = &cli.command {
         return inspect(value);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("dvcid: cannot start the async runtime: {error}");
@@ -72,9 +77,12 @@ fn main() -> ExitCode {
             Command::Demo(args) => demo::run(args).await,
             Command::Serve { config } => serve::run(&config).await,
             Command::Migrate { database } => migrate(&database).await,
-            Command::Sandbox { listen, smtp_listen, people, seed } => {
-                demo::run_sandbox_alone(listen, smtp_listen, people, seed).await
-            }
+            Command::Sandbox {
+                listen,
+                smtp_listen,
+                people,
+                seed,
+            } => demo::run_sandbox_alone(listen, smtp_listen, people, seed).await,
             Command::Inspect { .. } => Ok(()),
         }
     });
@@ -96,13 +104,23 @@ fn inspect(value: &str) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    if inspection.is_valid() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if inspection.is_valid() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 async fn migrate(database: &str) -> anyhow::Result<()> {
     logging::init(logging::Format::Human, None)?;
-    let options = store::ConnectOptions { migrate: true, ..Default::default() };
+    let options = store::ConnectOptions {
+        migrate: true,
+        ..Default::default()
+    };
     let store = store::connect(database, options).await?;
-    println!("dvcid: migrations applied to the {} database", store.backend());
+    println!(
+        "dvcid: migrations applied to the {} database",
+        store.backend()
+    );
     Ok(())
 }

@@ -41,6 +41,8 @@ pub async fn run(path: &Path) -> anyhow::Result<()> {
             hsts: config.public_base_url.scheme() == "https",
             public_base_url: config.public_base_url.to_string(),
             sandbox_links: false,
+            otp_key: config.secrets.otp_key,
+            password_policy: config.password,
         },
         extra_routes: Router::new(),
     };

@@ -24,14 +24,25 @@ fn inspect(value: &str) -> (i32, Value) {
 
 #[test]
 fn inspect_answers_the_reference_vectors() {
-    for valid in ["0100109106", "0100684378", "0101248141", "0300588569", "0314409058-002"] {
+    for valid in [
+        "0100109106",
+        "0100684378",
+        "0101248141",
+        "0300588569",
+        "0314409058-002",
+    ] {
         let (status, json) = inspect(valid);
         assert_eq!(status, 0, "{valid}: {json}");
         assert_eq!(json["valid"], true, "{valid}: {json}");
     }
     let (status, json) = inspect("0314409058-002");
-    assert_eq!((status, &json["kind"]), (0, &Value::from("tax_code")), "{json}");
-    assert_eq!(json["parts"]["branch"], 2, "{json}");
+    assert_eq!(
+        (status, &json["kind"]),
+        (0, &Value::from("tax_code")),
+        "{json}"
+    );
+    assert_eq!(json["parts"]["branch"], "002", "{json}");
+    assert_eq!(json["parts"]["check_digit"], 8, "{json}");
 
     for (invalid, rule) in [
         ("0314409058-000", "tax_code.branch_zero"),
@@ -46,7 +57,10 @@ fn inspect_answers_the_reference_vectors() {
             .iter()
             .map(|candidate| candidate["rule"].as_str().unwrap())
             .collect();
-        assert!(rules.contains(&rule), "{invalid}: expected {rule} in {rules:?}");
+        assert!(
+            rules.contains(&rule),
+            "{invalid}: expected {rule} in {rules:?}"
+        );
     }
 }
 
@@ -55,7 +69,8 @@ fn inspect_reads_a_personal_id_and_a_phone() {
     let (status, json) = inspect("001090012345");
     assert_eq!(status, 0, "{json}");
     assert_eq!(json["kind"], "personal_id");
-    assert_eq!(json["parts"]["province"]["name"], "Hà Nội");
+    assert_eq!(json["parts"]["province_code"], "001");
+    assert_eq!(json["parts"]["province_name"], "Hà Nội");
     assert_eq!(json["parts"]["gender"], "male");
     assert_eq!(json["parts"]["birth_year"], 1990);
 
@@ -63,17 +78,33 @@ fn inspect_reads_a_personal_id_and_a_phone() {
     assert_eq!(status, 0, "{json}");
     assert_eq!(json["kind"], "phone");
     assert_eq!(json["normalized"], "+84323456789");
-    assert_eq!(json["parts"]["carrier"], "viettel");
+    assert_eq!(json["parts"]["carrier"], "viettel", "{json}");
+    assert_eq!(json["parts"]["converted_from"], "01623456789", "{json}");
 }
 
 #[test]
 fn inspect_never_panics_on_garbage() {
-    for garbage in ["", " ", "abc", "0", "+", "@", "-", "0314409058-", "💥", "1234567890123456789012"] {
+    for garbage in [
+        "",
+        " ",
+        "abc",
+        "0",
+        "+",
+        "@",
+        "-",
+        "0314409058-",
+        "💥",
+        "1234567890123456789012",
+    ] {
         let output = dvcid().args(["inspect", garbage]).output().unwrap();
         assert_eq!(output.status.code(), Some(1), "{garbage:?}");
         let json: Value = serde_json::from_slice(&output.stdout).unwrap();
         assert_eq!(json["valid"], false);
-        assert!(output.stderr.is_empty(), "{garbage:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.stderr.is_empty(),
+            "{garbage:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
 }
 
@@ -82,10 +113,20 @@ fn migrate_is_idempotent() {
     let folder = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", folder.path().join("m.sqlite3").display());
     for _ in 0..2 {
-        let output = dvcid().args(["migrate", "--database", &url]).output().unwrap();
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let output = dvcid()
+            .args(["migrate", "--database", &url])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
-    let bad = dvcid().args(["migrate", "--database", "mysql://x"]).output().unwrap();
+    let bad = dvcid()
+        .args(["migrate", "--database", "mysql://x"])
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("sqlite://"));
 }
@@ -112,10 +153,10 @@ fn start(mut command: Command, marker: &str) -> Running {
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let (sender, receiver) = mpsc::channel();
-    let marker = marker.to_owned();
+    let wanted = marker.to_owned();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(rest) = line.split(&marker).nth(1) {
+            if let Some(rest) = line.split(&wanted).nth(1) {
                 let _ = sender.send(rest.trim().to_owned());
             }
         }
@@ -125,7 +166,10 @@ fn start(mut command: Command, marker: &str) -> Running {
         Err(_) => {
             let _ = child.kill();
             let output = child.wait_with_output().unwrap();
-            panic!("no {marker:?} line; stderr: {}", String::from_utf8_lossy(&output.stderr));
+            panic!(
+                "no {marker:?} line; stderr: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
         }
     };
     Running { child, base }
@@ -139,7 +183,16 @@ fn get_json(url: &str) -> (u16, Value) {
 
 fn demo(data: &Path) -> Running {
     let mut command = dvcid();
-    command.args(["demo", "--listen", "127.0.0.1:0", "--people", "50", "--data"]).arg(data);
+    command
+        .args([
+            "demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--people",
+            "50",
+            "--data",
+        ])
+        .arg(data);
     start(command, "Trang chủ / Home:")
 }
 
@@ -149,7 +202,11 @@ fn demo_serves_the_sandbox_and_keeps_its_folder() {
     let data = folder.path().join("data");
     let first = demo(&data);
     let (status, ready) = get_json(&format!("{}readyz", first.base));
-    assert_eq!((status, &ready["store"]), (200, &Value::from("sqlite")), "{ready}");
+    assert_eq!(
+        (status, &ready["store"]),
+        (200, &Value::from("sqlite")),
+        "{ready}"
+    );
     let (status, people) = get_json(&format!("{}sandbox/people", first.base));
     assert_eq!(status, 200);
     assert!(!people.to_string().is_empty());
@@ -166,7 +223,10 @@ fn demo_serves_the_sandbox_and_keeps_its_folder() {
     let second = demo(&data);
     let (status, _) = get_json(&format!("{}readyz", second.base));
     assert_eq!(status, 200);
-    assert_eq!(std::fs::read_to_string(data.join("demo-secrets.toml")).unwrap(), secrets);
+    assert_eq!(
+        std::fs::read_to_string(data.join("demo-secrets.toml")).unwrap(),
+        secrets
+    );
 }
 
 #[test]
@@ -185,7 +245,10 @@ fn serve_names_the_missing_setting() {
     assert!(stderr.contains("database_url"), "{stderr}");
     assert!(stderr.contains("DVCID_DATABASE_URL"), "{stderr}");
 
-    let output = dvcid().args(["serve", "--config", "/nonexistent/dvcid.toml"]).output().unwrap();
+    let output = dvcid()
+        .args(["serve", "--config", "/nonexistent/dvcid.toml"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("/nonexistent/dvcid.toml"));
 }

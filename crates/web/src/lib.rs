@@ -2,7 +2,12 @@
 //! passes through (request IDs, spans, metrics, security headers, limits).
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
 )]
 
 mod home;
@@ -14,7 +19,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use connectors::Connectors;
-use domain::Clock;
+use domain::{Clock, PasswordPolicy, Secret};
 use metrics_exporter_prometheus::PrometheusHandle;
 use store::Store;
 
@@ -40,6 +45,9 @@ pub struct Settings {
     pub hsts: bool,
     /// Links shown on the home page to the sandbox outboxes (demo only).
     pub sandbox_links: bool,
+    /// Key of the HMAC that OTP codes are stored under.
+    pub otp_key: Secret<String>,
+    pub password_policy: PasswordPolicy,
 }
 
 /// The application's routes with all middleware applied. `extra` is merged in before the
@@ -60,7 +68,10 @@ pub async fn serve(
     app: Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

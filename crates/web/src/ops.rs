@@ -28,7 +28,8 @@ async fn readyz(State(state): State<AppState>) -> Response {
         Ok(()) => axum::Json(json!({ "status": "ready", "store": backend })).into_response(),
         Err(error) => {
             tracing::warn!(%error, backend, "readiness check failed: store unreachable");
-            let body = json!({ "status": "unavailable", "store": backend, "reason": "store unreachable" });
+            let body =
+                json!({ "status": "unavailable", "store": backend, "reason": "store unreachable" });
             (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response()
         }
     }
@@ -37,7 +38,10 @@ async fn readyz(State(state): State<AppState>) -> Response {
 async fn metrics(State(state): State<AppState>) -> Response {
     match &state.metrics {
         Some(handle) => (
-            [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+            [(
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            )],
             handle.render(),
         )
             .into_response(),
