@@ -2,40 +2,11 @@
 //! (unknown keys refused), checked by [`ConnectorsConfig::validate`] with errors that name the
 //! key, secrets wrapped so `Debug` cannot print them.
 
-use std::fmt;
 use std::net::SocketAddr;
 
-use domain::Email;
+use domain::{Email, Secret};
 use serde::Deserialize;
 use url::Url;
-
-/// A secret from configuration (API key, SMTP password): `Debug` and `Display` print a
-/// placeholder; the value is only reachable through [`SecretString::expose`].
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct SecretString(String);
-
-impl SecretString {
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SecretString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretString([redacted])")
-    }
-}
-
-impl fmt::Display for SecretString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
 
 /// A configuration value that cannot work, named by its key (`population.timeout_ms`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -87,7 +58,7 @@ const MAX_TIMEOUT_MS: u64 = 120_000;
 pub struct HttpEndpoint {
     pub base_url: Url,
     #[serde(default)]
-    pub api_key: Option<SecretString>,
+    pub api_key: Option<Secret<String>>,
     /// The whole of one attempt (connect, send, receive the answer).
     #[serde(default = "default_timeout_ms")]
     pub timeout_ms: u64,
@@ -190,7 +161,7 @@ pub struct SmtpEndpoint {
     #[serde(default)]
     pub username: Option<String>,
     #[serde(default)]
-    pub password: Option<SecretString>,
+    pub password: Option<Secret<String>>,
     /// The name given in EHLO; the relay may check it. Default: the address literal [127.0.0.1].
     #[serde(default)]
     pub helo_name: Option<String>,

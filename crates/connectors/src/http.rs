@@ -11,8 +11,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use crate::config::{ConfigError, HttpEndpoint, SecretString};
+use crate::config::{ConfigError, HttpEndpoint};
 use crate::error::{ConnectorError, System};
+use domain::Secret;
 
 /// Larger answers are a broken or hostile server, not a registry record.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -37,7 +38,7 @@ pub(crate) struct HttpClient {
     system: System,
     http: reqwest::Client,
     base: Url,
-    api_key: Option<SecretString>,
+    api_key: Option<Secret<String>>,
     timeout: Duration,
     retries: u32,
     backoff: Duration,

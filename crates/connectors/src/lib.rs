@@ -28,7 +28,7 @@ mod wire;
 use std::sync::Arc;
 
 pub use bhxh::{BhxhRegistry, HttpBhxhRegistry, InsuredPerson};
-pub use config::{ConfigError, ConnectorsConfig, HttpEndpoint, SecretString, SmtpEndpoint};
+pub use config::{ConfigError, ConnectorsConfig, HttpEndpoint, SmtpEndpoint};
 pub use error::{ConnectorError, MismatchField, System};
 pub use mail::{Mailer, SmtpMailer};
 pub use population::{Citizen, HttpPopulationRegistry, PopulationRegistry};

@@ -1,6 +1,7 @@
 //! The real clients against the sandbox on a real port (and against a stub that breaks the
 //! protocol): what each answer and each failure becomes.
 
+use domain::Secret;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,7 +10,7 @@ use std::time::{Duration, Instant};
 use connectors::{
     BhxhRegistry, ConnectorError, Connectors, ConnectorsConfig, HttpBhxhRegistry, HttpEndpoint,
     HttpPopulationRegistry, HttpSmsGateway, HttpSubscriberRegistry, MismatchField,
-    PopulationRegistry, SecretString, SmsGateway, SmtpMailer, SubscriberRegistry, System,
+    PopulationRegistry, SmsGateway, SmtpMailer, SubscriberRegistry, System,
 };
 use domain::{BhxhCode, Email, Gender, PersonalId, PhoneNumber};
 use sandbox::{DemoRole, Mode, Person, Sandbox, SyntheticPeople};
@@ -609,7 +610,7 @@ async fn the_api_key_is_sent_as_a_bearer_token() {
     assert_eq!(harness.sandbox.requests(sandbox::System::Population), 1);
 
     let mut endpoint = harness.config.population.clone();
-    endpoint.api_key = Some(SecretString::new("key-for-tests"));
+    endpoint.api_key = Some(Secret::new("key-for-tests".to_owned()));
     let registry = HttpPopulationRegistry::new(&endpoint).unwrap();
     registry.citizen(&person.personal_id).await.unwrap();
 }
@@ -762,7 +763,7 @@ async fn logs_hold_spans_but_no_otp_key_body_or_full_phone() {
             .await;
     let mut config = harness.config.clone();
     for endpoint in [&mut config.population, &mut config.sms] {
-        endpoint.api_key = Some(SecretString::new("key-never-logged"));
+        endpoint.api_key = Some(Secret::new("key-never-logged".to_owned()));
     }
     let connectors = Connectors::from_config(&config).unwrap();
     let person = harness.demo(DemoRole::EmailActivation);

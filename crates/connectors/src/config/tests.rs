@@ -34,7 +34,11 @@ fn a_full_file_parses_with_defaults_filled_in() {
     assert_eq!(config.subscribers.connect_timeout_ms, 1000);
     assert_eq!(config.subscribers.retries, 2);
     assert_eq!(
-        config.population.api_key.as_ref().map(SecretString::expose),
+        config
+            .population
+            .api_key
+            .as_ref()
+            .map(|key| key.expose().as_str()),
         Some("pop-key-123")
     );
     assert_eq!(config.smtp.port, 587);
@@ -51,7 +55,7 @@ fn debug_never_prints_a_secret() {
         assert!(!printed.contains(secret), "{secret} leaked in {printed}");
     }
     assert!(printed.contains("[redacted]"));
-    assert_eq!(SecretString::new("x").to_string(), "[redacted]");
+    assert_eq!(Secret::new("x".to_owned()).to_string(), "[redacted]");
 }
 
 #[test]
@@ -97,7 +101,7 @@ fn validation_names_the_key_at_fault() {
 #[test]
 fn an_api_key_may_travel_in_clear_only_on_loopback() {
     let mut endpoint = HttpEndpoint::new("http://127.0.0.1:8080/sandbox/sms/".parse().unwrap());
-    endpoint.api_key = Some(SecretString::new("k"));
+    endpoint.api_key = Some(Secret::new("k".to_owned()));
     endpoint.validate("sms").unwrap();
     endpoint.base_url = "http://localhost:8080/".parse().unwrap();
     endpoint.validate("sms").unwrap();
