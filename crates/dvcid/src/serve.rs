@@ -29,7 +29,7 @@ pub async fn run(path: &Path) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {} (setting `listen`)", config.listen))?;
     tracing::info!(
-        listen = %config.listen,
+        listen = %listener.local_addr()?,
         public_base_url = %config.public_base_url,
         store = store.backend(),
         "dvcid serving"

@@ -252,3 +252,109 @@ fn serve_names_the_missing_setting() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("/nonexistent/dvcid.toml"));
 }
+
+#[test]
+fn serve_runs_from_a_file_and_the_environment_and_logs_json_without_secrets() {
+    let folder = tempfile::tempdir().unwrap();
+    let mut sandbox_command = dvcid();
+    sandbox_command.args([
+        "sandbox",
+        "--listen",
+        "127.0.0.1:0",
+        "--smtp-listen",
+        "127.0.0.1:0",
+        "--people",
+        "20",
+    ]);
+    let sandbox = start(sandbox_command, "HTTP on ");
+    // "http://ADDR/sandbox/, SMTP on ADDR, …"
+    let http = sandbox.base.split("/sandbox/").next().unwrap().to_owned();
+    let smtp = sandbox
+        .base
+        .split("SMTP on ")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap();
+    let (smtp_host, smtp_port) = smtp.rsplit_once(':').unwrap();
+
+    let otp_key = "otp-key-that-must-never-be-logged-0123456789";
+    let config = folder.path().join("dvcid.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+public_base_url = "http://127.0.0.1:8080"
+listen = "127.0.0.1:0"
+[secrets]
+otp_key = "{otp_key}"
+[connectors.population]
+base_url = "{http}/sandbox/population/"
+[connectors.subscribers]
+base_url = "{http}/sandbox/subscribers/"
+[connectors.bhxh]
+base_url = "{http}/sandbox/bhxh/"
+[connectors.sms]
+base_url = "{http}/sandbox/sms/"
+[connectors.smtp]
+host = "{smtp_host}"
+port = {smtp_port}
+from = "no-reply@dichvucong.gov.vn"
+starttls = false
+"#
+        ),
+    )
+    .unwrap();
+    let database = folder.path().join("serve.sqlite3");
+    let mut child = dvcid()
+        .args(["serve", "--config"])
+        .arg(&config)
+        .env(
+            "DVCID_DATABASE_URL",
+            format!("sqlite://{}", database.display()),
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut lines = Vec::new();
+    let listen = loop {
+        let line = receiver
+            .recv_timeout(Duration::from_secs(60))
+            .expect("serve printed nothing");
+        let json: Value =
+            serde_json::from_str(&line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+        lines.push(line);
+        if json["message"] == "dvcid serving" {
+            break json["listen"].as_str().unwrap().to_owned();
+        }
+    };
+    let running = Running {
+        child,
+        base: format!("http://{listen}/"),
+    };
+    let (status, ready) = get_json(&format!("{}readyz", running.base));
+    assert_eq!(status, 200, "{ready}");
+    let page = reqwest::blocking::get(&running.base).unwrap();
+    assert!(page.headers().get("strict-transport-security").is_none());
+    drop(running);
+    lines.extend(receiver.try_iter());
+    for line in &lines {
+        assert!(
+            serde_json::from_str::<Value>(line).is_ok(),
+            "not JSON: {line}"
+        );
+        assert!(!line.contains(otp_key), "secret logged: {line}");
+    }
+    drop(sandbox);
+}
