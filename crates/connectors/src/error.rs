@@ -115,6 +115,20 @@ impl ConnectorError {
     }
 }
 
+/// Appends the error's causes to `text`, each once: reqwest, hyper and lettre repeat
+/// themselves down the chain.
+pub(crate) fn append_causes(text: &mut String, error: &dyn std::error::Error) {
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,6 @@
 //! retries with back-off, the bearer key, and the mapping of statuses and failures onto
 //! [`ConnectorError`] (see `crates/sandbox/PROTOCOL.md`).
 
-use std::error::Error as _;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
@@ -256,15 +255,6 @@ fn describe(error: &reqwest::Error) -> String {
     } else {
         "request failed".to_owned()
     };
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        // reqwest and hyper repeat themselves down the chain; keep each message once.
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
+    crate::error::append_causes(&mut text, error);
     text
 }

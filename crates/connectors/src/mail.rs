@@ -123,15 +123,7 @@ fn connection_refused(error: &lettre::transport::smtp::Error) -> bool {
 
 fn describe(error: &lettre::transport::smtp::Error) -> String {
     let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
+    crate::error::append_causes(&mut text, error);
     text
 }
 
