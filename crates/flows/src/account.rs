@@ -1,0 +1,196 @@
+//! What a signed-in person does on the account pages (Thông tin tài khoản): read and refresh
+//! the identity from the population database (L3), manage OTP phones, change the password,
+//! see and end sessions, read the account's own history.
+
+use connectors::ConnectorError;
+use domain::{AssuranceLevel, PasswordContext, PhoneNumber};
+use store::{Account, AccountId, AccountPhone, AuditEvent, Session, StoreError};
+
+use crate::FlowError;
+use crate::add_phone::check_password;
+use crate::common::audit_context;
+use crate::context::Client;
+use crate::engine::Engine;
+use crate::problem::Problem;
+use crate::registration::check_new_password;
+use crate::sessions::IssuedSession;
+
+pub struct AccountService<'a> {
+    pub(crate) engine: &'a Engine,
+}
+
+/// The account page's data.
+#[derive(Debug, Clone)]
+pub struct Overview {
+    pub account: Account,
+    pub phones: Vec<AccountPhone>,
+}
+
+impl AccountService<'_> {
+    pub async fn overview(&self, account: AccountId) -> Result<Overview, FlowError> {
+        let store = &self.engine.store;
+        let account = store.account(account).await?.ok_or(FlowError::NotFound)?;
+        let phones = store.phones(account.id).await?;
+        Ok(Overview { account, phones })
+    }
+
+    /// "Cập nhật từ CSDL Quốc gia về Dân cư": name, birth date and gender as the population
+    /// database has them now.
+    pub async fn refresh_identity(
+        &self,
+        account: &Account,
+        client: &Client,
+    ) -> Result<Result<(), Problem>, FlowError> {
+        let Some(personal_id) = &account.identity.personal_id else {
+            return Ok(Err(Problem::form("account.no_personal_id")));
+        };
+        let citizen = match self.engine.connectors.population.citizen(personal_id).await {
+            Ok(citizen) => citizen,
+            Err(ConnectorError::NotFound) => return Ok(Err(Problem::form("identity.not_found"))),
+            Err(error) => {
+                tracing::warn!(%error, "population database unavailable for an identity refresh");
+                return Ok(Err(Problem::form("registry.unavailable")));
+            }
+        };
+        let mut identity = account.identity.clone();
+        identity.full_name = citizen.full_name;
+        identity.birth_date = Some(citizen.birth_date);
+        identity.gender = Some(citizen.gender);
+        let now = self.engine.clock.now();
+        self.engine
+            .store
+            .update_identity(account.id, &identity, &audit_context(client), now)
+            .await?;
+        Ok(Ok(()))
+    }
+
+    pub async fn make_default_phone(
+        &self,
+        account: AccountId,
+        phone: &str,
+        client: &Client,
+    ) -> Result<Result<(), Problem>, FlowError> {
+        let Ok(phone) = PhoneNumber::parse(phone) else {
+            return Ok(Err(Problem::field("phone", "phone.unknown_choice")));
+        };
+        let now = self.engine.clock.now();
+        match self
+            .engine
+            .store
+            .set_default_phone(account, &phone, &audit_context(client), now)
+            .await
+        {
+            Ok(()) => Ok(Ok(())),
+            Err(StoreError::NotFound { .. }) => {
+                Ok(Err(Problem::field("phone", "phone.unknown_choice")))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Removes an OTP phone; never the last one.
+    pub async fn remove_phone(
+        &self,
+        account: AccountId,
+        phone: &str,
+        client: &Client,
+    ) -> Result<Result<(), Problem>, FlowError> {
+        let Ok(phone) = PhoneNumber::parse(phone) else {
+            return Ok(Err(Problem::field("phone", "phone.unknown_choice")));
+        };
+        let now = self.engine.clock.now();
+        match self
+            .engine
+            .store
+            .remove_phone(account, &phone, &audit_context(client), now)
+            .await
+        {
+            Ok(()) => Ok(Ok(())),
+            Err(StoreError::LastPhone) => Ok(Err(Problem::field("phone", "phone.last"))),
+            Err(StoreError::NotFound { .. }) => {
+                Ok(Err(Problem::field("phone", "phone.unknown_choice")))
+            }
+            Err(error) => Err(error.into()),
+        }
+    }
+
+    /// Changes the password (the current one required). Every session ends, as after any
+    /// password change; the person stays signed in through the new session returned.
+    pub async fn change_password(
+        &self,
+        session: &Session,
+        account: &Account,
+        current: &str,
+        new: &str,
+        confirm: &str,
+        client: &Client,
+    ) -> Result<Result<IssuedSession, Problem>, FlowError> {
+        let engine = self.engine;
+        if let Some(problem) = check_password(engine, client, account.id, current).await? {
+            return Ok(Err(Problem {
+                field: Some("current"),
+                ..problem
+            }));
+        }
+        let phones = engine.store.phones(account.id).await?;
+        let context = PasswordContext {
+            personal_id: account
+                .identity
+                .personal_id
+                .as_ref()
+                .map(ToString::to_string),
+            phones: phones.iter().map(|phone| phone.phone.national()).collect(),
+            birth_date: account.identity.birth_date,
+            names: vec![account.identity.full_name.clone()],
+        };
+        if let Err(problem) = check_new_password(engine, new, confirm, context) {
+            return Ok(Err(problem));
+        }
+        let phc = engine.passwords.hash(new).await?;
+        let now = engine.clock.now();
+        engine
+            .store
+            .set_password(account.id, &phc, &audit_context(client), now)
+            .await?;
+        let amr: Vec<&str> = session.amr.iter().map(String::as_str).collect();
+        let acr: AssuranceLevel = session.acr;
+        Ok(Ok(engine
+            .sessions
+            .open(account.id, acr, &amr, client)
+            .await?))
+    }
+
+    pub async fn sessions(&self, account: AccountId) -> Result<Vec<Session>, FlowError> {
+        self.engine.sessions.live(account).await
+    }
+
+    /// "Đăng xuất khỏi các thiết bị khác".
+    pub async fn end_other_sessions(
+        &self,
+        account: AccountId,
+        keep: &Session,
+    ) -> Result<u64, FlowError> {
+        self.engine.sessions.end_others(account, keep.id).await
+    }
+
+    /// The account's own history, newest first.
+    pub async fn history(
+        &self,
+        account: AccountId,
+        limit: u32,
+    ) -> Result<Vec<AuditEvent>, FlowError> {
+        Ok(self.engine.store.audit_of_account(account, limit).await?)
+    }
+
+    pub async fn sign_out(&self, session: &Session, client: &Client) -> Result<(), FlowError> {
+        self.engine.sessions.end(session.id).await?;
+        crate::common::audit(
+            self.engine,
+            Some(session.account_id),
+            store::AuditKind::SignedOut,
+            client,
+            serde_json::json!({}),
+        )
+        .await
+    }
+}

@@ -1,0 +1,123 @@
+//! The limits of the self-service flows. Every one is configurable (`[flows]` in the server's
+//! configuration); the defaults follow NIST SP 800-63B and the portal's published behaviour.
+
+use serde::Deserialize;
+use time::Duration;
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FlowConfig {
+    /// How long a flow (sign-in, registration, recovery) may take from start to finish.
+    pub flow_lifetime_secs: i64,
+    pub otp: OtpLimits,
+    pub throttle: ThrottleLimits,
+    pub session: SessionLimits,
+    pub argon2: Argon2Params,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct OtpLimits {
+    pub lifetime_secs: i64,
+    /// Wrong codes allowed per code before it is dead.
+    pub max_attempts: i32,
+    /// Seconds between two sends to the same flow.
+    pub resend_after_secs: i64,
+    /// Resends per flow (the first send not counted).
+    pub max_resends: i32,
+    /// Texts one phone number may receive a day, all flows together.
+    pub max_sms_per_phone_per_day: i64,
+}
+
+/// Sign-in and recovery throttling, in fixed windows kept in the store. Past `captcha_after`
+/// attempts the captcha is required; past `block_after` nothing is tried until the window ends.
+/// An attacker who cannot solve captchas cannot lock the holder out.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ThrottleLimits {
+    pub window_secs: i64,
+    pub captcha_after_per_account: i64,
+    pub block_after_per_account: i64,
+    pub captcha_after_per_address: i64,
+    pub block_after_per_address: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SessionLimits {
+    pub idle_timeout_secs: i64,
+    pub absolute_timeout_secs: i64,
+}
+
+/// Argon2id cost; at least OWASP's m = 19 MiB, t = 2, p = 1.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Argon2Params {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+    /// Hashes computed at once; more wait in line instead of exhausting memory.
+    pub max_concurrent: usize,
+}
+
+impl Default for FlowConfig {
+    fn default() -> Self {
+        Self {
+            flow_lifetime_secs: 15 * 60,
+            otp: OtpLimits::default(),
+            throttle: ThrottleLimits::default(),
+            session: SessionLimits::default(),
+            argon2: Argon2Params::default(),
+        }
+    }
+}
+
+impl Default for OtpLimits {
+    fn default() -> Self {
+        Self {
+            lifetime_secs: 5 * 60,
+            max_attempts: 5,
+            resend_after_secs: 60,
+            max_resends: 3,
+            max_sms_per_phone_per_day: 10,
+        }
+    }
+}
+
+impl Default for ThrottleLimits {
+    fn default() -> Self {
+        Self {
+            window_secs: 15 * 60,
+            captcha_after_per_account: 3,
+            block_after_per_account: 20,
+            captcha_after_per_address: 20,
+            block_after_per_address: 200,
+        }
+    }
+}
+
+impl Default for SessionLimits {
+    fn default() -> Self {
+        Self {
+            idle_timeout_secs: 30 * 60,
+            absolute_timeout_secs: 12 * 60 * 60,
+        }
+    }
+}
+
+impl Default for Argon2Params {
+    fn default() -> Self {
+        Self {
+            memory_kib: 19 * 1024,
+            iterations: 2,
+            parallelism: 1,
+            max_concurrent: std::thread::available_parallelism().map_or(2, usize::from),
+        }
+    }
+}
+
+impl FlowConfig {
+    pub fn flow_lifetime(&self) -> Duration {
+        Duration::seconds(self.flow_lifetime_secs)
+    }
+}

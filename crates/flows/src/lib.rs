@@ -1,0 +1,78 @@
+//! The self-service flows of dvcid — sign-in, registration, recovery, OTP phone changes — as
+//! state machines persisted in the store, so that any node can continue any step. Each flow
+//! is driven by `Action`s and shown through one `FlowView`, for the HTML pages and the JSON
+//! API alike. Refusals ("wrong OTP", "not your phone") are data in the view; only faults are
+//! errors.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+mod account;
+mod add_phone;
+mod captcha;
+mod common;
+mod config;
+mod context;
+mod engine;
+mod login;
+mod otp;
+mod passwords;
+mod persist;
+mod problem;
+mod random;
+mod recovery;
+mod registration;
+mod secrets;
+mod sessions;
+mod throttle;
+mod view;
+
+pub use account::{AccountService, Overview};
+pub use captcha::CaptchaPrompt;
+pub use config::{Argon2Params, FlowConfig, OtpLimits, SessionLimits, ThrottleLimits};
+pub use context::Client;
+pub use engine::{Engine, EngineParts, Outcome, Started};
+pub use otp::OtpPurpose;
+pub use problem::{Detail, Problem};
+pub use random::{OsRandomness, Randomness, SeededRandomness};
+pub use secrets::{MacKey, sha256};
+pub use sessions::{IssuedSession, Sessions};
+pub use view::{Action, Done, FlowKind, FlowView, RegisterBhxhValues, RegisterPhoneValues, Step};
+
+use thiserror::Error;
+
+/// Faults: the flow cannot be shown or moved on at all. Everything a person can correct is a
+/// `Problem` in the view instead.
+#[derive(Debug, Error)]
+pub enum FlowError {
+    /// Unknown, expired, or not this browser's (the binding token does not match).
+    #[error("the flow does not exist or has expired")]
+    NotFound,
+    /// Another request moved the flow on first (two tabs, a double click).
+    #[error("the flow was changed by another request")]
+    Conflict,
+    /// A flow that needs a signed-in account was started without one.
+    #[error("this flow needs a signed-in account")]
+    NeedsAccount,
+    #[error("password hashing failed: {0}")]
+    Hashing(String),
+    #[error("stored flow state is unreadable: {0}")]
+    State(#[from] serde_json::Error),
+    #[error(transparent)]
+    Store(store::StoreError),
+}
+
+impl From<store::StoreError> for FlowError {
+    fn from(error: store::StoreError) -> Self {
+        match error {
+            store::StoreError::Conflict => Self::Conflict,
+            other => Self::Store(other),
+        }
+    }
+}

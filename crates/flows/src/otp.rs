@@ -1,0 +1,264 @@
+//! One-time codes by SMS: 6 digits from the injected CSPRNG, stored as a MAC bound to the flow
+//! and purpose (a sign-in code is refused by the phone change), single use, attempt-limited,
+//! resent only after a cooldown and a bounded number of times, under a daily cap per phone.
+
+use std::sync::Arc;
+
+use connectors::SmsGateway;
+use domain::{Clock, PhoneNumber};
+use serde::{Deserialize, Serialize};
+use store::{NewOtpChallenge, OtpChallenge, Store};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::FlowError;
+use crate::config::OtpLimits;
+use crate::problem::Problem;
+use crate::random::Randomness;
+use crate::secrets::{MacKey, equal};
+use crate::throttle::Throttle;
+
+/// What a code is for; part of its MAC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OtpPurpose {
+    SignIn,
+    Registration,
+    Recovery,
+    PhoneChange,
+    AddPhone,
+}
+
+impl OtpPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignIn => "sign_in",
+            Self::Registration => "registration",
+            Self::Recovery => "recovery",
+            Self::PhoneChange => "phone_change",
+            Self::AddPhone => "add_phone",
+        }
+    }
+
+    /// The SMS, without diacritics: GSM 7-bit texts reach every handset in one part.
+    fn text(self, code: &str, minutes: i64) -> String {
+        let what = match self {
+            Self::SignIn => "dang nhap",
+            Self::Registration => "dang ky tai khoan",
+            Self::Recovery => "khoi phuc mat khau",
+            Self::PhoneChange => "doi so dien thoai nhan OTP",
+            Self::AddPhone => "them so dien thoai nhan OTP",
+        };
+        format!(
+            "Ma OTP {what} Cong Dich vu cong quoc gia: {code}. Hieu luc {minutes} phut. \
+             Khong cung cap ma nay cho bat ky ai."
+        )
+    }
+}
+
+/// A code sent and where it went, as a flow remembers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentOtp {
+    pub challenge: Uuid,
+    pub phone: PhoneNumber,
+    pub sent_at: OffsetDateTime,
+    /// Sends in this flow so far, resends and other phones included.
+    pub sends: i32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OtpCheck {
+    Accepted,
+    Wrong {
+        attempts_left: i32,
+    },
+    /// Too many wrong codes: a new one must be sent.
+    Exhausted,
+    Expired,
+}
+
+pub struct Otps {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) sms: Arc<dyn SmsGateway>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) random: Arc<dyn Randomness>,
+    pub(crate) mac: MacKey,
+    pub(crate) limits: OtpLimits,
+    pub(crate) throttle: Arc<Throttle>,
+}
+
+impl Otps {
+    /// Sends a new code to `phone`. `previous` is the flow's last send, whose count this one
+    /// continues (choosing another phone is a resend too, so it cannot buy more attempts).
+    pub async fn send(
+        &self,
+        flow: Uuid,
+        purpose: OtpPurpose,
+        phone: &PhoneNumber,
+        previous: Option<&SentOtp>,
+    ) -> Result<Result<SentOtp, Problem>, FlowError> {
+        let now = self.clock.now();
+        if let Some(previous) = previous
+            && let Err(problem) = self.may_resend(previous, now)
+        {
+            return Ok(Err(problem));
+        }
+        if !self.within_daily_cap(phone, now).await? {
+            return Ok(Err(Problem::form("sms.daily_limit")));
+        }
+        let code = self.random.otp_code();
+        let challenge = self
+            .store
+            .create_otp(
+                &NewOtpChallenge {
+                    id: Uuid::new_v4(),
+                    flow_id: flow,
+                    purpose: purpose.as_str().to_owned(),
+                    phone: phone.clone(),
+                    code_mac: self.mac_of(flow, purpose, &code).to_vec(),
+                    max_attempts: self.limits.max_attempts,
+                    expires_at: now + Duration::seconds(self.limits.lifetime_secs),
+                },
+                now,
+            )
+            .await?;
+        if let Err(problem) = self.deliver(phone, purpose, &code).await {
+            return Ok(Err(problem));
+        }
+        Ok(Ok(SentOtp {
+            challenge: challenge.id,
+            phone: phone.clone(),
+            sent_at: now,
+            sends: previous.map_or(1, |previous| previous.sends + 1),
+        }))
+    }
+
+    /// A new code on the same challenge: same phone, attempts kept.
+    pub async fn resend(
+        &self,
+        flow: Uuid,
+        purpose: OtpPurpose,
+        sent: &SentOtp,
+    ) -> Result<Result<SentOtp, Problem>, FlowError> {
+        let now = self.clock.now();
+        if let Err(problem) = self.may_resend(sent, now) {
+            return Ok(Err(problem));
+        }
+        if !self.within_daily_cap(&sent.phone, now).await? {
+            return Ok(Err(Problem::form("sms.daily_limit")));
+        }
+        let code = self.random.otp_code();
+        let mac = self.mac_of(flow, purpose, &code);
+        let expires = now + Duration::seconds(self.limits.lifetime_secs);
+        let reissued = self
+            .store
+            .reissue_otp(sent.challenge, &mac, expires, now)
+            .await?;
+        if reissued.is_none() {
+            return Ok(Err(Problem::form("otp.used")));
+        }
+        if let Err(problem) = self.deliver(&sent.phone, purpose, &code).await {
+            return Ok(Err(problem));
+        }
+        Ok(Ok(SentOtp {
+            sent_at: now,
+            sends: sent.sends + 1,
+            ..sent.clone()
+        }))
+    }
+
+    pub async fn check(
+        &self,
+        flow: Uuid,
+        purpose: OtpPurpose,
+        sent: &SentOtp,
+        code: &str,
+    ) -> Result<OtpCheck, FlowError> {
+        let now = self.clock.now();
+        let Some(challenge) = self.store.take_otp_attempt(sent.challenge, now).await? else {
+            return self.why_closed(sent.challenge, now).await;
+        };
+        let typed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        let expected = self.mac_of(flow, purpose, &typed);
+        let bound = challenge.flow_id == flow && challenge.purpose == purpose.as_str();
+        if bound && equal(&expected, &challenge.code_mac) {
+            return Ok(if self.store.consume_otp(challenge.id, now).await? {
+                OtpCheck::Accepted
+            } else {
+                OtpCheck::Exhausted
+            });
+        }
+        Ok(match challenge.max_attempts - challenge.attempts {
+            0 => OtpCheck::Exhausted,
+            left => OtpCheck::Wrong {
+                attempts_left: left,
+            },
+        })
+    }
+
+    /// When the next send is allowed, for the countdown on the page.
+    pub fn resend_at(&self, sent: &SentOtp) -> OffsetDateTime {
+        sent.sent_at + Duration::seconds(self.limits.resend_after_secs)
+    }
+
+    pub fn resends_left(&self, sent: &SentOtp) -> i32 {
+        (self.limits.max_resends + 1 - sent.sends).max(0)
+    }
+
+    fn may_resend(&self, sent: &SentOtp, now: OffsetDateTime) -> Result<(), Problem> {
+        if self.resends_left(sent) == 0 {
+            return Err(Problem::form("otp.resend_limit"));
+        }
+        let at = self.resend_at(sent);
+        if now < at {
+            return Err(Problem::form("otp.resend_too_soon").retry_after(at - now));
+        }
+        Ok(())
+    }
+
+    async fn within_daily_cap(
+        &self,
+        phone: &PhoneNumber,
+        now: OffsetDateTime,
+    ) -> Result<bool, FlowError> {
+        let key = format!("sms:phone:{}", phone.e164());
+        self.throttle
+            .within_daily_cap(&key, self.limits.max_sms_per_phone_per_day, now)
+            .await
+    }
+
+    async fn deliver(
+        &self,
+        phone: &PhoneNumber,
+        purpose: OtpPurpose,
+        code: &str,
+    ) -> Result<(), Problem> {
+        let minutes = (self.limits.lifetime_secs / 60).max(1);
+        match self.sms.send(phone, &purpose.text(code, minutes)).await {
+            Ok(_) => Ok(()),
+            Err(error) => {
+                tracing::warn!(%error, phone = %phone.masked(), "OTP SMS not delivered");
+                Err(Problem::form("sms.unavailable"))
+            }
+        }
+    }
+
+    async fn why_closed(&self, id: Uuid, now: OffsetDateTime) -> Result<OtpCheck, FlowError> {
+        let challenge: Option<OtpChallenge> = self.store.otp(id).await?;
+        Ok(match challenge {
+            Some(challenge) if challenge.consumed_at.is_none() && challenge.expires_at <= now => {
+                OtpCheck::Expired
+            }
+            Some(_) => OtpCheck::Exhausted,
+            None => OtpCheck::Expired,
+        })
+    }
+
+    fn mac_of(&self, flow: Uuid, purpose: OtpPurpose, code: &str) -> [u8; 32] {
+        self.mac.sign(&[
+            flow.as_bytes(),
+            purpose.as_str().as_bytes(),
+            code.as_bytes(),
+        ])
+    }
+}

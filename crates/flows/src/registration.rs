@@ -1,0 +1,445 @@
+//! Đăng ký tài khoản công dân (SPEC R2 by mobile subscriber, R3 by BHXH code, R8).
+//!
+//! ```text
+//! Form ──registries confirm the person──▶ Otp ──code──▶ Password ──▶ Registered
+//!   │ refusals: fields, personal ID vs birth date/gender, already registered,
+//!   │ population DB mismatch, phone not in the person's name, BHXH mismatch, registry down
+//! ```
+//! Nothing is written until the last step, which creates the account, its default OTP phone,
+//! its password and the audit event in one transaction.
+
+use std::marker::PhantomData;
+
+use async_trait::async_trait;
+use connectors::ConnectorError;
+use domain::{
+    AccountKind, BhxhCode, Email, Gender, PasswordContext, PersonalId, PhoneNumber,
+    RegistrationChannel,
+};
+use serde::{Deserialize, Serialize};
+use store::{AccountId, Identity, NewAccount, StoreError};
+use time::Date;
+
+use crate::FlowError;
+use crate::common::{audit_context, otp_step, resend, same_name};
+use crate::engine::{Acted, Ctx, Engine, Flow};
+use crate::login::otp_refusal;
+use crate::otp::{OtpCheck, OtpPurpose, SentOtp};
+use crate::problem::Problem;
+use crate::view::{Action, Done, FlowKind, RegisterBhxhValues, RegisterPhoneValues, Step};
+
+/// The person as the registries confirmed them; what the account will be created from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct VerifiedPerson {
+    personal_id: PersonalId,
+    full_name: String,
+    birth_date: Date,
+    gender: Gender,
+    phone: PhoneNumber,
+    email: Option<Email>,
+}
+
+/// What differs between the channels: the form and how the person is confirmed.
+#[async_trait]
+pub(crate) trait Channel: Send + Sync + 'static {
+    type Values: Serialize + for<'de> Deserialize<'de> + Default + Clone + Send + Sync;
+    const KIND: FlowKind;
+    const CHANNEL: RegistrationChannel;
+
+    fn form(values: &Self::Values) -> Step;
+    fn submitted(action: Action) -> Option<Self::Values>;
+    async fn confirm(
+        ctx: &Ctx<'_>,
+        values: &Self::Values,
+    ) -> Result<Result<VerifiedPerson, Vec<Problem>>, FlowError>;
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "at", rename_all = "snake_case", bound = "")]
+pub(crate) enum Registration<C: Channel> {
+    Form {
+        values: C::Values,
+    },
+    Otp {
+        person: VerifiedPerson,
+        sent: SentOtp,
+    },
+    Password {
+        person: VerifiedPerson,
+    },
+    Registered {
+        account: AccountId,
+        #[serde(skip)]
+        channel: PhantomData<C>,
+    },
+}
+
+pub(crate) type RegisterPhone = Registration<ByPhone>;
+pub(crate) type RegisterBhxh = Registration<ByBhxh>;
+
+#[async_trait]
+impl<C: Channel> Flow for Registration<C> {
+    const KIND: FlowKind = C::KIND;
+
+    fn start(_account: Option<AccountId>) -> Option<Self> {
+        Some(Self::Form {
+            values: C::Values::default(),
+        })
+    }
+
+    fn step(&self, engine: &Engine) -> Step {
+        match self {
+            Self::Form { values } => C::form(values),
+            Self::Otp { sent, .. } => otp_step(engine, sent, Vec::new(), false),
+            Self::Password { person } => Step::Password {
+                min_length: engine.password_policy.min_length_with_second_factor,
+                holder: format!("{}, {}", person.full_name, person.personal_id),
+            },
+            Self::Registered { .. } => Step::Done {
+                result: Done::Registered,
+            },
+        }
+    }
+
+    async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Acted, FlowError> {
+        match (&mut *self, action) {
+            (
+                Self::Form { values },
+                action @ (Action::RegisterPhone(_) | Action::RegisterBhxh(_)),
+            ) => {
+                let Some(submitted) = C::submitted(action) else {
+                    return Ok(Acted::problem(Problem::form("action.unexpected")));
+                };
+                *values = submitted.clone();
+                let person = match C::confirm(ctx, &submitted).await? {
+                    Ok(person) => person,
+                    Err(problems) => return Ok(Acted::problems(problems)),
+                };
+                match ctx
+                    .engine
+                    .otps
+                    .send(ctx.flow, OtpPurpose::Registration, &person.phone, None)
+                    .await?
+                {
+                    Ok(sent) => {
+                        *self = Self::Otp { person, sent };
+                        Ok(Acted::default())
+                    }
+                    Err(problem) => Ok(Acted::problem(problem)),
+                }
+            }
+            (Self::Otp { person, sent }, Action::Otp { code }) => {
+                match ctx
+                    .engine
+                    .otps
+                    .check(ctx.flow, OtpPurpose::Registration, sent, &code)
+                    .await?
+                {
+                    OtpCheck::Accepted => {
+                        *self = Self::Password {
+                            person: person.clone(),
+                        };
+                        Ok(Acted::default())
+                    }
+                    other => Ok(Acted::problem(otp_refusal(other))),
+                }
+            }
+            (Self::Otp { sent, .. }, Action::Resend) => {
+                resend(ctx, OtpPurpose::Registration, sent).await
+            }
+            (Self::Password { person }, Action::SetPassword { password, confirm }) => {
+                let person = person.clone();
+                match create_account(ctx, &person, C::CHANNEL, &password, &confirm).await? {
+                    Ok(account) => {
+                        *self = Self::Registered {
+                            account,
+                            channel: PhantomData,
+                        };
+                        Ok(Acted::default())
+                    }
+                    Err(problem) => Ok(Acted::problem(problem)),
+                }
+            }
+            (_, _) => Ok(Acted::problem(Problem::form("action.unexpected"))),
+        }
+    }
+}
+
+/// Checks the chosen password (typed twice, policy with the second factor that follows, not
+/// built from the person's own data) and creates everything at once.
+async fn create_account(
+    ctx: &Ctx<'_>,
+    person: &VerifiedPerson,
+    channel: RegistrationChannel,
+    password: &str,
+    confirm: &str,
+) -> Result<Result<AccountId, Problem>, FlowError> {
+    let engine = ctx.engine;
+    if let Err(problem) = check_new_password(engine, password, confirm, person_context(person)) {
+        return Ok(Err(problem));
+    }
+    let phc = engine.passwords.hash(password).await?;
+    let new = NewAccount {
+        kind: AccountKind::Citizen,
+        identity: Identity {
+            personal_id: Some(person.personal_id.clone()),
+            legacy_cmnd: None,
+            tax_code: None,
+            full_name: person.full_name.clone(),
+            birth_date: Some(person.birth_date),
+            gender: Some(person.gender),
+        },
+        email: person.email.clone(),
+        registration_channel: channel,
+        default_phone: Some(person.phone.clone()),
+        password_phc: Some(phc),
+        audit: audit_context(ctx.client),
+    };
+    match engine.store.create_account(&new, engine.clock.now()).await {
+        Ok(account) => Ok(Ok(account.id)),
+        Err(StoreError::Duplicate { .. }) => Ok(Err(Problem::form("account.exists"))),
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn person_context(person: &VerifiedPerson) -> PasswordContext {
+    PasswordContext {
+        personal_id: Some(person.personal_id.to_string()),
+        phones: vec![person.phone.national()],
+        birth_date: Some(person.birth_date),
+        names: vec![person.full_name.clone()],
+    }
+}
+
+/// The two typings agree and the policy accepts the password.
+pub(crate) fn check_new_password(
+    engine: &Engine,
+    password: &str,
+    confirm: &str,
+    context: PasswordContext,
+) -> Result<(), Problem> {
+    if password != confirm {
+        return Err(Problem::field("confirm", "password.mismatch"));
+    }
+    engine
+        .password_policy
+        .check(password, true, &context)
+        .map_err(|invalid| Problem::invalid("password", &invalid))
+}
+
+/// Registration by mobile subscriber (R2).
+pub(crate) struct ByPhone;
+
+#[async_trait]
+impl Channel for ByPhone {
+    type Values = RegisterPhoneValues;
+    const KIND: FlowKind = FlowKind::RegisterPhone;
+    const CHANNEL: RegistrationChannel = RegistrationChannel::MobileSubscriber;
+
+    fn form(values: &Self::Values) -> Step {
+        Step::RegisterPhone {
+            values: values.clone(),
+        }
+    }
+
+    fn submitted(action: Action) -> Option<Self::Values> {
+        match action {
+            Action::RegisterPhone(values) => Some(values),
+            _ => None,
+        }
+    }
+
+    async fn confirm(
+        ctx: &Ctx<'_>,
+        values: &Self::Values,
+    ) -> Result<Result<VerifiedPerson, Vec<Problem>>, FlowError> {
+        let mut problems = Vec::new();
+        let full_name = required_name(&values.full_name, &mut problems);
+        let personal_id = parsed(
+            "personal_id",
+            PersonalId::parse(&values.personal_id),
+            &mut problems,
+        );
+        let birth_date = birth_date(&values.birth_date, &mut problems);
+        let gender = match values.gender.trim().parse::<Gender>() {
+            Ok(gender) => Some(gender),
+            Err(_) => {
+                problems.push(Problem::field("gender", "field.required"));
+                None
+            }
+        };
+        let phone = parsed("phone", PhoneNumber::parse(&values.phone), &mut problems);
+        let email = match values.email.trim() {
+            "" => None,
+            text => parsed("email", Email::parse(text), &mut problems),
+        };
+        let (Some(full_name), Some(personal_id), Some(birth_date), Some(gender), Some(phone)) =
+            (full_name, personal_id, birth_date, gender, phone)
+        else {
+            return Ok(Err(problems));
+        };
+        if !problems.is_empty() {
+            return Ok(Err(problems));
+        }
+        if let Err(invalid) = personal_id.check_consistent(birth_date, gender) {
+            return Ok(Err(vec![Problem::invalid("personal_id", &invalid)]));
+        }
+        if let Some(problem) = already_registered(ctx.engine, &personal_id).await? {
+            return Ok(Err(vec![problem]));
+        }
+        let population = &ctx.engine.connectors.population;
+        match population
+            .match_identity(&personal_id, &full_name, birth_date)
+            .await
+        {
+            Ok(()) => {}
+            Err(error) => return Ok(Err(vec![registry_refusal(error, "population")])),
+        }
+        match ctx.engine.connectors.subscribers.subscriber(&phone).await {
+            Ok(owner) if owner.personal_id == personal_id => {}
+            Ok(_) | Err(ConnectorError::NotFound) => {
+                return Ok(Err(vec![Problem::field("phone", "phone.not_owner")]));
+            }
+            Err(error) => return Ok(Err(vec![registry_refusal(error, "subscribers")])),
+        }
+        Ok(Ok(VerifiedPerson {
+            personal_id,
+            full_name,
+            birth_date,
+            gender,
+            phone,
+            email,
+        }))
+    }
+}
+
+/// Registration by social insurance code (R3): the OTP goes to the phone BHXH has.
+pub(crate) struct ByBhxh;
+
+#[async_trait]
+impl Channel for ByBhxh {
+    type Values = RegisterBhxhValues;
+    const KIND: FlowKind = FlowKind::RegisterBhxh;
+    const CHANNEL: RegistrationChannel = RegistrationChannel::Bhxh;
+
+    fn form(values: &Self::Values) -> Step {
+        Step::RegisterBhxh {
+            values: values.clone(),
+        }
+    }
+
+    fn submitted(action: Action) -> Option<Self::Values> {
+        match action {
+            Action::RegisterBhxh(values) => Some(values),
+            _ => None,
+        }
+    }
+
+    async fn confirm(
+        ctx: &Ctx<'_>,
+        values: &Self::Values,
+    ) -> Result<Result<VerifiedPerson, Vec<Problem>>, FlowError> {
+        let mut problems = Vec::new();
+        let code = parsed(
+            "bhxh_code",
+            BhxhCode::parse(&values.bhxh_code),
+            &mut problems,
+        );
+        let full_name = required_name(&values.full_name, &mut problems);
+        let birth_date = birth_date(&values.birth_date, &mut problems);
+        let (Some(code), Some(full_name), Some(birth_date)) = (code, full_name, birth_date) else {
+            return Ok(Err(problems));
+        };
+        let insured = match ctx.engine.connectors.bhxh.insured(&code).await {
+            Ok(insured) => insured,
+            Err(error) => return Ok(Err(vec![registry_refusal(error, "bhxh")])),
+        };
+        if !same_name(&insured.full_name, &full_name) || insured.birth_date != birth_date {
+            return Ok(Err(vec![Problem::form("identity.mismatch")]));
+        }
+        let Some(phone) = insured.phone else {
+            return Ok(Err(vec![Problem::form("bhxh.no_phone")]));
+        };
+        if let Some(problem) = already_registered(ctx.engine, &insured.personal_id).await? {
+            return Ok(Err(vec![problem]));
+        }
+        Ok(Ok(VerifiedPerson {
+            personal_id: insured.personal_id,
+            full_name: insured.full_name,
+            birth_date: insured.birth_date,
+            gender: insured.gender,
+            phone,
+            email: None,
+        }))
+    }
+}
+
+async fn already_registered(
+    engine: &Engine,
+    id: &PersonalId,
+) -> Result<Option<Problem>, FlowError> {
+    Ok(engine
+        .store
+        .account_by_personal_id(id)
+        .await?
+        .map(|_| Problem::form("account.exists")))
+}
+
+/// A registry's answer as the person sees it; outages are logged for operators.
+fn registry_refusal(error: ConnectorError, registry: &'static str) -> Problem {
+    match error {
+        ConnectorError::NotFound => Problem::form("identity.not_found"),
+        ConnectorError::Mismatch { .. } => Problem::form("identity.mismatch"),
+        other => {
+            tracing::warn!(error = %other, registry, "registry unavailable during registration");
+            Problem::form("registry.unavailable")
+        }
+    }
+}
+
+fn parsed<T>(
+    field: &'static str,
+    result: Result<T, domain::Invalid>,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(invalid) => {
+            problems.push(Problem::invalid(field, &invalid));
+            None
+        }
+    }
+}
+
+fn required_name(text: &str, problems: &mut Vec<Problem>) -> Option<String> {
+    let name = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        problems.push(Problem::field("full_name", "field.required"));
+        None
+    } else if name.chars().count() > 100
+        || name.chars().any(|c| c.is_control() || c.is_ascii_digit())
+    {
+        problems.push(Problem::field("full_name", "full_name.invalid"));
+        None
+    } else {
+        Some(name)
+    }
+}
+
+/// `YYYY-MM-DD` (the date input) or `DD/MM/YYYY` (how Vietnamese forms write it).
+fn birth_date(text: &str, problems: &mut Vec<Problem>) -> Option<Date> {
+    let text = text.trim();
+    if text.is_empty() {
+        problems.push(Problem::field("birth_date", "field.required"));
+        return None;
+    }
+    let iso = time::macros::format_description!("[year]-[month]-[day]");
+    let vietnamese = time::macros::format_description!("[day]/[month]/[year]");
+    match Date::parse(text, iso).or_else(|_| Date::parse(text, vietnamese)) {
+        Ok(date) if date.year() >= 1900 => Some(date),
+        _ => {
+            problems.push(Problem::field("birth_date", "birth_date.invalid"));
+            None
+        }
+    }
+}

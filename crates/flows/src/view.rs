@@ -1,0 +1,202 @@
+//! The flow document: one value that both the HTML pages and the JSON API render, and the
+//! actions a person (or app) can send to move a flow on.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::captcha::CaptchaPrompt;
+use crate::problem::Problem;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowKind {
+    /// Đăng nhập: ID + password (+ captcha) → SMS OTP (S1–S4), with the lost-phone change (P1–P2).
+    Login,
+    /// Đăng ký bằng thuê bao di động (R2).
+    RegisterPhone,
+    /// Đăng ký bằng mã số BHXH (R3).
+    RegisterBhxh,
+    /// Quên mật khẩu (S10).
+    Recovery,
+    /// Thêm số điện thoại nhận OTP, from the account pages.
+    AddPhone,
+}
+
+impl FlowKind {
+    pub const ALL: [FlowKind; 5] = [
+        Self::Login,
+        Self::RegisterPhone,
+        Self::RegisterBhxh,
+        Self::Recovery,
+        Self::AddPhone,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Login => "login",
+            Self::RegisterPhone => "register_phone",
+            Self::RegisterBhxh => "register_bhxh",
+            Self::Recovery => "recovery",
+            Self::AddPhone => "add_phone",
+        }
+    }
+
+    pub fn parse(kind: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|known| known.as_str() == kind)
+    }
+}
+
+/// Everything needed to show a flow where it stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FlowView {
+    pub id: Uuid,
+    pub kind: FlowKind,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+    #[serde(flatten)]
+    pub step: Step,
+    pub problems: Vec<Problem>,
+    /// Present when the next submission must carry the captcha answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub captcha: Option<CaptchaPrompt>,
+    /// Where to go once done: a relative path on this site.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_to: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum Step {
+    /// Số định danh + mật khẩu.
+    Credentials {
+        identifier: String,
+    },
+    /// Nhập mã OTP đã gửi tới số điện thoại (masked).
+    Otp {
+        phone: String,
+        #[serde(with = "time::serde::rfc3339")]
+        resend_at: OffsetDateTime,
+        resends_left: i32,
+        /// The account's other OTP phones, masked, by index (S4).
+        other_phones: Vec<String>,
+        /// "Mất số điện thoại nhận OTP" is offered (P2).
+        lost_phone: bool,
+    },
+    /// The new phone for a lost one (P2).
+    NewPhone {
+        phone: String,
+    },
+    /// The subscriber database does not show the account's person as the new phone's owner.
+    PhoneRefused,
+    RegisterPhone {
+        values: RegisterPhoneValues,
+    },
+    RegisterBhxh {
+        values: RegisterBhxhValues,
+    },
+    /// Choose a password, typed twice.
+    Password {
+        min_length: usize,
+        /// Whose account, for the page ("Nguyễn Văn An, 0010…45").
+        holder: String,
+    },
+    /// Quên mật khẩu: which account.
+    Identify {
+        identifier: String,
+    },
+    /// Thêm số điện thoại: password again and the new number.
+    AddPhone {
+        phone: String,
+    },
+    Done {
+        result: Done,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Done {
+    SignedIn,
+    Registered,
+    PasswordReset,
+    PhoneChanged,
+    PhoneAdded,
+}
+
+/// What was typed into the registration form, echoed back when it must be corrected.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterPhoneValues {
+    pub full_name: String,
+    pub personal_id: String,
+    pub birth_date: String,
+    pub gender: String,
+    pub phone: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterBhxhValues {
+    pub bhxh_code: String,
+    pub full_name: String,
+    pub birth_date: String,
+}
+
+/// A step's submission. The JSON API takes these as `{"action": "sign_in", …}`; the pages
+/// build them from their forms.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    SignIn {
+        identifier: String,
+        password: String,
+        #[serde(default)]
+        captcha: Option<String>,
+    },
+    Otp {
+        code: String,
+    },
+    Resend,
+    /// Send the code to another of the account's phones (index into `other_phones`).
+    UsePhone {
+        index: usize,
+    },
+    LostPhone,
+    NewPhone {
+        phone: String,
+    },
+    RegisterPhone(RegisterPhoneValues),
+    RegisterBhxh(RegisterBhxhValues),
+    SetPassword {
+        password: String,
+        confirm: String,
+    },
+    Identify {
+        identifier: String,
+        #[serde(default)]
+        captcha: Option<String>,
+    },
+    AddPhone {
+        password: String,
+        phone: String,
+    },
+}
+
+impl Action {
+    /// The action's name, for logs (never its values).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::SignIn { .. } => "sign_in",
+            Self::Otp { .. } => "otp",
+            Self::Resend => "resend",
+            Self::UsePhone { .. } => "use_phone",
+            Self::LostPhone => "lost_phone",
+            Self::NewPhone { .. } => "new_phone",
+            Self::RegisterPhone(_) => "register_phone",
+            Self::RegisterBhxh(_) => "register_bhxh",
+            Self::SetPassword { .. } => "set_password",
+            Self::Identify { .. } => "identify",
+            Self::AddPhone { .. } => "add_phone",
+        }
+    }
+}

@@ -1,0 +1,972 @@
+//! The flows end to end on SQLite and PostgreSQL, against the sandbox registries.
+
+mod harness;
+
+use std::sync::Arc;
+
+use domain::{AccountStatus, PersonalId, PhoneNumber, RegistrationChannel};
+use flows::{Action, Done, FlowError, FlowKind, RegisterBhxhValues, Step};
+use harness::{
+    World, assert_problem, assert_step, otp_phone, register_action, sign_in_action, solve_captcha,
+};
+use sandbox::{DemoRole, Mode, System};
+use store::testing::TestDb;
+use store::{AuditKind, Identity, NewAccount};
+
+const PASSWORD: &str = "mây trắng bay qua đồi";
+
+async fn register_by_phone_then_sign_in(db: TestDb) {
+    let world = World::new(db).await;
+    let person = world.person(DemoRole::PhoneRegistration);
+    world.register(&person, PASSWORD).await;
+
+    let account = world
+        .db
+        .store
+        .account_by_personal_id(&person.personal_id)
+        .await
+        .unwrap()
+        .expect("the account");
+    assert_eq!(
+        account.registration_channel,
+        RegistrationChannel::MobileSubscriber
+    );
+    assert_eq!(account.identity.full_name, person.full_name);
+    let phones = world.db.store.phones(account.id).await.unwrap();
+    assert_eq!(phones.len(), 1);
+    assert!(phones[0].is_default);
+    assert_eq!(phones[0].phone, person.phone);
+    let trail = world
+        .db
+        .store
+        .audit_of_account(account.id, 10)
+        .await
+        .unwrap();
+    assert_eq!(trail.last().unwrap().kind, AuditKind::AccountRegistered);
+
+    // Sign in: a wrong code first, then the right one.
+    let flow = world.start(FlowKind::Login).await;
+    assert_step(&flow.view, "credentials");
+    let otp = world.act(&flow, sign_in_action(&person, PASSWORD)).await;
+    assert_eq!(otp_phone(&otp.view), person.phone.masked());
+    let wrong = world
+        .act(
+            &flow,
+            Action::Otp {
+                code: "000000".into(),
+            },
+        )
+        .await;
+    assert_problem(&wrong.view, "otp.wrong");
+    assert_eq!(wrong.view.problems[0].attempts_left, Some(4));
+    let code = world.last_otp(&person.phone);
+    let done = world.act(&flow, Action::Otp { code }).await;
+    assert!(matches!(
+        done.view.step,
+        Step::Done {
+            result: Done::SignedIn
+        }
+    ));
+    assert_eq!(done.view.return_to.as_deref(), Some("/tai-khoan"));
+    let session = done.session.expect("signed in");
+    assert_eq!(session.session.amr, ["pwd", "sms"]);
+    let (found, who) = world
+        .engine
+        .sessions
+        .authenticate(&session.token)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((found.id, who.id), (session.session.id, account.id));
+}
+
+async fn registration_refusals_leave_nothing_behind(db: TestDb) {
+    let world = World::new(db).await;
+    let person = world.person(DemoRole::PhoneRegistration);
+    let flow = world.start(FlowKind::RegisterPhone).await;
+
+    // The personal ID must agree with the stated gender.
+    let Action::RegisterPhone(mut values) = register_action(&person) else {
+        unreachable!()
+    };
+    values.gender = match person.gender {
+        domain::Gender::Male => "female".into(),
+        domain::Gender::Female => "male".into(),
+    };
+    let refused = world.act(&flow, Action::RegisterPhone(values)).await;
+    assert_problem(&refused.view, "field.invalid");
+    assert_eq!(refused.view.problems[0].field, Some("personal_id"));
+
+    // The population database must know the name.
+    let Action::RegisterPhone(mut values) = register_action(&person) else {
+        unreachable!()
+    };
+    values.full_name = "Tên Khác Hẳn".into();
+    assert_problem(
+        &world.act(&flow, Action::RegisterPhone(values)).await.view,
+        "identity.mismatch",
+    );
+
+    // A phone whose subscriber is someone else.
+    let borrower = world.person(DemoRole::BorrowedPhone);
+    let other = world.start(FlowKind::RegisterPhone).await;
+    let refused = world.act(&other, register_action(&borrower)).await;
+    assert_problem(&refused.view, "phone.not_owner");
+    assert_step(&refused.view, "register_phone");
+
+    // Registries down: a clear, retryable refusal.
+    world.sandbox.set_mode(System::Population, Mode::Down);
+    let down = world.act(&flow, register_action(&person)).await;
+    assert_problem(&down.view, "registry.unavailable");
+    world.sandbox.set_mode(System::Population, Mode::Up);
+
+    // Empty and malformed fields are named one by one.
+    let empty = world
+        .act(
+            &flow,
+            Action::RegisterPhone(flows::RegisterPhoneValues::default()),
+        )
+        .await;
+    let fields: Vec<_> = empty.view.problems.iter().filter_map(|p| p.field).collect();
+    for field in ["full_name", "personal_id", "birth_date", "gender", "phone"] {
+        assert!(fields.contains(&field), "{field} missing in {fields:?}");
+    }
+    assert_eq!(
+        world.sms_count(&person.phone),
+        0,
+        "no OTP before the checks pass"
+    );
+    for someone in [&person, &borrower] {
+        let account = world
+            .db
+            .store
+            .account_by_personal_id(&someone.personal_id)
+            .await
+            .unwrap();
+        assert!(account.is_none());
+    }
+
+    // Registered once, refused the second time.
+    world.register(&person, PASSWORD).await;
+    let again = world.start(FlowKind::RegisterPhone).await;
+    assert_problem(
+        &world.act(&again, register_action(&person)).await.view,
+        "account.exists",
+    );
+}
+
+async fn register_by_bhxh_sends_the_code_to_the_bhxh_phone(db: TestDb) {
+    let world = World::new(db).await;
+    let person = world.person(DemoRole::BhxhRegistration);
+    let bhxh_phone = person.bhxh_phone.clone().expect("a BHXH phone");
+    let flow = world.start(FlowKind::RegisterBhxh).await;
+    let values = RegisterBhxhValues {
+        bhxh_code: person.bhxh_code.to_string(),
+        full_name: person.full_name.to_uppercase(),
+        birth_date: person
+            .birth_date
+            .format(time::macros::format_description!("[day]/[month]/[year]"))
+            .unwrap(),
+    };
+    let otp = world.act(&flow, Action::RegisterBhxh(values.clone())).await;
+    assert_eq!(otp_phone(&otp.view), bhxh_phone.masked());
+    let code = world.last_otp(&bhxh_phone);
+    assert_step(
+        &world.act(&flow, Action::Otp { code }).await.view,
+        "password",
+    );
+    let weak = world
+        .act(
+            &flow,
+            Action::SetPassword {
+                password: "12345678".into(),
+                confirm: "12345678".into(),
+            },
+        )
+        .await;
+    assert_problem(&weak.view, "field.invalid");
+    let mismatch = world
+        .act(
+            &flow,
+            Action::SetPassword {
+                password: PASSWORD.into(),
+                confirm: "khác".into(),
+            },
+        )
+        .await;
+    assert_problem(&mismatch.view, "password.mismatch");
+    let done = world
+        .act(
+            &flow,
+            Action::SetPassword {
+                password: PASSWORD.into(),
+                confirm: PASSWORD.into(),
+            },
+        )
+        .await;
+    assert!(matches!(
+        done.view.step,
+        Step::Done {
+            result: Done::Registered
+        }
+    ));
+    let account = world
+        .db
+        .store
+        .account_by_personal_id(&person.personal_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.registration_channel, RegistrationChannel::Bhxh);
+    assert_eq!(
+        world.db.store.phones(account.id).await.unwrap()[0].phone,
+        bhxh_phone
+    );
+
+    // A wrong birth date is a mismatch.
+    let other = world.start(FlowKind::RegisterBhxh).await;
+    let wrong = RegisterBhxhValues {
+        birth_date: "01/01/1900".into(),
+        ..values
+    };
+    assert_problem(
+        &world.act(&other, Action::RegisterBhxh(wrong)).await.view,
+        "identity.mismatch",
+    );
+}
+
+async fn unknown_id_and_wrong_password_look_alike(db: TestDb) {
+    let world = World::new(db).await;
+    let person = world.person(DemoRole::PhoneRegistration);
+    world.register(&person, PASSWORD).await;
+
+    let flow = world.start(FlowKind::Login).await;
+    let wrong = world
+        .act(&flow, sign_in_action(&person, "not the password"))
+        .await;
+    let unknown_person = world.person(DemoRole::EmailActivation);
+    let other = world.start(FlowKind::Login).await;
+    let unknown = world
+        .act(&other, sign_in_action(&unknown_person, PASSWORD))
+        .await;
+    assert_eq!(wrong.view.problems, unknown.view.problems);
+    assert_problem(&wrong.view, "credentials.invalid");
+    assert_step(&unknown.view, "credentials");
+
+    let malformed = world
+        .act(
+            &other,
+            flows::Action::SignIn {
+                identifier: "12345".into(),
+                password: "x".into(),
+                captcha: None,
+            },
+        )
+        .await;
+    assert_eq!(malformed.view.problems[0].field, Some("identifier"));
+}
+
+async fn repeated_failures_need_the_captcha_and_then_wait(db: TestDb) {
+    let world = World::new(db).await;
+    let person = world.person(DemoRole::PhoneRegistration);
+    world.register(&person, PASSWORD).await;
+    let flow = world.start(FlowKind::Login).await;
+    for _ in 0..3 {
+        let failed = world.act(&flow, sign_in_action(&person, "wrong")).await;
+        assert_problem(&failed.view, "credentials.invalid");
+    }
+    // The third failure already shows the captcha for the fourth attempt.
+    let view = world
+        .engine
+        .view(flow.view.id, &flow.binding)
+        .await
+        .unwrap();
+    assert!(view.captcha.is_some());
+    let without = world.act(&flow, sign_in_action(&person, PASSWORD)).await;
+    assert_problem(&without.view, "captcha.required");
+    let answer = solve_captcha(&without.view);
+    let with = world
+        .act(
+            &flow,
+            Action::SignIn {
+                identifier: person.personal_id.to_string(),
+                password: PASSWORD.into(),
+                captcha: Some(answer),
+            },
+        )
+        .await;
+    assert_step(&with.view, "otp");
+
+    // Far past the captcha limit the account waits for the window to end, then may try again.
+    let config = harness::fast_config();
+    for _ in 0..config.throttle.block_after_per_account {
+        let flow = world.start(FlowKind::Login).await;
+        world.act(&flow, sign_in_action(&person, "wrong")).await;
+    }
+    let blocked_flow = world.start(FlowKind::Login).await;
+    let blocked = world
+        .act(&blocked_flow, sign_in_action(&person, PASSWORD))
+        .await;
+    assert_problem(&blocked.view, "throttled");
+    assert!(blocked.view.problems[0].retry_after_secs.unwrap() > 0);
+    world.advance(config.throttle.window_secs);
+    let later = world.start(FlowKind::Login).await;
+    assert_step(
+        &world
+            .act(&later, sign_in_action(&person, PASSWORD))
+            .await
+            .view,
+        "otp",
+    );
+}
+
+async fn concurrent_guesses_cannot_pass_the_limit(db: TestDb) {
+    let world = Arc::new(World::new(db).await);
+    let person = world.person(DemoRole::PhoneRegistration);
+    world.register(&person, PASSWORD).await;
+    let mut tasks = Vec::new();
+    for _ in 0..200 {
+        let world = Arc::clone(&world);
+        let person = person.clone();
+        tasks.push(tokio::spawn(async move {
+            let flow = world.start(FlowKind::Login).await;
+            let outcome = world.act(&flow, sign_in_action(&person, "guess")).await;
+            outcome.view.problems[0].code
+        }));
+    }
+    let mut checked = 0;
+    for task in tasks {
+        if task.await.unwrap() == "credentials.invalid" {
+            checked += 1;
+        }
+    }
+    let limit = harness::fast_config().throttle.captcha_after_per_account;
+    assert_eq!(
+        checked, limit,
+        "only {limit} of 200 concurrent guesses may reach the password check"
+    );
+}
+
+async fn otp_resend_cooldown_cap_and_expiry(db: TestDb) {
+    let world = World::new(db).await;
+    let person = world.person(DemoRole::PhoneRegistration);
+    world.register(&person, PASSWORD).await;
+    let flow = world.start(FlowKind::Login).await;
+    world.act(&flow, sign_in_action(&person, PASSWORD)).await;
+    let first = world.last_otp(&person.phone);
+
+    let too_soon = world.act(&flow, Action::Resend).await;
+    assert_problem(&too_soon.view, "otp.resend_too_soon");
+    assert!(too_soon.view.problems[0].retry_after_secs.unwrap() <= 60);
+
+    // Four wrong codes, a resend, one more wrong: the fifth failure kills the code.
+    for _ in 0..4 {
+        world
+            .act(
+                &flow,
+                Action::Otp {
+                    code: "111111".into(),
+                },
+            )
+            .await;
+    }
+    world.advance(61);
+    assert!(
+        world
+            .act(&flow, Action::Resend)
+            .await
+            .view
+            .problems
+            .is_empty()
+    );
+    let second = world.last_otp(&person.phone);
+    assert_ne!(first, second);
+    let fifth = world
+        .act(
+            &flow,
+            Action::Otp {
+                code: "111111".into(),
+            },
+        )
+        .await;
+    assert_problem(&fifth.view, "otp.exhausted");
+    let too_late = world.act(&flow, Action::Otp { code: second }).await;
+    assert_problem(&too_late.view, "otp.exhausted");
+
+    // A fresh flow: the old code is refused, and codes expire after five minutes.
+    let flow = world.start(FlowKind::Login).await;
+    world.act(&flow, sign_in_action(&person, PASSWORD)).await;
+    let reused = world.act(&flow, Action::Otp { code: first }).await;
+    assert_problem(&reused.view, "otp.wrong");
+    let code = world.last_otp(&person.phone);
+    world.advance(5 * 60);
+    assert_problem(
+        &world.act(&flow, Action::Otp { code }).await.view,
+        "otp.expired",
+    );
+
+    // At most three resends per flow.
+    for _ in 0..3 {
+        world.advance(61);
+        assert!(
+            world
+                .act(&flow, Action::Resend)
+                .await
+                .view
+                .problems
+                .is_empty()
+        );
+    }
+    world.advance(61);
+    assert_problem(
+        &world.act(&flow, Action::Resend).await.view,
+        "otp.resend_limit",
+    );
+}
+
+/// Creates an account whose OTP phone is not the person's own (lost, or a relative's).
+async fn account_with_phone(world: &World, person: &sandbox::Person, phone: &PhoneNumber) {
+    let engine_hash = world_password_hash(world).await;
+    let new = NewAccount {
+        kind: domain::AccountKind::Citizen,
+        identity: Identity {
+            personal_id: Some(person.personal_id.clone()),
+            legacy_cmnd: None,
+            tax_code: None,
+            full_name: person.full_name.clone(),
+            birth_date: Some(person.birth_date),
+            gender: Some(person.gender),
+        },
+        email: Some(domain::Email::parse("an@example.vn").unwrap()),
+        registration_channel: RegistrationChannel::MobileSubscriber,
+        default_phone: Some(phone.clone()),
+        password_phc: Some(engine_hash),
+        audit: store::AuditContext {
+            actor: store::Actor::System,
+            client_ip: None,
+        },
+    };
+    world
+        .db
+        .store
+        .create_account(&new, harness::START)
+        .await
+        .unwrap();
+}
+
+/// The PHC of `PASSWORD`, made by registering and reading back a throwaway account.
+async fn world_password_hash(world: &World) -> String {
+    let helper = world.person(DemoRole::EmailActivation);
+    if world
+        .db
+        .store
+        .account_by_personal_id(&helper.personal_id)
+        .await
+        .unwrap()
+        .is_none()
+    {
+        world.register(&helper, PASSWORD).await;
+    }
+    let account = world
+        .db
+        .store
+        .account_by_personal_id(&helper.personal_id)
+        .await
+        .unwrap()
+        .unwrap();
+    world
+        .db
+        .store
+        .password_phc(account.id)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+async fn lost_phone_is_replaced_only_for_its_owner(db: TestDb) {
+    let world = World::new(db).await;
+    let person = world.person(DemoRole::PhoneRegistration);
+    let lost = PhoneNumber::parse("0867000111").unwrap();
+    account_with_phone(&world, &person, &lost).await;
+
+    let flow = world.start(FlowKind::Login).await;
+    let otp = world.act(&flow, sign_in_action(&person, PASSWORD)).await;
+    assert_eq!(otp_phone(&otp.view), lost.masked());
+    let sign_in_code = world.last_otp(&lost);
+    assert_step(&world.act(&flow, Action::LostPhone).await.view, "new_phone");
+    let sent = world
+        .act(
+            &flow,
+            Action::NewPhone {
+                phone: person.phone.national(),
+            },
+        )
+        .await;
+    assert_step(&sent.view, "otp");
+    // A code issued for sign-in is not a phone-change code.
+    let crossed = world.act(&flow, Action::Otp { code: sign_in_code }).await;
+    assert_problem(&crossed.view, "otp.wrong");
+    let code = world.last_otp(&person.phone);
+    let done = world.act(&flow, Action::Otp { code }).await;
+    assert!(
+        matches!(
+            done.view.step,
+            Step::Done {
+                result: Done::PhoneChanged
+            }
+        ),
+        "{:?}",
+        done.view
+    );
+    assert!(done.session.is_some());
+    let account = world
+        .db
+        .store
+        .account_by_personal_id(&person.personal_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let phones = world.db.store.phones(account.id).await.unwrap();
+    assert_eq!(phones.len(), 1);
+    assert_eq!(
+        (phones[0].phone.clone(), phones[0].is_default),
+        (person.phone.clone(), true)
+    );
+    let notices = world.sandbox.email_outbox(Some("an@example.vn"));
+    assert_eq!(notices.len(), 1, "an e-mail notice of the change");
+}
+
+async fn lost_phone_change_is_refused_for_someone_elses_phone(db: TestDb) {
+    let world = World::new(db).await;
+    let borrower = world.person(DemoRole::BorrowedPhone);
+    let lost = PhoneNumber::parse("0867000222").unwrap();
+    account_with_phone(&world, &borrower, &lost).await;
+
+    let flow = world.start(FlowKind::Login).await;
+    world.act(&flow, sign_in_action(&borrower, PASSWORD)).await;
+    world.act(&flow, Action::LostPhone).await;
+    // The phone the borrower uses belongs to a relative in the subscriber database.
+    world
+        .act(
+            &flow,
+            Action::NewPhone {
+                phone: borrower.phone.national(),
+            },
+        )
+        .await;
+    let code = world.last_otp(&borrower.phone);
+    let refused = world.act(&flow, Action::Otp { code }).await;
+    assert_step(&refused.view, "phone_refused");
+    assert!(refused.session.is_none());
+    let account = world
+        .db
+        .store
+        .account_by_personal_id(&borrower.personal_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let phones = world.db.store.phones(account.id).await.unwrap();
+    assert_eq!(
+        phones.iter().map(|p| p.phone.clone()).collect::<Vec<_>>(),
+        [lost]
+    );
+    let trail = world
+        .db
+        .store
+        .audit_of_account(account.id, 5)
+        .await
+        .unwrap();
+    assert_eq!(trail[0].kind, AuditKind::PhoneChangeRefused);
+}
+
+async fn forgot_password_ends_every_session(db: TestDb) {
+    let world = World::new(db).await;
+    let person = world.person(DemoRole::PhoneRegistration);
+    world.register(&person, PASSWORD).await;
+    let token = world.sign_in(&person, PASSWORD).await;
+
+    let flow = world.start(FlowKind::Recovery).await;
+    assert!(
+        flow.view.captcha.is_some(),
+        "recovery always asks the captcha"
+    );
+    let identify = |captcha: Option<String>| Action::Identify {
+        identifier: person.personal_id.to_string(),
+        captcha,
+    };
+    assert_problem(
+        &world.act(&flow, identify(None)).await.view,
+        "captcha.required",
+    );
+    let view = world
+        .engine
+        .view(flow.view.id, &flow.binding)
+        .await
+        .unwrap();
+    let otp = world.act(&flow, identify(Some(solve_captcha(&view)))).await;
+    assert_eq!(otp_phone(&otp.view), "", "the phone is not shown");
+    let code = world.last_otp(&person.phone);
+    assert_step(
+        &world.act(&flow, Action::Otp { code }).await.view,
+        "password",
+    );
+    let new_password = "sông Hồng chảy về biển";
+    let done = world
+        .act(
+            &flow,
+            Action::SetPassword {
+                password: new_password.into(),
+                confirm: new_password.into(),
+            },
+        )
+        .await;
+    assert!(matches!(
+        done.view.step,
+        Step::Done {
+            result: Done::PasswordReset
+        }
+    ));
+    assert!(
+        world
+            .engine
+            .sessions
+            .authenticate(&token)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let notice = &world.sandbox.sms_outbox(Some(&person.phone))[0].text;
+    assert!(notice.contains("Mat khau"), "{notice}");
+    world.sign_in(&person, new_password).await;
+}
+
+async fn forgot_password_for_an_unknown_id_looks_the_same(db: TestDb) {
+    let world = World::new(db).await;
+    let unknown = world.person(DemoRole::PhoneRegistration);
+    let flow = world.start(FlowKind::Recovery).await;
+    let view = world
+        .engine
+        .view(flow.view.id, &flow.binding)
+        .await
+        .unwrap();
+    let otp = world
+        .act(
+            &flow,
+            Action::Identify {
+                identifier: unknown.personal_id.to_string(),
+                captcha: Some(solve_captcha(&view)),
+            },
+        )
+        .await;
+    assert_step(&otp.view, "otp");
+    assert_eq!(otp_phone(&otp.view), "");
+    assert_eq!(world.sms_count(&unknown.phone), 0);
+    let wrong = world
+        .act(
+            &flow,
+            Action::Otp {
+                code: "123456".into(),
+            },
+        )
+        .await;
+    assert_problem(&wrong.view, "otp.wrong");
+    assert_eq!(wrong.view.problems[0].attempts_left, Some(4));
+}
+
+async fn sms_outage_is_a_clear_retryable_refusal(db: TestDb) {
+    let world = World::new(db).await;
+    let person = world.person(DemoRole::PhoneRegistration);
+    world.register(&person, PASSWORD).await;
+    world.sandbox.set_mode(System::Sms, Mode::Down);
+    let flow = world.start(FlowKind::Login).await;
+    let down = world.act(&flow, sign_in_action(&person, PASSWORD)).await;
+    assert_problem(&down.view, "sms.unavailable");
+    assert_step(&down.view, "credentials");
+    world.sandbox.set_mode(System::Sms, Mode::Up);
+    assert_step(
+        &world
+            .act(&flow, sign_in_action(&person, PASSWORD))
+            .await
+            .view,
+        "otp",
+    );
+}
+
+async fn a_flow_belongs_to_its_starter_and_expires(db: TestDb) {
+    let world = World::new(db).await;
+    let flow = world.start(FlowKind::Login).await;
+    let stranger = world
+        .engine
+        .start(FlowKind::Login, None, None)
+        .await
+        .unwrap();
+    let stolen = world.engine.view(flow.view.id, &stranger.binding).await;
+    assert!(matches!(stolen, Err(FlowError::NotFound)));
+    assert!(matches!(
+        world.engine.view(flow.view.id, "garbage").await,
+        Err(FlowError::NotFound)
+    ));
+    world.advance(15 * 60);
+    assert!(matches!(
+        world.engine.view(flow.view.id, &flow.binding).await,
+        Err(FlowError::NotFound)
+    ));
+    // Only relative paths are kept as the place to return to.
+    for bad in ["https://evil.example/", "//evil.example", "/\\evil.example"] {
+        let started = world
+            .engine
+            .start(FlowKind::Login, Some(bad), None)
+            .await
+            .unwrap();
+        assert_eq!(started.view.return_to, None, "{bad}");
+    }
+    assert!(matches!(
+        world.engine.start(FlowKind::AddPhone, None, None).await,
+        Err(FlowError::NeedsAccount)
+    ));
+}
+
+async fn another_node_continues_the_flow(db: TestDb) {
+    let world = World::new(db).await;
+    let person = world.person(DemoRole::PhoneRegistration);
+    world.register(&person, PASSWORD).await;
+    let other = world.second_node().await;
+    let flow = world.start(FlowKind::Login).await;
+    world.act(&flow, sign_in_action(&person, PASSWORD)).await;
+    let code = world.last_otp(&person.phone);
+    let done = other
+        .act(
+            flow.view.id,
+            &flow.binding,
+            &world.client,
+            Action::Otp { code },
+        )
+        .await
+        .unwrap();
+    assert!(done.session.is_some());
+}
+
+async fn account_pages_manage_phones_password_and_sessions(db: TestDb) {
+    let world = World::new(db).await;
+    let person = world.person(DemoRole::PhoneRegistration);
+    world.register(&person, PASSWORD).await;
+    let token = world.sign_in(&person, PASSWORD).await;
+    let other_token = world.sign_in(&person, PASSWORD).await;
+    let (session, account) = world
+        .engine
+        .sessions
+        .authenticate(&token)
+        .await
+        .unwrap()
+        .unwrap();
+    let accounts = world.engine.accounts();
+
+    // Add a phone: password again, then a code to the new phone.
+    let flow = world
+        .engine
+        .start(FlowKind::AddPhone, None, Some(account.id))
+        .await
+        .unwrap();
+    let new_phone = PhoneNumber::parse("0912000333").unwrap();
+    let act = |action| {
+        world
+            .engine
+            .act(flow.view.id, &flow.binding, &world.client, action)
+    };
+    let wrong = act(Action::AddPhone {
+        password: "wrong".into(),
+        phone: new_phone.national(),
+    })
+    .await
+    .unwrap();
+    assert_problem(&wrong.view, "password.wrong");
+    let sent = act(Action::AddPhone {
+        password: PASSWORD.into(),
+        phone: new_phone.national(),
+    })
+    .await
+    .unwrap();
+    assert_step(&sent.view, "otp");
+    let code = world.last_otp(&new_phone);
+    let added = act(Action::Otp { code }).await.unwrap();
+    assert!(matches!(
+        added.view.step,
+        Step::Done {
+            result: Done::PhoneAdded
+        }
+    ));
+    let overview = accounts.overview(account.id).await.unwrap();
+    assert_eq!(overview.phones.len(), 2);
+
+    accounts
+        .make_default_phone(account.id, new_phone.e164(), &world.client)
+        .await
+        .unwrap()
+        .unwrap();
+    accounts
+        .remove_phone(account.id, person.phone.e164(), &world.client)
+        .await
+        .unwrap()
+        .unwrap();
+    let last = accounts
+        .remove_phone(account.id, new_phone.e164(), &world.client)
+        .await
+        .unwrap();
+    assert_eq!(last.unwrap_err().code, "phone.last");
+
+    // Sessions: list, end the others.
+    assert_eq!(accounts.sessions(account.id).await.unwrap().len(), 2);
+    assert_eq!(
+        accounts
+            .end_other_sessions(account.id, &session)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(
+        world
+            .engine
+            .sessions
+            .authenticate(&other_token)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Change the password: the current one is required; the person stays signed in.
+    let refused = accounts
+        .change_password(
+            &session,
+            &account,
+            "wrong",
+            "một mật khẩu mới dài",
+            "một mật khẩu mới dài",
+            &world.client,
+        )
+        .await
+        .unwrap();
+    assert_eq!(refused.unwrap_err().field, Some("current"));
+    let renewed = accounts
+        .change_password(
+            &session,
+            &account,
+            PASSWORD,
+            "một mật khẩu mới dài",
+            "một mật khẩu mới dài",
+            &world.client,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        world
+            .engine
+            .sessions
+            .authenticate(&token)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        world
+            .engine
+            .sessions
+            .authenticate(&renewed.token)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // Refresh from the population database; history shows the changes.
+    let mut stale = account.identity.clone();
+    stale.full_name = "Tên Cũ".into();
+    world
+        .db
+        .store
+        .update_identity(
+            account.id,
+            &stale,
+            &store::AuditContext {
+                actor: store::Actor::System,
+                client_ip: None,
+            },
+            harness::START,
+        )
+        .await
+        .unwrap();
+    let account = accounts.overview(account.id).await.unwrap().account;
+    accounts
+        .refresh_identity(&account, &world.client)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        accounts
+            .overview(account.id)
+            .await
+            .unwrap()
+            .account
+            .identity
+            .full_name,
+        person.full_name
+    );
+    let kinds: Vec<AuditKind> = accounts
+        .history(account.id, 50)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.kind)
+        .collect();
+    for kind in [
+        AuditKind::PhoneAdded,
+        AuditKind::DefaultPhoneChanged,
+        AuditKind::PhoneRemoved,
+        AuditKind::PasswordChanged,
+        AuditKind::IdentityUpdated,
+        AuditKind::SignedIn,
+    ] {
+        assert!(kinds.contains(&kind), "{kind:?} missing from {kinds:?}");
+    }
+    world
+        .db
+        .store
+        .set_status(
+            account.id,
+            AccountStatus::Locked,
+            &store::AuditContext {
+                actor: store::Actor::System,
+                client_ip: None,
+            },
+            harness::START,
+        )
+        .await
+        .unwrap();
+    assert!(
+        world
+            .engine
+            .sessions
+            .authenticate(&renewed.token)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let _ = PersonalId::parse(person.personal_id.as_str()).unwrap();
+}
+
+store::store_tests!(
+    register_by_phone_then_sign_in,
+    registration_refusals_leave_nothing_behind,
+    register_by_bhxh_sends_the_code_to_the_bhxh_phone,
+    unknown_id_and_wrong_password_look_alike,
+    repeated_failures_need_the_captcha_and_then_wait,
+    concurrent_guesses_cannot_pass_the_limit,
+    otp_resend_cooldown_cap_and_expiry,
+    lost_phone_is_replaced_only_for_its_owner,
+    lost_phone_change_is_refused_for_someone_elses_phone,
+    forgot_password_ends_every_session,
+    forgot_password_for_an_unknown_id_looks_the_same,
+    sms_outage_is_a_clear_retryable_refusal,
+    a_flow_belongs_to_its_starter_and_expires,
+    another_node_continues_the_flow,
+    account_pages_manage_phones_password_and_sessions,
+);

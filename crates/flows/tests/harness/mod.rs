@@ -1,0 +1,242 @@
+//! A flow engine on a fresh store, talking to a real sandbox over HTTP and SMTP, with a manual
+//! clock and seeded randomness. OTPs are read from the sandbox's SMS outbox, as a person
+//! would read their phone.
+
+use std::sync::Arc;
+
+use connectors::{Connectors, ConnectorsConfig};
+use domain::{ManualClock, PasswordPolicy, PhoneNumber};
+use flows::{
+    Action, Argon2Params, Client, Engine, EngineParts, FlowConfig, FlowKind, FlowView, Outcome,
+    SeededRandomness, Started, Step,
+};
+use sandbox::{DemoRole, Person, Sandbox, SyntheticPeople};
+use store::testing::TestDb;
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+use url::Url;
+
+pub const START: OffsetDateTime = datetime!(2026-11-21 09:00 UTC);
+
+pub struct World {
+    pub db: TestDb,
+    pub engine: Arc<Engine>,
+    pub sandbox: Arc<Sandbox>,
+    pub clock: Arc<ManualClock>,
+    pub client: Client,
+    connectors: Connectors,
+}
+
+pub fn fast_config() -> FlowConfig {
+    FlowConfig {
+        // Tests exercise the flow, not the hash cost.
+        argon2: Argon2Params {
+            memory_kib: 256,
+            iterations: 1,
+            parallelism: 1,
+            max_concurrent: 4,
+        },
+        ..FlowConfig::default()
+    }
+}
+
+impl World {
+    pub async fn new(db: TestDb) -> Self {
+        Self::with_config(db, fast_config()).await
+    }
+
+    pub async fn with_config(db: TestDb, config: FlowConfig) -> Self {
+        let sandbox = Arc::new(Sandbox::new(SyntheticPeople::generate(
+            sandbox::DEFAULT_SEED,
+            60,
+        )));
+        let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let smtp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = Url::parse(&format!("http://{}/", http.local_addr().unwrap())).unwrap();
+        let smtp_addr = smtp.local_addr().unwrap();
+        tokio::spawn(axum::serve(http, sandbox::router(Arc::clone(&sandbox))).into_future());
+        tokio::spawn(sandbox::serve_smtp(smtp, Arc::clone(&sandbox)));
+        let mut connectors_config = ConnectorsConfig::sandbox(&base, smtp_addr).unwrap();
+        // Failure tests should fail fast.
+        for endpoint in [
+            &mut connectors_config.population,
+            &mut connectors_config.subscribers,
+            &mut connectors_config.bhxh,
+            &mut connectors_config.sms,
+        ] {
+            endpoint.retries = 0;
+            endpoint.timeout_ms = 2_000;
+        }
+        let connectors = Connectors::from_config(&connectors_config).unwrap();
+        let clock = Arc::new(ManualClock::new(START));
+        let engine = Engine::new(EngineParts {
+            store: Arc::clone(&db.store),
+            connectors: connectors.clone(),
+            clock: clock.clone(),
+            random: Arc::new(SeededRandomness::new(7)),
+            config,
+            password_policy: PasswordPolicy::default(),
+            otp_key: b"test-otp-key-0123456789abcdef012345".to_vec(),
+        })
+        .await
+        .unwrap();
+        Self {
+            db,
+            engine: Arc::new(engine),
+            sandbox,
+            clock,
+            client: Client {
+                address: Some("203.0.113.9".to_owned()),
+                user_agent: Some("flows-test".to_owned()),
+            },
+            connectors,
+        }
+    }
+
+    /// A second node on the same database and registries, as another server would be.
+    pub async fn second_node(&self) -> Engine {
+        Engine::new(EngineParts {
+            store: Arc::clone(&self.db.store),
+            connectors: self.connectors.clone(),
+            clock: self.clock.clone(),
+            random: Arc::new(SeededRandomness::new(8)),
+            config: fast_config(),
+            password_policy: PasswordPolicy::default(),
+            otp_key: b"test-otp-key-0123456789abcdef012345".to_vec(),
+        })
+        .await
+        .unwrap()
+    }
+
+    pub fn person(&self, role: DemoRole) -> Person {
+        self.sandbox.people().demo(role).unwrap().clone()
+    }
+
+    pub fn advance(&self, seconds: i64) {
+        self.clock.advance(Duration::seconds(seconds));
+    }
+
+    pub async fn start(&self, kind: FlowKind) -> Started {
+        self.engine
+            .start(kind, Some("/tai-khoan"), None)
+            .await
+            .unwrap()
+    }
+
+    pub async fn act(&self, flow: &Started, action: Action) -> Outcome {
+        self.engine
+            .act(flow.view.id, &flow.binding, &self.client, action)
+            .await
+            .unwrap()
+    }
+
+    /// The 6-digit code of the newest SMS to `phone`.
+    pub fn last_otp(&self, phone: &PhoneNumber) -> String {
+        let messages = self.sandbox.sms_outbox(Some(phone));
+        let text = &messages.first().expect("no SMS to this phone").text;
+        text.split(|c: char| !c.is_ascii_digit())
+            .find(|word| word.len() == 6)
+            .unwrap_or_else(|| panic!("no code in {text:?}"))
+            .to_owned()
+    }
+
+    pub fn sms_count(&self, phone: &PhoneNumber) -> usize {
+        self.sandbox.sms_outbox(Some(phone)).len()
+    }
+
+    /// Registers `person` by mobile subscriber with `password`, end to end.
+    pub async fn register(&self, person: &Person, password: &str) {
+        let flow = self.start(FlowKind::RegisterPhone).await;
+        let outcome = self.act(&flow, register_action(person)).await;
+        assert_step(&outcome.view, "otp");
+        let code = self.last_otp(&person.phone);
+        assert_step(
+            &self.act(&flow, Action::Otp { code }).await.view,
+            "password",
+        );
+        let done = self
+            .act(
+                &flow,
+                Action::SetPassword {
+                    password: password.to_owned(),
+                    confirm: password.to_owned(),
+                },
+            )
+            .await;
+        assert_step(&done.view, "done");
+    }
+
+    /// Password and OTP; returns the session token.
+    pub async fn sign_in(&self, person: &Person, password: &str) -> String {
+        let flow = self.start(FlowKind::Login).await;
+        let outcome = self.act(&flow, sign_in_action(person, password)).await;
+        assert_step(&outcome.view, "otp");
+        let code = self.last_otp(&person.phone);
+        let done = self.act(&flow, Action::Otp { code }).await;
+        assert_step(&done.view, "done");
+        done.session.expect("a session").token
+    }
+}
+
+pub fn register_action(person: &Person) -> Action {
+    Action::RegisterPhone(flows::RegisterPhoneValues {
+        full_name: person.full_name.clone(),
+        personal_id: person.personal_id.to_string(),
+        birth_date: person.birth_date.to_string(),
+        gender: person.gender.as_str().to_owned(),
+        phone: person.phone.national(),
+        email: String::new(),
+    })
+}
+
+pub fn sign_in_action(person: &Person, password: &str) -> Action {
+    Action::SignIn {
+        identifier: person.personal_id.to_string(),
+        password: password.to_owned(),
+        captcha: None,
+    }
+}
+
+pub fn step_name(view: &FlowView) -> String {
+    serde_json::to_value(view).unwrap()["step"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[track_caller]
+pub fn assert_step(view: &FlowView, step: &str) {
+    assert_eq!(step_name(view), step, "{view:#?}");
+}
+
+#[track_caller]
+pub fn assert_problem(view: &FlowView, code: &str) {
+    let codes: Vec<&str> = view.problems.iter().map(|p| p.code).collect();
+    assert!(
+        codes.contains(&code),
+        "expected {code} in {codes:?}: {view:#?}"
+    );
+}
+
+/// Reads the captcha as a person would: the digits spelled in English.
+pub fn solve_captcha(view: &FlowView) -> String {
+    const WORDS: [&str; 10] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    ];
+    let prompt = view.captcha.as_ref().expect("a captcha");
+    prompt
+        .words_en
+        .split(" – ")
+        .map(|word| {
+            let digit = WORDS.iter().position(|known| *known == word).unwrap();
+            char::from(b'0' + u8::try_from(digit).unwrap())
+        })
+        .collect()
+}
+
+pub fn otp_phone(view: &FlowView) -> String {
+    match &view.step {
+        Step::Otp { phone, .. } => phone.clone(),
+        other => panic!("not at the OTP step: {other:?}"),
+    }
+}
