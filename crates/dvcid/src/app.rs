@@ -1,10 +1,12 @@
-//! What `serve` and `demo` share: build the application state and serve it until stopped.
+//! What `serve` and `demo` share: build the flow engine and the application state, and serve
+//! until stopped.
 
 use std::sync::Arc;
 
 use axum::Router;
 use connectors::Connectors;
-use domain::SystemClock;
+use domain::{PasswordPolicy, Secret, SystemClock};
+use flows::{Engine, EngineParts, FlowConfig, OsRandomness};
 use store::Store;
 use tokio::net::TcpListener;
 
@@ -13,21 +15,50 @@ use crate::shutdown;
 pub struct Parts {
     pub store: Arc<dyn Store>,
     pub connectors: Connectors,
-    pub settings: web::Settings,
+    pub flows: FlowConfig,
+    pub password_policy: PasswordPolicy,
+    /// The server's secret: OTP MACs and CSRF tokens are keyed from it.
+    pub secret: Secret<String>,
+    pub public_base_url: String,
+    pub hsts: bool,
+    pub sandbox_links: bool,
     /// Routes served beside the application (the demo's sandbox).
     pub extra_routes: Router,
 }
 
 pub async fn serve(parts: Parts, listener: TcpListener) -> anyhow::Result<()> {
     let metrics = web::install_metrics_recorder().map_err(anyhow::Error::msg)?;
+    let secret = parts.secret.expose().as_bytes();
+    let engine = Engine::new(EngineParts {
+        store: Arc::clone(&parts.store),
+        connectors: parts.connectors,
+        clock: Arc::new(SystemClock),
+        random: Arc::new(OsRandomness),
+        config: parts.flows,
+        password_policy: parts.password_policy,
+        otp_key: derive(secret, b"otp"),
+    })
+    .await?;
     let state = web::AppState {
         store: parts.store,
-        clock: Arc::new(SystemClock),
-        connectors: parts.connectors,
+        engine: Arc::new(engine),
         metrics: Some(metrics),
-        settings: Arc::new(parts.settings),
+        settings: Arc::new(web::Settings {
+            public_base_url: parts.public_base_url,
+            hsts: parts.hsts,
+            sandbox_links: parts.sandbox_links,
+            csrf_key: Secret::new(derive(secret, b"csrf")),
+        }),
     };
     let app = web::router(state, parts.extra_routes);
     web::serve(listener, app, shutdown::signal()).await?;
     Ok(())
+}
+
+/// A key for one purpose from the configured secret, so that an OTP MAC can never be replayed
+/// as a CSRF token or the reverse.
+fn derive(secret: &[u8], purpose: &[u8]) -> Vec<u8> {
+    flows::MacKey::new(secret)
+        .sign(&[b"dvcid key", purpose])
+        .to_vec()
 }

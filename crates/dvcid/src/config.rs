@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use connectors::ConnectorsConfig;
 use domain::password::PasswordPolicy;
 use domain::secret::Secret;
+use flows::FlowConfig;
 use serde::Deserialize;
 use url::Url;
 
@@ -34,6 +35,9 @@ pub struct Config {
     pub connectors: ConnectorsConfig,
     #[serde(default)]
     pub password: PasswordPolicy,
+    /// Limits of the self-service flows: OTP, throttling, sessions, Argon2id cost.
+    #[serde(default)]
+    pub flows: FlowConfig,
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,7 +75,8 @@ impl Default for DatabaseConfig {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Secrets {
-    /// Key of the HMAC that OTP codes are stored under; at least 32 bytes of randomness.
+    /// The server's secret (at least 32 bytes of randomness); the keys of OTP MACs and CSRF
+    /// tokens are derived from it.
     pub otp_key: Secret<String>,
 }
 

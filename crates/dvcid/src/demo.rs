@@ -9,6 +9,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use connectors::{Connectors, ConnectorsConfig};
 use domain::{PasswordPolicy, Secret};
+use flows::FlowConfig;
 use rand::Rng;
 use sandbox::{Sandbox, SyntheticPeople};
 use tokio::net::TcpListener;
@@ -60,13 +61,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let parts = Parts {
         store,
         connectors,
-        settings: web::Settings {
-            public_base_url: base.to_string(),
-            hsts: false,
-            sandbox_links: true,
-            otp_key: Secret::new(otp_key),
-            password_policy: PasswordPolicy::default(),
-        },
+        flows: FlowConfig::default(),
+        password_policy: PasswordPolicy::default(),
+        secret: Secret::new(otp_key),
+        public_base_url: base.to_string(),
+        hsts: false,
+        sandbox_links: true,
         extra_routes: sandbox::router(sandbox.sandbox),
     };
     app::serve(parts, listener).await

@@ -37,13 +37,12 @@ pub async fn run(path: &Path) -> anyhow::Result<()> {
     let parts = Parts {
         store,
         connectors,
-        settings: web::Settings {
-            hsts: config.public_base_url.scheme() == "https",
-            public_base_url: config.public_base_url.to_string(),
-            sandbox_links: false,
-            otp_key: config.secrets.otp_key,
-            password_policy: config.password,
-        },
+        flows: config.flows,
+        password_policy: config.password,
+        secret: config.secrets.otp_key,
+        hsts: config.public_base_url.scheme() == "https",
+        public_base_url: config.public_base_url.to_string(),
+        sandbox_links: false,
         extra_routes: Router::new(),
     };
     app::serve(parts, listener).await

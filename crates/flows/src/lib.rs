@@ -39,7 +39,7 @@ pub use config::{Argon2Params, FlowConfig, OtpLimits, SessionLimits, ThrottleLim
 pub use context::Client;
 pub use engine::{Engine, EngineParts, Outcome, Started};
 pub use otp::OtpPurpose;
-pub use problem::{Detail, Problem};
+pub use problem::{Detail, PROBLEM_CODES, Problem};
 pub use random::{OsRandomness, Randomness, SeededRandomness};
 pub use secrets::{MacKey, sha256};
 pub use sessions::{IssuedSession, Sessions};

@@ -5,6 +5,41 @@
 use serde::Serialize;
 use time::Duration;
 
+/// Every code a flow can refuse with; pages and the API have a message for each.
+pub const PROBLEM_CODES: [&str; 31] = [
+    "account.exists",
+    "account.locked",
+    "account.no_otp_phone",
+    "account.no_personal_id",
+    "action.unexpected",
+    "bhxh.no_phone",
+    "birth_date.invalid",
+    "captcha.required",
+    "captcha.wrong",
+    "credentials.invalid",
+    "field.invalid",
+    "field.required",
+    "full_name.invalid",
+    "identity.mismatch",
+    "identity.not_found",
+    "otp.exhausted",
+    "otp.expired",
+    "otp.resend_limit",
+    "otp.resend_too_soon",
+    "otp.used",
+    "otp.wrong",
+    "password.mismatch",
+    "password.wrong",
+    "phone.already_added",
+    "phone.last",
+    "phone.not_owner",
+    "phone.unknown_choice",
+    "registry.unavailable",
+    "sms.daily_limit",
+    "sms.unavailable",
+    "throttled",
+];
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// Stable code, e.g. `credentials.invalid`, `otp.wrong`, `phone.not_owner`.
@@ -65,5 +100,42 @@ impl Problem {
     pub fn attempts_left(mut self, left: i32) -> Self {
         self.attempts_left = Some(left);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PROBLEM_CODES;
+
+    /// Every code written in the flows' sources is listed, so no refusal lacks a message.
+    #[test]
+    fn every_code_in_the_sources_is_listed() {
+        let sources = [
+            include_str!("login.rs"),
+            include_str!("registration.rs"),
+            include_str!("recovery.rs"),
+            include_str!("add_phone.rs"),
+            include_str!("account.rs"),
+            include_str!("common.rs"),
+            include_str!("otp.rs"),
+        ];
+        let mut found = 0;
+        for source in sources {
+            for piece in source.split("Problem::").skip(1) {
+                let call = piece.split(')').next().unwrap_or_default();
+                // Only calls whose code is a literal (the captcha's is chosen at run time).
+                let literal = call.trim_end().ends_with('"');
+                if !(call.starts_with("form(") || call.starts_with("field(")) || !literal {
+                    continue;
+                }
+                let code = call.rsplit('"').nth(1).unwrap_or_default();
+                assert!(
+                    PROBLEM_CODES.contains(&code),
+                    "{code:?} is not in PROBLEM_CODES"
+                );
+                found += 1;
+            }
+        }
+        assert!(found > 30, "the scan found only {found} codes");
     }
 }

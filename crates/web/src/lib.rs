@@ -1,5 +1,7 @@
 //! The HTTP face of dvcid: routes, pages, operations endpoints and the middleware every request
-//! passes through (request IDs, spans, metrics, security headers, limits).
+//! passes through (request IDs, spans, metrics, security headers, limits, CSRF). Pages are
+//! askama templates on `templates/base.html` with the components of `templates/ui.html`,
+//! translated by `i18n::Tr`.
 #![cfg_attr(
     not(test),
     deny(
@@ -10,28 +12,46 @@
     )
 )]
 
+mod api;
+mod assets;
+mod auth;
+mod client;
+pub mod cookies;
+pub mod csrf;
+mod errors;
+mod failure;
+pub mod forms;
 mod home;
+pub mod i18n;
 mod ops;
+mod page;
+mod problems;
 mod security;
+mod showcase;
 mod telemetry;
 
 use std::sync::Arc;
 
 use axum::Router;
-use connectors::Connectors;
-use domain::{Clock, PasswordPolicy, Secret};
+use domain::Secret;
+use flows::Engine;
 use metrics_exporter_prometheus::PrometheusHandle;
 use store::Store;
 
+pub use assets::url as asset_url;
+pub use errors::{ErrorKind, ErrorPage};
+pub use forms::{FieldError, Form, Notice, NoticeKind, Tab};
+pub use i18n::{Lang, Tr};
+pub use page::{Format, render};
 pub use telemetry::install_metrics_recorder;
 
 /// What every handler may use. Built once at start-up and shared.
 #[derive(Clone)]
 pub struct AppState {
+    /// For `/readyz`; everything else goes through the engine.
     pub store: Arc<dyn Store>,
-    pub clock: Arc<dyn Clock>,
-    /// Clients of the national registries, SMS and e-mail.
-    pub connectors: Connectors,
+    /// The self-service flows, sessions and account operations.
+    pub engine: Arc<Engine>,
     pub metrics: Option<PrometheusHandle>,
     pub settings: Arc<Settings>,
 }
@@ -45,21 +65,26 @@ pub struct Settings {
     pub hsts: bool,
     /// Links shown on the home page to the sandbox outboxes (demo only).
     pub sandbox_links: bool,
-    /// Key of the HMAC that OTP codes are stored under.
-    pub otp_key: Secret<String>,
-    pub password_policy: PasswordPolicy,
+    /// Key of the HMAC behind the CSRF tokens of signed-in forms.
+    pub csrf_key: Secret<Vec<u8>>,
 }
 
 /// The application's routes with all middleware applied. `extra` is merged in before the
 /// middleware, so that e.g. the demo's sandbox routes are traced and measured too.
 pub fn router(state: AppState, extra: Router) -> Router {
-    let hsts = state.settings.hsts;
+    let settings = Arc::clone(&state.settings);
     let app = Router::new()
         .merge(home::routes())
         .merge(ops::routes())
+        .merge(i18n::routes())
+        .merge(assets::routes())
+        .merge(showcase::routes())
+        .merge(api::routes())
+        .fallback(errors::not_found)
         .with_state(state)
         .merge(extra);
-    telemetry::apply(security::apply(app, hsts))
+    let app = csrf::apply(app, &settings.public_base_url);
+    telemetry::apply(security::apply(app, settings.hsts))
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets requests in flight finish.

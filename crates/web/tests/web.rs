@@ -5,11 +5,27 @@ use std::sync::{Arc, OnceLock};
 
 use connectors::{Connectors, ConnectorsConfig};
 use domain::{PasswordPolicy, Secret, SystemClock};
+use flows::{Argon2Params, Engine, EngineParts, FlowConfig, OsRandomness};
 use metrics_exporter_prometheus::PrometheusHandle;
+use sandbox::{Sandbox, SyntheticPeople};
 use sqlx::{Connection, Executor, PgConnection};
 use store::testing::TestDb;
 use url::Url;
 use web::{AppState, Settings};
+
+#[path = "web/api.rs"]
+mod api;
+#[path = "web/assets.rs"]
+mod assets;
+#[path = "web/csrf.rs"]
+mod csrf;
+#[path = "web/i18n.rs"]
+mod i18n;
+#[path = "web/pages.rs"]
+mod pages;
+
+/// The configured public address; the servers of the tests listen on other ports of it.
+const PUBLIC_BASE_URL: &str = "http://127.0.0.1/";
 
 /// One recorder per test process (nextest runs each test in its own process; `cargo test`
 /// shares one, hence the cell).
@@ -21,28 +37,82 @@ fn metrics() -> PrometheusHandle {
 }
 
 async fn serve(db: &TestDb, hsts: bool) -> String {
-    // Nothing listens there: these tests never reach a registry.
-    let nowhere: SocketAddr = "127.0.0.1:9".parse().unwrap();
-    let base = Url::parse("http://127.0.0.1:9/").unwrap();
+    serve_with(
+        db,
+        Options {
+            hsts,
+            ..Options::default()
+        },
+    )
+    .await
+}
+
+/// How a test wants the application set up.
+#[derive(Default)]
+struct Options {
+    hsts: bool,
+    sandbox_links: bool,
+    /// Routes served beside the application (as the demo's sandbox is).
+    extra: axum::Router,
+}
+
+async fn serve_with(db: &TestDb, options: Options) -> String {
+    // A real sandbox on its own port: flows reach the registries and the SMS gateway over HTTP.
+    let sandbox = Arc::new(Sandbox::new(SyntheticPeople::generate(
+        sandbox::DEFAULT_SEED,
+        30,
+    )));
+    let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let smtp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let registries = Url::parse(&format!("http://{}/", http.local_addr().unwrap())).unwrap();
+    let smtp_addr: SocketAddr = smtp.local_addr().unwrap();
+    tokio::spawn(axum::serve(http, sandbox::router(Arc::clone(&sandbox))).into_future());
+    tokio::spawn(sandbox::serve_smtp(smtp, Arc::clone(&sandbox)));
+    let connectors =
+        Connectors::from_config(&ConnectorsConfig::sandbox(&registries, smtp_addr).unwrap())
+            .unwrap();
+    let config = FlowConfig {
+        argon2: Argon2Params {
+            memory_kib: 256,
+            iterations: 1,
+            parallelism: 1,
+            max_concurrent: 2,
+        },
+        ..FlowConfig::default()
+    };
+    let engine = Engine::new(EngineParts {
+        store: Arc::clone(&db.store),
+        connectors,
+        clock: Arc::new(SystemClock),
+        random: Arc::new(OsRandomness),
+        config,
+        password_policy: PasswordPolicy::default(),
+        otp_key: b"web-test-otp-key".to_vec(),
+    })
+    .await
+    .unwrap();
     let state = AppState {
         store: Arc::clone(&db.store),
-        clock: Arc::new(SystemClock),
-        connectors: Connectors::from_config(&ConnectorsConfig::sandbox(&base, nowhere).unwrap())
-            .unwrap(),
+        engine: Arc::new(engine),
         metrics: Some(metrics()),
         settings: Arc::new(Settings {
-            public_base_url: "http://127.0.0.1/".to_owned(),
-            hsts,
-            sandbox_links: false,
-            otp_key: Secret::new("k".repeat(32)),
-            password_policy: PasswordPolicy::default(),
+            public_base_url: PUBLIC_BASE_URL.to_owned(),
+            hsts: options.hsts,
+            sandbox_links: options.sandbox_links,
+            csrf_key: Secret::new(b"web-test-csrf-key".to_vec()),
         }),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    let app = web::router(state, axum::Router::new());
+    let app = web::router(state, options.extra);
     tokio::spawn(web::serve(listener, app, std::future::pending()));
+    SANDBOX.with(|cell| *cell.borrow_mut() = Some(sandbox));
     format!("http://{address}")
+}
+
+thread_local! {
+    /// The sandbox of the last app served on this thread, for tests that read its outbox.
+    static SANDBOX: std::cell::RefCell<Option<Arc<Sandbox>>> = const { std::cell::RefCell::new(None) };
 }
 
 #[tokio::test]

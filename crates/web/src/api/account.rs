@@ -1,0 +1,289 @@
+//! `/api/account`: the account pages' operations for a bearer session.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use flows::Problem;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use store::{AccountPhone, AuditEvent, Session};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::AppState;
+use crate::auth::{NotSignedIn, SignedIn};
+use crate::client::RequestClient;
+use crate::errors::ErrorKind;
+use crate::failure::Failure;
+use crate::i18n::Tr;
+use crate::page::Format;
+use crate::problems;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/account", get(overview))
+        .route("/api/account/identity/refresh", post(refresh_identity))
+        .route("/api/account/phones/default", post(make_default))
+        .route("/api/account/phones/{phone}", delete(remove_phone))
+        .route("/api/account/password", post(change_password))
+        .route("/api/account/sessions", get(sessions))
+        .route("/api/account/sessions/end-others", post(end_others))
+        .route("/api/account/history", get(history))
+        .route("/api/session", delete(sign_out))
+}
+
+type Signed = Result<SignedIn, NotSignedIn>;
+
+fn unauthorized(tr: &Tr) -> Response {
+    Failure::from(NotSignedIn).respond(tr, Format::Json)
+}
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_default()
+}
+
+fn phone_json(phone: &AccountPhone) -> Value {
+    json!({ "phone": phone.phone.e164(), "masked": phone.phone.masked(), "default": phone.is_default })
+}
+
+fn session_json(session: &Session, current: &Session) -> Value {
+    json!({
+        "id": session.id,
+        "current": session.id == current.id,
+        "acr": session.acr.as_str(),
+        "amr": session.amr,
+        "signed_in_at": rfc3339(session.auth_time),
+        "last_seen_at": rfc3339(session.last_seen_at),
+        "user_agent": session.user_agent,
+        "address": session.client_ip,
+    })
+}
+
+fn event_json(event: &AuditEvent) -> Value {
+    json!({ "at": rfc3339(event.at), "event": event.kind.as_str(), "address": event.client_ip, "details": event.details })
+}
+
+/// A refusal of an account operation: 422 with the code and its message.
+fn refused(problem: &Problem, tr: &Tr) -> Response {
+    let body = json!({
+        "error": problem.code,
+        "field": problem.field,
+        "message": problems::message(problem, tr),
+    });
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+}
+
+fn answer(result: Result<Result<(), Problem>, flows::FlowError>, tr: &Tr) -> Response {
+    match result {
+        Ok(Ok(())) => StatusCode::NO_CONTENT.into_response(),
+        Ok(Err(problem)) => refused(&problem, tr),
+        Err(error) => Failure::from(error).respond(tr, Format::Json),
+    }
+}
+
+async fn overview(State(state): State<AppState>, tr: Tr, signed: Signed) -> Response {
+    let Ok(signed) = signed else {
+        return unauthorized(&tr);
+    };
+    match state.engine.accounts().overview(signed.account.id).await {
+        Ok(overview) => {
+            let account = &overview.account;
+            let identity = &account.identity;
+            Json(json!({
+                "id": account.id,
+                "kind": account.kind.as_str(),
+                "status": account.status.as_str(),
+                "registration_channel": account.registration_channel.as_str(),
+                "personal_id": identity.personal_id,
+                "legacy_cmnd": identity.legacy_cmnd,
+                "full_name": identity.full_name,
+                "birth_date": identity.birth_date.map(|date| date.to_string()),
+                "gender": identity.gender,
+                "email": account.email,
+                "phones": overview.phones.iter().map(phone_json).collect::<Vec<_>>(),
+                "session": { "acr": signed.session.acr.as_str(), "amr": signed.session.amr },
+            }))
+            .into_response()
+        }
+        Err(error) => Failure::from(error).respond(&tr, Format::Json),
+    }
+}
+
+async fn refresh_identity(
+    State(state): State<AppState>,
+    tr: Tr,
+    signed: Signed,
+    RequestClient(client): RequestClient,
+) -> Response {
+    let Ok(signed) = signed else {
+        return unauthorized(&tr);
+    };
+    answer(
+        state
+            .engine
+            .accounts()
+            .refresh_identity(&signed.account, &client)
+            .await,
+        &tr,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhoneChoice {
+    phone: String,
+}
+
+async fn make_default(
+    State(state): State<AppState>,
+    tr: Tr,
+    signed: Signed,
+    RequestClient(client): RequestClient,
+    body: Result<Json<PhoneChoice>, JsonRejection>,
+) -> Response {
+    let Ok(signed) = signed else {
+        return unauthorized(&tr);
+    };
+    let Ok(Json(choice)) = body else {
+        return Failure::with_message(ErrorKind::BadRequest, "api-bad-request-body")
+            .respond(&tr, Format::Json);
+    };
+    answer(
+        state
+            .engine
+            .accounts()
+            .make_default_phone(signed.account.id, &choice.phone, &client)
+            .await,
+        &tr,
+    )
+}
+
+async fn remove_phone(
+    State(state): State<AppState>,
+    tr: Tr,
+    signed: Signed,
+    RequestClient(client): RequestClient,
+    Path(phone): Path<String>,
+) -> Response {
+    let Ok(signed) = signed else {
+        return unauthorized(&tr);
+    };
+    answer(
+        state
+            .engine
+            .accounts()
+            .remove_phone(signed.account.id, &phone, &client)
+            .await,
+        &tr,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PasswordChange {
+    current: String,
+    new: String,
+    confirm: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    tr: Tr,
+    signed: Signed,
+    RequestClient(client): RequestClient,
+    body: Result<Json<PasswordChange>, JsonRejection>,
+) -> Response {
+    let Ok(signed) = signed else {
+        return unauthorized(&tr);
+    };
+    let Ok(Json(change)) = body else {
+        return Failure::with_message(ErrorKind::BadRequest, "api-bad-request-body")
+            .respond(&tr, Format::Json);
+    };
+    let accounts = state.engine.accounts();
+    match accounts
+        .change_password(
+            &signed.session,
+            &signed.account,
+            &change.current,
+            &change.new,
+            &change.confirm,
+            &client,
+        )
+        .await
+    {
+        Ok(Ok(session)) => Json(json!({ "session": { "token": session.token } })).into_response(),
+        Ok(Err(problem)) => refused(&problem, &tr),
+        Err(error) => Failure::from(error).respond(&tr, Format::Json),
+    }
+}
+
+async fn sessions(State(state): State<AppState>, tr: Tr, signed: Signed) -> Response {
+    let Ok(signed) = signed else {
+        return unauthorized(&tr);
+    };
+    match state.engine.accounts().sessions(signed.account.id).await {
+        Ok(list) => {
+            let list: Vec<Value> = list
+                .iter()
+                .map(|s| session_json(s, &signed.session))
+                .collect();
+            Json(json!({ "sessions": list })).into_response()
+        }
+        Err(error) => Failure::from(error).respond(&tr, Format::Json),
+    }
+}
+
+async fn end_others(State(state): State<AppState>, tr: Tr, signed: Signed) -> Response {
+    let Ok(signed) = signed else {
+        return unauthorized(&tr);
+    };
+    match state
+        .engine
+        .accounts()
+        .end_other_sessions(signed.account.id, &signed.session)
+        .await
+    {
+        Ok(ended) => Json(json!({ "ended": ended })).into_response(),
+        Err(error) => Failure::from(error).respond(&tr, Format::Json),
+    }
+}
+
+async fn history(State(state): State<AppState>, tr: Tr, signed: Signed) -> Response {
+    let Ok(signed) = signed else {
+        return unauthorized(&tr);
+    };
+    match state
+        .engine
+        .accounts()
+        .history(signed.account.id, 100)
+        .await
+    {
+        Ok(events) => Json(json!({ "events": events.iter().map(event_json).collect::<Vec<_>>() }))
+            .into_response(),
+        Err(error) => Failure::from(error).respond(&tr, Format::Json),
+    }
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    tr: Tr,
+    signed: Signed,
+    RequestClient(client): RequestClient,
+) -> Response {
+    let Ok(signed) = signed else {
+        return unauthorized(&tr);
+    };
+    match state
+        .engine
+        .accounts()
+        .sign_out(&signed.session, &client)
+        .await
+    {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => Failure::from(error).respond(&tr, Format::Json),
+    }
+}

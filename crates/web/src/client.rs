@@ -1,0 +1,31 @@
+//! The transport facts the flows need about the person's device, gathered once.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+
+/// `flows::Client` from the connection: its address and user agent.
+pub struct RequestClient(pub flows::Client);
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestClient {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(address)| address.ip().to_string());
+        let user_agent = parts
+            .headers
+            .get(header::USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .map(|agent| agent.chars().take(256).collect());
+        Ok(Self(flows::Client {
+            address,
+            user_agent,
+        }))
+    }
+}

@@ -1,0 +1,41 @@
+//! A flow's refusals in the person's language. Each `Problem` code has a message
+//! `problem-<code with dashes>` in the translation files; a field that broke an identifier
+//! rule adds that rule's own sentence.
+
+use flows::Problem;
+
+use crate::i18n::{Lang, Tr};
+
+pub fn message(problem: &Problem, tr: &Tr) -> String {
+    let key = key(problem.code);
+    let retry = problem
+        .retry_after_secs
+        .map(|secs| ((secs + 59) / 60).to_string())
+        .unwrap_or_default();
+    let seconds = problem.retry_after_secs.unwrap_or_default().to_string();
+    let left = problem.attempts_left.unwrap_or_default().to_string();
+    let mut text = tr.t_args(
+        &key,
+        &[("minutes", &retry), ("seconds", &seconds), ("left", &left)],
+    );
+    if let Some(detail) = &problem.detail {
+        let sentence = match tr.lang() {
+            Lang::Vi => &detail.vi,
+            Lang::En => &detail.en,
+        };
+        text = format!("{text} {}", capitalised(sentence));
+    }
+    text
+}
+
+pub fn key(code: &str) -> String {
+    format!("problem-{}", code.replace(['.', '_'], "-"))
+}
+
+fn capitalised(sentence: &str) -> String {
+    let mut chars = sentence.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
+        None => String::new(),
+    }
+}

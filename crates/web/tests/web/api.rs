@@ -1,0 +1,330 @@
+//! The JSON API driven as a mobile app would: flows by JSON actions, the flow token in a
+//! header, OTPs read from the sandbox's SMS outbox, then the account with a bearer session.
+
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+use super::{SANDBOX, serve};
+
+const PASSWORD: &str = "mây trắng bay qua đồi";
+
+struct Api {
+    base: String,
+    http: Client,
+}
+
+impl Api {
+    async fn start(&self, kind: &str, bearer: Option<&str>) -> (String, String, Value) {
+        let mut request = self
+            .http
+            .post(format!("{}/api/flows", self.base))
+            .json(&json!({ "kind": kind }));
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: Value = response.json().await.unwrap();
+        let id = body["flow"]["id"].as_str().unwrap().to_owned();
+        let token = body["flow_token"].as_str().unwrap().to_owned();
+        (id, token, body["flow"].clone())
+    }
+
+    async fn act(&self, id: &str, token: &str, action: Value, lang: &str) -> (StatusCode, Value) {
+        let response = self
+            .http
+            .post(format!("{}/api/flows/{id}", self.base))
+            .header("x-flow-token", token)
+            .header("accept-language", lang)
+            .json(&action)
+            .send()
+            .await
+            .unwrap();
+        (response.status(), response.json().await.unwrap())
+    }
+}
+
+fn last_otp(phone: &domain::PhoneNumber) -> String {
+    let sandbox = SANDBOX.with(|cell| cell.borrow().clone()).unwrap();
+    let text = sandbox
+        .sms_outbox(Some(phone))
+        .first()
+        .unwrap()
+        .text
+        .clone();
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap()
+        .to_owned()
+}
+
+fn person(index: usize) -> sandbox::Person {
+    let sandbox = SANDBOX.with(|cell| cell.borrow().clone()).unwrap();
+    sandbox.people().get(index).unwrap().clone()
+}
+
+#[tokio::test]
+async fn an_app_registers_signs_in_and_reads_its_account() {
+    let db = store::testing::sqlite().await;
+    let api = Api {
+        base: serve(&db, false).await,
+        http: Client::new(),
+    };
+    let someone = person(0);
+
+    let (id, token, flow) = api.start("register_phone", None).await;
+    assert_eq!(flow["step"], "register_phone");
+    let form = json!({
+        "action": "register_phone",
+        "full_name": someone.full_name,
+        "personal_id": someone.personal_id.as_str(),
+        "birth_date": someone.birth_date.to_string(),
+        "gender": someone.gender.as_str(),
+        "phone": someone.phone.national(),
+        "email": "",
+    });
+    let (status, body) = api.act(&id, &token, form, "vi").await;
+    assert_eq!(
+        (status, &body["flow"]["step"]),
+        (StatusCode::OK, &json!("otp")),
+        "{body}"
+    );
+    assert_eq!(body["flow"]["phone"], someone.phone.masked());
+    let (_, body) = api
+        .act(
+            &id,
+            &token,
+            json!({ "action": "otp", "code": last_otp(&someone.phone) }),
+            "vi",
+        )
+        .await;
+    assert_eq!(body["flow"]["step"], "password", "{body}");
+    let (_, body) = api
+        .act(
+            &id,
+            &token,
+            json!({ "action": "set_password", "password": PASSWORD, "confirm": PASSWORD }),
+            "vi",
+        )
+        .await;
+    assert_eq!(body["flow"]["result"], "registered", "{body}");
+
+    let (id, token, _) = api.start("login", None).await;
+    let sign_in = json!({ "action": "sign_in", "identifier": someone.personal_id.as_str(), "password": "sai mật khẩu" });
+    let (_, body) = api.act(&id, &token, sign_in, "en").await;
+    let problem = &body["flow"]["problems"][0];
+    assert_eq!(problem["code"], "credentials.invalid", "{body}");
+    assert_eq!(problem["message"], "Wrong ID number or password.");
+    let sign_in = json!({ "action": "sign_in", "identifier": someone.personal_id.as_str(), "password": PASSWORD });
+    let (_, body) = api.act(&id, &token, sign_in, "vi").await;
+    assert_eq!(body["flow"]["step"], "otp", "{body}");
+    let (_, body) = api
+        .act(
+            &id,
+            &token,
+            json!({ "action": "otp", "code": "000000" }),
+            "vi",
+        )
+        .await;
+    assert_eq!(
+        body["flow"]["problems"][0]["message"], "Mã OTP không đúng. Bạn còn 4 lần thử.",
+        "{body}"
+    );
+    let (_, body) = api
+        .act(
+            &id,
+            &token,
+            json!({ "action": "otp", "code": last_otp(&someone.phone) }),
+            "vi",
+        )
+        .await;
+    assert_eq!(body["flow"]["result"], "signed_in", "{body}");
+    assert_eq!(body["session"]["acr"], "LoA2");
+    let session = body["session"]["token"].as_str().unwrap().to_owned();
+
+    let account: Value = api
+        .http
+        .get(format!("{}/api/account", api.base))
+        .bearer_auth(&session)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(account["full_name"], someone.full_name.as_str());
+    assert_eq!(account["phones"][0]["default"], true);
+
+    let history: Value = api
+        .http
+        .get(format!("{}/api/account/history", api.base))
+        .bearer_auth(&session)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let events: Vec<&str> = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert!(
+        events.contains(&"signed_in") && events.contains(&"account_registered"),
+        "{events:?}"
+    );
+
+    let removed = api
+        .http
+        .delete(format!(
+            "{}/api/account/phones/{}",
+            api.base,
+            someone.phone.e164()
+        ))
+        .bearer_auth(&session)
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = removed.json().await.unwrap();
+    assert_eq!(body["error"], "phone.last");
+
+    let signed_out = api
+        .http
+        .delete(format!("{}/api/session", api.base))
+        .bearer_auth(&session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status(), StatusCode::NO_CONTENT);
+    let after = api
+        .http
+        .get(format!("{}/api/account", api.base))
+        .bearer_auth(&session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn api_errors_are_a_code_and_a_translated_message() {
+    let db = store::testing::sqlite().await;
+    let api = Api {
+        base: serve(&db, false).await,
+        http: Client::new(),
+    };
+    let unknown_kind = api
+        .http
+        .post(format!("{}/api/flows", api.base))
+        .header("accept-language", "en")
+        .json(&json!({ "kind": "teleport" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown_kind.status(), StatusCode::BAD_REQUEST);
+    let body: Value = unknown_kind.json().await.unwrap();
+    assert_eq!(body["error"], "bad_request");
+    assert!(body["message"].as_str().unwrap().contains("kind"), "{body}");
+
+    let (id, token, _) = api.start("login", None).await;
+    let (status, body) = api
+        .act(&id, "not-the-token", json!({ "action": "resend" }), "vi")
+        .await;
+    assert_eq!(
+        (status, &body["error"]),
+        (StatusCode::GONE, &json!("expired")),
+        "{body}"
+    );
+    let (status, body) = api.act(&id, &token, json!({ "action": "fly" }), "en").await;
+    assert_eq!(
+        (status, &body["error"]),
+        (StatusCode::BAD_REQUEST, &json!("bad_request")),
+        "{body}"
+    );
+    let (status, body) = api
+        .act(&id, &token, json!({ "action": "otp", "code": "1" }), "en")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        body["flow"]["problems"][0]["code"], "action.unexpected",
+        "{body}"
+    );
+
+    let add_phone = api
+        .http
+        .post(format!("{}/api/flows", api.base))
+        .json(&json!({ "kind": "add_phone" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(add_phone.status(), StatusCode::FORBIDDEN);
+    let account = api
+        .http
+        .get(format!("{}/api/account", api.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(account.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = account.json().await.unwrap();
+    assert_eq!(body["error"], "unauthorized");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route() {
+    let db = store::testing::sqlite().await;
+    let base = serve(&db, false).await;
+    let document: Value = reqwest::get(format!("{base}/api/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(document["openapi"], "3.1.0");
+    let paths = document["paths"].as_object().unwrap();
+    for path in [
+        "/api/flows",
+        "/api/flows/{id}",
+        "/api/account",
+        "/api/account/identity/refresh",
+        "/api/account/phones/default",
+        "/api/account/phones/{phone}",
+        "/api/account/password",
+        "/api/account/sessions",
+        "/api/account/sessions/end-others",
+        "/api/account/history",
+        "/api/session",
+    ] {
+        assert!(paths.contains_key(path), "{path} is not described");
+    }
+    let codes: Vec<&str> =
+        document["components"]["schemas"]["Problem"]["properties"]["code"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|code| code.as_str().unwrap())
+            .collect();
+    let mut expected = flows::PROBLEM_CODES.to_vec();
+    let mut listed = codes.clone();
+    expected.sort_unstable();
+    listed.sort_unstable();
+    assert_eq!(
+        listed, expected,
+        "the document lists exactly the problem codes"
+    );
+}
+
+#[test]
+fn every_problem_code_has_a_message_in_both_languages() {
+    for lang in [web::Lang::Vi, web::Lang::En] {
+        let tr = web::Tr::new(lang, "/");
+        for code in flows::PROBLEM_CODES {
+            let key = format!("problem-{}", code.replace(['.', '_'], "-"));
+            let text = tr.t_args(&key, &[("minutes", "1"), ("seconds", "1"), ("left", "1")]);
+            assert_ne!(text, key, "{key} missing in {lang:?}");
+        }
+    }
+}
