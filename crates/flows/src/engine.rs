@@ -151,6 +151,10 @@ impl Engine {
         })
     }
 
+    pub fn config(&self) -> &FlowConfig {
+        &self.config
+    }
+
     /// The account pages' operations.
     pub fn accounts(&self) -> AccountService<'_> {
         AccountService { engine: self }

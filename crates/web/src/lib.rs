@@ -25,6 +25,7 @@ mod home;
 pub mod i18n;
 mod ops;
 mod page;
+mod pages;
 mod problems;
 mod security;
 mod showcase;
@@ -80,6 +81,7 @@ pub fn router(state: AppState, extra: Router) -> Router {
         .merge(assets::routes())
         .merge(showcase::routes())
         .merge(api::routes())
+        .merge(pages::routes())
         .fallback(errors::not_found)
         .with_state(state)
         .merge(extra);

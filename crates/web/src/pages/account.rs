@@ -1,0 +1,455 @@
+//! Thông tin tài khoản: identity (read-only, refreshable from the population database), OTP
+//! phones, password, sessions and the account's own history. Every form carries the
+//! session's CSRF token.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use flows::Problem;
+use serde::Deserialize;
+use store::{AuditEvent, Session};
+use time::{OffsetDateTime, UtcOffset};
+
+use crate::AppState;
+use crate::auth::{NotSignedIn, SESSION_COOKIE, SignedIn};
+use crate::client::RequestClient;
+use crate::cookies::{self, HostCookie};
+use crate::csrf;
+use crate::errors::ErrorKind;
+use crate::failure::Failure;
+use crate::forms::{Form as FormState, Notice};
+use crate::i18n::Tr;
+use crate::page::{self, Format};
+use crate::problems;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/account", get(show))
+        .route("/account/identity/refresh", post(refresh_identity))
+        .route("/account/phones/default", post(make_default))
+        .route("/account/phones/remove", post(remove_phone))
+        .route("/account/password", post(change_password))
+        .route("/account/sessions/end-others", post(end_others))
+        .route("/logout", post(sign_out))
+}
+
+type Signed = Result<SignedIn, NotSignedIn>;
+
+/// Vietnam's time, for dates people read.
+const VIETNAM: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
+    Ok(offset) => offset,
+    Err(_) => UtcOffset::UTC,
+};
+
+fn local(at: OffsetDateTime) -> String {
+    let at = at.to_offset(VIETNAM);
+    format!(
+        "{:02}/{:02}/{} {:02}:{:02}",
+        at.day(),
+        u8::from(at.month()),
+        at.year(),
+        at.hour(),
+        at.minute()
+    )
+}
+
+struct PhoneRow {
+    e164: String,
+    masked: String,
+    default: bool,
+}
+
+struct SessionRow {
+    current: bool,
+    signed_in_at: String,
+    last_seen_at: String,
+    device: String,
+    address: String,
+}
+
+struct EventRow {
+    at: String,
+    what: String,
+    address: String,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage<'a> {
+    tr: &'a Tr,
+    csrf: String,
+    notice: Option<Notice>,
+    facts: Vec<(String, String)>,
+    phones: Vec<PhoneRow>,
+    password_form: FormState,
+    sessions: Vec<SessionRow>,
+    events: Vec<EventRow>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ShowQuery {
+    done: Option<String>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    tr: Tr,
+    signed: Signed,
+    Query(query): Query<ShowQuery>,
+) -> Response {
+    let Ok(signed) = signed else {
+        return Redirect::to("/login?return_to=/account").into_response();
+    };
+    let notice = query.done.as_deref().and_then(|done| {
+        let key = match done {
+            "refreshed" | "default" | "removed" | "password" | "others" | "phone" => {
+                format!("account-done-{done}")
+            }
+            _ => return None,
+        };
+        Some(Notice::success(tr.t(&key)))
+    });
+    account_page(
+        &state,
+        &tr,
+        &signed,
+        notice,
+        FormState::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn account_page(
+    state: &AppState,
+    tr: &Tr,
+    signed: &SignedIn,
+    notice: Option<Notice>,
+    password_form: FormState,
+    status: StatusCode,
+) -> Response {
+    let accounts = state.engine.accounts();
+    let id = signed.account.id;
+    let (overview, sessions, history) = match (
+        accounts.overview(id).await,
+        accounts.sessions(id).await,
+        accounts.history(id, 30).await,
+    ) {
+        (Ok(overview), Ok(sessions), Ok(history)) => (overview, sessions, history),
+        (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => {
+            return Failure::from(error).respond(tr, Format::Html);
+        }
+    };
+    let account = &overview.account;
+    let identity = &account.identity;
+    let dash = || "—".to_owned();
+    let facts = vec![
+        (tr.t("field-full-name"), identity.full_name.clone()),
+        (
+            tr.t("field-personal-id"),
+            identity
+                .personal_id
+                .as_ref()
+                .map_or_else(dash, ToString::to_string),
+        ),
+        (
+            tr.t("field-birth-date"),
+            identity.birth_date.map_or_else(dash, |date| {
+                format!(
+                    "{:02}/{:02}/{}",
+                    date.day(),
+                    u8::from(date.month()),
+                    date.year()
+                )
+            }),
+        ),
+        (
+            tr.t("field-gender"),
+            identity
+                .gender
+                .map_or_else(dash, |gender| tr.t(&format!("gender-{}", gender.as_str()))),
+        ),
+        (
+            tr.t("field-email"),
+            account
+                .email
+                .as_ref()
+                .map_or_else(dash, ToString::to_string),
+        ),
+        (
+            tr.t("account-channel"),
+            tr.t(&format!(
+                "channel-{}",
+                account.registration_channel.as_str().replace('_', "-")
+            )),
+        ),
+    ];
+    let phones = overview
+        .phones
+        .iter()
+        .map(|phone| PhoneRow {
+            e164: phone.phone.e164().to_owned(),
+            masked: phone.phone.masked(),
+            default: phone.is_default,
+        })
+        .collect();
+    let page = AccountPage {
+        tr,
+        csrf: csrf::csrf_token(
+            state.settings.csrf_key.expose(),
+            &signed.session.id.to_string(),
+        ),
+        notice,
+        facts,
+        phones,
+        password_form,
+        sessions: sessions
+            .iter()
+            .map(|session| session_row(session, &signed.session))
+            .collect(),
+        events: history.iter().map(|event| event_row(event, tr)).collect(),
+    };
+    page::render(status, tr, &page)
+}
+
+fn session_row(session: &Session, current: &Session) -> SessionRow {
+    SessionRow {
+        current: session.id == current.id,
+        signed_in_at: local(session.auth_time),
+        last_seen_at: local(session.last_seen_at),
+        device: session
+            .user_agent
+            .clone()
+            .unwrap_or_default()
+            .chars()
+            .take(80)
+            .collect(),
+        address: session.client_ip.clone().unwrap_or_default(),
+    }
+}
+
+fn event_row(event: &AuditEvent, tr: &Tr) -> EventRow {
+    EventRow {
+        at: local(event.at),
+        what: tr.t(&format!("audit-{}", event.kind.as_str().replace('_', "-"))),
+        address: event.client_ip.clone().unwrap_or_default(),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AccountForm {
+    csrf: String,
+    phone: String,
+    current: String,
+    new: String,
+    confirm: String,
+}
+
+/// The signed-in person and a form whose CSRF token belongs to their session, or the answer
+/// to give instead.
+async fn checked(
+    state: &AppState,
+    tr: &Tr,
+    signed: Signed,
+    form: &AccountForm,
+) -> Result<SignedIn, Response> {
+    let Ok(signed) = signed else {
+        return Err(Redirect::to("/login?return_to=/account").into_response());
+    };
+    let session = signed.session.id.to_string();
+    if csrf::verify(state.settings.csrf_key.expose(), &session, &form.csrf) {
+        Ok(signed)
+    } else {
+        Err(Failure::new(ErrorKind::Csrf).respond(tr, Format::Html))
+    }
+}
+
+/// After an operation: to the page with a success note, or the page again with the refusal.
+async fn after(
+    state: &AppState,
+    tr: &Tr,
+    signed: &SignedIn,
+    result: Result<Result<(), Problem>, flows::FlowError>,
+    done: &str,
+) -> Response {
+    match result {
+        Ok(Ok(())) => Redirect::to(&format!("/account?done={done}")).into_response(),
+        Ok(Err(problem)) => {
+            let notice = Notice::error(problems::message(&problem, tr));
+            account_page(
+                state,
+                tr,
+                signed,
+                Some(notice),
+                FormState::new(),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Err(error) => Failure::from(error).respond(tr, Format::Html),
+    }
+}
+
+async fn refresh_identity(
+    State(state): State<AppState>,
+    tr: Tr,
+    signed: Signed,
+    RequestClient(client): RequestClient,
+    Form(form): Form<AccountForm>,
+) -> Response {
+    let signed = match checked(&state, &tr, signed, &form).await {
+        Ok(signed) => signed,
+        Err(response) => return response,
+    };
+    let result = state
+        .engine
+        .accounts()
+        .refresh_identity(&signed.account, &client)
+        .await;
+    after(&state, &tr, &signed, result, "refreshed").await
+}
+
+async fn make_default(
+    State(state): State<AppState>,
+    tr: Tr,
+    signed: Signed,
+    RequestClient(client): RequestClient,
+    Form(form): Form<AccountForm>,
+) -> Response {
+    let signed = match checked(&state, &tr, signed, &form).await {
+        Ok(signed) => signed,
+        Err(response) => return response,
+    };
+    let result = state
+        .engine
+        .accounts()
+        .make_default_phone(signed.account.id, &form.phone, &client)
+        .await;
+    after(&state, &tr, &signed, result, "default").await
+}
+
+async fn remove_phone(
+    State(state): State<AppState>,
+    tr: Tr,
+    signed: Signed,
+    RequestClient(client): RequestClient,
+    Form(form): Form<AccountForm>,
+) -> Response {
+    let signed = match checked(&state, &tr, signed, &form).await {
+        Ok(signed) => signed,
+        Err(response) => return response,
+    };
+    let result = state
+        .engine
+        .accounts()
+        .remove_phone(signed.account.id, &form.phone, &client)
+        .await;
+    after(&state, &tr, &signed, result, "removed").await
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    tr: Tr,
+    signed: Signed,
+    RequestClient(client): RequestClient,
+    Form(form): Form<AccountForm>,
+) -> Response {
+    let signed = match checked(&state, &tr, signed, &form).await {
+        Ok(signed) => signed,
+        Err(response) => return response,
+    };
+    let accounts = state.engine.accounts();
+    let result = accounts
+        .change_password(
+            &signed.session,
+            &signed.account,
+            &form.current,
+            &form.new,
+            &form.confirm,
+            &client,
+        )
+        .await;
+    match result {
+        Ok(Ok(session)) => {
+            let lifetime = std::time::Duration::from_secs(
+                u64::try_from(state.engine.config().session.absolute_timeout_secs)
+                    .unwrap_or(43_200),
+            );
+            match HostCookie::new(SESSION_COOKIE, &session.token)
+                .max_age(lifetime)
+                .header_value()
+            {
+                Ok(cookie) => with_cookie(
+                    Redirect::to("/account?done=password").into_response(),
+                    cookie,
+                ),
+                Err(_) => Failure::new(ErrorKind::Internal).respond(&tr, Format::Html),
+            }
+        }
+        Ok(Err(problem)) => {
+            let mut password_form = FormState::new();
+            let message = problems::message(&problem, &tr);
+            match problem.field {
+                Some(field) => password_form.add_error(field, message),
+                None => password_form.add_problem(message),
+            }
+            account_page(&state, &tr, &signed, None, password_form, StatusCode::OK).await
+        }
+        Err(error) => Failure::from(error).respond(&tr, Format::Html),
+    }
+}
+
+async fn end_others(
+    State(state): State<AppState>,
+    tr: Tr,
+    signed: Signed,
+    Form(form): Form<AccountForm>,
+) -> Response {
+    let signed = match checked(&state, &tr, signed, &form).await {
+        Ok(signed) => signed,
+        Err(response) => return response,
+    };
+    match state
+        .engine
+        .accounts()
+        .end_other_sessions(signed.account.id, &signed.session)
+        .await
+    {
+        Ok(_) => Redirect::to("/account?done=others").into_response(),
+        Err(error) => Failure::from(error).respond(&tr, Format::Html),
+    }
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    tr: Tr,
+    signed: Signed,
+    RequestClient(client): RequestClient,
+    Form(form): Form<AccountForm>,
+) -> Response {
+    let signed = match checked(&state, &tr, signed, &form).await {
+        Ok(signed) => signed,
+        Err(response) => return response,
+    };
+    if let Err(error) = state
+        .engine
+        .accounts()
+        .sign_out(&signed.session, &client)
+        .await
+    {
+        return Failure::from(error).respond(&tr, Format::Html);
+    }
+    match cookies::removal(SESSION_COOKIE) {
+        Ok(cookie) => with_cookie(Redirect::to("/").into_response(), cookie),
+        Err(_) => Redirect::to("/").into_response(),
+    }
+}
+
+fn with_cookie(mut response: Response, cookie: HeaderValue) -> Response {
+    response.headers_mut().append(header::SET_COOKIE, cookie);
+    response
+}

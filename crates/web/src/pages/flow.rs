@@ -1,0 +1,247 @@
+//! Starting, showing and moving on flows from a browser. The flow is bound to the browser by a
+//! `__Host-flow-<id>` cookie holding its token; a successful sign-in trades it for the
+//! session cookie.
+
+use std::time::Duration;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use flows::{Action, Done, FlowKind, FlowView, RegisterBhxhValues, RegisterPhoneValues, Step};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::render;
+use crate::AppState;
+use crate::auth::{SESSION_COOKIE, SignedIn};
+use crate::client::RequestClient;
+use crate::cookies::{self, HostCookie};
+use crate::errors::ErrorKind;
+use crate::failure::Failure;
+use crate::i18n::Tr;
+use crate::page::Format;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(start_login))
+        .route("/login/method/{method}", get(render::coming_soon))
+        .route("/register", get(render::register_choice))
+        .route("/register/phone", get(start_register_phone))
+        .route("/register/bhxh", get(start_register_bhxh))
+        .route("/recovery", get(start_recovery))
+        .route("/account/phones/add", get(start_add_phone))
+        .route("/flows/{id}", get(show).post(submit))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct StartQuery {
+    return_to: Option<String>,
+}
+
+async fn start_login(state: State<AppState>, tr: Tr, Query(query): Query<StartQuery>) -> Response {
+    start(state, tr, FlowKind::Login, query.return_to.as_deref(), None).await
+}
+
+async fn start_register_phone(state: State<AppState>, tr: Tr) -> Response {
+    start(state, tr, FlowKind::RegisterPhone, None, None).await
+}
+
+async fn start_register_bhxh(state: State<AppState>, tr: Tr) -> Response {
+    start(state, tr, FlowKind::RegisterBhxh, None, None).await
+}
+
+async fn start_recovery(state: State<AppState>, tr: Tr) -> Response {
+    start(state, tr, FlowKind::Recovery, None, None).await
+}
+
+async fn start_add_phone(
+    state: State<AppState>,
+    tr: Tr,
+    signed: Result<SignedIn, crate::auth::NotSignedIn>,
+) -> Response {
+    match signed {
+        Ok(signed) => {
+            start(
+                state,
+                tr,
+                FlowKind::AddPhone,
+                Some("/account"),
+                Some(signed.account.id),
+            )
+            .await
+        }
+        Err(_) => Redirect::to("/login?return_to=/account/phones/add").into_response(),
+    }
+}
+
+async fn start(
+    State(state): State<AppState>,
+    tr: Tr,
+    kind: FlowKind,
+    return_to: Option<&str>,
+    account: Option<store::AccountId>,
+) -> Response {
+    match state.engine.start(kind, return_to, account).await {
+        Ok(started) => {
+            let id = started.view.id;
+            let lifetime = Duration::from_secs(
+                u64::try_from(state.engine.config().flow_lifetime_secs).unwrap_or(900),
+            );
+            let cookie = HostCookie::new(&flow_cookie(id), &started.binding)
+                .max_age(lifetime)
+                .header_value();
+            match cookie {
+                Ok(cookie) => redirect_with(&format!("/flows/{id}"), vec![cookie]),
+                Err(error) => {
+                    tracing::error!(%error, "flow cookie not built");
+                    Failure::new(ErrorKind::Internal).respond(&tr, Format::Html)
+                }
+            }
+        }
+        Err(error) => Failure::from(error).respond(&tr, Format::Html),
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    tr: Tr,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+) -> Response {
+    let binding = cookies::read(&headers, &flow_cookie(id)).unwrap_or_default();
+    match state.engine.view(id, &binding).await {
+        Ok(view) => render::flow_page(&tr, &view, None, StatusCode::OK),
+        Err(error) => Failure::from(error).respond(&tr, Format::Html),
+    }
+}
+
+/// Every field any step's form may send; the pressed button's `action` says which step.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub(super) struct FlowForm {
+    action: String,
+    identifier: String,
+    password: String,
+    captcha: String,
+    code: String,
+    index: usize,
+    phone: String,
+    full_name: String,
+    personal_id: String,
+    birth_date: String,
+    gender: String,
+    email: String,
+    bhxh_code: String,
+    confirm: String,
+}
+
+impl FlowForm {
+    fn into_action(self) -> Option<Action> {
+        let captcha = Some(self.captcha).filter(|answer| !answer.trim().is_empty());
+        Some(match self.action.as_str() {
+            "sign_in" => Action::SignIn {
+                identifier: self.identifier,
+                password: self.password,
+                captcha,
+            },
+            "otp" => Action::Otp { code: self.code },
+            "resend" => Action::Resend,
+            "use_phone" => Action::UsePhone { index: self.index },
+            "lost_phone" => Action::LostPhone,
+            "new_phone" => Action::NewPhone { phone: self.phone },
+            "register_phone" => Action::RegisterPhone(RegisterPhoneValues {
+                full_name: self.full_name,
+                personal_id: self.personal_id,
+                birth_date: self.birth_date,
+                gender: self.gender,
+                phone: self.phone,
+                email: self.email,
+            }),
+            "register_bhxh" => Action::RegisterBhxh(RegisterBhxhValues {
+                bhxh_code: self.bhxh_code,
+                full_name: self.full_name,
+                birth_date: self.birth_date,
+            }),
+            "set_password" => Action::SetPassword {
+                password: self.password,
+                confirm: self.confirm,
+            },
+            "identify" => Action::Identify {
+                identifier: self.identifier,
+                captcha,
+            },
+            "add_phone" => Action::AddPhone {
+                password: self.password,
+                phone: self.phone,
+            },
+            _ => return None,
+        })
+    }
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    tr: Tr,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    RequestClient(client): RequestClient,
+    form: Result<Form<FlowForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let binding = cookies::read(&headers, &flow_cookie(id)).unwrap_or_default();
+    let Some(action) = form.ok().and_then(|Form(form)| form.into_action()) else {
+        return Failure::new(ErrorKind::BadRequest).respond(&tr, Format::Html);
+    };
+    let outcome = match state.engine.act(id, &binding, &client, action).await {
+        Ok(outcome) => outcome,
+        Err(error) => return Failure::from(error).respond(&tr, Format::Html),
+    };
+    let view = &outcome.view;
+    if let Some(session) = &outcome.session {
+        return signed_in(&state, &tr, view, &session.token);
+    }
+    if view.problems.is_empty() {
+        // Post/redirect/get: reloading the next page does not resubmit.
+        Redirect::to(&format!("/flows/{id}")).into_response()
+    } else {
+        render::flow_page(&tr, view, None, StatusCode::OK)
+    }
+}
+
+/// The sign-in is complete: the session cookie replaces the flow's, and the person goes where
+/// they were going.
+fn signed_in(state: &AppState, tr: &Tr, view: &FlowView, token: &str) -> Response {
+    let lifetime = Duration::from_secs(
+        u64::try_from(state.engine.config().session.absolute_timeout_secs).unwrap_or(43_200),
+    );
+    let session = HostCookie::new(SESSION_COOKIE, token)
+        .max_age(lifetime)
+        .header_value();
+    let forget = cookies::removal(&flow_cookie(view.id));
+    let (Ok(session), Ok(forget)) = (session, forget) else {
+        return Failure::new(ErrorKind::Internal).respond(tr, Format::Html);
+    };
+    let target = match view.step {
+        Step::Done {
+            result: Done::PhoneChanged,
+        } => "/account?done=phone".to_owned(),
+        _ => view
+            .return_to
+            .clone()
+            .unwrap_or_else(|| "/account".to_owned()),
+    };
+    redirect_with(&target, vec![session, forget])
+}
+
+fn redirect_with(target: &str, cookies: Vec<HeaderValue>) -> Response {
+    let mut response = Redirect::to(target).into_response();
+    for cookie in cookies {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+fn flow_cookie(id: Uuid) -> String {
+    format!("flow-{}", id.simple())
+}

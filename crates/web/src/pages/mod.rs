@@ -1,0 +1,15 @@
+//! The HTML pages of the self-service flows and the account, for browsers (with or without
+//! JavaScript). Each flow page is rendered from the flow's own document; forms post back to
+//! the same address.
+
+mod account;
+mod flow;
+mod render;
+
+use axum::Router;
+
+use crate::AppState;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().merge(flow::routes()).merge(account::routes())
+}

@@ -1,0 +1,244 @@
+//! Flow documents as pages: which heading, which fields, which buttons, and the refusals as
+//! field errors or form-level messages.
+
+use askama::Template;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::Response;
+use flows::{Done, FlowKind, FlowView, Step};
+
+use crate::forms::{Form, Notice, Tab};
+use crate::i18n::{Lang, Tr};
+use crate::page;
+use crate::problems;
+
+#[derive(Template)]
+#[template(path = "flow.html")]
+struct FlowPage<'a> {
+    tr: &'a Tr,
+    view: &'a FlowView,
+    /// The step's name, which the template branches on.
+    step: &'static str,
+    action: String,
+    form: Form,
+    tabs: Vec<Tab>,
+    captcha: Option<String>,
+    notice: Option<Notice>,
+    otp: OtpPart,
+    min_length: usize,
+    holder: String,
+    done: DonePart,
+}
+
+#[derive(Default)]
+struct OtpPart {
+    phone: String,
+    resend_seconds: i64,
+    resends_left: i32,
+    other_phones: Vec<(usize, String)>,
+    lost_phone: bool,
+}
+
+#[derive(Default)]
+struct DonePart {
+    title: String,
+    message: String,
+    link: String,
+    link_label: String,
+}
+
+pub(super) fn flow_page(
+    tr: &Tr,
+    view: &FlowView,
+    notice: Option<Notice>,
+    status: StatusCode,
+) -> Response {
+    let mut form = Form::new();
+    let mut otp = OtpPart::default();
+    let (mut min_length, mut holder, mut done) = (0, String::new(), DonePart::default());
+    let step = match &view.step {
+        Step::Credentials { identifier } => {
+            form.set_value("identifier", identifier.clone());
+            "credentials"
+        }
+        Step::Identify { identifier } => {
+            form.set_value("identifier", identifier.clone());
+            "identify"
+        }
+        Step::Otp {
+            phone,
+            resend_at,
+            resends_left,
+            other_phones,
+            lost_phone,
+        } => {
+            let now = time::OffsetDateTime::now_utc();
+            otp = OtpPart {
+                phone: phone.clone(),
+                resend_seconds: (*resend_at - now).whole_seconds().max(0),
+                resends_left: *resends_left,
+                other_phones: other_phones.iter().cloned().enumerate().collect(),
+                lost_phone: *lost_phone,
+            };
+            "otp"
+        }
+        Step::NewPhone { phone } => {
+            form.set_value("phone", phone.clone());
+            "new_phone"
+        }
+        Step::PhoneRefused => "phone_refused",
+        Step::RegisterPhone { values } => {
+            form.set_value("full_name", values.full_name.clone());
+            form.set_value("personal_id", values.personal_id.clone());
+            form.set_value("birth_date", values.birth_date.clone());
+            form.set_value("gender", values.gender.clone());
+            form.set_value("phone", values.phone.clone());
+            form.set_value("email", values.email.clone());
+            "register_phone"
+        }
+        Step::RegisterBhxh { values } => {
+            form.set_value("bhxh_code", values.bhxh_code.clone());
+            form.set_value("full_name", values.full_name.clone());
+            form.set_value("birth_date", values.birth_date.clone());
+            "register_bhxh"
+        }
+        Step::Password {
+            min_length: min,
+            holder: who,
+        } => {
+            min_length = *min;
+            holder = who.clone();
+            "password"
+        }
+        Step::AddPhone { phone } => {
+            form.set_value("phone", phone.clone());
+            "add_phone"
+        }
+        Step::Done { result } => {
+            done = done_part(tr, *result, view);
+            "done"
+        }
+    };
+    for problem in &view.problems {
+        let message = problems::message(problem, tr);
+        match problem.field {
+            Some(field) => form.add_error(field, message),
+            None => form.add_problem(message),
+        }
+    }
+    let captcha = view.captcha.as_ref().map(|prompt| match tr.lang() {
+        Lang::Vi => prompt.words_vi.clone(),
+        Lang::En => prompt.words_en.clone(),
+    });
+    let page = FlowPage {
+        tr,
+        view,
+        step,
+        action: format!("/flows/{}", view.id),
+        form,
+        tabs: login_tabs(tr, "id-card"),
+        captcha,
+        notice,
+        otp,
+        min_length,
+        holder,
+        done,
+    };
+    page::render(status, tr, &page)
+}
+
+fn done_part(tr: &Tr, result: Done, view: &FlowView) -> DonePart {
+    let (key, link, label) = match result {
+        Done::SignedIn => (
+            "done-signed-in",
+            view.return_to.clone().unwrap_or_else(|| "/account".into()),
+            "action-continue",
+        ),
+        Done::Registered => ("done-registered", "/login".to_owned(), "action-sign-in"),
+        Done::PasswordReset => ("done-password-reset", "/login".to_owned(), "action-sign-in"),
+        Done::PhoneChanged => (
+            "done-phone-changed",
+            "/account".to_owned(),
+            "action-continue",
+        ),
+        Done::PhoneAdded => ("done-phone-added", "/account".to_owned(), "action-continue"),
+    };
+    DonePart {
+        title: tr.t(&format!("{key}-title")),
+        message: tr.t(&format!("{key}-message")),
+        link,
+        link_label: tr.t(label),
+    }
+}
+
+/// The sign-in page's tabs (S1): "CMT/CCCD" first and the default.
+pub(super) fn login_tabs(tr: &Tr, current: &str) -> Vec<Tab> {
+    [
+        ("id-card", "/login", "login-tab-id-card"),
+        (
+            "usb-token",
+            "/login/method/usb-token",
+            "login-tab-usb-token",
+        ),
+        ("sim-pki", "/login/method/sim-pki", "login-tab-sim-pki"),
+        ("vneid", "/login/method/vneid", "login-tab-vneid"),
+    ]
+    .into_iter()
+    .map(|(id, href, key)| Tab::new(href, tr.t(key), id == current))
+    .collect()
+}
+
+#[derive(Template)]
+#[template(path = "coming_soon.html")]
+struct ComingSoon<'a> {
+    tr: &'a Tr,
+    tabs: Vec<Tab>,
+    notice: Notice,
+}
+
+/// The sign-in tabs whose methods come later say so (S6–S9).
+pub(super) async fn coming_soon(tr: Tr, Path(method): Path<String>) -> Response {
+    let current = match method.as_str() {
+        "usb-token" | "sim-pki" | "vneid" => method.as_str(),
+        _ => "usb-token",
+    };
+    let page = ComingSoon {
+        tr: &tr,
+        tabs: login_tabs(&tr, current),
+        notice: Notice::info(tr.t("login-coming-soon")),
+    };
+    page::render(StatusCode::OK, &tr, &page)
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterChoice<'a> {
+    tr: &'a Tr,
+}
+
+/// R1: the account kind, then the channel. Citizens may register by mobile subscriber or by
+/// BHXH code now; the other channels and kinds say they are coming.
+pub(super) async fn register_choice(tr: Tr) -> Response {
+    page::render(StatusCode::OK, &tr, &RegisterChoice { tr: &tr })
+}
+
+impl FlowPage<'_> {
+    /// The page's title.
+    fn title(&self) -> String {
+        let key = match (self.view.kind, self.step) {
+            (_, "done") => return self.done.title.clone(),
+            (FlowKind::Login, "credentials") => "action-sign-in",
+            (_, "otp") => "flow-otp-title",
+            (_, "new_phone") | (_, "phone_refused") => "flow-new-phone-title",
+            (FlowKind::RegisterPhone, _) => "flow-register-phone-title",
+            (FlowKind::RegisterBhxh, _) => "flow-register-bhxh-title",
+            (FlowKind::Recovery, "identify") | (FlowKind::Recovery, "password") => {
+                "action-forgot-password"
+            }
+            (_, "password") => "flow-password-title",
+            (FlowKind::AddPhone, _) => "flow-add-phone-title",
+            _ => "action-sign-in",
+        };
+        self.tr.t(key)
+    }
+}
