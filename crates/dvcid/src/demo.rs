@@ -34,6 +34,9 @@ pub struct DemoArgs {
     people: usize,
     #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
+    /// Seconds before "Gửi lại OTP" may be pressed (browser tests shorten the 60 s wait).
+    #[arg(long, default_value_t = FlowConfig::default().otp.resend_after_secs)]
+    otp_resend_after: i64,
 }
 
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
@@ -61,7 +64,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let parts = Parts {
         store,
         connectors,
-        flows: FlowConfig::default(),
+        flows: demo_flows(args.otp_resend_after),
         password_policy: PasswordPolicy::default(),
         secret: Secret::new(otp_key),
         public_base_url: base.to_string(),
@@ -70,6 +73,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         extra_routes: sandbox::router(sandbox.sandbox),
     };
     app::serve(parts, listener).await
+}
+
+fn demo_flows(resend_after_secs: i64) -> FlowConfig {
+    let mut flows = FlowConfig::default();
+    flows.otp.resend_after_secs = resend_after_secs.max(0);
+    flows
 }
 
 /// `dvcid sandbox`: only the registries, for a `serve` deployment under test.

@@ -122,8 +122,15 @@ impl Generator {
                 phone_owner: owner,
                 bhxh_code: draft.bhxh_code.clone(),
                 bhxh_phone,
+                second_phone: None,
                 email,
             });
+        }
+        // Drawn after everyone else's numbers, so that adding them changed nobody's data.
+        for (index, person) in people.iter_mut().enumerate() {
+            if person.owns_phone() && index % 5 == 0 {
+                person.second_phone = self.phone(usize::MAX);
+            }
         }
         people
     }

@@ -38,6 +38,9 @@ pub struct Person {
     pub bhxh_code: BhxhCode,
     /// The phone registered with BHXH: mostly `phone`, sometimes an old number, sometimes none.
     pub bhxh_phone: Option<PhoneNumber>,
+    /// A second number in this person's own name (one in five owners, and the phone
+    /// registration demo identity): what they would change to after losing `phone`.
+    pub second_phone: Option<PhoneNumber>,
     pub email: Option<Email>,
 }
 
@@ -143,6 +146,9 @@ impl SyntheticPeople {
             by_bhxh.insert(person.bhxh_code.clone(), index);
             if person.owns_phone() {
                 subscribers.insert(person.phone.clone(), index);
+            }
+            if let Some(second) = &person.second_phone {
+                subscribers.insert(second.clone(), index);
             }
         }
         Self {
