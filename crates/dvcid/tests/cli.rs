@@ -253,11 +253,15 @@ fn serve_names_the_missing_setting() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("/nonexistent/dvcid.toml"));
 }
 
-#[test]
-fn serve_runs_from_a_file_and_the_environment_and_logs_json_without_secrets() {
-    let folder = tempfile::tempdir().unwrap();
-    let mut sandbox_command = dvcid();
-    sandbox_command.args([
+/// `dvcid sandbox` on free ports, and the connector settings that reach it.
+struct SandboxProcess {
+    _running: Running,
+    connectors: String,
+}
+
+fn sandbox_process() -> SandboxProcess {
+    let mut command = dvcid();
+    command.args([
         "sandbox",
         "--listen",
         "127.0.0.1:0",
@@ -266,10 +270,10 @@ fn serve_runs_from_a_file_and_the_environment_and_logs_json_without_secrets() {
         "--people",
         "20",
     ]);
-    let sandbox = start(sandbox_command, "HTTP on ");
+    let running = start(command, "HTTP on ");
     // "http://ADDR/sandbox/, SMTP on ADDR, …"
-    let http = sandbox.base.split("/sandbox/").next().unwrap().to_owned();
-    let smtp = sandbox
+    let http = running.base.split("/sandbox/").next().unwrap().to_owned();
+    let smtp = running
         .base
         .split("SMTP on ")
         .nth(1)
@@ -278,17 +282,8 @@ fn serve_runs_from_a_file_and_the_environment_and_logs_json_without_secrets() {
         .next()
         .unwrap();
     let (smtp_host, smtp_port) = smtp.rsplit_once(':').unwrap();
-
-    let otp_key = "otp-key-that-must-never-be-logged-0123456789";
-    let config = folder.path().join("dvcid.toml");
-    std::fs::write(
-        &config,
-        format!(
-            r#"
-public_base_url = "http://127.0.0.1:8080"
-listen = "127.0.0.1:0"
-[secrets]
-otp_key = "{otp_key}"
+    let connectors = format!(
+        r#"
 [connectors.population]
 base_url = "{http}/sandbox/population/"
 [connectors.subscribers]
@@ -303,17 +298,33 @@ port = {smtp_port}
 from = "no-reply@dichvucong.gov.vn"
 starttls = false
 "#
-        ),
-    )
-    .unwrap();
-    let database = folder.path().join("serve.sqlite3");
+    );
+    SandboxProcess {
+        _running: running,
+        connectors,
+    }
+}
+
+fn write_config(folder: &Path, otp_key: &str, sandbox: &SandboxProcess) -> std::path::PathBuf {
+    let config = folder.join("dvcid.toml");
+    let text = format!(
+        "public_base_url = \"http://127.0.0.1:8080\"\nlisten = \"127.0.0.1:0\"\n\
+         [secrets]\notp_key = \"{otp_key}\"\n{}",
+        sandbox.connectors
+    );
+    std::fs::write(&config, text).unwrap();
+    config
+}
+
+/// `dvcid serve` on `database_url`; its address, and every line it logged.
+fn serve_process(
+    config: &Path,
+    database_url: &str,
+) -> (Running, mpsc::Receiver<String>, Vec<String>) {
     let mut child = dvcid()
         .args(["serve", "--config"])
-        .arg(&config)
-        .env(
-            "DVCID_DATABASE_URL",
-            format!("sqlite://{}", database.display()),
-        )
+        .arg(config)
+        .env("DVCID_DATABASE_URL", database_url)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -339,10 +350,24 @@ starttls = false
             break json["listen"].as_str().unwrap().to_owned();
         }
     };
-    let running = Running {
-        child,
-        base: format!("http://{listen}/"),
-    };
+    (
+        Running {
+            child,
+            base: format!("http://{listen}/"),
+        },
+        receiver,
+        lines,
+    )
+}
+
+#[test]
+fn serve_runs_from_a_file_and_the_environment_and_logs_json_without_secrets() {
+    let folder = tempfile::tempdir().unwrap();
+    let sandbox = sandbox_process();
+    let otp_key = "otp-key-that-must-never-be-logged-0123456789";
+    let config = write_config(folder.path(), otp_key, &sandbox);
+    let database = format!("sqlite://{}", folder.path().join("serve.sqlite3").display());
+    let (running, receiver, mut lines) = serve_process(&config, &database);
     let (status, ready) = get_json(&format!("{}readyz", running.base));
     assert_eq!(status, 200, "{ready}");
     let page = reqwest::blocking::get(&running.base).unwrap();
@@ -356,5 +381,127 @@ starttls = false
         );
         assert!(!line.contains(otp_key), "secret logged: {line}");
     }
-    drop(sandbox);
+}
+
+/// Two servers on one PostgreSQL database: a sign-in started on one finishes on the other.
+#[test]
+fn a_sign_in_started_on_one_server_finishes_on_another() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(store::testing::with_postgres(
+        "a_sign_in_started_on_one_server_finishes_on_another",
+        |db| async move {
+            tokio::task::spawn_blocking(move || two_servers(&db.url))
+                .await
+                .unwrap();
+        },
+    ));
+}
+
+fn two_servers(database_url: &str) {
+    let folder = tempfile::tempdir().unwrap();
+    let sandbox = sandbox_process();
+    let config = write_config(
+        folder.path(),
+        "shared-secret-of-the-cluster-0123456789",
+        &sandbox,
+    );
+    let (first, _, _) = serve_process(&config, database_url);
+    let (second, _, _) = serve_process(&config, database_url);
+    let sandbox_base = sandbox
+        ._running
+        .base
+        .split("/sandbox/")
+        .next()
+        .unwrap()
+        .to_owned();
+    let people: Value = reqwest::blocking::get(format!("{sandbox_base}/sandbox/people"))
+        .unwrap()
+        .json()
+        .unwrap();
+    let person = people["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["phone_owner_id"] == p["personal_id"])
+        .unwrap()
+        .clone();
+    let phone = person["phone"].as_str().unwrap().to_owned();
+    let client = reqwest::blocking::Client::new();
+    let last_otp = || -> String {
+        let messages: Value = client
+            .get(format!("{sandbox_base}/sandbox/sms"))
+            .query(&[("to", phone.as_str())])
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        let text = messages["messages"][0]["text"].as_str().unwrap().to_owned();
+        text.split(|c: char| !c.is_ascii_digit())
+            .find(|w| w.len() == 6)
+            .unwrap()
+            .to_owned()
+    };
+    let start = |base: &str, kind: &str| -> (String, String) {
+        let body: Value = client
+            .post(format!("{base}api/flows"))
+            .json(&serde_json::json!({ "kind": kind }))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        (
+            body["flow"]["id"].as_str().unwrap().to_owned(),
+            body["flow_token"].as_str().unwrap().to_owned(),
+        )
+    };
+    let act = |base: &str, (id, token): &(String, String), action: Value| -> Value {
+        client
+            .post(format!("{base}api/flows/{id}"))
+            .header("x-flow-token", token)
+            .json(&action)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap()
+    };
+    let password = "hai máy chủ một cơ sở dữ liệu";
+    let registration = start(&first.base, "register_phone");
+    let form = serde_json::json!({
+        "action": "register_phone", "full_name": person["full_name"], "personal_id": person["personal_id"],
+        "birth_date": person["birth_date"], "gender": person["gender"], "phone": phone, "email": "",
+    });
+    assert_eq!(act(&first.base, &registration, form)["flow"]["step"], "otp");
+    assert_eq!(
+        act(
+            &second.base,
+            &registration,
+            serde_json::json!({ "action": "otp", "code": last_otp() })
+        )["flow"]["step"],
+        "password"
+    );
+    let set =
+        serde_json::json!({ "action": "set_password", "password": password, "confirm": password });
+    assert_eq!(
+        act(&first.base, &registration, set)["flow"]["result"],
+        "registered"
+    );
+
+    let login = start(&first.base, "login");
+    let sign_in = serde_json::json!({ "action": "sign_in", "identifier": person["personal_id"], "password": password });
+    assert_eq!(act(&first.base, &login, sign_in)["flow"]["step"], "otp");
+    let done = act(
+        &second.base,
+        &login,
+        serde_json::json!({ "action": "otp", "code": last_otp() }),
+    );
+    assert_eq!(done["flow"]["result"], "signed_in", "{done}");
+    let token = done["session"]["token"].as_str().unwrap();
+    for server in [&first.base, &second.base] {
+        let account = client
+            .get(format!("{server}api/account"))
+            .bearer_auth(token)
+            .send()
+            .unwrap();
+        assert_eq!(account.status(), 200);
+    }
 }
