@@ -19,6 +19,8 @@ mod api;
 mod assets;
 #[path = "web/csrf.rs"]
 mod csrf;
+#[path = "web/flow_pages.rs"]
+mod flow_pages;
 #[path = "web/i18n.rs"]
 mod i18n;
 #[path = "web/pages.rs"]
