@@ -39,6 +39,7 @@ pub async fn serve(parts: Parts, listener: TcpListener) -> anyhow::Result<()> {
         otp_key: derive(secret, b"otp"),
     })
     .await?;
+    let parts_store = Arc::clone(&parts.store);
     let state = web::AppState {
         store: parts.store,
         engine: Arc::new(engine),
@@ -50,9 +51,28 @@ pub async fn serve(parts: Parts, listener: TcpListener) -> anyhow::Result<()> {
             csrf_key: Secret::new(derive(secret, b"csrf")),
         }),
     };
+    tokio::spawn(purge_expired(Arc::clone(&parts_store)));
     let app = web::router(state, parts.extra_routes);
     web::serve(listener, app, shutdown::signal()).await?;
     Ok(())
+}
+
+/// Deletes what has expired (flows with their OTP challenges, throttle windows) every few
+/// minutes; any node may do it, and doing it twice is harmless.
+async fn purge_expired(store: Arc<dyn Store>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
+    loop {
+        every.tick().await;
+        let now = time::OffsetDateTime::now_utc();
+        let flows = store.purge_expired_flows(now).await;
+        let throttles = store.purge_expired_throttles(now).await;
+        match (flows, throttles) {
+            (Ok(flows), Ok(throttles)) => tracing::debug!(flows, throttles, "expired state purged"),
+            (Err(error), _) | (_, Err(error)) => {
+                tracing::warn!(%error, "purging expired state failed")
+            }
+        }
+    }
 }
 
 /// A key for one purpose from the configured secret, so that an OTP MAC can never be replayed

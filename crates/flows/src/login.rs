@@ -243,19 +243,23 @@ async fn credentials(
     };
     // An unknown ID is checked against a dummy hash: same answer, same time.
     let matches = engine.passwords.verify(password, phc.as_deref()).await?;
-    let Some(account) = account.filter(|_| matches) else {
-        if let Some(account) = identifier.account(engine).await? {
-            audit(
-                engine,
-                Some(account.id),
-                AuditKind::SignInFailed,
-                ctx.client,
-                json!({ "reason": "password" }),
-            )
-            .await?;
+    let account = match account {
+        Some(account) if matches => account,
+        known => {
+            if let Some(account) = known {
+                let details = json!({ "reason": "password" });
+                audit(
+                    engine,
+                    Some(account.id),
+                    AuditKind::SignInFailed,
+                    ctx.client,
+                    details,
+                )
+                .await?;
+            }
+            common::offer_captcha_if_needed(ctx, THROTTLE, identifier.key()).await?;
+            return Ok((None, Acted::problem(Problem::form("credentials.invalid"))));
         }
-        common::offer_captcha_if_needed(ctx, THROTTLE, identifier.key()).await?;
-        return Ok((None, Acted::problem(Problem::form("credentials.invalid"))));
     };
     if account.status != AccountStatus::Active {
         return Ok((None, Acted::problem(Problem::form("account.locked"))));
