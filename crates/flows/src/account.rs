@@ -71,21 +71,15 @@ impl AccountService<'_> {
         client: &Client,
     ) -> Result<Result<(), Problem>, FlowError> {
         let Ok(phone) = PhoneNumber::parse(phone) else {
-            return Ok(Err(Problem::field("phone", "phone.unknown_choice")));
+            return Ok(Err(unknown_phone()));
         };
         let now = self.engine.clock.now();
-        match self
+        let done = self
             .engine
             .store
             .set_default_phone(account, &phone, &audit_context(client), now)
-            .await
-        {
-            Ok(()) => Ok(Ok(())),
-            Err(StoreError::NotFound { .. }) => {
-                Ok(Err(Problem::field("phone", "phone.unknown_choice")))
-            }
-            Err(error) => Err(error.into()),
-        }
+            .await;
+        phone_refusal(done)
     }
 
     /// Removes an OTP phone; never the last one.
@@ -96,22 +90,15 @@ impl AccountService<'_> {
         client: &Client,
     ) -> Result<Result<(), Problem>, FlowError> {
         let Ok(phone) = PhoneNumber::parse(phone) else {
-            return Ok(Err(Problem::field("phone", "phone.unknown_choice")));
+            return Ok(Err(unknown_phone()));
         };
         let now = self.engine.clock.now();
-        match self
+        let done = self
             .engine
             .store
             .remove_phone(account, &phone, &audit_context(client), now)
-            .await
-        {
-            Ok(()) => Ok(Ok(())),
-            Err(StoreError::LastPhone) => Ok(Err(Problem::field("phone", "phone.last"))),
-            Err(StoreError::NotFound { .. }) => {
-                Ok(Err(Problem::field("phone", "phone.unknown_choice")))
-            }
-            Err(error) => Err(error.into()),
-        }
+            .await;
+        phone_refusal(done)
     }
 
     /// Changes the password (the current one required). Every session ends, as after any
@@ -192,5 +179,19 @@ impl AccountService<'_> {
             serde_json::json!({}),
         )
         .await
+    }
+}
+
+fn unknown_phone() -> Problem {
+    Problem::field("phone", "phone.unknown_choice")
+}
+
+/// A phone operation's refusals as the person sees them.
+fn phone_refusal(done: Result<(), StoreError>) -> Result<Result<(), Problem>, FlowError> {
+    match done {
+        Ok(()) => Ok(Ok(())),
+        Err(StoreError::LastPhone) => Ok(Err(Problem::field("phone", "phone.last"))),
+        Err(StoreError::NotFound { .. }) => Ok(Err(unknown_phone())),
+        Err(error) => Err(error.into()),
     }
 }

@@ -112,6 +112,32 @@ async fn serve_with(db: &TestDb, options: Options) -> String {
     format!("http://{address}")
 }
 
+/// The 6-digit code of the newest SMS the last served sandbox sent to `phone`.
+fn last_otp(phone: &domain::PhoneNumber) -> String {
+    let sandbox = SANDBOX.with(|cell| cell.borrow().clone()).unwrap();
+    let text = sandbox
+        .sms_outbox(Some(phone))
+        .first()
+        .unwrap()
+        .text
+        .clone();
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap()
+        .to_owned()
+}
+
+/// A synthetic person of the last served sandbox.
+fn person(index: usize) -> sandbox::Person {
+    SANDBOX
+        .with(|cell| cell.borrow().clone())
+        .unwrap()
+        .people()
+        .get(index)
+        .unwrap()
+        .clone()
+}
+
 thread_local! {
     /// The sandbox of the last app served on this thread, for tests that read its outbox.
     static SANDBOX: std::cell::RefCell<Option<Arc<Sandbox>>> = const { std::cell::RefCell::new(None) };

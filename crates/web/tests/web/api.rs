@@ -4,7 +4,7 @@
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use super::{SANDBOX, serve};
+use super::{last_otp, person, serve};
 
 const PASSWORD: &str = "mây trắng bay qua đồi";
 
@@ -42,25 +42,6 @@ impl Api {
             .unwrap();
         (response.status(), response.json().await.unwrap())
     }
-}
-
-fn last_otp(phone: &domain::PhoneNumber) -> String {
-    let sandbox = SANDBOX.with(|cell| cell.borrow().clone()).unwrap();
-    let text = sandbox
-        .sms_outbox(Some(phone))
-        .first()
-        .unwrap()
-        .text
-        .clone();
-    text.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .unwrap()
-        .to_owned()
-}
-
-fn person(index: usize) -> sandbox::Person {
-    let sandbox = SANDBOX.with(|cell| cell.borrow().clone()).unwrap();
-    sandbox.people().get(index).unwrap().clone()
 }
 
 #[tokio::test]

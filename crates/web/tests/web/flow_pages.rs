@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use reqwest::redirect::Policy;
 use reqwest::{Client, StatusCode};
 
-use super::{SANDBOX, serve};
+use super::{last_otp, person, serve};
 
 /// A client that keeps `__Host-` cookies by hand (they are Secure; the tests speak plain HTTP
 /// to loopback, as a browser does with the demo).
@@ -76,30 +76,6 @@ impl Browser {
 
 fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_owned()
-}
-
-fn last_otp(phone: &domain::PhoneNumber) -> String {
-    let sandbox = SANDBOX.with(|cell| cell.borrow().clone()).unwrap();
-    let text = sandbox
-        .sms_outbox(Some(phone))
-        .first()
-        .unwrap()
-        .text
-        .clone();
-    text.split(|c: char| !c.is_ascii_digit())
-        .find(|w| w.len() == 6)
-        .unwrap()
-        .to_owned()
-}
-
-fn person(index: usize) -> sandbox::Person {
-    SANDBOX
-        .with(|cell| cell.borrow().clone())
-        .unwrap()
-        .people()
-        .get(index)
-        .unwrap()
-        .clone()
 }
 
 /// Registers through the pages and signs in; returns the browser, signed in.
