@@ -237,7 +237,11 @@ impl Engine {
     ) -> Result<FlowView, FlowError> {
         let state = F::start(account).ok_or(FlowError::NeedsAccount)?;
         let now = self.clock.now();
-        let captcha = F::CAPTCHA_AT_START.then(|| Captcha::new(self.random.as_ref()));
+        // With `captcha_after_per_account = 0` sign-in asks the captcha every time, as the
+        // portal's form did; by default it is asked only once throttling says so.
+        let always =
+            F::KIND == FlowKind::Login && self.config.throttle.captcha_after_per_account == 0;
+        let captcha = (F::CAPTCHA_AT_START || always).then(|| Captcha::new(self.random.as_ref()));
         let loaded = persist::create(
             self.store.as_ref(),
             persist::NewEnvelope {

@@ -970,3 +970,34 @@ store::store_tests!(
     another_node_continues_the_flow,
     account_pages_manage_phones_password_and_sessions,
 );
+
+mod captcha_on_every_sign_in {
+    use super::*;
+
+    /// `captcha_after_per_account = 0`: the portal's classic form, captcha from the start.
+    #[tokio::test]
+    async fn is_asked_from_the_first_attempt() {
+        let mut config = harness::fast_config();
+        config.throttle.captcha_after_per_account = 0;
+        let world = World::with_config(store::testing::sqlite().await, config).await;
+        let person = world.person(DemoRole::PhoneRegistration);
+        world.register(&person, PASSWORD).await;
+        let flow = world.start(FlowKind::Login).await;
+        assert!(
+            flow.view.captcha.is_some(),
+            "the first form shows the captcha"
+        );
+        let answer = solve_captcha(&flow.view);
+        let otp = world
+            .act(
+                &flow,
+                Action::SignIn {
+                    identifier: person.personal_id.to_string(),
+                    password: PASSWORD.into(),
+                    captcha: Some(answer),
+                },
+            )
+            .await;
+        assert_step(&otp.view, "otp");
+    }
+}
