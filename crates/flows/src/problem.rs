@@ -80,8 +80,11 @@ impl Problem {
         }
     }
 
-    /// A field whose value broke an identifier rule.
+    /// A field whose value broke an identifier rule; an empty one is simply required.
     pub fn invalid(field: &'static str, invalid: &domain::Invalid) -> Self {
+        if invalid.rule().ends_with(".empty") {
+            return Self::field(field, "field.required");
+        }
         Self {
             detail: Some(Detail {
                 rule: invalid.rule(),

@@ -15,7 +15,7 @@ use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid};
 
 pub use negotiate::negotiate;
-pub(crate) use switch::routes;
+pub(crate) use switch::{remember_query_language, routes};
 
 /// Name of the cookie (sent as `__Host-lang`) that remembers the language a person chose.
 pub const LANG_COOKIE: &str = "lang";

@@ -85,6 +85,7 @@ pub fn router(state: AppState, extra: Router) -> Router {
         .fallback(errors::not_found)
         .with_state(state)
         .merge(extra);
+    let app = app.layer(axum::middleware::from_fn(i18n::remember_query_language));
     let app = csrf::apply(app, &settings.public_base_url);
     telemetry::apply(security::apply(app, settings.hsts))
 }

@@ -28,6 +28,27 @@ pub fn message(problem: &Problem, tr: &Tr) -> String {
     text
 }
 
+/// The translation key of a form field's label, for messages that name the field.
+fn label_key(field: &str) -> &'static str {
+    match field {
+        "identifier" => "field-username",
+        "password" => "field-password",
+        "current" => "field-password-current",
+        "new" => "field-password-new",
+        "confirm" => "field-password-confirm",
+        "captcha" => "field-captcha",
+        "code" => "field-otp",
+        "full_name" => "field-full-name",
+        "personal_id" => "field-personal-id",
+        "birth_date" => "field-birth-date",
+        "gender" => "field-gender",
+        "phone" => "field-phone",
+        "email" => "field-email",
+        "bhxh_code" => "field-bhxh-code",
+        _ => "field-value",
+    }
+}
+
 pub fn key(code: &str) -> String {
     format!("problem-{}", code.replace(['.', '_'], "-"))
 }

@@ -13,7 +13,7 @@ pub fn negotiate(uri: &Uri, headers: &HeaderMap) -> Lang {
         .unwrap_or_default()
 }
 
-fn from_query(query: Option<&str>) -> Option<Lang> {
+pub(super) fn from_query(query: Option<&str>) -> Option<Lang> {
     query?
         .split('&')
         .filter_map(|pair| pair.strip_prefix("lang="))

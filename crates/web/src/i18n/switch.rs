@@ -40,7 +40,13 @@ async fn switch(
     let next = query.ok().and_then(|Query(query)| query.next);
     let target = next.as_deref().and_then(local_path).unwrap_or("/");
     let mut response = Redirect::to(target).into_response();
-    // HttpOnly like every cookie here: the pages' script has no use for it.
+    remember(&mut response, lang);
+    response
+}
+
+/// Sets the language cookie on `response`. HttpOnly like every cookie here: the pages'
+/// script has no use for it.
+fn remember(response: &mut Response, lang: Lang) {
     match HostCookie::new(LANG_COOKIE, lang.code())
         .max_age(ONE_YEAR)
         .header_value()
@@ -49,6 +55,20 @@ async fn switch(
             response.headers_mut().append(header::SET_COOKIE, cookie);
         }
         Err(error) => tracing::error!(%error, "cannot set the language cookie"),
+    }
+}
+
+/// A page asked for with `?lang=` keeps that language afterwards: the choice goes into the
+/// cookie, so that redirects (a flow's start) and later clicks keep it.
+pub(crate) async fn remember_query_language(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let asked = super::negotiate::from_query(request.uri().query());
+    let current = crate::cookies::read(request.headers(), LANG_COOKIE);
+    let mut response = next.run(request).await;
+    if let Some(lang) = asked.filter(|lang| current.as_deref() != Some(lang.code())) {
+        remember(&mut response, lang);
     }
     response
 }

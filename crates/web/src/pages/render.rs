@@ -75,7 +75,9 @@ pub(super) fn flow_page(
             let now = time::OffsetDateTime::now_utc();
             otp = OtpPart {
                 phone: phone.clone(),
-                resend_seconds: (*resend_at - now).whole_seconds().max(0),
+                // Rounded up: a button enabled early would meet "wait 1 s" from the server.
+                resend_seconds: ((*resend_at - now).whole_milliseconds().max(0) + 999) as i64
+                    / 1000,
                 resends_left: *resends_left,
                 other_phones: other_phones.iter().cloned().enumerate().collect(),
                 lost_phone: *lost_phone,
@@ -126,9 +128,13 @@ pub(super) fn flow_page(
             None => form.add_problem(message),
         }
     }
-    let captcha = view.captcha.as_ref().map(|prompt| match tr.lang() {
-        Lang::Vi => prompt.words_vi.clone(),
-        Lang::En => prompt.words_en.clone(),
+    // The words go into the field's label, so that screen readers announce them with it.
+    let captcha = view.captcha.as_ref().map(|prompt| {
+        let words = match tr.lang() {
+            Lang::Vi => &prompt.words_vi,
+            Lang::En => &prompt.words_en,
+        };
+        tr.t_args("field-captcha-words", &[("words", words.as_str())])
     });
     let page = FlowPage {
         tr,

@@ -304,7 +304,15 @@ fn every_problem_code_has_a_message_in_both_languages() {
         let tr = web::Tr::new(lang, "/");
         for code in flows::PROBLEM_CODES {
             let key = format!("problem-{}", code.replace(['.', '_'], "-"));
-            let text = tr.t_args(&key, &[("minutes", "1"), ("seconds", "1"), ("left", "1")]);
+            let text = tr.t_args(
+                &key,
+                &[
+                    ("minutes", "1"),
+                    ("seconds", "1"),
+                    ("left", "1"),
+                    ("field", "x"),
+                ],
+            );
             assert_ne!(text, key, "{key} missing in {lang:?}");
         }
     }
