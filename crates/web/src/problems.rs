@@ -14,10 +14,17 @@ pub fn message(problem: &Problem, tr: &Tr) -> String {
         .unwrap_or_default();
     let seconds = problem.retry_after_secs.unwrap_or_default().to_string();
     let left = problem.attempts_left.unwrap_or_default().to_string();
-    let mut text = tr.t_args(
-        &key,
-        &[("minutes", &retry), ("seconds", &seconds), ("left", &left)],
-    );
+    let field = problem
+        .field
+        .map(|field| tr.t(label_key(field)))
+        .unwrap_or_default();
+    let args = [
+        ("minutes", &retry),
+        ("seconds", &seconds),
+        ("left", &left),
+        ("field", &field),
+    ];
+    let mut text = tr.t_args(&key, &args);
     if let Some(detail) = &problem.detail {
         let sentence = match tr.lang() {
             Lang::Vi => &detail.vi,
@@ -58,5 +65,24 @@ fn capitalised(sentence: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect::<String>() + ".",
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use flows::Problem;
+
+    use super::message;
+    use crate::i18n::{Lang, Tr};
+
+    #[test]
+    fn field_messages_name_their_field() {
+        let vi = Tr::new(Lang::Vi, "/");
+        let en = Tr::new(Lang::En, "/");
+        let required = Problem::field("full_name", "field.required");
+        assert_eq!(message(&required, &vi), "Họ và tên không được để trống.");
+        assert_eq!(message(&required, &en), "Full name is required.");
+        let wrong = Problem::field("code", "otp.wrong").attempts_left(2);
+        assert_eq!(message(&wrong, &en), "The OTP is wrong. Attempts left: 2.");
     }
 }
