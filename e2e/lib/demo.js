@@ -1,0 +1,79 @@
+'use strict';
+// Starts a real `dvcid demo` for one test file: a fresh data folder, a port the system picks
+// (the demo is told 127.0.0.1:0 and prints the address it got), OTP resends allowed after
+// 2 s, ready once /readyz answers 200; stopped and its folder removed at the end.
+
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { RESULTS } = require('./paths');
+
+const REPO = path.resolve(__dirname, '../..');
+
+function binary() {
+  const bin = path.resolve(process.env.DVCID_BIN || path.join(REPO, 'target/debug/dvcid'));
+  if (!fs.existsSync(bin)) {
+    throw new Error(`no dvcid binary at ${bin}: run e2e/run.sh, or build it (cargo build -p dvcid) and set DVCID_BIN`);
+  }
+  return bin;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * @param {string} name  names the log file, test-results/<name>-demo.log
+ * @returns {Promise<{base: string, stop: () => Promise<void>}>}
+ */
+async function startDemo(name, { resendAfter = 2, people = 1000 } = {}) {
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'dvcid-e2e-'));
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const log = fs.createWriteStream(path.join(RESULTS, `${name}-demo.log`));
+  const child = spawn(
+    binary(),
+    ['demo', '--data', data, '--listen', '127.0.0.1:0', '--people', String(people),
+      '--otp-resend-after', String(resendAfter)],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
+  );
+  let output = '';
+  let exited = null;
+  child.on('exit', (code, signal) => {
+    exited = signal || `exit ${code}`;
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on('data', (chunk) => {
+      output += chunk;
+      log.write(chunk);
+    });
+  }
+
+  const stop = async () => {
+    if (exited === null) {
+      child.kill('SIGTERM');
+      for (let i = 0; i < 50 && exited === null; i++) await sleep(100);
+      if (exited === null) child.kill('SIGKILL');
+    }
+    log.end();
+    fs.rmSync(data, { recursive: true, force: true });
+  };
+
+  try {
+    const deadline = Date.now() + 30_000;
+    let base = null;
+    while (Date.now() < deadline) {
+      if (exited !== null) throw new Error(`dvcid demo stopped (${exited}):\n${output}`);
+      base = base || (/http:\/\/127\.0\.0\.1:(\d+)\//.exec(output) || [])[0];
+      if (base) {
+        const ready = await fetch(new URL('/readyz', base)).then((r) => r.ok, () => false);
+        if (ready) return { base: base.replace(/\/$/, ''), stop };
+      }
+      await sleep(100);
+    }
+    throw new Error(`dvcid demo not ready after 30 s:\n${output}`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+module.exports = { startDemo };
