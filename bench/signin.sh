@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# Complete sign-ins (password, SMS OTP read from the sandbox outbox, session, account page)
+# against `dvcid serve` pinned to one core, compared with the Argon2id hash rate of that core.
+# Usage: bench/signin.sh [sqlite|postgres|both]          (default: both)
+#
+# Settings (environment):
+#   RUNS=1            runs per backend, each on a fresh database, sandbox and server
+#   USERS=4           concurrent virtual users           ACCOUNTS=64   accounts registered
+#   WARMUP=5          warm-up seconds                    DURATION=30   measured seconds
+#   HASH_SECS=5       each hash-rate measurement (one before the load, one after; each
+#                     times the server's way of hashing and argon2's verify_password)
+#   ARGON2_MEMORY_KIB=19456 ARGON2_ITERATIONS=2 ARGON2_PARALLELISM=1 ARGON2_MAX_CONCURRENT=1
+#   PG_URL=postgres://postgres@127.0.0.1:5432/postgres   (a database dvcid_bench_<random> is
+#                     created there and dropped at the end)
+#   PORT_BASE=18490   sandbox HTTP, sandbox SMTP and dvcid listen on PORT_BASE, +1, +2
+#   NOTE=""           free text kept in each report
+# Any DVCID_… variable reaches the server too (e.g. DVCID_DATABASE__MAX_CONNECTIONS=4), except
+# the Argon2 cost, which the load generator must know: set ARGON2_* instead.
+# Reports: bench/results/signin-<date>/signin-<backend>-<date>.json, then a summary of them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+which=${1:-both}
+case $which in
+  sqlite) backends=(sqlite) ;;
+  postgres) backends=(postgres) ;;
+  both) backends=(sqlite postgres) ;;
+  *) echo "usage: bench/signin.sh [sqlite|postgres|both]" >&2; exit 2 ;;
+esac
+runs=${RUNS:-1}
+users=${USERS:-4}
+accounts=${ACCOUNTS:-64}
+warmup=${WARMUP:-5}
+duration=${DURATION:-30}
+hash_secs=${HASH_SECS:-5}
+memory_kib=${ARGON2_MEMORY_KIB:-19456}
+iterations=${ARGON2_ITERATIONS:-2}
+parallelism=${ARGON2_PARALLELISM:-1}
+max_concurrent=${ARGON2_MAX_CONCURRENT:-1}
+pg_url=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+port_base=${PORT_BASE:-18490}
+sandbox_addr=127.0.0.1:$port_base
+smtp_addr=127.0.0.1:$((port_base + 1))
+server_addr=127.0.0.1:$((port_base + 2))
+
+cargo build --release -p dvcid -p bench-signin
+dvcid=target/release/dvcid
+generator=target/release/bench-signin
+results=bench/results/signin-$(date -u +%Y%m%dT%H%M%SZ)
+work=$(mktemp -d)
+sandbox_pid='' server_pid='' pinner_pid='' pg_db=''
+
+stop() {
+  local pid=$1
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+}
+
+drop_database() {
+  if [ -n "$pg_db" ]; then
+    psql "$pg_url" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null || true
+    pg_db=''
+  fi
+}
+
+cleanup() {
+  local status=$?
+  stop "$pinner_pid"
+  stop "$server_pid"
+  stop "$sandbox_pid"
+  drop_database
+  if [ "$status" -ne 0 ]; then
+    for log in "$work"/*.log; do
+      [ -f "$log" ] && { echo "--- last lines of $log"; tail -n 20 "$log"; } >&2
+    done
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Waits up to 60 s for URL to answer 200.
+wait_for() {
+  for _ in $(seq 600); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "bench/signin.sh: $1 did not answer" >&2
+  return 1
+}
+
+for addr in "$sandbox_addr" "$server_addr"; do
+  if curl -s -o /dev/null "http://$addr/"; then
+    echo "bench/signin.sh: something already listens on $addr; set PORT_BASE" >&2
+    exit 1
+  fi
+done
+
+# The serve configuration. Raised limits (bench/README.md says why): the daily SMS cap per
+# phone and the sign-in throttles per account and per address, since every sign-in comes from
+# 127.0.0.1 and each account signs in hundreds of times a minute.
+write_config() {
+  cat >"$work/dvcid.toml" <<EOF
+database_url = "$1"
+listen = "$server_addr"
+public_base_url = "http://$server_addr"
+
+[log]
+format = "json"
+
+[secrets]
+otp_key = "$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
+
+[connectors.population]
+base_url = "http://$sandbox_addr/sandbox/population/"
+[connectors.subscribers]
+base_url = "http://$sandbox_addr/sandbox/subscribers/"
+[connectors.bhxh]
+base_url = "http://$sandbox_addr/sandbox/bhxh/"
+[connectors.sms]
+base_url = "http://$sandbox_addr/sandbox/sms/"
+[connectors.smtp]
+host = "127.0.0.1"
+port = ${smtp_addr##*:}
+from = "no-reply@dichvucong.gov.vn"
+starttls = false
+
+[flows.otp]
+max_sms_per_phone_per_day = 1000000000
+
+[flows.throttle]
+captcha_after_per_account = 1000000000
+block_after_per_account = 1000000000
+captcha_after_per_address = 1000000000
+block_after_per_address = 1000000000
+
+[flows.argon2]
+memory_kib = $memory_kib
+iterations = $iterations
+parallelism = $parallelism
+max_concurrent = $max_concurrent
+EOF
+}
+
+# PostgreSQL's backends serving the benchmark database go to core 1 with the load generator,
+# so that core 0 does only the server's work (connections open lazily: re-pinned each second).
+pin_postgres_backends() {
+  while true; do
+    for pid in $(psql "$pg_url" -Atc \
+      "SELECT pid FROM pg_stat_activity WHERE datname = '$pg_db'" 2>/dev/null); do
+      taskset -pc 1 "$pid" >/dev/null 2>&1 || true
+    done
+    sleep 1
+  done
+}
+
+run_one() {
+  local backend=$1 url
+  taskset -c 1 "$dvcid" sandbox --listen "$sandbox_addr" --smtp-listen "$smtp_addr" \
+    --people 1000 >"$work/sandbox.log" 2>&1 &
+  sandbox_pid=$!
+  wait_for "http://$sandbox_addr/sandbox/people?limit=1"
+
+  if [ "$backend" = postgres ]; then
+    pg_db=dvcid_bench_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+    psql "$pg_url" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $pg_db" >/dev/null
+    url=${pg_url%/*}/$pg_db
+  else
+    rm -f "$work"/dvcid.sqlite3*
+    url=sqlite://$work/dvcid.sqlite3
+  fi
+  write_config "$url"
+
+  taskset -c 0 "$dvcid" serve --config "$work/dvcid.toml" >"$work/serve.log" 2>&1 &
+  server_pid=$!
+  wait_for "http://$server_addr/readyz"
+
+  if [ "$backend" = postgres ]; then
+    pin_postgres_backends &
+    pinner_pid=$!
+  fi
+  echo "=== $backend: load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  taskset -c 1 "$generator" run \
+    --server "http://$server_addr" --sandbox "http://$sandbox_addr" \
+    --server-pid "$server_pid" --server-core 0 --backend "$backend" \
+    --accounts "$accounts" --users "$users" \
+    --warmup-secs "$warmup" --duration-secs "$duration" --hash-secs "$hash_secs" \
+    --argon2-memory-kib "$memory_kib" --argon2-iterations "$iterations" \
+    --argon2-parallelism "$parallelism" \
+    --clock-ticks "$(getconf CLK_TCK)" --out "$results" \
+    --note "users=$users max_concurrent=$max_concurrent ${NOTE:-}"
+
+  stop "$pinner_pid"; pinner_pid=''
+  stop "$server_pid"; server_pid=''
+  stop "$sandbox_pid"; sandbox_pid=''
+  drop_database
+}
+
+for _ in $(seq "$runs"); do
+  for backend in "${backends[@]}"; do
+    run_one "$backend"
+  done
+done
+"$generator" summary "$results"/*.json
