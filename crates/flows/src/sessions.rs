@@ -95,9 +95,13 @@ impl Sessions {
         if account.status != AccountStatus::Active {
             return Ok(None);
         }
-        self.store
-            .touch_session(session.id, now + self.idle(), now)
-            .await?;
+        // Activity is recorded at most once a minute: a write per request costs more than a
+        // minute's precision on a 30-minute idle timeout is worth.
+        if now - session.last_seen_at >= Duration::minutes(1) {
+            self.store
+                .touch_session(session.id, now + self.idle(), now)
+                .await?;
+        }
         Ok(Some((session, account)))
     }
 

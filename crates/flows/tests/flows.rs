@@ -1001,3 +1001,38 @@ mod captcha_on_every_sign_in {
         assert_step(&otp.view, "otp");
     }
 }
+
+mod session_activity {
+    use super::*;
+
+    /// Activity keeps a session alive past the idle timeout; silence ends it.
+    #[tokio::test]
+    async fn extends_the_idle_timeout_and_silence_ends_it() {
+        let world = World::new(store::testing::sqlite().await).await;
+        let person = world.person(DemoRole::PhoneRegistration);
+        world.register(&person, PASSWORD).await;
+        let token = world.sign_in(&person, PASSWORD).await;
+        for _ in 0..3 {
+            world.advance(20 * 60);
+            assert!(
+                world
+                    .engine
+                    .sessions
+                    .authenticate(&token)
+                    .await
+                    .unwrap()
+                    .is_some()
+            );
+        }
+        world.advance(31 * 60);
+        assert!(
+            world
+                .engine
+                .sessions
+                .authenticate(&token)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+}
