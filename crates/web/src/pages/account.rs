@@ -3,7 +3,7 @@
 //! session's CSRF token.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -249,43 +249,63 @@ struct AccountForm {
     confirm: String,
 }
 
-/// The signed-in person and a form whose CSRF token belongs to their session, or the answer
-/// to give instead.
-async fn checked(
-    state: &AppState,
-    tr: &Tr,
-    signed: Signed,
-    form: &AccountForm,
-) -> Result<SignedIn, Response> {
-    let Ok(signed) = signed else {
-        return Err(Redirect::to("/login?return_to=/account").into_response());
-    };
-    let session = signed.session.id.to_string();
-    if csrf::verify(state.settings.csrf_key.expose(), &session, &form.csrf) {
-        Ok(signed)
-    } else {
-        Err(Failure::new(ErrorKind::Csrf).respond(tr, Format::Html))
+/// A form posted from the account page: the signed-in person, a CSRF token that belongs to
+/// their session, and the fields. Anything else is answered before the handler runs: no
+/// session → the sign-in page, a foreign token → 403, a malformed body → 400.
+struct AccountPost {
+    state: AppState,
+    tr: Tr,
+    signed: SignedIn,
+    client: flows::Client,
+    form: AccountForm,
+}
+
+impl FromRequest<AppState> for AccountPost {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let Ok(tr) = Tr::from_request_parts(&mut parts, state).await;
+        let Ok(RequestClient(client)) = RequestClient::from_request_parts(&mut parts, state).await;
+        let Ok(signed) = SignedIn::from_request_parts(&mut parts, state).await else {
+            return Err(Redirect::to("/login?return_to=/account").into_response());
+        };
+        let request = Request::from_parts(parts, body);
+        let Ok(Form(form)) = Form::<AccountForm>::from_request(request, state).await else {
+            return Err(Failure::new(ErrorKind::BadRequest).respond(&tr, Format::Html));
+        };
+        let session = signed.session.id.to_string();
+        if !csrf::verify(state.settings.csrf_key.expose(), &session, &form.csrf) {
+            return Err(Failure::new(ErrorKind::Csrf).respond(&tr, Format::Html));
+        }
+        Ok(Self {
+            state: state.clone(),
+            tr,
+            signed,
+            client,
+            form,
+        })
     }
 }
 
 /// After an operation: to the page with a success note, or the page again with the refusal.
 async fn after(
-    state: &AppState,
-    tr: &Tr,
-    signed: &SignedIn,
+    post: &AccountPost,
     result: Result<Result<(), Problem>, flows::FlowError>,
     done: &str,
 ) -> Response {
+    let tr = &post.tr;
     match result {
         Ok(Ok(())) => Redirect::to(&format!("/account?done={done}")).into_response(),
         Ok(Err(problem)) => {
             let notice = Notice::error(problems::message(&problem, tr));
+            let form = FormState::new();
             account_page(
-                state,
+                &post.state,
                 tr,
-                signed,
+                &post.signed,
                 Some(notice),
-                FormState::new(),
+                form,
                 StatusCode::OK,
             )
             .await
@@ -294,74 +314,40 @@ async fn after(
     }
 }
 
-async fn refresh_identity(
-    State(state): State<AppState>,
-    tr: Tr,
-    signed: Signed,
-    RequestClient(client): RequestClient,
-    Form(form): Form<AccountForm>,
-) -> Response {
-    let signed = match checked(&state, &tr, signed, &form).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
-    let result = state
-        .engine
-        .accounts()
-        .refresh_identity(&signed.account, &client)
+async fn refresh_identity(post: AccountPost) -> Response {
+    let accounts = post.state.engine.accounts();
+    let result = accounts
+        .refresh_identity(&post.signed.account, &post.client)
         .await;
-    after(&state, &tr, &signed, result, "refreshed").await
+    after(&post, result, "refreshed").await
 }
 
-async fn make_default(
-    State(state): State<AppState>,
-    tr: Tr,
-    signed: Signed,
-    RequestClient(client): RequestClient,
-    Form(form): Form<AccountForm>,
-) -> Response {
-    let signed = match checked(&state, &tr, signed, &form).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
-    let result = state
-        .engine
-        .accounts()
-        .make_default_phone(signed.account.id, &form.phone, &client)
+async fn make_default(post: AccountPost) -> Response {
+    let accounts = post.state.engine.accounts();
+    let account = post.signed.account.id;
+    let result = accounts
+        .make_default_phone(account, &post.form.phone, &post.client)
         .await;
-    after(&state, &tr, &signed, result, "default").await
+    after(&post, result, "default").await
 }
 
-async fn remove_phone(
-    State(state): State<AppState>,
-    tr: Tr,
-    signed: Signed,
-    RequestClient(client): RequestClient,
-    Form(form): Form<AccountForm>,
-) -> Response {
-    let signed = match checked(&state, &tr, signed, &form).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
-    let result = state
-        .engine
-        .accounts()
-        .remove_phone(signed.account.id, &form.phone, &client)
+async fn remove_phone(post: AccountPost) -> Response {
+    let accounts = post.state.engine.accounts();
+    let account = post.signed.account.id;
+    let result = accounts
+        .remove_phone(account, &post.form.phone, &post.client)
         .await;
-    after(&state, &tr, &signed, result, "removed").await
+    after(&post, result, "removed").await
 }
 
-async fn change_password(
-    State(state): State<AppState>,
-    tr: Tr,
-    signed: Signed,
-    RequestClient(client): RequestClient,
-    Form(form): Form<AccountForm>,
-) -> Response {
-    let signed = match checked(&state, &tr, signed, &form).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
+async fn change_password(post: AccountPost) -> Response {
+    let AccountPost {
+        state,
+        tr,
+        signed,
+        client,
+        form,
+    } = post;
     let accounts = state.engine.accounts();
     let result = accounts
         .change_password(
@@ -403,16 +389,10 @@ async fn change_password(
     }
 }
 
-async fn end_others(
-    State(state): State<AppState>,
-    tr: Tr,
-    signed: Signed,
-    Form(form): Form<AccountForm>,
-) -> Response {
-    let signed = match checked(&state, &tr, signed, &form).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
+async fn end_others(post: AccountPost) -> Response {
+    let AccountPost {
+        state, tr, signed, ..
+    } = post;
     match state
         .engine
         .accounts()
@@ -424,17 +404,14 @@ async fn end_others(
     }
 }
 
-async fn sign_out(
-    State(state): State<AppState>,
-    tr: Tr,
-    signed: Signed,
-    RequestClient(client): RequestClient,
-    Form(form): Form<AccountForm>,
-) -> Response {
-    let signed = match checked(&state, &tr, signed, &form).await {
-        Ok(signed) => signed,
-        Err(response) => return response,
-    };
+async fn sign_out(post: AccountPost) -> Response {
+    let AccountPost {
+        state,
+        tr,
+        signed,
+        client,
+        ..
+    } = post;
     if let Err(error) = state
         .engine
         .accounts()
