@@ -15,6 +15,7 @@
 )]
 
 pub mod clock;
+pub mod digest;
 pub mod email;
 pub mod error;
 pub mod inspect;
@@ -23,6 +24,7 @@ pub mod password;
 pub mod personal_id;
 pub mod phone;
 pub mod province;
+pub mod random;
 pub mod secret;
 pub mod tax_code;
 pub mod vocab;

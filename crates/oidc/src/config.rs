@@ -1,0 +1,41 @@
+//! Lifetimes and limits of the OpenID provider, from `[oidc]` in the configuration file.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OidcConfig {
+    /// Authorization codes live at most this long (the issue asks ≤ 60 s).
+    pub code_ttl_secs: i64,
+    /// JWT access tokens (RFC 9068): short, since a resource server may not ask introspection.
+    pub access_token_ttl_secs: i64,
+    pub id_token_ttl_secs: i64,
+    /// A refresh-token family's absolute lifetime; it also ends with the session it came from.
+    pub refresh_token_ttl_secs: i64,
+    /// A new signing key is published this long before it signs, so that relying services
+    /// have refreshed their JWKS cache first. Also the JWKS `Cache-Control: max-age`.
+    pub key_publish_ahead_secs: i64,
+    /// RSA modulus size for new RS256 keys.
+    pub rsa_bits: u32,
+    /// A `private_key_jwt` assertion may be at most this old (its `exp` − `iat`).
+    pub assertion_max_age_secs: i64,
+    /// Back-channel logout: request timeout and how many deliveries are tried before giving up.
+    pub backchannel_timeout_ms: u64,
+    pub backchannel_max_attempts: i32,
+}
+
+impl Default for OidcConfig {
+    fn default() -> Self {
+        Self {
+            code_ttl_secs: 60,
+            access_token_ttl_secs: 300,
+            id_token_ttl_secs: 600,
+            refresh_token_ttl_secs: 8 * 3600,
+            key_publish_ahead_secs: 3600,
+            rsa_bits: 2048,
+            assertion_max_age_secs: 300,
+            backchannel_timeout_ms: 3000,
+            backchannel_max_attempts: 5,
+        }
+    }
+}
