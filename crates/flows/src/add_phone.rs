@@ -33,7 +33,7 @@ pub(crate) enum AddPhone {
 impl Flow for AddPhone {
     const KIND: FlowKind = FlowKind::AddPhone;
 
-    fn start(account: Option<AccountId>) -> Option<Self> {
+    fn start(account: Option<AccountId>, _hint: Option<&str>) -> Option<Self> {
         account.map(|account| Self::Form {
             account,
             phone: String::new(),

@@ -110,7 +110,8 @@ pub(crate) trait Flow: Serialize + DeserializeOwned + Send + Sync + Sized {
     const CAPTCHA_AT_START: bool = false;
 
     /// The state a new flow starts in; `None` when the flow cannot start (no account).
-    fn start(account: Option<AccountId>) -> Option<Self>;
+    /// `hint` pre-fills what the person would type first (a relying service's `login_hint`).
+    fn start(account: Option<AccountId>, hint: Option<&str>) -> Option<Self>;
     fn step(&self, engine: &Engine) -> Step;
     async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Acted, FlowError>;
 }
@@ -171,24 +172,42 @@ impl Engine {
         let binding = self.random.token();
         let return_to = return_to.and_then(safe_return_path);
         let view = match kind {
-            FlowKind::Login => self.start_as::<Login>(&binding, return_to, account).await?,
+            FlowKind::Login => self.start_as::<Login>(&binding, return_to, account, None).await?,
             FlowKind::RegisterPhone => {
-                self.start_as::<RegisterPhone>(&binding, return_to, account)
+                self.start_as::<RegisterPhone>(&binding, return_to, account, None)
                     .await?
             }
             FlowKind::RegisterBhxh => {
-                self.start_as::<RegisterBhxh>(&binding, return_to, account)
+                self.start_as::<RegisterBhxh>(&binding, return_to, account, None)
                     .await?
             }
             FlowKind::Recovery => {
-                self.start_as::<Recovery>(&binding, return_to, account)
+                self.start_as::<Recovery>(&binding, return_to, account, None)
                     .await?
             }
             FlowKind::AddPhone => {
-                self.start_as::<AddPhone>(&binding, return_to, account)
+                self.start_as::<AddPhone>(&binding, return_to, account, None)
                     .await?
             }
         };
+        Ok(Started {
+            view,
+            binding: encode_token(&binding),
+        })
+    }
+
+    /// Starts a sign-in for a relying service: `login_hint` (an ID number it already knows)
+    /// is shown in the identifier field, where the person can still change it.
+    pub async fn start_sign_in(
+        &self,
+        return_to: Option<&str>,
+        login_hint: Option<&str>,
+    ) -> Result<Started, FlowError> {
+        let binding = self.random.token();
+        let return_to = return_to.and_then(safe_return_path);
+        let view = self
+            .start_as::<Login>(&binding, return_to, None, login_hint)
+            .await?;
         Ok(Started {
             view,
             binding: encode_token(&binding),
@@ -234,8 +253,9 @@ impl Engine {
         binding: &[u8; 32],
         return_to: Option<String>,
         account: Option<AccountId>,
+        hint: Option<&str>,
     ) -> Result<FlowView, FlowError> {
-        let state = F::start(account).ok_or(FlowError::NeedsAccount)?;
+        let state = F::start(account, hint).ok_or(FlowError::NeedsAccount)?;
         let now = self.clock.now();
         // With `captcha_after_per_account = 0` sign-in asks the captcha every time, as the
         // portal's form did; by default it is asked only once throttling says so.

@@ -63,10 +63,14 @@ pub(crate) enum Login {
 impl Flow for Login {
     const KIND: FlowKind = FlowKind::Login;
 
-    fn start(_account: Option<AccountId>) -> Option<Self> {
-        Some(Self::Credentials {
-            identifier: String::new(),
-        })
+    fn start(_account: Option<AccountId>, hint: Option<&str>) -> Option<Self> {
+        // A hint is shown, never trusted: it only pre-fills the field. Long junk is dropped.
+        let identifier = hint
+            .map(str::trim)
+            .filter(|hint| hint.len() <= 32)
+            .unwrap_or_default()
+            .to_owned();
+        Some(Self::Credentials { identifier })
     }
 
     fn step(&self, engine: &Engine) -> Step {

@@ -48,7 +48,7 @@ impl Flow for Recovery {
     const KIND: FlowKind = FlowKind::Recovery;
     const CAPTCHA_AT_START: bool = true;
 
-    fn start(_account: Option<AccountId>) -> Option<Self> {
+    fn start(_account: Option<AccountId>, _hint: Option<&str>) -> Option<Self> {
         Some(Self::Identify {
             identifier: String::new(),
         })

@@ -81,7 +81,7 @@ pub(crate) type RegisterBhxh = Registration<ByBhxh>;
 impl<C: Channel> Flow for Registration<C> {
     const KIND: FlowKind = C::KIND;
 
-    fn start(_account: Option<AccountId>) -> Option<Self> {
+    fn start(_account: Option<AccountId>, _hint: Option<&str>) -> Option<Self> {
         Some(Self::Form {
             values: C::Values::default(),
         })
