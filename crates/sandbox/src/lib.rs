@@ -21,6 +21,7 @@ mod outbox;
 pub mod people;
 mod people_api;
 mod population;
+mod relying_party;
 mod sms;
 mod smtp;
 mod state;
@@ -47,5 +48,6 @@ pub fn router(sandbox: Arc<Sandbox>) -> axum::Router {
         .merge(email::routes())
         .merge(people_api::routes())
         .merge(control::routes())
+        .merge(relying_party::routes())
         .with_state(sandbox)
 }

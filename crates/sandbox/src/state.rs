@@ -24,6 +24,8 @@ pub struct Sandbox {
     controls: Controls,
     sms: Mutex<SmsBox>,
     email: Mutex<Outbox<EmailMessage>>,
+    /// Back-channel logout tokens the demo relying service received.
+    logout_tokens: Mutex<Outbox<String>>,
     api_key: Option<String>,
     clock: Arc<dyn Clock>,
     next_id: AtomicU64,
@@ -43,6 +45,7 @@ impl Sandbox {
             controls: Controls::default(),
             sms: Mutex::new(SmsBox::new(DEFAULT_OUTBOX_CAPACITY)),
             email: Mutex::new(Outbox::new(DEFAULT_OUTBOX_CAPACITY)),
+            logout_tokens: Mutex::new(Outbox::new(DEFAULT_OUTBOX_CAPACITY)),
             api_key: None,
             clock: Arc::new(SystemClock),
             next_id: AtomicU64::new(1),
@@ -99,6 +102,21 @@ impl Sandbox {
 
     pub(crate) fn controls(&self) -> &Controls {
         &self.controls
+    }
+
+    /// Back-channel logout tokens received at the demo relying service, newest first.
+    pub fn logout_tokens(&self, limit: usize) -> Vec<String> {
+        self.logout_box().newest_first(limit, |_| true)
+    }
+
+    pub(crate) fn record_logout_token(&self, token: String) {
+        self.logout_box().push(token);
+    }
+
+    fn logout_box(&self) -> MutexGuard<'_, Outbox<String>> {
+        self.logout_tokens
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn now(&self) -> OffsetDateTime {

@@ -503,3 +503,40 @@ async fn an_api_key_is_required_when_configured() {
     // The sandbox-only endpoints stay open.
     assert_eq!(running.get("/people").await.0, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_demo_relying_service_shows_its_callback_and_keeps_logout_tokens() {
+    let running = start().await;
+    let (status, body) = running
+        .get("/rp/callback?code=abc&state=s%201&iss=http%3A%2F%2F127.0.0.1")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["received"]["code"], "abc");
+    assert_eq!(body["received"]["state"], "s 1");
+    let (_, error) = running.get("/rp/callback?error=access_denied").await;
+    assert_eq!(error["received"]["error"], "access_denied");
+    assert!(error["next"].as_str().unwrap().contains("error"));
+
+    let posted = running
+        .http
+        .post(running.url("/rp/backchannel-logout"))
+        .form(&[("logout_token", "header.claims.signature")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), StatusCode::OK);
+    let malformed = running
+        .http
+        .post(running.url("/rp/backchannel-logout"))
+        .form(&[("something_else", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        running.sandbox.logout_tokens(10),
+        vec!["header.claims.signature".to_owned()]
+    );
+    let (_, listed) = running.get("/rp/logouts").await;
+    assert_eq!(listed["logout_tokens"][0], "header.claims.signature");
+}
