@@ -11,6 +11,7 @@ use crate::model::{
     Account, AccountId, AccountPhone, AuditContext, AuditEvent, FlowRecord, Identity, NewAccount,
     NewAuditEvent, NewFlow, NewOtpChallenge, NewSession, OtpChallenge, Session,
 };
+use crate::oidc_api::{ClientStore, GrantStore, LogoutOutbox, SigningKeyStore};
 
 #[async_trait]
 pub trait AccountStore: Send + Sync {
@@ -195,6 +196,10 @@ pub trait Store:
     + ThrottleStore
     + AuditLog
     + Health
+    + ClientStore
+    + SigningKeyStore
+    + GrantStore
+    + LogoutOutbox
 {
 }
 
@@ -208,5 +213,9 @@ impl<T> Store for T where
         + ThrottleStore
         + AuditLog
         + Health
+        + ClientStore
+        + SigningKeyStore
+        + GrantStore
+        + LogoutOutbox
 {
 }

@@ -6,6 +6,8 @@ use thiserror::Error;
 pub enum StoreError {
     #[error("an account with this {field} already exists")]
     Duplicate { field: UniqueField },
+    #[error("a client with this client_id already exists")]
+    ClientExists,
     #[error("the {what} does not exist")]
     NotFound { what: &'static str },
     #[error("the last OTP phone of an account cannot be removed")]

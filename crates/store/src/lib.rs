@@ -16,6 +16,8 @@ mod convert;
 mod error;
 mod migrate;
 mod model;
+mod oidc_api;
+mod oidc_model;
 pub mod postgres;
 pub mod sqlite;
 #[cfg(feature = "testing")]
@@ -29,6 +31,8 @@ pub use api::{
 };
 pub use error::{Result, StoreError, UniqueField};
 pub use model::*;
+pub use oidc_api::{ClientStore, GrantStore, LogoutOutbox, SigningKeyStore};
+pub use oidc_model::*;
 
 /// A store on one sqlx database. SQLite writes through a one-connection pool; PostgreSQL uses
 /// the same pool for both.

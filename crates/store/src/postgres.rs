@@ -13,6 +13,7 @@ mod queries {
     type Db = sqlx::Postgres;
     const BACKEND: &str = "postgres";
     include!("sql_impl.rs");
+    include!("sql_oidc.rs");
 }
 
 pub async fn connect(url: &str, max_connections: u32) -> Result<SqlStore<sqlx::Postgres>> {

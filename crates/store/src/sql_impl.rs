@@ -166,22 +166,27 @@ async fn audit_change(
     insert_audit(conn, &event, now).await.map(drop)
 }
 
+/// Ends the account's sessions (all but `except`) with their side effects (`on_session_ended`
+/// in sql_oidc.rs); the caller's transaction makes it all or nothing.
 async fn revoke_all_sessions(
     conn: &mut DbConnection,
     account: AccountId,
     except: Option<Uuid>,
     now: OffsetDateTime,
 ) -> Result<u64> {
-    let done = sqlx::query(
+    let ended = sqlx::query(
         "UPDATE sessions SET revoked_at = $2 \
-         WHERE account_id = $1 AND revoked_at IS NULL AND ($3 IS NULL OR id <> $3)",
+         WHERE account_id = $1 AND revoked_at IS NULL AND ($3 IS NULL OR id <> $3) RETURNING id",
     )
     .bind(account.0)
     .bind(to_ms(now))
     .bind(except)
-    .execute(&mut *conn)
+    .fetch_all(&mut *conn)
     .await?;
-    Ok(done.rows_affected())
+    for row in &ended {
+        on_session_ended(conn, row.try_get("id")?, account, now).await?;
+    }
+    Ok(u64::try_from(ended.len()).unwrap_or(u64::MAX))
 }
 
 async fn account_where(store: &SqlStore<Db>, sql: &'static str, key: &str) -> Result<Option<Account>> {
@@ -386,6 +391,7 @@ impl AccountStore for SqlStore<Db> {
         }
         if status != AccountStatus::Active {
             revoke_all_sessions(&mut tx, id, None, now).await?;
+            revoke_grants_of_account(&mut tx, id, now).await?;
         }
         let details = json!({ "status": status.as_str() });
         audit_change(&mut tx, id, AuditKind::StatusChanged, audit, details, now).await?;
@@ -767,12 +773,20 @@ impl SessionStore for SqlStore<Db> {
     }
 
     async fn revoke_session(&self, id: Uuid, now: OffsetDateTime) -> Result<bool> {
-        let done = sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
-            .bind(id)
-            .bind(to_ms(now))
-            .execute(&self.writer)
-            .await?;
-        Ok(done.rows_affected() == 1)
+        let mut tx = self.writer.begin().await?;
+        let ended = sqlx::query(
+            "UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING account_id",
+        )
+        .bind(id)
+        .bind(to_ms(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(ended) = ended else {
+            return Ok(false);
+        };
+        on_session_ended(&mut tx, id, AccountId(ended.try_get("account_id")?), now).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn revoke_sessions_of_account(
@@ -781,8 +795,10 @@ impl SessionStore for SqlStore<Db> {
         except: Option<Uuid>,
         now: OffsetDateTime,
     ) -> Result<u64> {
-        let mut conn = self.writer.acquire().await?;
-        revoke_all_sessions(&mut conn, account, except, now).await
+        let mut tx = self.writer.begin().await?;
+        let ended = revoke_all_sessions(&mut tx, account, except, now).await?;
+        tx.commit().await?;
+        Ok(ended)
     }
 
     async fn live_sessions(&self, account: AccountId, now: OffsetDateTime) -> Result<Vec<Session>> {

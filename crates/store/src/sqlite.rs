@@ -16,6 +16,7 @@ mod queries {
     type Db = sqlx::Sqlite;
     const BACKEND: &str = "sqlite";
     include!("sql_impl.rs");
+    include!("sql_oidc.rs");
 }
 
 const READERS: u32 = 8;

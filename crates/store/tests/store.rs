@@ -16,6 +16,9 @@ use time::macros::{date, datetime};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+#[path = "store/oidc.rs"]
+mod oidc;
+
 const NOW: OffsetDateTime = datetime!(2026-11-21 09:00 UTC);
 
 fn phone(text: &str) -> PhoneNumber {

@@ -1,0 +1,991 @@
+//! The OpenID provider's records, on both backends: clients and consents, signing keys,
+//! single-use codes and refresh tokens (also under concurrency), session-ending side effects
+//! and the logout outbox, denylists, purging, and migrating 0002 over existing data.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use domain::{AccountStatus, AssuranceLevel};
+use serde_json::json;
+use store::testing::TestDb;
+use store::{
+    AccountId, AuthorizationCode, ClaimMapping, ClientAuthMethod, ClientSettings, CodeRedemption,
+    Grant, GrantType, NewRefreshToken, OidcClient, RefreshRotation, Session, SigningAlg,
+    SigningKey, StoreError, SubjectType,
+};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use super::{NOW, holder, new_session, registered};
+
+fn client(id: &str) -> OidcClient {
+    OidcClient {
+        id: id.to_owned(),
+        name: format!("Dịch vụ công {id}"),
+        secret_hash: Some([0x5e; 32]),
+        settings: ClientSettings {
+            redirect_uris: vec![format!("https://{id}.example.vn/callback")],
+            post_logout_redirect_uris: vec![format!("https://{id}.example.vn/")],
+            backchannel_logout_uri: Some(format!("https://{id}.example.vn/logout")),
+            grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
+            auth_method: ClientAuthMethod::ClientSecretBasic,
+            jwks: None,
+            scopes: vec![
+                "openid".to_owned(),
+                "profile".to_owned(),
+                "offline_access".to_owned(),
+            ],
+            id_token_alg: SigningAlg::RS256,
+            min_acr: Some(AssuranceLevel::LoA2),
+            claim_mapping: ClaimMapping::Portal,
+            subject_type: SubjectType::Pairwise,
+            consent: true,
+            require_pkce: true,
+        },
+        created_at: NOW,
+        updated_at: NOW,
+    }
+}
+
+async fn with_clients(db: &TestDb, ids: &[&str]) {
+    for id in ids {
+        db.store.create_client(&client(id)).await.unwrap();
+    }
+}
+
+async fn signed_in(db: &TestDb, account: AccountId, token: u8) -> Session {
+    db.store
+        .create_session(&new_session(account, token, Duration::hours(1)), NOW)
+        .await
+        .unwrap()
+}
+
+fn code(client_id: &str, session: &Session, hash: u8, expires_in: Duration) -> AuthorizationCode {
+    AuthorizationCode {
+        code_hash: [hash; 32],
+        client_id: client_id.to_owned(),
+        grant_id: Uuid::new_v4(),
+        account_id: session.account_id,
+        session_id: session.id,
+        redirect_uri: format!("https://{client_id}.example.vn/callback"),
+        scope: "openid profile".to_owned(),
+        nonce: Some("n-0S6_WzA2Mj".to_owned()),
+        code_challenge: Some("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".to_owned()),
+        acr: AssuranceLevel::LoA2,
+        amr: vec!["pwd".to_owned(), "otp".to_owned()],
+        auth_time: NOW,
+        created_at: NOW,
+        expires_at: NOW + expires_in,
+    }
+}
+
+fn grant_of(code: &AuthorizationCode, lifetime: Duration) -> Grant {
+    Grant {
+        id: code.grant_id,
+        client_id: code.client_id.clone(),
+        account_id: code.account_id,
+        session_id: code.session_id,
+        scope: code.scope.clone(),
+        acr: code.acr,
+        amr: code.amr.clone(),
+        auth_time: code.auth_time,
+        created_at: NOW,
+        expires_at: NOW + lifetime,
+        revoked_at: None,
+    }
+}
+
+fn refresh(hash: u8, grant_id: Uuid, expires_in: Duration) -> NewRefreshToken {
+    NewRefreshToken {
+        token_hash: [hash; 32],
+        grant_id,
+        expires_at: NOW + expires_in,
+    }
+}
+
+/// A code from the session, redeemed, and its grant with a first refresh token `[token; 32]`.
+async fn granted(db: &TestDb, client_id: &str, session: &Session, hash: u8, token: u8) -> Grant {
+    let code = code(client_id, session, hash, Duration::minutes(1));
+    db.store.create_code(&code).await.unwrap();
+    assert!(matches!(
+        db.store.redeem_code(&code.code_hash, NOW).await.unwrap(),
+        CodeRedemption::Redeemed(_)
+    ));
+    let grant = grant_of(&code, Duration::days(30));
+    let first = refresh(token, grant.id, Duration::days(30));
+    db.store.create_grant(&grant, Some(&first)).await.unwrap();
+    grant
+}
+
+async fn is_revoked(db: &TestDb, grant: Uuid) -> bool {
+    db.store
+        .grant(grant)
+        .await
+        .unwrap()
+        .unwrap()
+        .revoked_at
+        .is_some()
+}
+
+/// The pending logouts due at `at`, as (session, client) pairs.
+async fn queued(db: &TestDb, at: OffsetDateTime) -> BTreeSet<(Uuid, String)> {
+    db.store
+        .due_logouts(at, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|entry| (entry.session_id, entry.client_id))
+        .collect()
+}
+
+async fn clients_register_list_and_refuse_duplicates(db: TestDb) {
+    with_clients(&db, &["thue", "bhxh"]).await;
+    let again = db.store.create_client(&client("thue")).await;
+    assert!(matches!(again, Err(StoreError::ClientExists)), "{again:?}");
+    assert_eq!(
+        StoreError::ClientExists.to_string(),
+        "a client with this client_id already exists"
+    );
+
+    let read = db.store.client("thue").await.unwrap().unwrap();
+    assert_eq!(read, client("thue"));
+    assert!(db.store.client("unknown").await.unwrap().is_none());
+    let ids: Vec<String> = db
+        .store
+        .clients()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(ids, ["bhxh", "thue"]);
+
+    let later = NOW + Duration::days(1);
+    assert!(
+        db.store
+            .set_client_secret("thue", &[0x77; 32], later)
+            .await
+            .unwrap()
+    );
+    let rotated = db.store.client("thue").await.unwrap().unwrap();
+    assert_eq!(rotated.secret_hash, Some([0x77; 32]));
+    assert_eq!((rotated.created_at, rotated.updated_at), (NOW, later));
+    assert!(
+        !db.store
+            .set_client_secret("unknown", &[1; 32], later)
+            .await
+            .unwrap()
+    );
+
+    // A public client has no secret, and its settings' defaults survive the round trip.
+    let mut public = client("app");
+    public.secret_hash = None;
+    public.settings.auth_method = ClientAuthMethod::None;
+    public.settings.jwks = Some(json!({"keys": []}));
+    db.store.create_client(&public).await.unwrap();
+    assert_eq!(db.store.client("app").await.unwrap().unwrap(), public);
+}
+
+async fn deleting_a_client_takes_its_codes_grants_and_consents(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue", "bhxh"]).await;
+    let session = signed_in(&db, account, 1).await;
+    let doomed = granted(&db, "thue", &session, 1, 1).await;
+    let kept = granted(&db, "bhxh", &session, 2, 2).await;
+    let pending = code("thue", &session, 3, Duration::minutes(1));
+    db.store.create_code(&pending).await.unwrap();
+    db.store
+        .record_consent(account, "thue", "openid", NOW)
+        .await
+        .unwrap();
+    db.store
+        .record_consent(account, "bhxh", "openid", NOW)
+        .await
+        .unwrap();
+    assert!(
+        db.store
+            .use_assertion_jti("thue", "j1", NOW + Duration::minutes(5))
+            .await
+            .unwrap()
+    );
+
+    assert!(db.store.delete_client("thue").await.unwrap());
+    assert!(!db.store.delete_client("thue").await.unwrap());
+    assert!(db.store.client("thue").await.unwrap().is_none());
+    assert!(db.store.grant(doomed.id).await.unwrap().is_none());
+    assert!(db.store.refresh_token(&[1; 32]).await.unwrap().is_none());
+    assert_eq!(
+        db.store.redeem_code(&pending.code_hash, NOW).await.unwrap(),
+        CodeRedemption::Invalid
+    );
+    assert!(db.store.consent(account, "thue").await.unwrap().is_none());
+    assert_eq!(
+        db.store.session_clients(session.id).await.unwrap(),
+        ["bhxh"]
+    );
+
+    // The other client's records stay.
+    assert!(db.store.grant(kept.id).await.unwrap().is_some());
+    assert!(db.store.refresh_token(&[2; 32]).await.unwrap().is_some());
+    assert_eq!(
+        db.store.consent(account, "bhxh").await.unwrap().as_deref(),
+        Some("openid")
+    );
+}
+
+async fn consent_is_recorded_and_replaced(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue"]).await;
+    assert!(db.store.consent(account, "thue").await.unwrap().is_none());
+    db.store
+        .record_consent(account, "thue", "openid", NOW)
+        .await
+        .unwrap();
+    db.store
+        .record_consent(
+            account,
+            "thue",
+            "openid profile phone",
+            NOW + Duration::days(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        db.store.consent(account, "thue").await.unwrap().as_deref(),
+        Some("openid profile phone")
+    );
+    let unknown = db
+        .store
+        .record_consent(account, "unknown", "openid", NOW)
+        .await;
+    assert!(
+        matches!(unknown, Err(StoreError::NotFound { .. })),
+        "{unknown:?}"
+    );
+}
+
+fn signing_key(kid: &str, alg: SigningAlg, created_at: OffsetDateTime) -> SigningKey {
+    SigningKey {
+        kid: kid.to_owned(),
+        alg,
+        sealed_private_key: kid.bytes().chain([0, 255, 7]).collect(),
+        public_jwk: json!({"kty": "EC", "crv": "P-256", "kid": kid, "x": "f83O", "y": "x_FE"}),
+        created_at,
+        activates_at: created_at + Duration::days(1),
+        retires_at: None,
+    }
+}
+
+async fn signing_keys_are_published_until_retired(db: TestDb) {
+    let old = signing_key("k-2026-10", SigningAlg::ES256, NOW - Duration::days(30));
+    let new = signing_key("k-2026-11", SigningAlg::RS256, NOW);
+    db.store.add_signing_key(&new).await.unwrap();
+    db.store.add_signing_key(&old).await.unwrap();
+    assert_eq!(
+        db.store.signing_keys(NOW).await.unwrap(),
+        [old.clone(), new.clone()]
+    );
+
+    let retires_at = NOW + Duration::days(2);
+    assert!(
+        db.store
+            .retire_signing_key(&old.kid, retires_at)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !db.store
+            .retire_signing_key("unknown", retires_at)
+            .await
+            .unwrap()
+    );
+    let published = db
+        .store
+        .signing_keys(NOW + Duration::days(1))
+        .await
+        .unwrap();
+    assert_eq!(published.len(), 2);
+    assert_eq!(published[0].retires_at, Some(retires_at));
+    assert_eq!(db.store.signing_keys(retires_at).await.unwrap(), [new]);
+}
+
+async fn a_code_redeems_once_and_a_replay_revokes_its_grant(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue"]).await;
+    let session = signed_in(&db, account, 1).await;
+    let issued = code("thue", &session, 1, Duration::minutes(1));
+    db.store.create_code(&issued).await.unwrap();
+    assert_eq!(
+        db.store.session_clients(session.id).await.unwrap(),
+        ["thue"]
+    );
+
+    let at = NOW + Duration::seconds(10);
+    assert_eq!(
+        db.store.redeem_code(&issued.code_hash, at).await.unwrap(),
+        CodeRedemption::Redeemed(issued.clone())
+    );
+    let grant = grant_of(&issued, Duration::days(30));
+    db.store
+        .create_grant(&grant, Some(&refresh(1, grant.id, Duration::days(30))))
+        .await
+        .unwrap();
+    assert_eq!(db.store.grant(grant.id).await.unwrap(), Some(grant.clone()));
+
+    assert_eq!(
+        db.store.redeem_code(&issued.code_hash, at).await.unwrap(),
+        CodeRedemption::Replayed { grant_id: grant.id }
+    );
+    assert!(is_revoked(&db, grant.id).await);
+    let rotation = db
+        .store
+        .rotate_refresh_token(&[1; 32], &refresh(2, grant.id, Duration::days(30)), at)
+        .await
+        .unwrap();
+    assert_eq!(rotation, RefreshRotation::Invalid);
+
+    // A replay that lands before the grant is created leaves nothing to create it for.
+    let raced = code("thue", &session, 2, Duration::minutes(1));
+    db.store.create_code(&raced).await.unwrap();
+    assert!(matches!(
+        db.store.redeem_code(&raced.code_hash, at).await.unwrap(),
+        CodeRedemption::Redeemed(_)
+    ));
+    assert_eq!(
+        db.store.redeem_code(&raced.code_hash, at).await.unwrap(),
+        CodeRedemption::Replayed {
+            grant_id: raced.grant_id
+        }
+    );
+    let refused = db
+        .store
+        .create_grant(&grant_of(&raced, Duration::days(30)), None)
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::NotFound { what: "code" })),
+        "{refused:?}"
+    );
+    assert!(db.store.grant(raced.grant_id).await.unwrap().is_none());
+}
+
+async fn expired_and_unknown_codes_are_invalid(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue"]).await;
+    let session = signed_in(&db, account, 1).await;
+    let issued = code("thue", &session, 1, Duration::minutes(1));
+    db.store.create_code(&issued).await.unwrap();
+    let late = NOW + Duration::minutes(1);
+    for _ in 0..2 {
+        assert_eq!(
+            db.store.redeem_code(&issued.code_hash, late).await.unwrap(),
+            CodeRedemption::Invalid
+        );
+    }
+    assert_eq!(
+        db.store.redeem_code(&[9; 32], NOW).await.unwrap(),
+        CodeRedemption::Invalid
+    );
+    let unknown_client = code("unknown", &session, 2, Duration::minutes(1));
+    let refused = db.store.create_code(&unknown_client).await;
+    assert!(
+        matches!(refused, Err(StoreError::NotFound { .. })),
+        "{refused:?}"
+    );
+}
+
+async fn concurrent_redeems_of_one_code_let_exactly_one_through(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue"]).await;
+    let session = signed_in(&db, account, 1).await;
+    let issued = code("thue", &session, 1, Duration::minutes(1));
+    db.store.create_code(&issued).await.unwrap();
+
+    let tries = (0..20).map(|_| {
+        let store = Arc::clone(&db.store);
+        tokio::spawn(async move { store.redeem_code(&[1; 32], NOW).await.unwrap() })
+    });
+    let mut redeemed = 0;
+    let mut replayed = 0;
+    for outcome in futures_util::future::join_all(tries).await {
+        match outcome.unwrap() {
+            CodeRedemption::Redeemed(code) => {
+                assert_eq!(code, issued);
+                redeemed += 1;
+            }
+            CodeRedemption::Replayed { grant_id } => {
+                assert_eq!(grant_id, issued.grant_id);
+                replayed += 1;
+            }
+            CodeRedemption::Invalid => panic!("a live code is never invalid"),
+        }
+    }
+    assert_eq!((redeemed, replayed), (1, 19));
+    // Replays were seen, so the winner gets no grant either.
+    let refused = db
+        .store
+        .create_grant(&grant_of(&issued, Duration::days(1)), None)
+        .await;
+    assert!(matches!(
+        refused,
+        Err(StoreError::NotFound { what: "code" })
+    ));
+}
+
+async fn codes_and_grants_need_a_live_session(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue"]).await;
+    let session = signed_in(&db, account, 1).await;
+    let issued = code("thue", &session, 1, Duration::minutes(1));
+    db.store.create_code(&issued).await.unwrap();
+    assert!(matches!(
+        db.store.redeem_code(&issued.code_hash, NOW).await.unwrap(),
+        CodeRedemption::Redeemed(_)
+    ));
+    // Logout while the code is being redeemed: the grant is refused.
+    assert!(db.store.revoke_session(session.id, NOW).await.unwrap());
+    let grant = grant_of(&issued, Duration::days(1));
+    let refused = db
+        .store
+        .create_grant(&grant, Some(&refresh(1, grant.id, Duration::days(1))))
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::NotFound { what: "session" })),
+        "{refused:?}"
+    );
+    assert!(db.store.grant(grant.id).await.unwrap().is_none());
+    assert!(db.store.refresh_token(&[1; 32]).await.unwrap().is_none());
+    let refused = db
+        .store
+        .create_code(&code("thue", &session, 2, Duration::minutes(1)))
+        .await;
+    assert!(matches!(
+        refused,
+        Err(StoreError::NotFound { what: "session" })
+    ));
+
+    // An idle-expired session counts as ended; so does another account's session.
+    let idle = signed_in(&db, account, 2).await;
+    let mut late = code("thue", &idle, 3, Duration::minutes(1));
+    late.created_at = NOW + Duration::hours(1);
+    let refused = db.store.create_code(&late).await;
+    assert!(matches!(
+        refused,
+        Err(StoreError::NotFound { what: "session" })
+    ));
+    let mut stranger = code("thue", &idle, 4, Duration::minutes(1));
+    stranger.account_id = AccountId(Uuid::new_v4());
+    let refused = db.store.create_code(&stranger).await;
+    assert!(matches!(
+        refused,
+        Err(StoreError::NotFound { what: "session" })
+    ));
+}
+
+async fn rotation_spends_once_and_reuse_revokes_the_family(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue"]).await;
+    let session = signed_in(&db, account, 1).await;
+    let grant = granted(&db, "thue", &session, 1, 1).await;
+
+    let at = NOW + Duration::hours(2);
+    let rotated = db
+        .store
+        .rotate_refresh_token(&[1; 32], &refresh(2, grant.id, Duration::days(30)), at)
+        .await
+        .unwrap();
+    assert_eq!(rotated, RefreshRotation::Rotated(grant.clone()));
+    let (old, _) = db.store.refresh_token(&[1; 32]).await.unwrap().unwrap();
+    assert_eq!(old.used_at, Some(at));
+    let (new, family) = db.store.refresh_token(&[2; 32]).await.unwrap().unwrap();
+    assert_eq!(
+        (new.grant_id, new.created_at, new.used_at),
+        (grant.id, at, None)
+    );
+    assert_eq!(family, grant);
+
+    // The old token again: someone kept a copy. The family goes, the newest token with it.
+    let reused = db
+        .store
+        .rotate_refresh_token(&[1; 32], &refresh(3, grant.id, Duration::days(30)), at)
+        .await
+        .unwrap();
+    assert_eq!(reused, RefreshRotation::Reused { grant_id: grant.id });
+    assert!(is_revoked(&db, grant.id).await);
+    let newest = db
+        .store
+        .rotate_refresh_token(&[2; 32], &refresh(4, grant.id, Duration::days(30)), at)
+        .await
+        .unwrap();
+    assert_eq!(newest, RefreshRotation::Invalid);
+    assert!(db.store.refresh_token(&[3; 32]).await.unwrap().is_none());
+    assert!(db.store.refresh_token(&[4; 32]).await.unwrap().is_none());
+    assert!(!db.store.revoke_grant(grant.id, at).await.unwrap());
+    let unknown = db
+        .store
+        .rotate_refresh_token(&[9; 32], &refresh(5, grant.id, Duration::days(30)), at)
+        .await
+        .unwrap();
+    assert_eq!(unknown, RefreshRotation::Invalid);
+}
+
+async fn concurrent_rotations_of_one_token_let_exactly_one_through(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue"]).await;
+    let session = signed_in(&db, account, 1).await;
+    let grant = granted(&db, "thue", &session, 1, 1).await;
+
+    let tries = (0..20u8).map(|i| {
+        let store = Arc::clone(&db.store);
+        let next = refresh(100 + i, grant.id, Duration::days(30));
+        tokio::spawn(async move {
+            store
+                .rotate_refresh_token(&[1; 32], &next, NOW)
+                .await
+                .unwrap()
+        })
+    });
+    let outcomes: Vec<RefreshRotation> = futures_util::future::join_all(tries)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let rotated = outcomes
+        .iter()
+        .filter(|o| matches!(o, RefreshRotation::Rotated(_)))
+        .count();
+    let reused = outcomes
+        .iter()
+        .filter(|o| matches!(o, RefreshRotation::Reused { .. }))
+        .count();
+    assert_eq!((rotated, reused), (1, 19), "{outcomes:?}");
+    assert!(is_revoked(&db, grant.id).await);
+}
+
+async fn expired_or_revoked_grants_and_tokens_do_not_rotate(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue"]).await;
+    let session = signed_in(&db, account, 1).await;
+
+    // The grant's absolute lifetime ends before the token's.
+    let short = code("thue", &session, 1, Duration::minutes(1));
+    db.store.create_code(&short).await.unwrap();
+    let grant = grant_of(&short, Duration::hours(1));
+    db.store
+        .create_grant(&grant, Some(&refresh(1, grant.id, Duration::days(30))))
+        .await
+        .unwrap();
+    let after = NOW + Duration::hours(1);
+    let next = refresh(2, grant.id, Duration::days(30));
+    assert_eq!(
+        db.store
+            .rotate_refresh_token(&[1; 32], &next, after)
+            .await
+            .unwrap(),
+        RefreshRotation::Invalid
+    );
+    // Nothing was spent by the refusal.
+    let (token, _) = db.store.refresh_token(&[1; 32]).await.unwrap().unwrap();
+    assert_eq!(token.used_at, None);
+
+    // The token's own lifetime ends first: invalid, and not mistaken for reuse.
+    let other = granted(&db, "thue", &session, 2, 3).await;
+    let token_expired = NOW + Duration::days(30);
+    assert_eq!(
+        db.store
+            .rotate_refresh_token(
+                &[3; 32],
+                &refresh(4, other.id, Duration::days(60)),
+                token_expired
+            )
+            .await
+            .unwrap(),
+        RefreshRotation::Invalid
+    );
+
+    // A revoked grant.
+    let revoked = granted(&db, "thue", &session, 3, 5).await;
+    assert!(db.store.revoke_grant(revoked.id, NOW).await.unwrap());
+    assert!(!db.store.revoke_grant(revoked.id, NOW).await.unwrap());
+    assert!(!db.store.revoke_grant(Uuid::new_v4(), NOW).await.unwrap());
+    assert_eq!(
+        db.store
+            .rotate_refresh_token(&[5; 32], &refresh(6, revoked.id, Duration::days(30)), NOW)
+            .await
+            .unwrap(),
+        RefreshRotation::Invalid
+    );
+    let (_, family) = db.store.refresh_token(&[5; 32]).await.unwrap().unwrap();
+    assert_eq!(family.revoked_at, Some(NOW));
+}
+
+async fn ending_a_session_revokes_its_grants_and_queues_logouts(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue", "bhxh", "dvc"]).await;
+    let ended = signed_in(&db, account, 1).await;
+    let other = signed_in(&db, account, 2).await;
+    let with_tokens = granted(&db, "thue", &ended, 1, 1).await;
+    // bhxh got a code from the session but no grant yet; dvc only shares the other session.
+    db.store
+        .create_code(&code("bhxh", &ended, 2, Duration::minutes(1)))
+        .await
+        .unwrap();
+    let elsewhere = granted(&db, "dvc", &other, 3, 3).await;
+    assert_eq!(
+        db.store.session_clients(ended.id).await.unwrap(),
+        ["bhxh", "thue"]
+    );
+
+    let at = NOW + Duration::minutes(5);
+    assert!(db.store.revoke_session(ended.id, at).await.unwrap());
+    assert!(is_revoked(&db, with_tokens.id).await);
+    assert!(!is_revoked(&db, elsewhere.id).await);
+    let expected: BTreeSet<_> =
+        [(ended.id, "bhxh".to_owned()), (ended.id, "thue".to_owned())].into();
+    assert_eq!(queued(&db, at).await, expected);
+    let due = db.store.due_logouts(at, 10).await.unwrap();
+    assert!(due.iter().all(|entry| entry.account_id == account
+        && entry.attempts == 0
+        && entry.next_attempt_at == at
+        && entry.created_at == at));
+
+    // Ending it again changes nothing.
+    assert!(!db.store.revoke_session(ended.id, at).await.unwrap());
+    assert_eq!(db.store.due_logouts(at, 10).await.unwrap().len(), 2);
+
+    // Ending the others (all but a current one) does the same for them.
+    let current = signed_in(&db, account, 4).await;
+    db.store
+        .create_code(&code("thue", &current, 4, Duration::minutes(1)))
+        .await
+        .unwrap();
+    let ended_count = db
+        .store
+        .revoke_sessions_of_account(account, Some(current.id), at)
+        .await
+        .unwrap();
+    assert_eq!(ended_count, 1);
+    assert!(is_revoked(&db, elsewhere.id).await);
+    let queued_now = queued(&db, at).await;
+    assert!(queued_now.contains(&(other.id, "dvc".to_owned())));
+    assert!(!queued_now.iter().any(|(session, _)| *session == current.id));
+    assert_eq!(queued_now.len(), 3);
+}
+
+async fn a_password_change_ends_grants_and_queues_logouts(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue", "bhxh"]).await;
+    let first = signed_in(&db, account, 1).await;
+    let second = signed_in(&db, account, 2).await;
+    let a = granted(&db, "thue", &first, 1, 1).await;
+    let b = granted(&db, "bhxh", &second, 2, 2).await;
+
+    db.store
+        .set_password(account, "$argon2id$v=19$new", &holder(), NOW)
+        .await
+        .unwrap();
+    assert!(is_revoked(&db, a.id).await && is_revoked(&db, b.id).await);
+    let expected: BTreeSet<_> = [
+        (first.id, "thue".to_owned()),
+        (second.id, "bhxh".to_owned()),
+    ]
+    .into();
+    assert_eq!(queued(&db, NOW).await, expected);
+    let trail = db.store.audit_of_account(account, 1).await.unwrap();
+    assert_eq!(trail[0].details["sessions_ended"], 2);
+}
+
+async fn locking_an_account_ends_grants_and_queues_logouts(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue", "bhxh"]).await;
+    let session = signed_in(&db, account, 1).await;
+    let a = granted(&db, "thue", &session, 1, 1).await;
+    let b = granted(&db, "bhxh", &session, 2, 2).await;
+    // A session that ended earlier already said goodbye; it is not told again.
+    let gone = signed_in(&db, account, 3).await;
+    db.store
+        .create_code(&code("thue", &gone, 3, Duration::minutes(1)))
+        .await
+        .unwrap();
+    db.store.revoke_session(gone.id, NOW).await.unwrap();
+    let entries = db.store.due_logouts(NOW, 10).await.unwrap();
+    assert_eq!(entries.len(), 1);
+    db.store.logout_delivered(entries[0].id).await.unwrap();
+
+    db.store
+        .set_status(account, AccountStatus::Locked, &holder(), NOW)
+        .await
+        .unwrap();
+    assert!(is_revoked(&db, a.id).await && is_revoked(&db, b.id).await);
+    let expected: BTreeSet<_> = [
+        (session.id, "bhxh".to_owned()),
+        (session.id, "thue".to_owned()),
+    ]
+    .into();
+    assert_eq!(queued(&db, NOW).await, expected);
+    assert_eq!(
+        db.store
+            .rotate_refresh_token(&[1; 32], &refresh(9, a.id, Duration::days(1)), NOW)
+            .await
+            .unwrap(),
+        RefreshRotation::Invalid
+    );
+}
+
+async fn the_logout_outbox_retries_and_forgets_delivered_entries(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue", "bhxh"]).await;
+    let older = signed_in(&db, account, 1).await;
+    let newer = signed_in(&db, account, 2).await;
+    db.store
+        .create_code(&code("thue", &older, 1, Duration::minutes(1)))
+        .await
+        .unwrap();
+    db.store
+        .create_code(&code("bhxh", &newer, 2, Duration::minutes(1)))
+        .await
+        .unwrap();
+    db.store.revoke_session(older.id, NOW).await.unwrap();
+    let second = NOW + Duration::seconds(1);
+    db.store.revoke_session(newer.id, second).await.unwrap();
+
+    assert_eq!(
+        db.store
+            .due_logouts(NOW - Duration::seconds(1), 10)
+            .await
+            .unwrap(),
+        []
+    );
+    let due = db.store.due_logouts(second, 10).await.unwrap();
+    let order: Vec<&str> = due.iter().map(|e| e.client_id.as_str()).collect();
+    assert_eq!(order, ["thue", "bhxh"], "oldest first");
+    assert_eq!(db.store.due_logouts(second, 1).await.unwrap().len(), 1);
+
+    let retry_at = NOW + Duration::minutes(1);
+    db.store.logout_failed(due[0].id, retry_at).await.unwrap();
+    let due_now = db.store.due_logouts(second, 10).await.unwrap();
+    assert_eq!(
+        due_now.iter().map(|e| e.id).collect::<Vec<_>>(),
+        [due[1].id]
+    );
+    db.store.logout_delivered(due[1].id).await.unwrap();
+    let retried = db.store.due_logouts(retry_at, 10).await.unwrap();
+    assert_eq!(retried.len(), 1);
+    assert_eq!((retried[0].id, retried[0].attempts), (due[0].id, 1));
+    assert_eq!(retried[0].next_attempt_at, retry_at);
+    db.store.logout_failed(due[0].id, retry_at).await.unwrap();
+    assert_eq!(
+        db.store.due_logouts(retry_at, 10).await.unwrap()[0].attempts,
+        2
+    );
+    db.store.logout_delivered(due[0].id).await.unwrap();
+    assert_eq!(db.store.due_logouts(retry_at, 10).await.unwrap(), []);
+}
+
+async fn revoked_access_tokens_are_remembered(db: TestDb) {
+    assert!(!db.store.access_token_revoked("at-1").await.unwrap());
+    db.store
+        .revoke_access_token("at-1", NOW + Duration::minutes(10))
+        .await
+        .unwrap();
+    // Revoking twice is harmless.
+    db.store
+        .revoke_access_token("at-1", NOW + Duration::minutes(10))
+        .await
+        .unwrap();
+    assert!(db.store.access_token_revoked("at-1").await.unwrap());
+    assert!(!db.store.access_token_revoked("at-2").await.unwrap());
+}
+
+async fn an_assertion_jti_is_accepted_once_per_client(db: TestDb) {
+    with_clients(&db, &["thue", "bhxh"]).await;
+    let until = NOW + Duration::minutes(5);
+    assert!(
+        db.store
+            .use_assertion_jti("thue", "jti-1", until)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !db.store
+            .use_assertion_jti("thue", "jti-1", until)
+            .await
+            .unwrap()
+    );
+    assert!(
+        db.store
+            .use_assertion_jti("bhxh", "jti-1", until)
+            .await
+            .unwrap()
+    );
+    assert!(
+        db.store
+            .use_assertion_jti("thue", "jti-2", until)
+            .await
+            .unwrap()
+    );
+
+    let tries = (0..20).map(|_| {
+        let store = Arc::clone(&db.store);
+        tokio::spawn(async move {
+            store
+                .use_assertion_jti("bhxh", "jti-9", until)
+                .await
+                .unwrap()
+        })
+    });
+    let accepted = futures_util::future::join_all(tries)
+        .await
+        .into_iter()
+        .filter(|accepted| *accepted.as_ref().unwrap())
+        .count();
+    assert_eq!(accepted, 1);
+}
+
+async fn purge_deletes_only_expired_rows(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue"]).await;
+    let session = signed_in(&db, account, 1).await;
+    let at = NOW + Duration::hours(1);
+
+    let stale_code = code("thue", &session, 1, Duration::minutes(10));
+    let live_code = code("thue", &session, 2, Duration::hours(2));
+    db.store.create_code(&stale_code).await.unwrap();
+    db.store.create_code(&live_code).await.unwrap();
+
+    // An expired grant with its token; a live grant with an expired and a live token.
+    let expired = grant_of(
+        &code("thue", &session, 3, Duration::minutes(1)),
+        Duration::hours(1),
+    );
+    db.store
+        .create_grant(&expired, Some(&refresh(1, expired.id, Duration::hours(1))))
+        .await
+        .unwrap();
+    let live = grant_of(
+        &code("thue", &session, 4, Duration::minutes(1)),
+        Duration::days(30),
+    );
+    db.store
+        .create_grant(&live, Some(&refresh(2, live.id, Duration::minutes(30))))
+        .await
+        .unwrap();
+    assert!(matches!(
+        db.store
+            .rotate_refresh_token(&[2; 32], &refresh(3, live.id, Duration::days(30)), NOW)
+            .await
+            .unwrap(),
+        RefreshRotation::Rotated(_)
+    ));
+
+    db.store.revoke_access_token("old", at).await.unwrap();
+    db.store
+        .revoke_access_token("young", at + Duration::minutes(1))
+        .await
+        .unwrap();
+    db.store.use_assertion_jti("thue", "old", at).await.unwrap();
+    db.store
+        .use_assertion_jti("thue", "young", at + Duration::minutes(1))
+        .await
+        .unwrap();
+
+    // One code, two tokens, one grant, one revoked access token, one jti.
+    assert_eq!(db.store.purge_expired_grants(at).await.unwrap(), 6);
+    assert_eq!(db.store.purge_expired_grants(at).await.unwrap(), 0);
+
+    assert_eq!(
+        db.store
+            .redeem_code(&stale_code.code_hash, NOW)
+            .await
+            .unwrap(),
+        CodeRedemption::Invalid
+    );
+    assert!(matches!(
+        db.store
+            .redeem_code(&live_code.code_hash, NOW)
+            .await
+            .unwrap(),
+        CodeRedemption::Redeemed(_)
+    ));
+    assert!(db.store.grant(expired.id).await.unwrap().is_none());
+    assert!(db.store.grant(live.id).await.unwrap().is_some());
+    assert!(db.store.refresh_token(&[1; 32]).await.unwrap().is_none());
+    assert!(db.store.refresh_token(&[2; 32]).await.unwrap().is_none());
+    assert!(db.store.refresh_token(&[3; 32]).await.unwrap().is_some());
+    assert!(!db.store.access_token_revoked("old").await.unwrap());
+    assert!(db.store.access_token_revoked("young").await.unwrap());
+    // The expired jti is forgotten (its assertion would be refused for its `exp` anyway).
+    assert!(db.store.use_assertion_jti("thue", "old", at).await.unwrap());
+    assert!(
+        !db.store
+            .use_assertion_jti("thue", "young", at)
+            .await
+            .unwrap()
+    );
+}
+
+/// The OpenID tables of 0002, children first.
+const OIDC_TABLES: [&str; 10] = [
+    "oidc_pending_logouts",
+    "oidc_session_clients",
+    "oidc_assertion_jtis",
+    "oidc_revoked_access_tokens",
+    "oidc_refresh_tokens",
+    "oidc_grants",
+    "oidc_codes",
+    "oidc_signing_keys",
+    "oidc_consents",
+    "oidc_clients",
+];
+
+async fn migration_0002_applies_over_existing_data(db: TestDb) {
+    // Take the database back to 0001 with data in it, as a deployment upgrading would be.
+    for table in OIDC_TABLES {
+        db.execute(&format!("DROP TABLE {table}")).await.unwrap();
+    }
+    let forgotten = db
+        .execute("DELETE FROM _sqlx_migrations WHERE version = 2")
+        .await
+        .unwrap();
+    assert_eq!(forgotten, 1);
+    let account = registered(&db).await;
+    let session = signed_in(&db, account, 1).await;
+
+    let upgraded = store::connect(&db.url, store::ConnectOptions::default())
+        .await
+        .unwrap();
+    assert!(upgraded.account(account).await.unwrap().is_some());
+    upgraded.create_client(&client("thue")).await.unwrap();
+    upgraded
+        .create_code(&code("thue", &session, 1, Duration::minutes(1)))
+        .await
+        .unwrap();
+
+    // Starting again applies nothing and loses nothing.
+    let again = store::connect(&db.url, store::ConnectOptions::default())
+        .await
+        .unwrap();
+    assert!(again.client("thue").await.unwrap().is_some());
+    assert_eq!(again.session_clients(session.id).await.unwrap(), ["thue"]);
+}
+
+store::store_tests!(
+    clients_register_list_and_refuse_duplicates,
+    deleting_a_client_takes_its_codes_grants_and_consents,
+    consent_is_recorded_and_replaced,
+    signing_keys_are_published_until_retired,
+    a_code_redeems_once_and_a_replay_revokes_its_grant,
+    expired_and_unknown_codes_are_invalid,
+    concurrent_redeems_of_one_code_let_exactly_one_through,
+    codes_and_grants_need_a_live_session,
+    rotation_spends_once_and_reuse_revokes_the_family,
+    concurrent_rotations_of_one_token_let_exactly_one_through,
+    expired_or_revoked_grants_and_tokens_do_not_rotate,
+    ending_a_session_revokes_its_grants_and_queues_logouts,
+    a_password_change_ends_grants_and_queues_logouts,
+    locking_an_account_ends_grants_and_queues_logouts,
+    the_logout_outbox_retries_and_forgets_delivered_entries,
+    revoked_access_tokens_are_remembered,
+    an_assertion_jti_is_accepted_once_per_client,
+    purge_deletes_only_expired_rows,
+    migration_0002_applies_over_existing_data,
+);
