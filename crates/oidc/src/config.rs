@@ -1,6 +1,7 @@
 //! Lifetimes and limits of the OpenID provider, from `[oidc]` in the configuration file.
 
 use serde::Deserialize;
+use store::SigningAlg;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -22,6 +23,10 @@ pub struct OidcConfig {
     /// Back-channel logout: request timeout and how many deliveries are tried before giving up.
     pub backchannel_timeout_ms: u64,
     pub backchannel_max_attempts: i32,
+    /// The algorithm of JWT access tokens (RFC 9068); ES256 signs fastest of the three.
+    pub access_token_alg: SigningAlg,
+    /// How long an authorization request may wait for the person to sign in or consent.
+    pub authorization_request_ttl_secs: i64,
 }
 
 impl Default for OidcConfig {
@@ -36,6 +41,8 @@ impl Default for OidcConfig {
             assertion_max_age_secs: 300,
             backchannel_timeout_ms: 3000,
             backchannel_max_attempts: 5,
+            access_token_alg: SigningAlg::ES256,
+            authorization_request_ttl_secs: 1800,
         }
     }
 }

@@ -12,6 +12,38 @@
     )
 )]
 
+pub mod clients;
 pub mod config;
+pub mod jwt;
+pub mod keys;
 
+pub mod authorize;
+pub mod claims;
+pub mod discovery;
+pub mod error;
+mod introspect;
+pub mod logout;
+mod params;
+pub mod parked;
+pub mod pkce;
+pub mod provider;
+pub mod redirect_uri;
+mod revoke;
+pub mod token;
+mod userinfo;
+
+pub use clients::{
+    ClientAuthError, ClientAuthenticator, ClientError, ClientRegistry, NewClient, PresentedClient,
+};
 pub use config::OidcConfig;
+pub use keys::{KeyError, KeyRing, SealingKey};
+
+pub use authorize::{AuthorizationRequest, Decision, Prompt};
+pub use error::{
+    AuthorizeError, BearerError, EndSessionError, EndSessionRefusal, FatalReason, OidcError,
+    TokenError, TokenErrorCode,
+};
+pub use logout::EndSession;
+pub use parked::Parked;
+pub use provider::{Provider, ProviderParts};
+pub use token::TokenResponse;

@@ -23,9 +23,10 @@ mod failure;
 pub mod forms;
 mod home;
 pub mod i18n;
+mod oidc;
 mod ops;
 mod page;
-mod pages;
+pub(crate) mod pages;
 mod problems;
 mod security;
 mod showcase;
@@ -53,6 +54,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// The self-service flows, sessions and account operations.
     pub engine: Arc<Engine>,
+    /// The OpenID provider relying services sign their users in through.
+    pub provider: Arc<::oidc::Provider>,
     pub metrics: Option<PrometheusHandle>,
     pub settings: Arc<Settings>,
 }
@@ -74,7 +77,7 @@ pub struct Settings {
 /// middleware, so that e.g. the demo's sandbox routes are traced and measured too.
 pub fn router(state: AppState, extra: Router) -> Router {
     let settings = Arc::clone(&state.settings);
-    let app = Router::new()
+    let site = Router::new()
         .merge(home::routes())
         .merge(ops::routes())
         .merge(i18n::routes())
@@ -83,10 +86,12 @@ pub fn router(state: AppState, extra: Router) -> Router {
         .merge(api::routes())
         .merge(pages::routes())
         .fallback(errors::not_found)
-        .with_state(state)
+        .with_state(state.clone())
         .merge(extra);
+    // Relying services post to the protocol endpoints from their own origins by design; those
+    // routes protect their own forms (see `oidc`).
+    let app = csrf::apply(site, &settings.public_base_url).merge(oidc::routes().with_state(state));
     let app = app.layer(axum::middleware::from_fn(i18n::remember_query_language));
-    let app = csrf::apply(app, &settings.public_base_url);
     telemetry::apply(security::apply(app, settings.hsts))
 }
 

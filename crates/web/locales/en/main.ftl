@@ -258,3 +258,26 @@ audit-status-changed = Account status changed
 audit-signed-in = Signed in
 audit-sign-in-failed = Sign-in failed
 audit-signed-out = Signed out
+
+## OpenID provider pages
+consent-title = Share your information
+consent-lead = { $service } asks for the following information to handle your application:
+consent-approve = Allow
+consent-deny = Do not allow
+consent-scope-openid = Your account's identifier on the portal
+consent-scope-profile = Full name, date of birth, gender
+consent-scope-phone = Phone number
+consent-scope-email = E-mail address
+consent-scope-dvc = Personal ID number, account kind, tax code
+consent-scope-offline_access = Stay connected while you are away
+authorize-expired = The sign-in request from the service has expired. Please go back to the service and sign in again.
+authorize-refused-unknown-client = The service asking you to sign in is not registered with the National Public Service Portal. Please contact the service's provider.
+authorize-refused-redirect-uri = The service's return address does not match the one it registered, so the portal will not send you there. Please contact the service's provider.
+authorize-refused-invalid-request = The sign-in request from the service is not valid (a parameter is missing or repeated). Please go back to the service and try again.
+logout-confirm-title = Sign out
+logout-confirm-lead = Do you want to sign out of the National Public Service Portal? You will be signed out of every service you signed in to through the portal.
+logout-confirm-stay = No, keep using it
+logout-refused-invalid-request = The sign-out request is not valid.
+logout-refused-client-mismatch = The sign-out request names another service than the one the sign-in was for.
+signed-out-title = You have signed out
+signed-out-lead = You have signed out of the National Public Service Portal.

@@ -256,3 +256,26 @@ audit-status-changed = Thay đổi trạng thái tài khoản
 audit-signed-in = Đăng nhập
 audit-sign-in-failed = Đăng nhập không thành công
 audit-signed-out = Đăng xuất
+
+## OpenID provider pages
+consent-title = Chia sẻ thông tin
+consent-lead = { $service } muốn nhận các thông tin sau của bạn để giải quyết thủ tục:
+consent-approve = Đồng ý
+consent-deny = Không đồng ý
+consent-scope-openid = Mã định danh tài khoản của bạn trên Cổng
+consent-scope-profile = Họ và tên, ngày sinh, giới tính
+consent-scope-phone = Số điện thoại
+consent-scope-email = Địa chỉ thư điện tử
+consent-scope-dvc = Số định danh cá nhân, loại tài khoản, mã số thuế
+consent-scope-offline_access = Duy trì kết nối khi bạn không trực tuyến
+authorize-expired = Yêu cầu đăng nhập từ dịch vụ đã hết hạn. Vui lòng quay lại dịch vụ và đăng nhập lại.
+authorize-refused-unknown-client = Dịch vụ yêu cầu đăng nhập chưa được đăng ký với Cổng Dịch vụ công. Vui lòng liên hệ đơn vị cung cấp dịch vụ.
+authorize-refused-redirect-uri = Địa chỉ quay lại của dịch vụ không khớp với địa chỉ đã đăng ký, nên Cổng không chuyển bạn tới đó. Vui lòng liên hệ đơn vị cung cấp dịch vụ.
+authorize-refused-invalid-request = Yêu cầu đăng nhập từ dịch vụ không hợp lệ (thiếu hoặc lặp tham số). Vui lòng quay lại dịch vụ và thử lại.
+logout-confirm-title = Đăng xuất
+logout-confirm-lead = Bạn có muốn đăng xuất khỏi Cổng Dịch vụ công quốc gia không? Bạn sẽ được đăng xuất khỏi mọi dịch vụ đã đăng nhập qua Cổng.
+logout-confirm-stay = Không, tiếp tục sử dụng
+logout-refused-invalid-request = Yêu cầu đăng xuất không hợp lệ.
+logout-refused-client-mismatch = Yêu cầu đăng xuất ghi tên một dịch vụ khác với dịch vụ đã nhận phiên đăng nhập.
+signed-out-title = Bạn đã đăng xuất
+signed-out-lead = Bạn đã đăng xuất khỏi Cổng Dịch vụ công quốc gia.

@@ -84,23 +84,35 @@ async fn start(
     account: Option<store::AccountId>,
 ) -> Response {
     match state.engine.start(kind, return_to, account).await {
-        Ok(started) => {
-            let id = started.view.id;
-            let lifetime = Duration::from_secs(
-                u64::try_from(state.engine.config().flow_lifetime_secs).unwrap_or(900),
-            );
-            let cookie = HostCookie::new(&flow_cookie(id), &started.binding)
-                .max_age(lifetime)
-                .header_value();
-            match cookie {
-                Ok(cookie) => redirect_with(&format!("/flows/{id}"), vec![cookie]),
-                Err(error) => {
-                    tracing::error!(%error, "flow cookie not built");
-                    Failure::new(ErrorKind::Internal).respond(&tr, Format::Html)
-                }
-            }
-        }
+        Ok(started) => show_started(&state, &tr, &started, None),
         Err(error) => Failure::from(error).respond(&tr, Format::Html),
+    }
+}
+
+/// Binds a flow just started to this browser with its cookie and sends the browser to it,
+/// in `lang` when given (a relying service's `ui_locales`).
+pub(crate) fn show_started(
+    state: &AppState,
+    tr: &Tr,
+    started: &flows::Started,
+    lang: Option<&str>,
+) -> Response {
+    let id = started.view.id;
+    let lifetime =
+        Duration::from_secs(u64::try_from(state.engine.config().flow_lifetime_secs).unwrap_or(900));
+    let cookie = HostCookie::new(&flow_cookie(id), &started.binding)
+        .max_age(lifetime)
+        .header_value();
+    let target = match lang {
+        Some(lang) => format!("/flows/{id}?lang={lang}"),
+        None => format!("/flows/{id}"),
+    };
+    match cookie {
+        Ok(cookie) => redirect_with(&target, vec![cookie]),
+        Err(error) => {
+            tracing::error!(%error, "flow cookie not built");
+            Failure::new(ErrorKind::Internal).respond(tr, Format::Html)
+        }
     }
 }
 

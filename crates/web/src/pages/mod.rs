@@ -3,7 +3,7 @@
 //! the same address.
 
 mod account;
-mod flow;
+pub(crate) mod flow;
 mod render;
 
 use axum::Router;

@@ -1,0 +1,274 @@
+//! What a relying service learns about a person: the `sub` (public or pairwise), the claims
+//! each scope releases (OpenID standard names plus `dvc_*`, and optionally the attribute names
+//! the portal's existing services use — the table is in `CLAIMS.md`), and the `amr` values
+//! (RFC 8176) a session's sign-in methods stand for.
+
+use domain::digest::MacKey;
+use domain::{AccountKind, PhoneNumber};
+use serde_json::{Map, Value, json};
+use store::{Account, AccountId, ClaimMapping, OidcClient, SubjectType};
+use time::Date;
+
+/// The scopes that release something about a person. Every other scope a client registers
+/// (an API scope) is "non-personal" and may be granted to a client acting for itself.
+pub const PERSONAL_SCOPES: [&str; 6] = [
+    "openid",
+    "profile",
+    "email",
+    "phone",
+    "dvc",
+    "offline_access",
+];
+
+/// The claims of each scope, for discovery's `claims_supported`.
+pub const STANDARD_CLAIMS: [&str; 13] = [
+    "sub",
+    "name",
+    "family_name",
+    "given_name",
+    "birthdate",
+    "gender",
+    "phone_number",
+    "phone_number_verified",
+    "email",
+    "email_verified",
+    "dvc_personal_id",
+    "dvc_account_kind",
+    "dvc_tax_code",
+];
+
+pub const PORTAL_CLAIMS: [&str; 8] = [
+    "SoDinhDanh",
+    "HoVaTen",
+    "NgayThangNamSinh",
+    "GioiTinh",
+    "SoDienThoai",
+    "ThuDienTu",
+    "LoaiTaiKhoan",
+    "MaSoThue",
+];
+
+pub fn is_personal_scope(scope: &str) -> bool {
+    PERSONAL_SCOPES.contains(&scope)
+}
+
+/// The `sub` the client sees for the account. Public: the account's UUID, the same for every
+/// client. Pairwise: base64url(HMAC(pairwise key, sector ‖ account)), the same for every
+/// client of one sector (the host of its first redirect URI) and unlinkable across sectors.
+pub fn subject(pairwise_key: &MacKey, client: &OidcClient, account: AccountId) -> String {
+    match client.settings.subject_type {
+        SubjectType::Public => account.to_string(),
+        SubjectType::Pairwise => {
+            let sector = sector_identifier(client);
+            let account = account.to_string();
+            let mac = pairwise_key.sign(&[sector.as_bytes(), account.as_bytes()]);
+            domain::digest::encode_token(&mac)
+        }
+    }
+}
+
+/// The host of the first redirect URI; a client without one (client credentials only) is a
+/// sector of its own.
+fn sector_identifier(client: &OidcClient) -> String {
+    client
+        .settings
+        .redirect_uris
+        .first()
+        .and_then(|uri| url::Url::parse(uri).ok())
+        .and_then(|uri| uri.host_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("client:{}", client.id))
+}
+
+/// What the claims are read from.
+#[derive(Debug, Clone, Copy)]
+pub struct Person<'a> {
+    pub account: &'a Account,
+    /// The default OTP phone: proven by an OTP, hence `phone_number_verified`.
+    pub phone: Option<&'a PhoneNumber>,
+}
+
+/// The claims the scopes release (without `sub`, which the caller adds). Absent facts are
+/// left out rather than sent as null.
+pub fn user_claims<S: AsRef<str>>(
+    person: Person<'_>,
+    scopes: &[S],
+    mapping: ClaimMapping,
+) -> Map<String, Value> {
+    let has = |wanted: &str| scopes.iter().any(|scope| scope.as_ref() == wanted);
+    let portal = mapping == ClaimMapping::Portal;
+    let identity = &person.account.identity;
+    let mut claims = Map::new();
+    let mut put = |name: &str, value: Value| {
+        claims.insert(name.to_owned(), value);
+    };
+
+    if has("profile") {
+        put("name", json!(identity.full_name));
+        if person.account.kind == AccountKind::Citizen {
+            let (family, given) = split_name(&identity.full_name);
+            if let Some(family) = family {
+                put("family_name", json!(family));
+            }
+            if let Some(given) = given {
+                put("given_name", json!(given));
+            }
+        }
+        if let Some(birth) = identity.birth_date {
+            put("birthdate", json!(iso_date(birth)));
+        }
+        if let Some(gender) = identity.gender {
+            put("gender", json!(gender.as_str()));
+        }
+        if portal {
+            put("HoVaTen", json!(identity.full_name));
+            if let Some(birth) = identity.birth_date {
+                put("NgayThangNamSinh", json!(compact_date(birth)));
+            }
+            if let Some(gender) = identity.gender {
+                put("GioiTinh", json!(capitalised(gender.name_vi())));
+            }
+        }
+    }
+    if has("phone")
+        && let Some(phone) = person.phone
+    {
+        put("phone_number", json!(phone.e164()));
+        put("phone_number_verified", json!(true));
+        if portal {
+            put("SoDienThoai", json!(phone.national()));
+        }
+    }
+    if has("email")
+        && let Some(email) = &person.account.email
+    {
+        put("email", json!(email.as_str()));
+        // Registration records the address as typed; nothing has proven it yet.
+        put("email_verified", json!(false));
+        if portal {
+            put("ThuDienTu", json!(email.as_str()));
+        }
+    }
+    if has("dvc") {
+        if let Some(id) = &identity.personal_id {
+            put("dvc_personal_id", json!(id.as_str()));
+            if portal {
+                put("SoDinhDanh", json!(id.as_str()));
+            }
+        }
+        put("dvc_account_kind", json!(person.account.kind.as_str()));
+        if portal {
+            put(
+                "LoaiTaiKhoan",
+                json!(portal_account_kind(person.account.kind)),
+            );
+        }
+        if let Some(tax_code) = &identity.tax_code {
+            put("dvc_tax_code", json!(tax_code.as_str()));
+            if portal {
+                put("MaSoThue", json!(tax_code.as_str()));
+            }
+        }
+    }
+    claims
+}
+
+/// A Vietnamese full name is family name first, given name last, middle names between
+/// ("Nguyễn Thị Minh Khai"). Relying services expect `family_name` = the first word and
+/// `given_name` = the rest ("Thị Minh Khai"), which is how the name is addressed formally.
+/// A one-word name is a given name only.
+pub fn split_name(full_name: &str) -> (Option<String>, Option<String>) {
+    let mut words = full_name.split_whitespace();
+    let Some(first) = words.next() else {
+        return (None, None);
+    };
+    let rest: Vec<&str> = words.collect();
+    if rest.is_empty() {
+        (None, Some(first.to_owned()))
+    } else {
+        (Some(first.to_owned()), Some(rest.join(" ")))
+    }
+}
+
+/// The portal's `LoaiTaiKhoan` codes: 1 công dân, 2 doanh nghiệp, 3 cơ quan nhà nước.
+fn portal_account_kind(kind: AccountKind) -> &'static str {
+    match kind {
+        AccountKind::Citizen => "1",
+        AccountKind::Business => "2",
+        AccountKind::Agency => "3",
+    }
+}
+
+/// OpenID `birthdate`: `YYYY-MM-DD`.
+fn iso_date(date: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+/// The portal's `NgayThangNamSinh`: `yyyyMMdd`.
+fn compact_date(date: Date) -> String {
+    format!(
+        "{:04}{:02}{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// RFC 8176 values for the methods a session records. The login flow stores `pwd` and `sms`;
+/// an SMS OTP is both an `otp` and an `sms`. Two kinds of factor (something known, something
+/// held) add `mfa`. Values already in RFC 8176 pass through; others are kept as they are
+/// (relying services ignore values they do not know).
+pub fn amr_values<S: AsRef<str>>(stored: &[S]) -> Vec<String> {
+    let mut values: Vec<String> = Vec::new();
+    let mut push = |value: &str| {
+        if !values.iter().any(|known| known == value) {
+            values.push(value.to_owned());
+        }
+    };
+    let (mut knows, mut holds, mut is) = (false, false, false);
+    for method in stored {
+        match method.as_ref() {
+            "pwd" | "password" => {
+                knows = true;
+                push("pwd");
+            }
+            "pin" => {
+                knows = true;
+                push("pin");
+            }
+            "sms" | "sms_otp" => {
+                holds = true;
+                push("otp");
+                push("sms");
+            }
+            "otp" | "tel" | "hwk" | "swk" | "sc" => {
+                holds = true;
+                push(method.as_ref());
+            }
+            "face" | "fpt" | "iris" | "retina" | "vbm" => {
+                is = true;
+                push(method.as_ref());
+            }
+            other => push(other),
+        }
+    }
+    if [knows, holds, is].iter().filter(|kind| **kind).count() >= 2 {
+        push("mfa");
+    }
+    values
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,282 @@
+//! The facade the web layer calls: one [`Provider`] per process, behind an `Arc`. Each method
+//! hands the typed request to the module that owns that part of the protocol (`authorize`,
+//! `token`, `userinfo`, `introspect`, `revoke`, `logout`); what they share lives in [`Core`].
+
+use std::sync::Arc;
+
+use domain::digest::{MacKey, decode_token, encode_token, sha256};
+use domain::random::Randomness;
+use domain::{AccountStatus, Clock};
+use serde_json::Value;
+use store::{Account, AccountId, OidcClient, Session, Store};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::authorize::{self, AuthorizationRequest, Decision};
+use crate::clients::{ClientAuthenticator, PresentedClient};
+use crate::config::OidcConfig;
+use crate::error::{AuthorizeError, BearerError, EndSessionError, OidcError, TokenError};
+use crate::keys::KeyRing;
+use crate::logout::{self, EndSession};
+use crate::parked::{Parked, ParkedRequests};
+use crate::token::{self, TokenResponse};
+use crate::{discovery, introspect, revoke, userinfo};
+
+/// Everything the provider is built from.
+pub struct ProviderParts {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub random: Arc<dyn Randomness>,
+    pub config: OidcConfig,
+    /// The public base URL; `iss` is its text without a trailing slash.
+    pub issuer: url::Url,
+    pub keys: Arc<KeyRing>,
+    /// Keys the pairwise `sub` of clients that ask for one.
+    pub pairwise_key: MacKey,
+    /// For back-channel logout deliveries (each request also gets the configured timeout).
+    pub http: reqwest::Client,
+}
+
+/// What the protocol modules share.
+pub(crate) struct Core {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub random: Arc<dyn Randomness>,
+    pub config: OidcConfig,
+    pub issuer: String,
+    pub keys: Arc<KeyRing>,
+    pub pairwise_key: MacKey,
+    pub http: reqwest::Client,
+    pub clients: ClientAuthenticator,
+}
+
+/// A generated secret (code, refresh token) as handed out, and the digest the store keeps.
+pub(crate) struct NewSecret {
+    pub text: String,
+    pub hash: [u8; 32],
+}
+
+/// The digest a presented code or refresh token is stored under; `None` when the text cannot
+/// be one of ours (not 32 bytes of base64url), which is then refused without a lookup.
+pub(crate) fn secret_hash(text: &str) -> Option<[u8; 32]> {
+    decode_token(text).map(|raw| sha256(&raw))
+}
+
+impl Core {
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    /// A random (version 4) UUID from the injected randomness.
+    pub fn uuid(&self) -> Uuid {
+        let mut bytes = [0u8; 16];
+        self.random.fill(&mut bytes);
+        uuid::Builder::from_random_bytes(bytes).into_uuid()
+    }
+
+    /// 256 random bits, base64url, with the SHA-256 of the bits (as sessions keep theirs).
+    pub fn secret(&self) -> NewSecret {
+        let raw = self.random.token();
+        NewSecret {
+            text: encode_token(&raw),
+            hash: sha256(&raw),
+        }
+    }
+
+    pub fn endpoint(&self, path: &str) -> String {
+        format!("{}{path}", self.issuer)
+    }
+
+    pub fn subject(&self, client: &OidcClient, account: AccountId) -> String {
+        crate::claims::subject(&self.pairwise_key, client, account)
+    }
+
+    pub fn seconds(secs: i64) -> Duration {
+        Duration::seconds(secs.max(1))
+    }
+
+    /// The account, if it exists and may use its tokens (not locked or disabled).
+    pub async fn active_account(&self, id: AccountId) -> Result<Option<Account>, OidcError> {
+        Ok(self
+            .store
+            .account(id)
+            .await?
+            .filter(|account| account.status == AccountStatus::Active))
+    }
+}
+
+/// The OpenID provider. `Send + Sync`; share it behind an `Arc`.
+pub struct Provider {
+    core: Core,
+    parked: ParkedRequests,
+}
+
+impl Provider {
+    pub fn new(parts: ProviderParts) -> Self {
+        let issuer = parts.issuer.as_str().trim_end_matches('/').to_owned();
+        let clients = ClientAuthenticator::new(Arc::clone(&parts.store), &parts.config);
+        let parked = ParkedRequests::new(
+            Arc::clone(&parts.store),
+            Arc::clone(&parts.clock),
+            Duration::seconds(parts.config.authorization_request_ttl_secs.max(60)),
+        );
+        Self {
+            core: Core {
+                store: parts.store,
+                clock: parts.clock,
+                random: parts.random,
+                config: parts.config,
+                issuer,
+                keys: parts.keys,
+                pairwise_key: parts.pairwise_key,
+                http: parts.http,
+                clients,
+            },
+            parked,
+        }
+    }
+
+    /// The `iss` of every token and response: the public base URL without a trailing slash.
+    pub fn issuer(&self) -> &str {
+        &self.core.issuer
+    }
+
+    /// `/.well-known/openid-configuration`.
+    pub fn discovery(&self) -> Value {
+        discovery::document(&self.core.issuer)
+    }
+
+    /// The published signing keys (including the ones about to sign, and the ones whose
+    /// tokens may still be live).
+    pub async fn jwks(&self) -> Result<Value, OidcError> {
+        Ok(self.core.keys.jwks(self.core.now()).await?)
+    }
+
+    /// Parses and validates an authorization request (the GET query or the POST form, as
+    /// pairs, repeats kept).
+    pub async fn authorization_request(
+        &self,
+        params: &[(String, String)],
+    ) -> Result<AuthorizationRequest, AuthorizeError> {
+        authorize::parse(&self.core, params).await
+    }
+
+    /// What to do with a validated request, given the browser's session (`None` when signed
+    /// out) and, when the person has just signed in for this very request, the instant the
+    /// request was first seen (`fresh_since`: a sign-in after it satisfies `prompt=login` and
+    /// `max_age`).
+    pub async fn decide(
+        &self,
+        request: &AuthorizationRequest,
+        signed_in: Option<(&Session, &Account)>,
+        fresh_since: Option<OffsetDateTime>,
+    ) -> Result<Decision, OidcError> {
+        authorize::decide(&self.core, request, signed_in, fresh_since).await
+    }
+
+    /// The person's answer on the consent page: a code on approval, `access_denied` otherwise.
+    pub async fn consent(
+        &self,
+        request: &AuthorizationRequest,
+        session: &Session,
+        account: &Account,
+        approved: bool,
+    ) -> Result<url::Url, OidcError> {
+        authorize::consent(&self.core, request, session, account, approved).await
+    }
+
+    /// Keeps a request while the person signs in or answers the consent page.
+    pub async fn park(&self, request: &AuthorizationRequest) -> Result<Uuid, OidcError> {
+        self.parked.park(request).await
+    }
+
+    pub async fn parked(&self, id: Uuid) -> Result<Option<Parked>, OidcError> {
+        self.parked.get(id).await
+    }
+
+    pub async fn unpark(&self, id: Uuid) -> Result<(), OidcError> {
+        self.parked.remove(id).await
+    }
+
+    /// The token endpoint. The web layer sends the answer with `Cache-Control: no-store`.
+    pub async fn token(
+        &self,
+        client: &PresentedClient,
+        form: &[(String, String)],
+    ) -> Result<TokenResponse, TokenError> {
+        token::exchange(&self.core, client, form).await
+    }
+
+    /// The userinfo endpoint, for the bearer token of the request.
+    pub async fn userinfo(&self, access_token: &str) -> Result<Value, BearerError> {
+        userinfo::claims(&self.core, access_token).await
+    }
+
+    /// Token introspection (RFC 7662), bound to the calling client.
+    pub async fn introspect(
+        &self,
+        client: &PresentedClient,
+        form: &[(String, String)],
+    ) -> Result<Value, TokenError> {
+        introspect::introspect(&self.core, client, form).await
+    }
+
+    /// Token revocation (RFC 7009), bound to the calling client.
+    pub async fn revoke(
+        &self,
+        client: &PresentedClient,
+        form: &[(String, String)],
+    ) -> Result<(), TokenError> {
+        revoke::revoke(&self.core, client, form).await
+    }
+
+    /// RP-initiated logout: what the web layer must do with the browser's session.
+    pub async fn end_session(
+        &self,
+        params: &[(String, String)],
+        current: Option<&Session>,
+    ) -> Result<EndSession, EndSessionError> {
+        logout::end_session(&self.core, params, current).await
+    }
+
+    /// Delivers the back-channel logouts that are due; returns how many were delivered.
+    pub async fn deliver_logouts(&self) -> Result<usize, OidcError> {
+        logout::deliver(&self.core).await
+    }
+
+    /// Deletes expired codes, tokens, grants and replay records.
+    pub async fn purge(&self) -> Result<u64, OidcError> {
+        Ok(self
+            .core
+            .store
+            .purge_expired_grants(self.core.now())
+            .await?)
+    }
+}
+
+/// The web layer's handlers need every future of the facade to be `Send`.
+#[cfg(test)]
+#[allow(dead_code, clippy::let_underscore_future)]
+fn futures_are_send(
+    provider: &Provider,
+    request: &AuthorizationRequest,
+    session: &Session,
+    account: &Account,
+    client: &PresentedClient,
+) {
+    fn send<T: Send>(_: T) {}
+    send(provider.jwks());
+    send(provider.authorization_request(&[]));
+    send(provider.decide(request, Some((session, account)), None));
+    send(provider.consent(request, session, account, true));
+    send(provider.park(request));
+    send(provider.parked(Uuid::nil()));
+    send(provider.unpark(Uuid::nil()));
+    send(provider.token(client, &[]));
+    send(provider.userinfo(""));
+    send(provider.introspect(client, &[]));
+    send(provider.revoke(client, &[]));
+    send(provider.end_session(&[], Some(session)));
+    send(provider.deliver_logouts());
+    send(provider.purge());
+}

@@ -1,0 +1,66 @@
+//! The userinfo endpoint (OpenID Connect Core §5.3): the claims the access token's scopes
+//! release, under the client's `sub` and claim names. Refused with `invalid_token` when the
+//! token is expired or revoked, its grant was revoked, the account is locked, or the token is
+//! a client's own (`client_credentials`: there is no person to describe).
+
+use serde_json::{Map, Value};
+
+use crate::claims::{Person, user_claims};
+use crate::error::BearerError;
+use crate::provider::Core;
+use crate::token::live_access_token;
+
+const NOT_ACTIVE: &str = "the access token is expired, revoked or not issued here";
+
+pub(crate) async fn claims(core: &Core, access_token: &str) -> Result<Value, BearerError> {
+    let Some(live) = live_access_token(core, access_token).await? else {
+        return Err(BearerError::InvalidToken(NOT_ACTIVE));
+    };
+    let Some(grant) = live.grant else {
+        return Err(BearerError::InvalidToken(
+            "a client's own access token carries no person",
+        ));
+    };
+    let scopes: Vec<&str> = live.claims.scopes().collect();
+    if !scopes.contains(&"openid") {
+        return Err(BearerError::InsufficientScope(
+            "userinfo needs an access token with the openid scope",
+        ));
+    }
+    let (Some(client), Some(account)) = (
+        core.store
+            .client(&grant.client_id)
+            .await
+            .map_err(crate::OidcError::from)?,
+        core.active_account(grant.account_id).await?,
+    ) else {
+        return Err(BearerError::InvalidToken(NOT_ACTIVE));
+    };
+    let sub = core.subject(&client, account.id);
+    if sub != live.claims.sub {
+        return Err(BearerError::InvalidToken(NOT_ACTIVE));
+    }
+    let phone = if scopes.contains(&"phone") {
+        core.store
+            .phones(account.id)
+            .await
+            .map_err(crate::OidcError::from)?
+            .into_iter()
+            .find(|phone| phone.is_default)
+            .map(|phone| phone.phone)
+    } else {
+        None
+    };
+    let released = user_claims(
+        Person {
+            account: &account,
+            phone: phone.as_ref(),
+        },
+        &scopes,
+        client.settings.claim_mapping,
+    );
+    let mut answer = Map::new();
+    answer.insert("sub".to_owned(), Value::String(sub));
+    answer.extend(released);
+    Ok(Value::Object(answer))
+}

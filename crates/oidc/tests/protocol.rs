@@ -1,0 +1,18 @@
+//! The protocol core of the OpenID provider, driven through `Provider` on SQLite and on
+//! PostgreSQL: the authorization code flow with its refusals, refresh rotation, client
+//! credentials, userinfo, introspection and revocation across clients, RP-initiated logout and
+//! back-channel delivery to a real HTTP server.
+
+#[path = "protocol/harness.rs"]
+mod harness;
+
+#[path = "protocol/authorize_requests.rs"]
+mod authorize_requests;
+#[path = "protocol/code_flow.rs"]
+mod code_flow;
+#[path = "protocol/logout.rs"]
+mod logout;
+#[path = "protocol/refresh.rs"]
+mod refresh;
+#[path = "protocol/token_state.rs"]
+mod token_state;

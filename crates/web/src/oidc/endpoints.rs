@@ -1,0 +1,164 @@
+//! The endpoints relying services call from their servers: discovery, JWKS, token, userinfo,
+//! introspection and revocation. Answers are JSON; token responses are never cached.
+
+use axum::extract::State;
+use axum::extract::rejection::FormRejection;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Form, Json};
+use oidc::{BearerError, OidcError, TokenError};
+use serde_json::json;
+
+use super::params::{self, Pairs};
+use crate::AppState;
+
+pub(super) async fn discovery(State(state): State<AppState>) -> Response {
+    public_json(state.provider.discovery())
+}
+
+pub(super) async fn jwks(State(state): State<AppState>) -> Response {
+    match state.provider.jwks().await {
+        Ok(keys) => public_json(keys),
+        Err(error) => fault(&error),
+    }
+}
+
+pub(super) async fn token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<Pairs>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return malformed_form();
+    };
+    let client = params::presented_client(&headers, &form);
+    match state.provider.token(&client, &form).await {
+        Ok(tokens) => no_store(Json(tokens).into_response()),
+        Err(refusal) => token_refusal(refusal),
+    }
+}
+
+pub(super) async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    answer_userinfo(&state, params::bearer(&headers)).await
+}
+
+/// RFC 6750 allows the token in the header or, for POST, in the form body (not both).
+pub(super) async fn userinfo_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<Pairs>, FormRejection>,
+) -> Response {
+    let in_body = form
+        .ok()
+        .and_then(|Form(form)| params::first(&form, "access_token").map(str::to_owned));
+    let token = match (params::bearer(&headers), in_body) {
+        (Some(_), Some(_)) => return bearer_refusal(BearerError::invalid_request()),
+        (header, body) => header.or(body),
+    };
+    answer_userinfo(&state, token).await
+}
+
+async fn answer_userinfo(state: &AppState, token: Option<String>) -> Response {
+    let Some(token) = token else {
+        return bearer_refusal(BearerError::missing());
+    };
+    match state.provider.userinfo(&token).await {
+        Ok(claims) => no_store(Json(claims).into_response()),
+        Err(refusal) => bearer_refusal(refusal),
+    }
+}
+
+pub(super) async fn introspect(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<Pairs>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return malformed_form();
+    };
+    let client = params::presented_client(&headers, &form);
+    match state.provider.introspect(&client, &form).await {
+        Ok(answer) => no_store(Json(answer).into_response()),
+        Err(refusal) => token_refusal(refusal),
+    }
+}
+
+pub(super) async fn revoke(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<Pairs>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return malformed_form();
+    };
+    let client = params::presented_client(&headers, &form);
+    match state.provider.revoke(&client, &form).await {
+        Ok(()) => no_store(StatusCode::OK.into_response()),
+        Err(refusal) => token_refusal(refusal),
+    }
+}
+
+/// Discovery and keys are public and change rarely: cacheable, and readable by browser apps.
+fn public_json(body: serde_json::Value) -> Response {
+    let mut response = Json(body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    response
+}
+
+/// RFC 6749 §5.1: token responses must not be stored by caches.
+fn no_store(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    response
+}
+
+fn malformed_form() -> Response {
+    let body = json!({
+        "error": "invalid_request",
+        "error_description": "the body must be application/x-www-form-urlencoded",
+    });
+    no_store((StatusCode::BAD_REQUEST, Json(body)).into_response())
+}
+
+fn token_refusal(refusal: TokenError) -> Response {
+    let status = StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut response = (status, Json(refusal.body())).into_response();
+    if let Some(challenge) = refusal
+        .www_authenticate()
+        .and_then(|value| HeaderValue::from_str(&value).ok())
+    {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, challenge);
+    }
+    no_store(response)
+}
+
+fn bearer_refusal(refusal: BearerError) -> Response {
+    let status = StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::UNAUTHORIZED);
+    let mut response = (status, Json(refusal.body())).into_response();
+    if let Ok(challenge) = HeaderValue::from_str(&refusal.www_authenticate()) {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, challenge);
+    }
+    no_store(response)
+}
+
+pub(super) fn fault(error: &OidcError) -> Response {
+    tracing::error!(%error, "OpenID provider fault");
+    let body = json!({
+        "error": "server_error",
+        "error_description": "the server could not complete the request; try again later",
+    });
+    no_store((StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response())
+}

@@ -1,0 +1,44 @@
+//! The OpenID provider's HTTP face: discovery, JWKS, authorization (with the sign-in flow and
+//! the consent page in between), token, userinfo, introspection, revocation and logout. The
+//! protocol is decided by the `oidc` crate; this module turns requests into its typed inputs
+//! and its answers into redirects, pages and JSON.
+//!
+//! These routes sit outside the Origin/Sec-Fetch-Site CSRF layer: relying services post to
+//! them from their own sites by design. The forms of dvcid's own pages among them (consent,
+//! logout confirmation) carry the session-bound synchronizer token instead.
+
+mod authorize;
+mod endpoints;
+mod logout;
+mod params;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/.well-known/openid-configuration",
+            get(endpoints::discovery),
+        )
+        .route("/jwks.json", get(endpoints::jwks))
+        .route(
+            "/authorize",
+            get(authorize::authorize_get).post(authorize::authorize_post),
+        )
+        .route(
+            "/authorize/resume/{id}",
+            get(authorize::resume).post(authorize::answer_consent),
+        )
+        .route("/token", post(endpoints::token))
+        .route(
+            "/userinfo",
+            get(endpoints::userinfo).post(endpoints::userinfo_post),
+        )
+        .route("/introspect", post(endpoints::introspect))
+        .route("/revoke", post(endpoints::revoke))
+        .route("/logout", get(logout::logout_get).post(logout::logout_post))
+        .route("/logout/confirm", post(logout::confirm))
+}
