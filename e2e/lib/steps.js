@@ -145,7 +145,7 @@ async function signOut(run) {
   const button = run.button('action-sign-out');
   const isLast = await run.page.evaluate(() => {
     const forms = [...document.querySelectorAll('main form')];
-    return forms[forms.length - 1].getAttribute('action') === '/logout';
+    return forms[forms.length - 1].getAttribute('action') === '/account/signout';
   });
   assert.ok(isLast, 'the sign-out button is the last form of /account');
   await run.go(button);

@@ -215,7 +215,10 @@ async fn change_password(
         )
         .await
     {
-        Ok(Ok(session)) => Json(json!({ "session": { "token": session.token } })).into_response(),
+        Ok(Ok(session)) => {
+            crate::oidc::deliver_logouts(&state);
+            Json(json!({ "session": { "token": session.token } })).into_response()
+        }
         Ok(Err(problem)) => refused(&problem, &tr),
         Err(error) => Failure::from(error).respond(&tr, Format::Json),
     }
@@ -247,7 +250,10 @@ async fn end_others(State(state): State<AppState>, tr: Tr, signed: Signed) -> Re
         .end_other_sessions(signed.account.id, &signed.session)
         .await
     {
-        Ok(ended) => Json(json!({ "ended": ended })).into_response(),
+        Ok(ended) => {
+            crate::oidc::deliver_logouts(&state);
+            Json(json!({ "ended": ended })).into_response()
+        }
         Err(error) => Failure::from(error).respond(&tr, Format::Json),
     }
 }
@@ -283,7 +289,10 @@ async fn sign_out(
         .sign_out(&signed.session, &client)
         .await
     {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Ok(()) => {
+            crate::oidc::deliver_logouts(&state);
+            StatusCode::NO_CONTENT.into_response()
+        }
         Err(error) => Failure::from(error).respond(&tr, Format::Json),
     }
 }

@@ -12,6 +12,8 @@ mod endpoints;
 mod logout;
 mod params;
 
+pub(crate) use logout::deliver_logouts;
+
 use axum::Router;
 use axum::routing::{get, post};
 

@@ -33,7 +33,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/account/phones/remove", post(remove_phone))
         .route("/account/password", post(change_password))
         .route("/account/sessions/end-others", post(end_others))
-        .route("/logout", post(sign_out))
+        .route("/account/signout", post(sign_out))
 }
 
 type Signed = Result<SignedIn, NotSignedIn>;
@@ -361,6 +361,7 @@ async fn change_password(post: AccountPost) -> Response {
         .await;
     match result {
         Ok(Ok(session)) => {
+            crate::oidc::deliver_logouts(&state);
             let lifetime = std::time::Duration::from_secs(
                 u64::try_from(state.engine.config().session.absolute_timeout_secs)
                     .unwrap_or(43_200),
@@ -399,7 +400,10 @@ async fn end_others(post: AccountPost) -> Response {
         .end_other_sessions(signed.account.id, &signed.session)
         .await
     {
-        Ok(_) => Redirect::to("/account?done=others").into_response(),
+        Ok(_) => {
+            crate::oidc::deliver_logouts(&state);
+            Redirect::to("/account?done=others").into_response()
+        }
         Err(error) => Failure::from(error).respond(&tr, Format::Html),
     }
 }
@@ -420,6 +424,7 @@ async fn sign_out(post: AccountPost) -> Response {
     {
         return Failure::from(error).respond(&tr, Format::Html);
     }
+    crate::oidc::deliver_logouts(&state);
     match cookies::removal(SESSION_COOKIE) {
         Ok(cookie) => with_cookie(Redirect::to("/").into_response(), cookie),
         Err(_) => Redirect::to("/").into_response(),
