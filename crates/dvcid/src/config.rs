@@ -38,6 +38,9 @@ pub struct Config {
     /// Limits of the self-service flows: OTP, throttling, sessions, Argon2id cost.
     #[serde(default)]
     pub flows: FlowConfig,
+    /// Lifetimes and limits of the OpenID provider: tokens, key rotation, client assertions.
+    #[serde(default)]
+    pub oidc: oidc::OidcConfig,
 }
 
 #[derive(Debug, Deserialize)]
@@ -78,6 +81,9 @@ pub struct Secrets {
     /// The server's secret (at least 32 bytes of randomness); the keys of OTP MACs and CSRF
     /// tokens are derived from it.
     pub otp_key: Secret<String>,
+    /// Seals the OpenID provider's private signing keys in the database (at least 32 bytes of
+    /// randomness). Every node needs the same one; losing it loses the signing keys.
+    pub key_encryption_key: Secret<String>,
 }
 
 fn default_listen() -> SocketAddr {
@@ -224,6 +230,12 @@ fn validate(config: &Config) -> Result<(), ConfigError> {
     if config.secrets.otp_key.expose().len() < MIN_SECRET_BYTES {
         return Err(ConfigError::setting(
             "secrets.otp_key",
+            format!("must be at least {MIN_SECRET_BYTES} bytes of random text"),
+        ));
+    }
+    if config.secrets.key_encryption_key.expose().len() < MIN_SECRET_BYTES {
+        return Err(ConfigError::setting(
+            "secrets.key_encryption_key",
             format!("must be at least {MIN_SECRET_BYTES} bytes of random text"),
         ));
     }

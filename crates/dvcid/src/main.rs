@@ -1,9 +1,11 @@
 //! `dvcid`: the one binary. `demo` runs everything on a laptop with no configuration, `serve`
 //! runs production from a configuration file, the rest are operators' tools.
 
+mod admin;
 mod app;
 mod config;
 mod demo;
+mod demo_client;
 mod logging;
 mod serve;
 mod shutdown;
@@ -41,6 +43,10 @@ enum Command {
         #[arg(long, env = "DVCID_DATABASE_URL")]
         database: String,
     },
+    /// Register and manage relying services (OpenID Connect clients).
+    Client(admin::ClientArgs),
+    /// List or rotate the OpenID provider's signing keys.
+    Keys(admin::KeysArgs),
     /// Say what an identifier is: personal ID, CMND, phone, tax code, BHXH code, e-mail.
     /// Exits 0 when valid, 1 when not.
     Inspect { value: String },
@@ -77,6 +83,8 @@ fn main() -> ExitCode {
             Command::Demo(args) => demo::run(args).await,
             Command::Serve { config } => serve::run(&config).await,
             Command::Migrate { database } => migrate(&database).await,
+            Command::Client(args) => admin::client(args).await,
+            Command::Keys(args) => admin::keys(args).await,
             Command::Sandbox {
                 listen,
                 smtp_listen,

@@ -40,6 +40,8 @@ pub async fn run(path: &Path) -> anyhow::Result<()> {
         flows: config.flows,
         password_policy: config.password,
         secret: config.secrets.otp_key,
+        oidc: config.oidc,
+        key_encryption_key: config.secrets.key_encryption_key,
         hsts: config.public_base_url.scheme() == "https",
         public_base_url: config.public_base_url.to_string(),
         sandbox_links: false,

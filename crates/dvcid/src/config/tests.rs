@@ -6,6 +6,7 @@ public_base_url = "https://id.dichvucong.gov.vn"
 
 [secrets]
 otp_key = "0123456789abcdef0123456789abcdef"
+key_encryption_key = "fedcba9876543210fedcba9876543210"
 
 [connectors.population]
 base_url = "https://dancu.example.gov.vn/api/"
@@ -81,6 +82,10 @@ fn a_whole_configuration_can_come_from_the_environment() {
         ("DVCID_PUBLIC_BASE_URL", "https://id.dichvucong.gov.vn"),
         ("DVCID_SECRETS__OTP_KEY", "0123456789abcdef0123456789abcdef"),
         (
+            "DVCID_SECRETS__KEY_ENCRYPTION_KEY",
+            "fedcba9876543210fedcba9876543210",
+        ),
+        (
             "DVCID_CONNECTORS__POPULATION__BASE_URL",
             "https://a.example/",
         ),
@@ -106,7 +111,7 @@ fn a_whole_configuration_can_come_from_the_environment() {
 #[test]
 fn each_refusal_names_its_setting() {
     type Env = &'static [(&'static str, &'static str)];
-    let cases: [(&str, &str, Env); 8] = [
+    let cases: [(&str, &str, Env); 10] = [
         ("missing otp key", "secrets.otp_key", &[]),
         (
             "unknown key",
@@ -123,6 +128,16 @@ fn each_refusal_names_its_setting() {
             "short key",
             "secrets.otp_key",
             &[("DVCID_SECRETS__OTP_KEY", "short")],
+        ),
+        (
+            "short key-encryption key",
+            "secrets.key_encryption_key",
+            &[("DVCID_SECRETS__KEY_ENCRYPTION_KEY", "short")],
+        ),
+        (
+            "missing key-encryption key",
+            "secrets.key_encryption_key",
+            &[],
         ),
         (
             "bad database",
@@ -143,6 +158,11 @@ fn each_refusal_names_its_setting() {
     for (case, setting, env) in cases {
         let text = if case == "missing otp key" {
             MINIMAL.replace("otp_key = \"0123456789abcdef0123456789abcdef\"", "")
+        } else if case == "missing key-encryption key" {
+            MINIMAL.replace(
+                "key_encryption_key = \"fedcba9876543210fedcba9876543210\"",
+                "",
+            )
         } else {
             MINIMAL.to_owned()
         };
@@ -180,4 +200,5 @@ fn secrets_do_not_print() {
     let config = load_text(MINIMAL, &[]).unwrap();
     let printed = format!("{config:?}");
     assert!(!printed.contains("0123456789abcdef"), "{printed}");
+    assert!(!printed.contains("fedcba9876543210"), "{printed}");
 }
