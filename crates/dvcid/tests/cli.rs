@@ -309,7 +309,8 @@ fn write_config(folder: &Path, otp_key: &str, sandbox: &SandboxProcess) -> std::
     let config = folder.join("dvcid.toml");
     let text = format!(
         "public_base_url = \"http://127.0.0.1:8080\"\nlisten = \"127.0.0.1:0\"\n\
-         [secrets]\notp_key = \"{otp_key}\"\n{}",
+         [secrets]\notp_key = \"{otp_key}\"\n\
+         key_encryption_key = \"key-encryption-key-of-the-test-0123456789\"\n{}",
         sandbox.connectors
     );
     std::fs::write(&config, text).unwrap();
@@ -504,4 +505,393 @@ fn two_servers(database_url: &str) {
             .unwrap();
         assert_eq!(account.status(), 200);
     }
+}
+
+/// `dvcid client …` or `dvcid keys …` on a demo data folder: exit status, stdout, stderr.
+fn admin(args: &[&str], data: &Path) -> (i32, String, String) {
+    let output = dvcid().args(args).arg("--data").arg(data).output().unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn admin_json(args: &[&str], data: &Path) -> Value {
+    let (status, stdout, stderr) = admin(args, data);
+    assert_eq!(status, 0, "{args:?}: {stderr}");
+    serde_json::from_str(&stdout).unwrap_or_else(|error| panic!("{args:?}: {error}: {stdout}"))
+}
+
+#[test]
+fn client_commands_add_list_show_rotate_and_remove() {
+    let folder = tempfile::tempdir().unwrap();
+    let data = folder.path();
+    let added = admin_json(
+        &[
+            "client",
+            "add",
+            "--id",
+            "portal-hcm",
+            "--name",
+            "Cổng DVC TP.HCM",
+            "--redirect-uri",
+            "https://dichvucong.hochiminhcity.gov.vn/callback",
+            "--redirect-uri",
+            "http://127.0.0.1/callback",
+            "--min-acr",
+            "LoA2",
+            "--pairwise",
+            "--json",
+        ],
+        data,
+    );
+    let secret = added["client_secret"].as_str().unwrap().to_owned();
+    assert_eq!(secret.len(), 43, "{added}");
+    let client = &added["client"];
+    assert_eq!(client["client_id"], "portal-hcm");
+    assert_eq!(client["auth_method"], "client_secret_basic");
+    assert_eq!(
+        client["grant_types"],
+        serde_json::json!(["authorization_code", "refresh_token"])
+    );
+    assert_eq!(
+        client["scopes"],
+        serde_json::json!(["openid", "profile", "phone", "email", "dvc"])
+    );
+    assert_eq!(client["subject_type"], "pairwise");
+    assert_eq!(client["min_acr"], "LoA2");
+    assert_eq!(client["require_pkce"], true);
+    assert_eq!(client["has_secret"], true);
+
+    // Text output: the secret once, with the note; a public client has none.
+    let (status, stdout, stderr) = admin(
+        &[
+            "client",
+            "add",
+            "--id",
+            "rp.secret",
+            "--name",
+            "Bộ Tư pháp",
+            "--redirect-uri",
+            "https://tuphap.example.gov.vn/cb",
+        ],
+        data,
+    );
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stdout.contains("client_secret:"), "{stdout}");
+    assert!(stdout.contains("cannot be shown again"), "{stdout}");
+    let (status, stdout, stderr) = admin(
+        &[
+            "client",
+            "add",
+            "--id",
+            "mobile-app",
+            "--name",
+            "Ứng dụng di động",
+            "--redirect-uri",
+            "http://[::1]/cb",
+            "--auth-method",
+            "none",
+        ],
+        data,
+    );
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stdout.contains("mobile-app"), "{stdout}");
+    assert!(!stdout.contains("client_secret:"), "{stdout}");
+
+    let listed = admin_json(&["client", "list", "--json"], data);
+    let ids: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|client| client["client_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["mobile-app", "portal-hcm", "rp.secret"]);
+    let (status, stdout, _) = admin(&["client", "list"], data);
+    assert_eq!(status, 0);
+    assert!(stdout.contains("portal-hcm") && stdout.contains("client_secret_basic"));
+
+    let (status, stdout, _) = admin(&["client", "show", "portal-hcm"], data);
+    assert_eq!(status, 0);
+    for shown in [
+        "Cổng DVC TP.HCM",
+        "LoA2",
+        "pairwise",
+        "http://127.0.0.1/callback",
+    ] {
+        assert!(stdout.contains(shown), "{shown}: {stdout}");
+    }
+    assert!(!stdout.contains(&secret), "the secret is shown only once");
+
+    let rotated = admin_json(&["client", "rotate-secret", "portal-hcm", "--json"], data);
+    let new_secret = rotated["client_secret"].as_str().unwrap();
+    assert_eq!(new_secret.len(), 43);
+    assert_ne!(new_secret, secret);
+    let (status, _, stderr) = admin(&["client", "rotate-secret", "mobile-app"], data);
+    assert_eq!(status, 1);
+    assert!(stderr.contains("no client secret"), "{stderr}");
+
+    let (status, stdout, stderr) = admin(&["client", "remove", "portal-hcm"], data);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(stdout.contains("removed"), "{stdout}");
+    for args in [
+        ["client", "show", "portal-hcm"],
+        ["client", "remove", "portal-hcm"],
+    ] {
+        let (status, _, stderr) = admin(&args, data);
+        assert_eq!(status, 1, "{args:?}");
+        assert!(
+            stderr.contains("no client with client_id \"portal-hcm\""),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn client_add_names_the_bad_flag_and_never_panics() {
+    let folder = tempfile::tempdir().unwrap();
+    let data = folder.path();
+    let add = |extra: &[&str]| {
+        let mut args = vec!["client", "add", "--id", "rp-1", "--name", "RP"];
+        args.extend_from_slice(extra);
+        admin(&args, data)
+    };
+    for (extra, flag, says) in [
+        (
+            &["--redirect-uri", "http://localhost:3000/cb"][..],
+            "--redirect-uri",
+            "use http://127.0.0.1",
+        ),
+        (
+            &["--redirect-uri", "http://rp.example.vn/cb"][..],
+            "--redirect-uri",
+            "https",
+        ),
+        (
+            &[
+                "--redirect-uri",
+                "https://rp.example.vn/cb",
+                "--scope",
+                "openid admin",
+            ][..],
+            "--scope",
+            "\"admin\"",
+        ),
+        (
+            &[
+                "--redirect-uri",
+                "https://rp.example.vn/cb",
+                "--auth-method",
+                "private_key_jwt",
+                "--jwks",
+                "/nonexistent/jwks.json",
+            ][..],
+            "--jwks",
+            "cannot read",
+        ),
+        (
+            &[
+                "--redirect-uri",
+                "https://rp.example.vn/cb",
+                "--auth-method",
+                "none",
+                "--grant",
+                "client_credentials",
+            ][..],
+            "--grant",
+            "confidential",
+        ),
+    ] {
+        let (status, _, stderr) = add(extra);
+        assert_eq!(status, 1, "{extra:?}: {stderr}");
+        assert!(stderr.contains(flag), "{extra:?}: {stderr}");
+        assert!(stderr.contains(says), "{extra:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    let (status, _, stderr) = admin(
+        &[
+            "client",
+            "add",
+            "--id",
+            "a b",
+            "--name",
+            "RP",
+            "--redirect-uri",
+            "https://rp.example.vn/cb",
+        ],
+        data,
+    );
+    assert_eq!(status, 1);
+    assert!(stderr.contains("--id"), "{stderr}");
+    // Values clap knows are wrong are refused before anything runs, naming the flag.
+    let (status, _, stderr) = add(&["--auth-method", "magic"]);
+    assert_eq!(status, 2);
+    assert!(stderr.contains("--auth-method"), "{stderr}");
+    let output = dvcid().args(["client", "list"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--config"));
+
+    assert_eq!(
+        admin_json(&["client", "list", "--json"], data),
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn keys_rotate_then_list_shows_the_new_keys_pending() {
+    let folder = tempfile::tempdir().unwrap();
+    let data = folder.path();
+    let rotated = admin_json(&["keys", "rotate", "--json"], data);
+    let created: Vec<&str> = rotated["created"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|kid| kid.as_str().unwrap())
+        .collect();
+    assert_eq!(created.len(), 3, "{rotated}");
+    let listed = admin_json(&["keys", "list", "--json"], data);
+    let keys = listed.as_array().unwrap();
+    assert_eq!(keys.len(), 3, "{listed}");
+    for key in keys {
+        assert!(created.contains(&key["kid"].as_str().unwrap()));
+        assert_eq!(key["status"], "pending", "{key}");
+        assert!(
+            key["activates_at"].as_str() > key["created_at"].as_str(),
+            "{key}"
+        );
+        assert_eq!(key["retires_at"], Value::Null);
+    }
+    let algs: Vec<&str> = keys
+        .iter()
+        .map(|key| key["alg"].as_str().unwrap())
+        .collect();
+    for alg in ["RS256", "ES256", "EdDSA"] {
+        assert!(algs.contains(&alg), "{algs:?}");
+    }
+    let (status, stdout, stderr) = admin(&["keys", "list"], data);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        stdout.contains("pending") && stdout.contains(created[0]),
+        "{stdout}"
+    );
+
+    // A second rotation schedules the first keys to leave the JWKS.
+    let again = admin_json(&["keys", "rotate", "--json"], data);
+    let keys = again["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 6);
+    for key in keys {
+        let first = created.contains(&key["kid"].as_str().unwrap());
+        assert_eq!(key["retires_at"].is_string(), first, "{key}");
+    }
+
+    // The demo's key-encryption key lives beside its other secrets; another one is refused.
+    let secrets_path = data.join("demo-secrets.toml");
+    let secrets = std::fs::read_to_string(&secrets_path).unwrap();
+    assert!(secrets.contains("key_encryption_key"), "{secrets}");
+    let other = secrets
+        .lines()
+        .map(|line| {
+            if line.starts_with("key_encryption_key") {
+                "key_encryption_key = \"another-key-encryption-key-0123456789abcdef\""
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&secrets_path, other).unwrap();
+    for command in ["list", "rotate"] {
+        let (status, _, stderr) = admin(&["keys", command], data);
+        assert_eq!(status, 1, "{command}");
+        assert!(
+            stderr.contains("the key-encryption key does not match"),
+            "{command}: {stderr}"
+        );
+    }
+    assert_eq!(
+        admin_json(&["client", "list", "--json"], data),
+        serde_json::json!([]),
+        "client commands need no key-encryption key"
+    );
+}
+
+#[test]
+fn admin_commands_read_the_serve_configuration() {
+    let folder = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", folder.path().join("admin.sqlite3").display());
+    let write = |kek: &str| {
+        let path = folder.path().join("dvcid.toml");
+        let text = format!(
+            r#"database_url = "{database}"
+public_base_url = "https://id.dichvucong.gov.vn"
+[secrets]
+otp_key = "otp-key-of-the-admin-test-0123456789abcdef"
+key_encryption_key = "{kek}"
+[oidc]
+key_publish_ahead_secs = 7200
+[connectors.population]
+base_url = "https://dancu.example.gov.vn/api/"
+[connectors.subscribers]
+base_url = "https://thuebao.example.gov.vn/api/"
+[connectors.bhxh]
+base_url = "https://bhxh.example.gov.vn/api/"
+[connectors.sms]
+base_url = "https://sms.example.gov.vn/api/"
+[connectors.smtp]
+host = "smtp.example.gov.vn"
+from = "no-reply@dichvucong.gov.vn"
+"#
+        );
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let run = |config: &Path, args: &[&str]| {
+        let output = dvcid()
+            .args(args)
+            .arg("--config")
+            .arg(config)
+            .env_remove("DVCID_DATABASE_URL")
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let config = write("key-encryption-key-of-the-admin-test-0123");
+    let (status, _, stderr) = run(
+        &config,
+        &[
+            "client",
+            "add",
+            "--id",
+            "machine",
+            "--name",
+            "Máy chủ",
+            "--grant",
+            "client_credentials",
+        ],
+    );
+    assert_eq!(status, 0, "{stderr}");
+    let (status, stdout, stderr) = run(&config, &["keys", "rotate", "--json"]);
+    assert_eq!(status, 0, "{stderr}");
+    let rotated: Value = serde_json::from_str(&stdout).unwrap();
+    let key = &rotated["keys"][0];
+    // `[oidc] key_publish_ahead_secs` from the file: two hours between publication and use.
+    let created = key["created_at"].as_str().unwrap();
+    let activates = key["activates_at"].as_str().unwrap();
+    let hour = |text: &str| text[11..13].parse::<u32>().unwrap();
+    assert_eq!((hour(created) + 2) % 24, hour(activates), "{key}");
+
+    let (status, _, stderr) = run(&write("short"), &["keys", "list"]);
+    assert_eq!(status, 1);
+    assert!(stderr.contains("secrets.key_encryption_key"), "{stderr}");
+    let (status, _, stderr) = run(
+        &write("a-different-key-encryption-key-0123456789"),
+        &["keys", "list"],
+    );
+    assert_eq!(status, 1);
+    assert!(stderr.contains("does not match"), "{stderr}");
 }
