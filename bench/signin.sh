@@ -112,6 +112,7 @@ format = "json"
 
 [secrets]
 otp_key = "$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
+key_encryption_key = "$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
 
 [connectors.population]
 base_url = "http://$sandbox_addr/sandbox/population/"
