@@ -17,12 +17,32 @@ use web::{AppState, Settings};
 mod api;
 #[path = "web/assets.rs"]
 mod assets;
+#[path = "web/browser.rs"]
+mod browser;
 #[path = "web/csrf.rs"]
 mod csrf;
 #[path = "web/flow_pages.rs"]
 mod flow_pages;
 #[path = "web/i18n.rs"]
 mod i18n;
+#[path = "web/oidc.rs"]
+mod oidc_op;
+#[path = "web/oidc_claims.rs"]
+mod oidc_claims;
+#[path = "web/oidc_consent.rs"]
+mod oidc_consent;
+#[path = "web/oidc_logout.rs"]
+mod oidc_logout;
+#[path = "web/oidc_negative.rs"]
+mod oidc_negative;
+#[path = "web/oidc_provider.rs"]
+mod oidc_provider;
+#[path = "web/oidc_rp.rs"]
+mod oidc_rp;
+#[path = "web/oidc_session.rs"]
+mod oidc_session;
+#[path = "web/oidc_tokens.rs"]
+mod oidc_tokens;
 #[path = "web/pages.rs"]
 mod pages;
 
@@ -56,6 +76,9 @@ struct Options {
     sandbox_links: bool,
     /// Routes served beside the application (as the demo's sandbox is).
     extra: axum::Router,
+    /// Use the served address as the public base URL (the OpenID issuer) instead of
+    /// `PUBLIC_BASE_URL`, so that relying-party libraries find what they expect there.
+    issuer_is_address: bool,
 }
 
 async fn serve_with(db: &TestDb, options: Options) -> String {
@@ -93,23 +116,54 @@ async fn serve_with(db: &TestDb, options: Options) -> String {
     })
     .await
     .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let public_base_url = if options.issuer_is_address {
+        format!("http://{address}")
+    } else {
+        PUBLIC_BASE_URL.to_owned()
+    };
+    let provider = provider(db, &public_base_url).await;
     let state = AppState {
         store: Arc::clone(&db.store),
         engine: Arc::new(engine),
+        provider,
         metrics: Some(metrics()),
         settings: Arc::new(Settings {
-            public_base_url: PUBLIC_BASE_URL.to_owned(),
+            public_base_url,
             hsts: options.hsts,
             sandbox_links: options.sandbox_links,
             csrf_key: Secret::new(b"web-test-csrf-key".to_vec()),
         }),
     };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
     let app = web::router(state, options.extra);
     tokio::spawn(web::serve(listener, app, std::future::pending()));
     SANDBOX.with(|cell| *cell.borrow_mut() = Some(sandbox));
     format!("http://{address}")
+}
+
+/// The OpenID provider over the test's store, with freshly made signing keys.
+async fn provider(db: &TestDb, public_base_url: &str) -> Arc<oidc::Provider> {
+    let config = oidc::OidcConfig::default();
+    let keys = Arc::new(oidc::keys::KeyRing::new(
+        Arc::clone(&db.store),
+        oidc::keys::SealingKey::derive(b"web-test-key-encryption-key"),
+        &config,
+    ));
+    keys.ensure_keys(time::OffsetDateTime::now_utc()).await.unwrap();
+    Arc::new(oidc::Provider::new(oidc::ProviderParts {
+        store: Arc::clone(&db.store),
+        clock: Arc::new(SystemClock),
+        random: Arc::new(OsRandomness),
+        config,
+        issuer: Url::parse(public_base_url).unwrap(),
+        keys,
+        pairwise_key: domain::digest::MacKey::new(b"web-test-pairwise-key"),
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+    }))
 }
 
 /// The 6-digit code of the newest SMS the last served sandbox sent to `phone`.

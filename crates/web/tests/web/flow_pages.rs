@@ -1,146 +1,9 @@
 //! The flow and account pages without a browser: redirects, cookies, forms, CSRF tokens.
 
-use std::collections::HashMap;
+use reqwest::StatusCode;
 
-use reqwest::redirect::Policy;
-use reqwest::{Client, StatusCode};
-
-use super::{last_otp, person, serve};
-
-/// A client that keeps `__Host-` cookies by hand (they are Secure; the tests speak plain HTTP
-/// to loopback, as a browser does with the demo).
-struct Browser {
-    base: String,
-    http: Client,
-    cookies: HashMap<String, String>,
-}
-
-impl Browser {
-    async fn new(base: String) -> Self {
-        let http = Client::builder().redirect(Policy::none()).build().unwrap();
-        Self {
-            base,
-            http,
-            cookies: HashMap::new(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(name, value)| format!("{name}={value}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn keep_cookies(&mut self, response: &reqwest::Response) {
-        for header in response.headers().get_all("set-cookie") {
-            let text = header.to_str().unwrap();
-            let pair = text.split(';').next().unwrap();
-            let (name, value) = pair.split_once('=').unwrap();
-            if value.is_empty() {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> reqwest::Response {
-        let response = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header("cookie", self.cookie_header())
-            .header("accept-language", "vi")
-            .send()
-            .await
-            .unwrap();
-        self.keep_cookies(&response);
-        response
-    }
-
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("cookie", self.cookie_header())
-            .header("accept-language", "vi")
-            .form(form)
-            .send()
-            .await
-            .unwrap();
-        self.keep_cookies(&response);
-        response
-    }
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers()["location"].to_str().unwrap().to_owned()
-}
-
-/// Registers through the pages and signs in; returns the browser, signed in.
-async fn registered_and_signed_in(base: String, who: &sandbox::Person, password: &str) -> Browser {
-    let mut browser = Browser::new(base).await;
-    let start = browser.get("/register/phone").await;
-    assert_eq!(start.status(), StatusCode::SEE_OTHER);
-    let flow = location(&start);
-    let birth = who.birth_date.to_string();
-    let form = [
-        ("action", "register_phone"),
-        ("full_name", who.full_name.as_str()),
-        ("personal_id", who.personal_id.as_str()),
-        ("birth_date", birth.as_str()),
-        ("gender", who.gender.as_str()),
-        ("phone", who.phone.e164()),
-    ];
-    assert_eq!(
-        browser.post(&flow, &form).await.status(),
-        StatusCode::SEE_OTHER
-    );
-    let code = last_otp(&who.phone);
-    browser
-        .post(&flow, &[("action", "otp"), ("code", &code)])
-        .await;
-    browser
-        .post(
-            &flow,
-            &[
-                ("action", "set_password"),
-                ("password", password),
-                ("confirm", password),
-            ],
-        )
-        .await;
-    let done = browser.get(&flow).await.text().await.unwrap();
-    assert!(done.contains("Đăng ký thành công"), "{done}");
-
-    let start = browser.get("/login?return_to=/account").await;
-    let flow = location(&start);
-    let sent = browser
-        .post(
-            &flow,
-            &[
-                ("action", "sign_in"),
-                ("identifier", who.personal_id.as_str()),
-                ("password", password),
-            ],
-        )
-        .await;
-    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
-    let otp_page = browser.get(&flow).await.text().await.unwrap();
-    assert!(
-        otp_page.contains(&who.phone.masked()),
-        "the OTP page shows the masked phone"
-    );
-    let code = last_otp(&who.phone);
-    let signed_in = browser
-        .post(&flow, &[("action", "otp"), ("code", &code)])
-        .await;
-    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
-    assert_eq!(location(&signed_in), "/account");
-    assert!(browser.cookies.contains_key("__Host-session"));
-    browser
-}
+use super::browser::{Browser, location, registered_and_signed_in};
+use super::{person, serve};
 
 #[tokio::test]
 async fn pages_register_sign_in_and_protect_account_forms() {
@@ -185,7 +48,7 @@ async fn pages_register_sign_in_and_protect_account_forms() {
         "{text}"
     );
 
-    let out = browser.post("/logout", &[("csrf", &token)]).await;
+    let out = browser.post("/account/signout", &[("csrf", &token)]).await;
     assert_eq!(location(&out), "/");
     assert!(!browser.cookies.contains_key("__Host-session"));
     let again = browser.get("/account").await;
@@ -248,6 +111,16 @@ fn every_key_chosen_at_run_time_exists_in_both_languages() {
     ] {
         keys.push(format!("done-{done}-title"));
         keys.push(format!("done-{done}-message"));
+    }
+    for scope in [
+        "openid",
+        "profile",
+        "phone",
+        "email",
+        "dvc",
+        "offline_access",
+    ] {
+        keys.push(format!("consent-scope-{scope}"));
     }
     for done in [
         "refreshed",
