@@ -72,7 +72,19 @@ pub fn url(name: &str) -> String {
 }
 
 pub(crate) fn routes<S: Clone + Send + Sync + 'static>() -> Router<S> {
-    Router::new().route("/static/{file}", get(serve))
+    Router::new()
+        .route("/static/{file}", get(serve))
+        .route("/favicon.ico", get(no_icon))
+}
+
+/// Pages name no icon (`data:,`), but a browser showing a JSON document (an API answer, the
+/// demo relying service's callback) still asks for one: answer with nothing, cacheably.
+async fn no_icon() -> Response {
+    (
+        axum::http::StatusCode::NO_CONTENT,
+        [(header::CACHE_CONTROL, "public, max-age=86400")],
+    )
+        .into_response()
 }
 
 async fn serve(Path(file): Path<String>, tr: Tr, format: Format) -> Response {

@@ -56,3 +56,12 @@ async fn assets_are_served_with_their_type_and_a_long_cache() {
     assert_eq!(unknown.status(), 404);
     assert_eq!(unknown.headers()["cache-control"], "no-store");
 }
+
+#[tokio::test]
+async fn a_browser_asking_for_an_icon_gets_nothing_rather_than_a_404() {
+    let db = store::testing::sqlite().await;
+    let base = serve(&db, false).await;
+    let icon = reqwest::get(format!("{base}/favicon.ico")).await.unwrap();
+    assert_eq!(icon.status(), 204);
+    assert_eq!(icon.headers()["cache-control"], "public, max-age=86400");
+}
