@@ -14,6 +14,7 @@ mod queries {
     const BACKEND: &str = "postgres";
     include!("sql_impl.rs");
     include!("sql_oidc.rs");
+    include!("sql_grants.rs");
 }
 
 pub async fn connect(url: &str, max_connections: u32) -> Result<SqlStore<sqlx::Postgres>> {

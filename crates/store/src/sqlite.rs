@@ -17,6 +17,7 @@ mod queries {
     const BACKEND: &str = "sqlite";
     include!("sql_impl.rs");
     include!("sql_oidc.rs");
+    include!("sql_grants.rs");
 }
 
 const READERS: u32 = 8;
