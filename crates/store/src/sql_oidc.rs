@@ -1,6 +1,6 @@
-// The OpenID provider's clients, consents and signing keys in SQL, shared by both backends like `sql_impl.rs` and
-// `include!`d right after it into the same module (so it reuses that file's imports and
-// helpers). Single use is decided by one conditional write; rows another transaction must not
+// The OpenID provider's clients, consents and signing keys in SQL, with the helpers its
+// grants (`sql_grants.rs`) share: both backends run it like `sql_impl.rs`, `include!`d right
+// after it into the same module (so it reuses that file's imports and helpers). Single use is decided by one conditional write; rows another transaction must not
 // change underneath us are "locked" with a no-op UPDATE, which works on SQLite (one writer)
 // and PostgreSQL (row lock until commit) alike.
 
