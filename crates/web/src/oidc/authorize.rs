@@ -13,7 +13,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::endpoints::fault;
-use super::params::{self, Pairs};
+use super::params;
 use crate::auth::{NotSignedIn, SignedIn};
 use crate::errors::{ErrorKind, ErrorPage};
 use crate::failure::Failure;
@@ -35,18 +35,6 @@ pub(super) async fn authorize_get(
         Err(AuthorizeError::Fault(error)) => return fault(&error),
     };
     proceed(&state, &tr, request, signed.ok(), None).await
-}
-
-/// A relying service may post the request (OpenID Connect Core §3.1.2.1). The browser's
-/// session cookie is `SameSite=Lax`, so it is not sent with that cross-site POST: turn it
-/// into the equivalent GET, which the cookie accompanies.
-pub(super) async fn authorize_post(tr: Tr, form: Result<Form<Pairs>, FormRejection>) -> Response {
-    match form {
-        Ok(Form(pairs)) => {
-            Redirect::to(&format!("/authorize?{}", params::to_query(&pairs))).into_response()
-        }
-        Err(_) => Failure::new(ErrorKind::BadRequest).respond(&tr, Format::Html),
-    }
 }
 
 /// Back from the sign-in flow (or showing the consent page again).

@@ -1,11 +1,12 @@
 //! The endpoints relying services call from their servers: discovery, JWKS, token, userinfo,
 //! introspection and revocation. Answers are JSON; token responses are never cached.
 
-use axum::extract::State;
 use axum::extract::rejection::FormRejection;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Form, Json};
+use oidc::clients::PresentedClient;
 use oidc::{BearerError, OidcError, TokenError};
 use serde_json::json;
 
@@ -23,19 +24,9 @@ pub(super) async fn jwks(State(state): State<AppState>) -> Response {
     }
 }
 
-pub(super) async fn token(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<Pairs>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else {
-        return malformed_form();
-    };
-    let client = params::presented_client(&headers, &form);
-    match state.provider.token(&client, &form).await {
-        Ok(tokens) => no_store(Json(tokens).into_response()),
-        Err(refusal) => token_refusal(refusal),
-    }
+pub(super) async fn token(State(state): State<AppState>, request: ClientRequest) -> Response {
+    let ClientRequest { client, form } = request;
+    answer(state.provider.token(&client, &form).await.map(Json))
 }
 
 pub(super) async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -68,32 +59,46 @@ async fn answer_userinfo(state: &AppState, token: Option<String>) -> Response {
     }
 }
 
-pub(super) async fn introspect(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<Pairs>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else {
-        return malformed_form();
-    };
-    let client = params::presented_client(&headers, &form);
-    match state.provider.introspect(&client, &form).await {
-        Ok(answer) => no_store(Json(answer).into_response()),
-        Err(refusal) => token_refusal(refusal),
+pub(super) async fn introspect(State(state): State<AppState>, request: ClientRequest) -> Response {
+    let ClientRequest { client, form } = request;
+    answer(state.provider.introspect(&client, &form).await.map(Json))
+}
+
+pub(super) async fn revoke(State(state): State<AppState>, request: ClientRequest) -> Response {
+    let ClientRequest { client, form } = request;
+    answer(
+        state
+            .provider
+            .revoke(&client, &form)
+            .await
+            .map(|()| StatusCode::OK),
+    )
+}
+
+/// A form posted by a relying service's server, and how that client authenticated. A body
+/// that is not a form is refused as `invalid_request` before anything else.
+pub(super) struct ClientRequest {
+    client: PresentedClient,
+    form: Pairs,
+}
+
+impl FromRequest<AppState> for ClientRequest {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let headers = request.headers().clone();
+        let Ok(Form(form)) = Form::<Pairs>::from_request(request, state).await else {
+            return Err(malformed_form());
+        };
+        let client = params::presented_client(&headers, &form);
+        Ok(Self { client, form })
     }
 }
 
-pub(super) async fn revoke(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<Pairs>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else {
-        return malformed_form();
-    };
-    let client = params::presented_client(&headers, &form);
-    match state.provider.revoke(&client, &form).await {
-        Ok(()) => no_store(StatusCode::OK.into_response()),
+/// A client endpoint's answer: never cached, a refusal as RFC 6749 §5.2 describes.
+fn answer(result: Result<impl IntoResponse, TokenError>) -> Response {
+    match result {
+        Ok(body) => no_store(body.into_response()),
         Err(refusal) => token_refusal(refusal),
     }
 }

@@ -34,16 +34,6 @@ pub(super) async fn logout_get(
     end_session(&state, &tr, &params, signed.ok(), false).await
 }
 
-/// A posted logout request becomes a GET, which the `SameSite=Lax` session cookie accompanies.
-pub(super) async fn logout_post(tr: Tr, form: Result<Form<Pairs>, FormRejection>) -> Response {
-    match form {
-        Ok(Form(pairs)) => {
-            Redirect::to(&format!("/logout?{}", params::to_query(&pairs))).into_response()
-        }
-        Err(_) => Failure::new(ErrorKind::BadRequest).respond(&tr, Format::Html),
-    }
-}
-
 /// The person confirmed on the page `end_session` showed: the original parameters come back
 /// in the form and are checked again, so the form cannot redirect anywhere they could not.
 pub(super) async fn confirm(

@@ -28,7 +28,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/jwks.json", get(endpoints::jwks))
         .route(
             "/authorize",
-            get(authorize::authorize_get).post(authorize::authorize_post),
+            get(authorize::authorize_get).post(params::post_as_get("/authorize")),
         )
         .route(
             "/authorize/resume/{id}",
@@ -41,6 +41,9 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/introspect", post(endpoints::introspect))
         .route("/revoke", post(endpoints::revoke))
-        .route("/logout", get(logout::logout_get).post(logout::logout_post))
+        .route(
+            "/logout",
+            get(logout::logout_get).post(params::post_as_get("/logout")),
+        )
         .route("/logout/confirm", post(logout::confirm))
 }

@@ -1,10 +1,18 @@
 //! Protocol parameters as the `oidc` crate takes them: every `name=value` pair in order, with
 //! repeats kept (a repeated parameter is an error the provider must see, not one we hide).
 
+use axum::Form;
+use axum::extract::rejection::FormRejection;
 use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use oidc::clients::PresentedClient;
+
+use crate::errors::ErrorKind;
+use crate::failure::Failure;
+use crate::i18n::Tr;
+use crate::page::Format;
 
 pub(super) type Pairs = Vec<(String, String)>;
 
@@ -14,11 +22,24 @@ pub(super) fn from_query(query: Option<&str>) -> Pairs {
         .collect()
 }
 
-/// The query string that carries `pairs` (for turning a POST into a GET).
-pub(super) fn to_query(pairs: &[(String, String)]) -> String {
-    url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
+/// A handler for requests a relying service posts from its own site (OpenID Connect Core
+/// §3.1.2.1 allows it): they go on as the equivalent GET to `path`, because the browser's
+/// session cookie is `SameSite=Lax`: it does not come with a cross-site POST, but it does with
+/// the GET the browser then follows.
+pub(super) fn post_as_get(
+    path: &'static str,
+) -> impl Fn(Tr, Result<Form<Pairs>, FormRejection>) -> std::future::Ready<Response> + Clone {
+    move |tr, form| {
+        std::future::ready(match form {
+            Ok(Form(pairs)) => {
+                let query = url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(&pairs)
+                    .finish();
+                Redirect::to(&format!("{path}?{query}")).into_response()
+            }
+            Err(_) => Failure::new(ErrorKind::BadRequest).respond(&tr, Format::Html),
+        })
+    }
 }
 
 pub(super) fn first<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
