@@ -7,10 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use domain::digest::sha256;
-use store::{
-    ClaimMapping, ClientAuthMethod, ClientSettings, GrantType, OidcClient, SigningAlg, Store,
-    SubjectType,
-};
+use store::{ClientSettings, OidcClient, Store};
 use url::Url;
 
 use crate::demo::demo_secret;
@@ -43,21 +40,12 @@ pub async fn register(
             name: "Dịch vụ công mẫu (demo)".to_owned(),
             secret_hash: Some(sha256(secret.as_bytes())),
             settings: ClientSettings {
-                redirect_uris: vec![redirect_uri.clone()],
                 post_logout_redirect_uris: vec![base.to_string()],
                 backchannel_logout_uri: Some(format!("{base}sandbox/rp/backchannel-logout")),
-                grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
-                auth_method: ClientAuthMethod::ClientSecretBasic,
-                jwks: None,
-                scopes: ["openid", "profile", "phone", "email", "dvc"]
-                    .map(str::to_owned)
-                    .to_vec(),
-                id_token_alg: SigningAlg::RS256,
-                min_acr: None,
-                claim_mapping: ClaimMapping::Standard,
-                subject_type: SubjectType::Public,
-                consent: false,
-                require_pkce: true,
+                ..ClientSettings::first_party(
+                    &redirect_uri,
+                    &["openid", "profile", "phone", "email", "dvc"],
+                )
             },
             created_at: now,
             updated_at: now,

@@ -172,7 +172,10 @@ impl Engine {
         let binding = self.random.token();
         let return_to = return_to.and_then(safe_return_path);
         let view = match kind {
-            FlowKind::Login => self.start_as::<Login>(&binding, return_to, account, None).await?,
+            FlowKind::Login => {
+                self.start_as::<Login>(&binding, return_to, account, None)
+                    .await?
+            }
             FlowKind::RegisterPhone => {
                 self.start_as::<RegisterPhone>(&binding, return_to, account, None)
                     .await?

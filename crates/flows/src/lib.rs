@@ -36,11 +36,11 @@ pub use account::{AccountService, Overview};
 pub use captcha::CaptchaPrompt;
 pub use config::{Argon2Params, FlowConfig, OtpLimits, SessionLimits, ThrottleLimits};
 pub use context::Client;
+pub use domain::digest::{MacKey, sha256};
+pub use domain::random::{OsRandomness, Randomness, SeededRandomness};
 pub use engine::{Engine, EngineParts, Outcome, Started};
 pub use otp::OtpPurpose;
 pub use problem::{Detail, PROBLEM_CODES, Problem};
-pub use domain::random::{OsRandomness, Randomness, SeededRandomness};
-pub use domain::digest::{MacKey, sha256};
 pub use sessions::{IssuedSession, Sessions};
 pub use view::{Action, Done, FlowKind, FlowView, RegisterBhxhValues, RegisterPhoneValues, Step};
 

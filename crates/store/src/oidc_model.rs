@@ -60,6 +60,29 @@ fn pkce_required_by_default() -> bool {
     true
 }
 
+impl ClientSettings {
+    /// A confidential first-party government service, the common case: the code flow with
+    /// refresh tokens, its secret sent with HTTP Basic, PKCE, RS256 ID tokens, standard claims,
+    /// public subjects, no consent page, no logout addresses. Adjust fields from there.
+    pub fn first_party(redirect_uri: &str, scopes: &[&str]) -> Self {
+        Self {
+            redirect_uris: vec![redirect_uri.to_owned()],
+            post_logout_redirect_uris: Vec::new(),
+            backchannel_logout_uri: None,
+            grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
+            auth_method: ClientAuthMethod::ClientSecretBasic,
+            jwks: None,
+            scopes: scopes.iter().map(|scope| (*scope).to_owned()).collect(),
+            id_token_alg: SigningAlg::RS256,
+            min_acr: None,
+            claim_mapping: ClaimMapping::Standard,
+            subject_type: SubjectType::Public,
+            consent: false,
+            require_pkce: true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GrantType {

@@ -25,8 +25,6 @@ mod csrf;
 mod flow_pages;
 #[path = "web/i18n.rs"]
 mod i18n;
-#[path = "web/oidc.rs"]
-mod oidc_op;
 #[path = "web/oidc_claims.rs"]
 mod oidc_claims;
 #[path = "web/oidc_consent.rs"]
@@ -35,6 +33,8 @@ mod oidc_consent;
 mod oidc_logout;
 #[path = "web/oidc_negative.rs"]
 mod oidc_negative;
+#[path = "web/oidc.rs"]
+mod oidc_op;
 #[path = "web/oidc_provider.rs"]
 mod oidc_provider;
 #[path = "web/oidc_rp.rs"]
@@ -150,7 +150,9 @@ async fn provider(db: &TestDb, public_base_url: &str) -> Arc<oidc::Provider> {
         oidc::keys::SealingKey::derive(b"web-test-key-encryption-key"),
         &config,
     ));
-    keys.ensure_keys(time::OffsetDateTime::now_utc()).await.unwrap();
+    keys.ensure_keys(time::OffsetDateTime::now_utc())
+        .await
+        .unwrap();
     Arc::new(oidc::Provider::new(oidc::ProviderParts {
         store: Arc::clone(&db.store),
         clock: Arc::new(SystemClock),

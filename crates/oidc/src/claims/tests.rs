@@ -4,8 +4,7 @@ use domain::{
     TaxCode,
 };
 use store::{
-    Account, AccountId, ClaimMapping, ClientAuthMethod, ClientSettings, GrantType, Identity,
-    OidcClient, SigningAlg, SubjectType,
+    Account, AccountId, ClaimMapping, ClientSettings, GrantType, Identity, OidcClient, SubjectType,
 };
 use time::macros::{date, datetime};
 use uuid::Uuid;
@@ -38,19 +37,9 @@ fn client(subject_type: SubjectType, redirect: &str) -> OidcClient {
         name: "Bộ Tư pháp".to_owned(),
         secret_hash: None,
         settings: ClientSettings {
-            redirect_uris: vec![redirect.to_owned()],
-            post_logout_redirect_uris: vec![],
-            backchannel_logout_uri: None,
             grant_types: vec![GrantType::AuthorizationCode],
-            auth_method: ClientAuthMethod::ClientSecretBasic,
-            jwks: None,
-            scopes: vec!["openid".to_owned()],
-            id_token_alg: SigningAlg::RS256,
-            min_acr: None,
-            claim_mapping: ClaimMapping::Standard,
             subject_type,
-            consent: false,
-            require_pkce: true,
+            ..ClientSettings::first_party(redirect, &["openid"])
         },
         created_at: datetime!(2026-01-01 0:00 UTC),
         updated_at: datetime!(2026-01-01 0:00 UTC),

@@ -13,9 +13,7 @@ use oidc::clients::{ClientAuthError, ClientError, JWT_BEARER, NewClient, Present
 use oidc::{ClientAuthenticator, ClientRegistry, OidcConfig};
 use serde_json::{Value, json};
 use store::testing::TestDb;
-use store::{
-    ClaimMapping, ClientAuthMethod, ClientSettings, GrantType, OidcClient, SigningAlg, SubjectType,
-};
+use store::{ClientAuthMethod, ClientSettings, GrantType, OidcClient};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
@@ -38,19 +36,8 @@ fn authenticator(db: &TestDb) -> ClientAuthenticator {
 
 fn settings(auth_method: ClientAuthMethod) -> ClientSettings {
     ClientSettings {
-        redirect_uris: vec!["https://rp.example.gov.vn/callback".to_owned()],
-        post_logout_redirect_uris: vec![],
-        backchannel_logout_uri: None,
-        grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
         auth_method,
-        jwks: None,
-        scopes: vec!["openid".to_owned(), "profile".to_owned()],
-        id_token_alg: SigningAlg::RS256,
-        min_acr: None,
-        claim_mapping: ClaimMapping::Standard,
-        subject_type: SubjectType::Public,
-        consent: false,
-        require_pkce: true,
+        ..ClientSettings::first_party("https://rp.example.gov.vn/callback", &["openid", "profile"])
     }
 }
 

@@ -18,8 +18,8 @@ use oidc::{
 use serde_json::Value;
 use store::testing::TestDb;
 use store::{
-    Account, Actor, AuditContext, ClaimMapping, ClientAuthMethod, ClientSettings, GrantType,
-    Identity, NewAccount, NewSession, OidcClient, Session, SigningAlg, Store, SubjectType,
+    Account, Actor, AuditContext, ClientAuthMethod, ClientSettings, Identity, NewAccount,
+    NewSession, OidcClient, Session, Store,
 };
 use time::macros::{date, datetime};
 use time::{Duration, OffsetDateTime};
@@ -177,28 +177,8 @@ impl TestClient {
 /// A confidential client (`client_secret_basic`) of the code flow with refresh tokens.
 pub fn settings() -> ClientSettings {
     ClientSettings {
-        redirect_uris: vec![REDIRECT.to_owned()],
         post_logout_redirect_uris: vec![SIGNED_OUT.to_owned()],
-        backchannel_logout_uri: None,
-        grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
-        auth_method: ClientAuthMethod::ClientSecretBasic,
-        jwks: None,
-        scopes: [
-            "openid",
-            "profile",
-            "phone",
-            "email",
-            "dvc",
-            "offline_access",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-        id_token_alg: SigningAlg::RS256,
-        min_acr: None,
-        claim_mapping: ClaimMapping::Standard,
-        subject_type: SubjectType::Public,
-        consent: false,
-        require_pkce: true,
+        ..ClientSettings::first_party(REDIRECT, &oidc::clients::KNOWN_SCOPES)
     }
 }
 

@@ -10,8 +10,8 @@ use serde_json::json;
 use store::testing::TestDb;
 use store::{
     AccountId, AuthorizationCode, ClaimMapping, ClientAuthMethod, ClientSettings, CodeRedemption,
-    Grant, GrantType, NewRefreshToken, OidcClient, RefreshRotation, Session, SigningAlg,
-    SigningKey, StoreError, SubjectType,
+    Grant, NewRefreshToken, OidcClient, RefreshRotation, Session, SigningAlg, SigningKey,
+    StoreError, SubjectType,
 };
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -24,23 +24,16 @@ fn client(id: &str) -> OidcClient {
         name: format!("Dịch vụ công {id}"),
         secret_hash: Some([0x5e; 32]),
         settings: ClientSettings {
-            redirect_uris: vec![format!("https://{id}.example.vn/callback")],
             post_logout_redirect_uris: vec![format!("https://{id}.example.vn/")],
             backchannel_logout_uri: Some(format!("https://{id}.example.vn/logout")),
-            grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
-            auth_method: ClientAuthMethod::ClientSecretBasic,
-            jwks: None,
-            scopes: vec![
-                "openid".to_owned(),
-                "profile".to_owned(),
-                "offline_access".to_owned(),
-            ],
-            id_token_alg: SigningAlg::RS256,
             min_acr: Some(AssuranceLevel::LoA2),
             claim_mapping: ClaimMapping::Portal,
             subject_type: SubjectType::Pairwise,
             consent: true,
-            require_pkce: true,
+            ..ClientSettings::first_party(
+                &format!("https://{id}.example.vn/callback"),
+                &["openid", "profile", "offline_access"],
+            )
         },
         created_at: NOW,
         updated_at: NOW,

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use openidconnect::{IssuerUrl, ProviderMetadataWithLogout};
 use reqwest::StatusCode;
 use store::testing::TestDb;
-use store::{ClientAuthMethod, ClientSettings, GrantType, SigningAlg};
+use store::{ClientAuthMethod, ClientSettings};
 use time::OffsetDateTime;
 
 use super::browser::{Browser, location, registered, sign_in_on};
@@ -119,30 +119,7 @@ impl Op {
 
 /// The settings of a confidential first-party client with one redirect URI.
 pub(super) fn settings(redirect_uri: &str) -> ClientSettings {
-    ClientSettings {
-        redirect_uris: vec![redirect_uri.to_owned()],
-        post_logout_redirect_uris: Vec::new(),
-        backchannel_logout_uri: None,
-        grant_types: vec![GrantType::AuthorizationCode, GrantType::RefreshToken],
-        auth_method: ClientAuthMethod::ClientSecretBasic,
-        jwks: None,
-        scopes: [
-            "openid",
-            "profile",
-            "phone",
-            "email",
-            "dvc",
-            "offline_access",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-        id_token_alg: SigningAlg::RS256,
-        min_acr: None,
-        claim_mapping: store::ClaimMapping::Standard,
-        subject_type: store::SubjectType::Public,
-        consent: false,
-        require_pkce: true,
-    }
+    ClientSettings::first_party(redirect_uri, &oidc::clients::KNOWN_SCOPES)
 }
 
 pub(super) async fn add_client(
