@@ -320,3 +320,40 @@ async fn metrics_count_requests_by_route() {
         .unwrap_or_else(|| panic!("no healthz counter in:\n{text}"));
     assert!(line.ends_with(" 3"), "{line}");
 }
+
+#[tokio::test]
+async fn metrics_count_client_requests_by_grant_and_outcome() {
+    let db = store::testing::sqlite().await;
+    let base = serve(&db, false).await;
+    let http = reqwest::Client::new();
+    for grant in ["client_credentials", "client_credentials", "password"] {
+        let refused = http
+            .post(format!("{base}/token"))
+            .basic_auth("no-such-client", Some("secret"))
+            .form(&[("grant_type", grant)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 401);
+    }
+    let text = reqwest::get(format!("{base}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let counted = |grant: &str| {
+        text.lines()
+            .find(|line| {
+                line.starts_with("dvcid_oidc_client_requests_total")
+                    && line.contains("endpoint=\"token\"")
+                    && line.contains(&format!("grant_type=\"{grant}\""))
+                    && line.contains("outcome=\"invalid_client\"")
+            })
+            .unwrap_or_else(|| panic!("no {grant} counter in:\n{text}"))
+            .to_owned()
+    };
+    assert!(counted("client_credentials").ends_with(" 2"));
+    // A grant type nobody registered is not a label of its own (no unbounded label values).
+    assert!(counted("other").ends_with(" 1"));
+}

@@ -26,7 +26,16 @@ pub(super) async fn jwks(State(state): State<AppState>) -> Response {
 
 pub(super) async fn token(State(state): State<AppState>, request: ClientRequest) -> Response {
     let ClientRequest { client, form } = request;
-    answer(state.provider.token(&client, &form).await.map(Json))
+    let grant = params::first(&form, "grant_type").unwrap_or_default();
+    let grant = KNOWN_GRANTS
+        .into_iter()
+        .find(|known| *known == grant)
+        .unwrap_or("other");
+    answer(
+        "token",
+        grant,
+        state.provider.token(&client, &form).await.map(Json),
+    )
 }
 
 pub(super) async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -61,12 +70,18 @@ async fn answer_userinfo(state: &AppState, token: Option<String>) -> Response {
 
 pub(super) async fn introspect(State(state): State<AppState>, request: ClientRequest) -> Response {
     let ClientRequest { client, form } = request;
-    answer(state.provider.introspect(&client, &form).await.map(Json))
+    answer(
+        "introspect",
+        "",
+        state.provider.introspect(&client, &form).await.map(Json),
+    )
 }
 
 pub(super) async fn revoke(State(state): State<AppState>, request: ClientRequest) -> Response {
     let ClientRequest { client, form } = request;
     answer(
+        "revoke",
+        "",
         state
             .provider
             .revoke(&client, &form)
@@ -95,11 +110,33 @@ impl FromRequest<AppState> for ClientRequest {
     }
 }
 
-/// A client endpoint's answer: never cached, a refusal as RFC 6749 §5.2 describes.
-fn answer(result: Result<impl IntoResponse, TokenError>) -> Response {
+/// The grant types counted by name in the metrics (anything else is "other").
+const KNOWN_GRANTS: [&str; 3] = ["authorization_code", "refresh_token", "client_credentials"];
+
+/// A client endpoint's answer: never cached, a refusal as RFC 6749 §5.2 describes; counted in
+/// `dvcid_oidc_client_requests_total` by endpoint, grant type and outcome.
+fn answer(
+    endpoint: &'static str,
+    grant: &'static str,
+    result: Result<impl IntoResponse, TokenError>,
+) -> Response {
+    let outcome = match &result {
+        Ok(_) => "ok",
+        Err(refusal) => refusal.code().map_or("server_error", |code| code.as_str()),
+    };
+    metrics::counter!(
+        "dvcid_oidc_client_requests_total",
+        "endpoint" => endpoint,
+        "grant_type" => grant,
+        "outcome" => outcome,
+    )
+    .increment(1);
     match result {
         Ok(body) => no_store(body.into_response()),
-        Err(refusal) => token_refusal(refusal),
+        Err(refusal) => {
+            tracing::info!(endpoint, grant, outcome, "client request refused");
+            token_refusal(refusal)
+        }
     }
 }
 
