@@ -284,38 +284,27 @@ async fn refresh(
     let Some(hash) = secret_hash(presented) else {
         return Err(TokenError::invalid_grant("the refresh token is unknown"));
     };
-    // Checked before rotating, so that another client presenting a stolen token can neither
-    // use nor burn it.
-    let Some((_, family)) = core
-        .store
-        .refresh_token(&hash)
-        .await
-        .map_err(OidcError::from)?
-    else {
-        return Err(TokenError::invalid_grant("the refresh token is unknown"));
-    };
-    if family.client_id != client.id {
-        return Err(TokenError::invalid_grant(
-            "the refresh token was issued to another client",
-        ));
-    }
-    let granted: Vec<&str> = family.scope.split(' ').filter(|s| !s.is_empty()).collect();
-    let scopes = match requested_scope {
-        None => granted.clone(),
-        Some(requested) => narrowed(requested, &granted)?,
+    // Asking for less than was granted needs the grant's scope before the token is spent: a
+    // refused narrowing must leave the family usable. The common refresh reads nothing first.
+    let narrowing = match requested_scope {
+        None => None,
+        Some(requested) => {
+            let Some((_, family)) = core
+                .store
+                .refresh_token(&hash)
+                .await
+                .map_err(OidcError::from)?
+            else {
+                return Err(TokenError::invalid_grant("the refresh token is unknown"));
+            };
+            let granted: Vec<&str> = family.scope.split(' ').filter(|s| !s.is_empty()).collect();
+            Some(narrowed(requested, &granted)?.join(" "))
+        }
     };
     let next = core.secret();
     let rotation = core
         .store
-        .rotate_refresh_token(
-            &hash,
-            &NewRefreshToken {
-                token_hash: next.hash,
-                grant_id: family.id,
-                expires_at: family.expires_at,
-            },
-            now,
-        )
+        .rotate_refresh_token(&hash, &client.id, &next.hash, now)
         .await
         .map_err(OidcError::from)?;
     let grant = match rotation {
@@ -326,17 +315,19 @@ async fn refresh(
                 "the refresh token was used before; every token of its family is revoked",
             ));
         }
+        RefreshRotation::OtherClient => {
+            return Err(TokenError::invalid_grant(
+                "the refresh token was issued to another client",
+            ));
+        }
         RefreshRotation::Invalid => {
             return Err(TokenError::invalid_grant(
                 "the refresh token has expired or was revoked",
             ));
         }
     };
-    if core.active_account(grant.account_id).await?.is_none() {
-        return Err(TokenError::invalid_grant(
-            "the account is locked or disabled",
-        ));
-    }
+    let scope = narrowing.unwrap_or_else(|| grant.scope.clone());
+    let scopes: Vec<&str> = scope.split(' ').filter(|s| !s.is_empty()).collect();
     let mut response = user_tokens(core, client, &grant, &scopes, None, now).await?;
     response.refresh_token = Some(next.text);
     Ok(response)

@@ -67,13 +67,16 @@ pub trait GrantStore: Send + Sync {
     /// being redeemed).
     async fn create_grant(&self, grant: &Grant, refresh: Option<&NewRefreshToken>) -> Result<()>;
     async fn grant(&self, id: Uuid) -> Result<Option<Grant>>;
-    /// Spends `presented` and stores `next` in its family, in one transaction, if `presented`
-    /// is live and its grant is neither revoked nor expired. A token used before revokes the
-    /// whole family.
+    /// Spends `presented` and stores the digest `next` in its family (expiring with the
+    /// grant), in one transaction, if `presented` is live and its grant is `client`'s, neither
+    /// revoked nor expired, of an active account. A token used before revokes the whole
+    /// family; a token of another client is left as it was (a thief can neither use nor burn
+    /// it). One conditional write decides, so concurrent rotations have one winner.
     async fn rotate_refresh_token(
         &self,
         presented: &[u8; 32],
-        next: &NewRefreshToken,
+        client: &str,
+        next: &[u8; 32],
         now: OffsetDateTime,
     ) -> Result<RefreshRotation>;
     /// The refresh token and its grant, whatever their state (introspection decides).

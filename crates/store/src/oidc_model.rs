@@ -228,7 +228,9 @@ pub enum RefreshRotation {
     Rotated(Grant),
     /// The token had been used before: the whole family (its grant) is now revoked.
     Reused { grant_id: Uuid },
-    /// Unknown, expired, or of a revoked or expired grant.
+    /// The token belongs to another client's grant; nothing was spent or revoked.
+    OtherClient,
+    /// Unknown, expired, or of a revoked or expired grant, or of an account no longer active.
     Invalid,
 }
 

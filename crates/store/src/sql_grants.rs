@@ -152,44 +152,32 @@ impl GrantStore for SqlStore<Db> {
     async fn rotate_refresh_token(
         &self,
         presented: &[u8; 32],
-        next: &NewRefreshToken,
+        client: &str,
+        next: &[u8; 32],
         now: OffsetDateTime,
     ) -> Result<RefreshRotation> {
         let mut tx = self.writer.begin().await?;
         let spent = sqlx::query(
             "UPDATE oidc_refresh_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL \
-             AND expires_at > $2 RETURNING grant_id",
+             AND expires_at > $2 AND grant_id IN (SELECT id FROM oidc_grants WHERE client_id = $3) \
+             RETURNING grant_id",
         )
         .bind(presented.as_slice())
         .bind(to_ms(now))
+        .bind(client)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(spent) = spent else {
-            let found = sqlx::query(
-                "SELECT grant_id, used_at FROM oidc_refresh_tokens WHERE token_hash = $1",
-            )
-            .bind(presented.as_slice())
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(found) = found else {
-                return Ok(RefreshRotation::Invalid);
-            };
-            if found.try_get::<Option<i64>, _>("used_at")?.is_none() {
-                // Live but expired.
-                return Ok(RefreshRotation::Invalid);
-            }
-            let grant_id: Uuid = found.try_get("grant_id")?;
-            revoke_grant_in(&mut tx, grant_id, now).await?;
-            tx.commit().await?;
-            tracing::warn!(%grant_id, "refresh token reused; its family is revoked");
-            return Ok(RefreshRotation::Reused { grant_id });
+            return refused_rotation(tx, presented, client, now).await;
         };
         let grant_id: Uuid = spent.try_get("grant_id")?;
         // A no-op write holds the grant: a revocation racing us lands before or after the whole
-        // rotation, never between the check and the new token.
+        // rotation, never between the check and the new token. Grants of a locked account are
+        // revoked with the lock; the status check keeps that true whatever changed the status.
         let grant = sqlx::query(concat!(
             "UPDATE oidc_grants SET revoked_at = revoked_at WHERE id = $1 AND revoked_at IS NULL \
-             AND expires_at > $2 RETURNING ",
+             AND expires_at > $2 \
+             AND account_id IN (SELECT id FROM accounts WHERE status = 'active') RETURNING ",
             grant_columns!()
         ))
         .bind(grant_id)
@@ -200,7 +188,12 @@ impl GrantStore for SqlStore<Db> {
             return Ok(RefreshRotation::Invalid);
         };
         let grant = grant_from_row(&grant)?;
-        insert_refresh(&mut tx, next, grant.id, now).await?;
+        let next = NewRefreshToken {
+            token_hash: *next,
+            grant_id: grant.id,
+            expires_at: grant.expires_at,
+        };
+        insert_refresh(&mut tx, &next, grant.id, now).await?;
         tx.commit().await?;
         Ok(RefreshRotation::Rotated(grant))
     }
@@ -296,6 +289,38 @@ impl GrantStore for SqlStore<Db> {
         tx.commit().await?;
         Ok(deleted)
     }
+}
+
+/// Why a presented refresh token was not spent: unknown or expired (nothing happens), another
+/// client's (nothing happens), or used before — then its family is revoked.
+async fn refused_rotation(
+    mut tx: sqlx::Transaction<'_, Db>,
+    presented: &[u8; 32],
+    client: &str,
+    now: OffsetDateTime,
+) -> Result<RefreshRotation> {
+    let found = sqlx::query(
+        "SELECT t.grant_id, t.used_at, g.client_id FROM oidc_refresh_tokens t \
+         JOIN oidc_grants g ON g.id = t.grant_id WHERE t.token_hash = $1",
+    )
+    .bind(presented.as_slice())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(found) = found else {
+        return Ok(RefreshRotation::Invalid);
+    };
+    if found.try_get::<String, _>("client_id")? != client {
+        return Ok(RefreshRotation::OtherClient);
+    }
+    if found.try_get::<Option<i64>, _>("used_at")?.is_none() {
+        // Live but expired.
+        return Ok(RefreshRotation::Invalid);
+    }
+    let grant_id: Uuid = found.try_get("grant_id")?;
+    revoke_grant_in(&mut tx, grant_id, now).await?;
+    tx.commit().await?;
+    tracing::warn!(%grant_id, "refresh token reused; its family is revoked");
+    Ok(RefreshRotation::Reused { grant_id })
 }
 
 async fn insert_refresh(

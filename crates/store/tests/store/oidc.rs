@@ -332,7 +332,7 @@ async fn a_code_redeems_once_and_a_replay_revokes_its_grant(db: TestDb) {
     assert!(is_revoked(&db, grant.id).await);
     let rotation = db
         .store
-        .rotate_refresh_token(&[1; 32], &refresh(2, grant.id, Duration::days(30)), at)
+        .rotate_refresh_token(&[1; 32], &grant.client_id, &[2; 32], at)
         .await
         .unwrap();
     assert_eq!(rotation, RefreshRotation::Invalid);
@@ -474,6 +474,50 @@ async fn codes_and_grants_need_a_live_session(db: TestDb) {
     ));
 }
 
+async fn another_clients_token_is_neither_spent_nor_burned(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue", "bhxh"]).await;
+    let session = signed_in(&db, account, 1).await;
+    let grant = granted(&db, "thue", &session, 1, 1).await;
+    for _ in 0..2 {
+        let stolen = db
+            .store
+            .rotate_refresh_token(&[1; 32], "bhxh", &[2; 32], NOW)
+            .await
+            .unwrap();
+        assert_eq!(stolen, RefreshRotation::OtherClient);
+    }
+    let (token, family) = db.store.refresh_token(&[1; 32]).await.unwrap().unwrap();
+    assert_eq!((token.used_at, family.revoked_at), (None, None));
+    assert!(db.store.refresh_token(&[2; 32]).await.unwrap().is_none());
+    let own = db
+        .store
+        .rotate_refresh_token(&[1; 32], &grant.client_id, &[3; 32], NOW)
+        .await
+        .unwrap();
+    assert_eq!(own, RefreshRotation::Rotated(grant));
+}
+
+async fn a_locked_accounts_tokens_do_not_rotate(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue"]).await;
+    let session = signed_in(&db, account, 1).await;
+    let grant = granted(&db, "thue", &session, 1, 1).await;
+    // Whatever changed the status (here, behind the store's back), a locked account's family
+    // does not rotate.
+    let locked = db
+        .execute("UPDATE accounts SET status = 'locked'")
+        .await
+        .unwrap();
+    assert_eq!(locked, 1, "the test's one account");
+    let rotation = db
+        .store
+        .rotate_refresh_token(&[1; 32], &grant.client_id, &[2; 32], NOW)
+        .await
+        .unwrap();
+    assert_eq!(rotation, RefreshRotation::Invalid);
+}
+
 async fn rotation_spends_once_and_reuse_revokes_the_family(db: TestDb) {
     let account = registered(&db).await;
     with_clients(&db, &["thue"]).await;
@@ -483,7 +527,7 @@ async fn rotation_spends_once_and_reuse_revokes_the_family(db: TestDb) {
     let at = NOW + Duration::hours(2);
     let rotated = db
         .store
-        .rotate_refresh_token(&[1; 32], &refresh(2, grant.id, Duration::days(30)), at)
+        .rotate_refresh_token(&[1; 32], &grant.client_id, &[2; 32], at)
         .await
         .unwrap();
     assert_eq!(rotated, RefreshRotation::Rotated(grant.clone()));
@@ -499,14 +543,14 @@ async fn rotation_spends_once_and_reuse_revokes_the_family(db: TestDb) {
     // The old token again: someone kept a copy. The family goes, the newest token with it.
     let reused = db
         .store
-        .rotate_refresh_token(&[1; 32], &refresh(3, grant.id, Duration::days(30)), at)
+        .rotate_refresh_token(&[1; 32], &grant.client_id, &[3; 32], at)
         .await
         .unwrap();
     assert_eq!(reused, RefreshRotation::Reused { grant_id: grant.id });
     assert!(is_revoked(&db, grant.id).await);
     let newest = db
         .store
-        .rotate_refresh_token(&[2; 32], &refresh(4, grant.id, Duration::days(30)), at)
+        .rotate_refresh_token(&[2; 32], &grant.client_id, &[4; 32], at)
         .await
         .unwrap();
     assert_eq!(newest, RefreshRotation::Invalid);
@@ -515,7 +559,7 @@ async fn rotation_spends_once_and_reuse_revokes_the_family(db: TestDb) {
     assert!(!db.store.revoke_grant(grant.id, at).await.unwrap());
     let unknown = db
         .store
-        .rotate_refresh_token(&[9; 32], &refresh(5, grant.id, Duration::days(30)), at)
+        .rotate_refresh_token(&[9; 32], &grant.client_id, &[5; 32], at)
         .await
         .unwrap();
     assert_eq!(unknown, RefreshRotation::Invalid);
@@ -529,10 +573,10 @@ async fn concurrent_rotations_of_one_token_let_exactly_one_through(db: TestDb) {
 
     let tries = (0..20u8).map(|i| {
         let store = Arc::clone(&db.store);
-        let next = refresh(100 + i, grant.id, Duration::days(30));
+        let client = grant.client_id.clone();
         tokio::spawn(async move {
             store
-                .rotate_refresh_token(&[1; 32], &next, NOW)
+                .rotate_refresh_token(&[1; 32], &client, &[100 + i; 32], NOW)
                 .await
                 .unwrap()
         })
@@ -568,10 +612,9 @@ async fn expired_or_revoked_grants_and_tokens_do_not_rotate(db: TestDb) {
         .await
         .unwrap();
     let after = NOW + Duration::hours(1);
-    let next = refresh(2, grant.id, Duration::days(30));
     assert_eq!(
         db.store
-            .rotate_refresh_token(&[1; 32], &next, after)
+            .rotate_refresh_token(&[1; 32], &grant.client_id, &[2; 32], after)
             .await
             .unwrap(),
         RefreshRotation::Invalid
@@ -585,11 +628,7 @@ async fn expired_or_revoked_grants_and_tokens_do_not_rotate(db: TestDb) {
     let token_expired = NOW + Duration::days(30);
     assert_eq!(
         db.store
-            .rotate_refresh_token(
-                &[3; 32],
-                &refresh(4, other.id, Duration::days(60)),
-                token_expired
-            )
+            .rotate_refresh_token(&[3; 32], &other.client_id, &[4; 32], token_expired)
             .await
             .unwrap(),
         RefreshRotation::Invalid
@@ -602,7 +641,7 @@ async fn expired_or_revoked_grants_and_tokens_do_not_rotate(db: TestDb) {
     assert!(!db.store.revoke_grant(Uuid::new_v4(), NOW).await.unwrap());
     assert_eq!(
         db.store
-            .rotate_refresh_token(&[5; 32], &refresh(6, revoked.id, Duration::days(30)), NOW)
+            .rotate_refresh_token(&[5; 32], &revoked.client_id, &[6; 32], NOW)
             .await
             .unwrap(),
         RefreshRotation::Invalid
@@ -717,7 +756,7 @@ async fn locking_an_account_ends_grants_and_queues_logouts(db: TestDb) {
     assert_eq!(queued(&db, NOW).await, expected);
     assert_eq!(
         db.store
-            .rotate_refresh_token(&[1; 32], &refresh(9, a.id, Duration::days(1)), NOW)
+            .rotate_refresh_token(&[1; 32], &a.client_id, &[9; 32], NOW)
             .await
             .unwrap(),
         RefreshRotation::Invalid
@@ -864,7 +903,7 @@ async fn purge_deletes_only_expired_rows(db: TestDb) {
         .unwrap();
     assert!(matches!(
         db.store
-            .rotate_refresh_token(&[2; 32], &refresh(3, live.id, Duration::days(30)), NOW)
+            .rotate_refresh_token(&[2; 32], &live.client_id, &[3; 32], NOW)
             .await
             .unwrap(),
         RefreshRotation::Rotated(_)
@@ -962,6 +1001,8 @@ async fn migration_0002_applies_over_existing_data(db: TestDb) {
 }
 
 store::store_tests!(
+    another_clients_token_is_neither_spent_nor_burned,
+    a_locked_accounts_tokens_do_not_rotate,
     clients_register_list_and_refuse_duplicates,
     deleting_a_client_takes_its_codes_grants_and_consents,
     consent_is_recorded_and_replaced,
