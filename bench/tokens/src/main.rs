@@ -23,13 +23,14 @@ mod stats;
 
 mod load;
 mod oauth;
+mod pgstat;
 mod report;
 mod sessions;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
 
 use crate::load::{Grant, Phase, Target, User};
@@ -205,7 +206,7 @@ async fn run(args: RunArgs) -> Result<()> {
         );
         let duration = Duration::from_secs_f64(args.duration_secs);
         let load_before = procfs::load_average()?;
-        let store_before = args.pg_url.as_deref().map(store_counters).transpose()?;
+        let store_before = args.pg_url.as_deref().map(pgstat::read).transpose()?;
         let own_before = procfs::process("self")?.cpu;
         let (phase, usage) = tokio::join!(
             load::run(&target, grant, users, duration),
@@ -216,14 +217,16 @@ async fn run(args: RunArgs) -> Result<()> {
         let usage = usage?;
         let own_cpu = procfs::process("self")?.cpu.saturating_sub(own_before);
         let generator_cpu_share = own_cpu as f64 / args.clock_ticks as f64 / usage.wall_secs;
-        let store_after = args.pg_url.as_deref().map(store_counters).transpose()?;
+        let store_after = args.pg_url.as_deref().map(pgstat::read).transpose()?;
         let load_after = procfs::load_average()?;
         let store = store_before.zip(store_after).map(|(before, after)| {
-            let per = phase.grants.max(1) as f64;
-            StoreActivity {
-                commits: (after.0 - before.0) as f64 / per,
-                rows_written: (after.1 - before.1) as f64 / per,
-            }
+            pgstat::between(
+                &before,
+                &after,
+                phase.grants,
+                usage.wall_secs,
+                args.clock_ticks,
+            )
         });
         let mut result = grant_result(grant, &phase, &args, usage, store)?;
         result.generator_cpu_share = generator_cpu_share;
@@ -279,26 +282,4 @@ fn grant_result(
         load_average_after: 0.0,
         memory: procfs::memory(args.server_pid)?,
     })
-}
-
-/// `xact_commit` and rows inserted + updated + deleted of the database at `url`.
-fn store_counters(url: &str) -> Result<(i64, i64)> {
-    let output = std::process::Command::new("psql")
-        .arg(url)
-        .arg("-Atc")
-        .arg(
-            "SELECT xact_commit, tup_inserted + tup_updated + tup_deleted \
-             FROM pg_stat_database WHERE datname = current_database()",
-        )
-        .output()
-        .context("cannot run psql")?;
-    if !output.status.success() {
-        bail!("psql: {}", String::from_utf8_lossy(&output.stderr));
-    }
-    let text = String::from_utf8(output.stdout)?;
-    let (commits, rows) = text
-        .trim()
-        .split_once('|')
-        .context("odd pg_stat_database answer")?;
-    Ok((commits.parse()?, rows.parse()?))
 }

@@ -71,6 +71,15 @@ pub struct StoreActivity {
     pub commits: f64,
     /// Rows inserted, updated and deleted.
     pub rows_written: f64,
+    /// The CPU time of the backends serving the database over the phase's wall time, and per
+    /// grant (ms).
+    #[serde(default)]
+    pub backend_cpu_share: f64,
+    #[serde(default)]
+    pub backend_cpu_ms: f64,
+    /// The cores the backends may run on (`1`: pinned beside the generator, as meant).
+    #[serde(default)]
+    pub backend_cpus: String,
 }
 
 pub fn print(report: &Report) {
@@ -118,8 +127,12 @@ pub fn print(report: &Report) {
         );
         if let Some(store) = &result.store {
             println!(
-                "    per grant          {:.2} commits, {:.2} rows written (pg_stat_database)",
-                store.commits, store.rows_written
+                "    per grant          {:.2} commits, {:.2} rows written (pg_stat_database); PostgreSQL backends {:.3} ms CPU (share {:.2}, on cores {})",
+                store.commits,
+                store.rows_written,
+                store.backend_cpu_ms,
+                store.backend_cpu_share,
+                store.backend_cpus
             );
         }
         println!(
@@ -144,7 +157,7 @@ pub fn write(folder: &Path, report: &Report) -> Result<PathBuf> {
 
 type Figure = (&'static str, fn(&GrantResult) -> f64);
 
-const FIGURES: [Figure; 9] = [
+const FIGURES: [Figure; 11] = [
     ("grants/s/core", |r| r.grants_per_sec_per_core),
     ("p50 ms", |r| r.latency.p50_ms),
     ("p99 ms", |r| r.latency.p99_ms),
@@ -159,6 +172,12 @@ const FIGURES: [Figure; 9] = [
     }),
     ("rows written/grant", |r| {
         r.store.as_ref().map_or(f64::NAN, |s| s.rows_written)
+    }),
+    ("PG backends CPU share", |r| {
+        r.store.as_ref().map_or(f64::NAN, |s| s.backend_cpu_share)
+    }),
+    ("PG CPU ms/grant", |r| {
+        r.store.as_ref().map_or(f64::NAN, |s| s.backend_cpu_ms)
     }),
 ];
 
