@@ -60,63 +60,13 @@ for addr in "$sandbox_addr" "$server_addr"; do
   fi
 done
 
-# The serve configuration. Raised limits (bench/README.md says why): the daily SMS cap per
-# phone and the sign-in throttles per account and per address, since every sign-in comes from
-# 127.0.0.1 and each account signs in hundreds of times a minute.
+# The serve configuration (bench/lib.sh), with the Argon2 cost of this run.
 write_config() {
-  cat >"$work/dvcid.toml" <<EOF
-database_url = "$1"
-listen = "$server_addr"
-public_base_url = "http://$server_addr"
-
-[log]
-format = "json"
-
-[secrets]
-otp_key = "$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
-key_encryption_key = "$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
-
-[connectors.population]
-base_url = "http://$sandbox_addr/sandbox/population/"
-[connectors.subscribers]
-base_url = "http://$sandbox_addr/sandbox/subscribers/"
-[connectors.bhxh]
-base_url = "http://$sandbox_addr/sandbox/bhxh/"
-[connectors.sms]
-base_url = "http://$sandbox_addr/sandbox/sms/"
-[connectors.smtp]
-host = "127.0.0.1"
-port = ${smtp_addr##*:}
-from = "no-reply@dichvucong.gov.vn"
-starttls = false
-
-[flows.otp]
-max_sms_per_phone_per_day = 1000000000
-
-[flows.throttle]
-captcha_after_per_account = 1000000000
-block_after_per_account = 1000000000
-captcha_after_per_address = 1000000000
-block_after_per_address = 1000000000
-
-[flows.argon2]
+  write_serve_config "$1" "$server_addr" "[flows.argon2]
 memory_kib = $memory_kib
 iterations = $iterations
 parallelism = $parallelism
-max_concurrent = $max_concurrent
-EOF
-}
-
-# PostgreSQL's backends serving the benchmark database go to core 1 with the load generator,
-# so that core 0 does only the server's work (connections open lazily: re-pinned each second).
-pin_postgres_backends() {
-  while true; do
-    for pid in $(psql "$pg_url" -Atc \
-      "SELECT pid FROM pg_stat_activity WHERE datname = '$pg_db'" 2>/dev/null); do
-      taskset -pc 1 "$pid" >/dev/null 2>&1 || true
-    done
-    sleep 1
-  done
+max_concurrent = $max_concurrent"
 }
 
 run_one() {

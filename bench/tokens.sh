@@ -95,63 +95,14 @@ for addr in "$sandbox_addr" "$dvcid_addr" "$node_addr"; do
   fi
 done
 
-random_secret() { head -c 48 /dev/urandom | base64 | tr -d '\n'; }
-
-# dvcid's configuration. The sign-in throttles are raised as in bench/signin.sh: setting up
-# USERS accounts registers and signs in USERS times from 127.0.0.1 (not timed).
+# dvcid's configuration (bench/lib.sh) for DATABASE_URL, signing access tokens with ALG.
 write_dvcid_config() {
-  cat >"$work/dvcid.toml" <<EOF
-database_url = "$1"
-listen = "$dvcid_addr"
-public_base_url = "http://$dvcid_addr"
-
-[log]
-format = "json"
-
-[secrets]
-otp_key = "$(random_secret)"
-key_encryption_key = "$(random_secret)"
-
-[oidc]
-access_token_alg = "$2"
-
-[connectors.population]
-base_url = "http://$sandbox_addr/sandbox/population/"
-[connectors.subscribers]
-base_url = "http://$sandbox_addr/sandbox/subscribers/"
-[connectors.bhxh]
-base_url = "http://$sandbox_addr/sandbox/bhxh/"
-[connectors.sms]
-base_url = "http://$sandbox_addr/sandbox/sms/"
-[connectors.smtp]
-host = "127.0.0.1"
-port = ${smtp_addr##*:}
-from = "no-reply@dichvucong.gov.vn"
-starttls = false
-
-[flows.otp]
-max_sms_per_phone_per_day = 1000000000
-
-[flows.throttle]
-captcha_after_per_account = 1000000000
-block_after_per_account = 1000000000
-captcha_after_per_address = 1000000000
-block_after_per_address = 1000000000
-EOF
+  write_serve_config "$1" "$dvcid_addr" "[oidc]
+access_token_alg = \"$2\""
 }
 
 # PostgreSQL's backends serving the benchmark database go to core 1 with the load generator,
 # so that core 0 does only the server's work (connections open lazily: re-pinned each second).
-pin_postgres_backends() {
-  while true; do
-    for pid in $(psql "$pg_url" -Atc \
-      "SELECT pid FROM pg_stat_activity WHERE datname = '$pg_db'" 2>/dev/null); do
-      taskset -pc 1 "$pid" >/dev/null 2>&1 || true
-    done
-    sleep 1
-  done
-}
-
 # Sets pg_db (dropped by cleanup, its backends pinned) and db_url; not in a subshell.
 new_database() {
   pg_db=tokens_bench_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
