@@ -129,6 +129,8 @@ pub enum Vocabulary {
     AssuranceLevel,
     Carrier,
     IdentifierKind,
+    CredentialKind,
+    AuthMethod,
 }
 
 impl Vocabulary {
@@ -141,6 +143,8 @@ impl Vocabulary {
             Self::AssuranceLevel => "assurance level",
             Self::Carrier => "mobile carrier",
             Self::IdentifierKind => "kind of identifier",
+            Self::CredentialKind => "kind of credential",
+            Self::AuthMethod => "authentication method",
         }
     }
 
@@ -153,6 +157,8 @@ impl Vocabulary {
             Self::AssuranceLevel => "mức độ đảm bảo",
             Self::Carrier => "nhà mạng di động",
             Self::IdentifierKind => "loại định danh",
+            Self::CredentialKind => "loại thông tin xác thực",
+            Self::AuthMethod => "phương thức xác thực",
         }
     }
 }
@@ -226,6 +232,8 @@ impl Invalid {
                 Vocabulary::AssuranceLevel => "assurance_level.unknown",
                 Vocabulary::Carrier => "carrier.unknown",
                 Vocabulary::IdentifierKind => "identifier_kind.unknown",
+                Vocabulary::CredentialKind => "credential_kind.unknown",
+                Vocabulary::AuthMethod => "auth_method.unknown",
             },
         }
     }

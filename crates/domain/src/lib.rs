@@ -44,5 +44,6 @@ pub use province::{PROVINCES, Province, province_by_code};
 pub use secret::Secret;
 pub use tax_code::TaxCode;
 pub use vocab::{
-    AccountKind, AccountStatus, AssuranceLevel, Gender, IdentifierKind, RegistrationChannel,
+    AccountKind, AccountStatus, AssuranceLevel, AuthMethod, CredentialKind, Gender, IdentifierKind,
+    RegistrationChannel,
 };

@@ -140,6 +140,50 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What an account holds to sign in or prove itself with (SPEC §10); the store keeps them
+    /// all in one table, and each sign-in method says which kinds it needs.
+    pub enum CredentialKind in CredentialKind {
+        /// Mật khẩu: an Argon2id hash.
+        Password = "password",
+        /// Số điện thoại nhận OTP.
+        OtpPhone = "otp_phone",
+        /// An authenticator app's time-based code (RFC 6238).
+        Totp = "totp",
+        /// Chứng thư số bound to the account: USB token, SIM PKI, remote signing.
+        Certificate = "certificate",
+        /// An identity at another provider (VNeID), by issuer and subject.
+        Federated = "federated",
+        Passkey = "passkey",
+        /// A browser or app that signed in to the account before (the device cookie).
+        Device = "device",
+    }
+}
+
+vocabulary! {
+    /// Authentication method references (RFC 8176), sent to relying services as `amr`.
+    pub enum AuthMethod in AuthMethod {
+        /// Password.
+        Pwd = "pwd",
+        /// One-time password (any channel).
+        Otp = "otp",
+        /// Confirmation by SMS to a registered number.
+        Sms = "sms",
+        /// Proof of possession of a hardware-secured key (USB token, PKI SIM).
+        Hwk = "hwk",
+        /// Proof of possession of a software-secured key (remote signing).
+        Swk = "swk",
+        /// A PIN that unlocks a key.
+        Pin = "pin",
+        /// Smart card.
+        Sc = "sc",
+        /// Multiple factors.
+        Mfa = "mfa",
+        /// Federated at another provider.
+        Fed = "fed",
+    }
+}
+
+vocabulary! {
     /// The kinds of identifier this crate parses; `inspect` and error rule codes use these names.
     pub enum IdentifierKind in IdentifierKind {
         /// Số định danh cá nhân (CCCD number).
@@ -222,6 +266,8 @@ mod tests {
         round_trips(&RegistrationChannel::ALL);
         round_trips(&AssuranceLevel::ALL);
         round_trips(&IdentifierKind::ALL);
+        round_trips(&CredentialKind::ALL);
+        round_trips(&AuthMethod::ALL);
     }
 
     #[test]

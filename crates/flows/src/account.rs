@@ -10,13 +10,13 @@ use crate::FlowError;
 use crate::add_phone::check_password;
 use crate::common::audit_context;
 use crate::context::Client;
-use crate::engine::Engine;
 use crate::problem::Problem;
 use crate::registration::check_new_password;
+use crate::services::Services;
 use crate::sessions::IssuedSession;
 
 pub struct AccountService<'a> {
-    pub(crate) engine: &'a Engine,
+    pub(crate) services: &'a Services,
 }
 
 /// The account page's data.
@@ -28,7 +28,7 @@ pub struct Overview {
 
 impl AccountService<'_> {
     pub async fn overview(&self, account: AccountId) -> Result<Overview, FlowError> {
-        let store = &self.engine.store;
+        let store = &self.services.store;
         let account = store.account(account).await?.ok_or(FlowError::NotFound)?;
         let phones = store.phones(account.id).await?;
         Ok(Overview { account, phones })
@@ -44,7 +44,13 @@ impl AccountService<'_> {
         let Some(personal_id) = &account.identity.personal_id else {
             return Ok(Err(Problem::form("account.no_personal_id")));
         };
-        let citizen = match self.engine.connectors.population.citizen(personal_id).await {
+        let citizen = match self
+            .services
+            .connectors
+            .population
+            .citizen(personal_id)
+            .await
+        {
             Ok(citizen) => citizen,
             Err(ConnectorError::NotFound) => return Ok(Err(Problem::form("identity.not_found"))),
             Err(error) => {
@@ -56,8 +62,8 @@ impl AccountService<'_> {
         identity.full_name = citizen.full_name;
         identity.birth_date = Some(citizen.birth_date);
         identity.gender = Some(citizen.gender);
-        let now = self.engine.clock.now();
-        self.engine
+        let now = self.services.clock.now();
+        self.services
             .store
             .update_identity(account.id, &identity, &audit_context(client), now)
             .await?;
@@ -73,9 +79,9 @@ impl AccountService<'_> {
         let Ok(phone) = PhoneNumber::parse(phone) else {
             return Ok(Err(unknown_phone()));
         };
-        let now = self.engine.clock.now();
+        let now = self.services.clock.now();
         let done = self
-            .engine
+            .services
             .store
             .set_default_phone(account, &phone, &audit_context(client), now)
             .await;
@@ -92,9 +98,9 @@ impl AccountService<'_> {
         let Ok(phone) = PhoneNumber::parse(phone) else {
             return Ok(Err(unknown_phone()));
         };
-        let now = self.engine.clock.now();
+        let now = self.services.clock.now();
         let done = self
-            .engine
+            .services
             .store
             .remove_phone(account, &phone, &audit_context(client), now)
             .await;
@@ -112,14 +118,14 @@ impl AccountService<'_> {
         confirm: &str,
         client: &Client,
     ) -> Result<Result<IssuedSession, Problem>, FlowError> {
-        let engine = self.engine;
-        if let Some(problem) = check_password(engine, client, account.id, current).await? {
+        let services = self.services;
+        if let Some(problem) = check_password(services, client, account.id, current).await? {
             return Ok(Err(Problem {
                 field: Some("current"),
                 ..problem
             }));
         }
-        let phones = engine.store.phones(account.id).await?;
+        let phones = services.store.phones(account.id).await?;
         let context = PasswordContext {
             personal_id: account
                 .identity
@@ -130,25 +136,24 @@ impl AccountService<'_> {
             birth_date: account.identity.birth_date,
             names: vec![account.identity.full_name.clone()],
         };
-        if let Err(problem) = check_new_password(engine, new, confirm, context) {
+        if let Err(problem) = check_new_password(services, new, confirm, context) {
             return Ok(Err(problem));
         }
-        let phc = engine.passwords.hash(new).await?;
-        let now = engine.clock.now();
-        engine
+        let phc = services.passwords.hash(new).await?;
+        let now = services.clock.now();
+        services
             .store
             .set_password(account.id, &phc, &audit_context(client), now)
             .await?;
-        let amr: Vec<&str> = session.amr.iter().map(String::as_str).collect();
         let acr: AssuranceLevel = session.acr;
-        Ok(Ok(engine
+        Ok(Ok(services
             .sessions
-            .open(account.id, acr, &amr, client)
+            .open(account.id, acr, &session.amr, client)
             .await?))
     }
 
     pub async fn sessions(&self, account: AccountId) -> Result<Vec<Session>, FlowError> {
-        self.engine.sessions.live(account).await
+        self.services.sessions.live(account).await
     }
 
     /// "Đăng xuất khỏi các thiết bị khác".
@@ -157,7 +162,7 @@ impl AccountService<'_> {
         account: AccountId,
         keep: &Session,
     ) -> Result<u64, FlowError> {
-        self.engine.sessions.end_others(account, keep.id).await
+        self.services.sessions.end_others(account, keep.id).await
     }
 
     /// The account's own history, newest first.
@@ -166,13 +171,13 @@ impl AccountService<'_> {
         account: AccountId,
         limit: u32,
     ) -> Result<Vec<AuditEvent>, FlowError> {
-        Ok(self.engine.store.audit_of_account(account, limit).await?)
+        Ok(self.services.store.audit_of_account(account, limit).await?)
     }
 
     pub async fn sign_out(&self, session: &Session, client: &Client) -> Result<(), FlowError> {
-        self.engine.sessions.end(session.id).await?;
+        self.services.sessions.end(session.id).await?;
         crate::common::audit(
-            self.engine,
+            self.services,
             Some(session.account_id),
             store::AuditKind::SignedOut,
             client,

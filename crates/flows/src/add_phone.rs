@@ -13,13 +13,13 @@ use store::AccountId;
 use crate::FlowError;
 use crate::common::{audit_context, otp_step, resend};
 use crate::context::Client;
-use crate::engine::{Acted, Ctx, Engine, Flow};
-use crate::login::otp_refusal;
+use crate::flow::{Acted, Ctx, Flow, Start};
+use crate::otp::otp_refusal;
 use crate::otp::{OtpCheck, OtpPurpose, SentOtp};
 use crate::problem::Problem;
+use crate::services::Services;
+use crate::throttle::{Attempt, Gate, ThrottleAction, ThrottleKey};
 use crate::view::{Action, Done, FlowKind, Step};
-
-const THROTTLE: &str = "add_phone";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "at", rename_all = "snake_case")]
@@ -33,19 +33,19 @@ pub(crate) enum AddPhone {
 impl Flow for AddPhone {
     const KIND: FlowKind = FlowKind::AddPhone;
 
-    fn start(account: Option<AccountId>, _hint: Option<&str>) -> Option<Self> {
-        account.map(|account| Self::Form {
+    fn start(start: &Start) -> Option<Self> {
+        start.account.map(|account| Self::Form {
             account,
             phone: String::new(),
         })
     }
 
-    fn step(&self, engine: &Engine) -> Step {
+    fn step(&self, services: &Services) -> Step {
         match self {
             Self::Form { phone, .. } => Step::AddPhone {
                 phone: phone.clone(),
             },
-            Self::Otp { sent, .. } => otp_step(engine, sent, Vec::new(), false),
+            Self::Otp { sent, .. } => otp_step(services, sent, Vec::new(), false),
             Self::Added => Step::Done {
                 result: Done::PhoneAdded,
             },
@@ -53,7 +53,7 @@ impl Flow for AddPhone {
     }
 
     async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Acted, FlowError> {
-        let engine = ctx.engine;
+        let services = ctx.services;
         match (&mut *self, action) {
             (
                 Self::Form {
@@ -72,20 +72,30 @@ impl Flow for AddPhone {
                     Err(invalid) => return Ok(Acted::problem(Problem::invalid("phone", &invalid))),
                 };
                 if let Some(problem) =
-                    check_password(engine, ctx.client, account, &password).await?
+                    check_password(services, ctx.client, account, &password).await?
                 {
                     return Ok(Acted::problem(problem));
                 }
-                let known = engine.store.phones(account).await?;
+                let key = account.to_string();
+                let cap = services.config.otp.max_phones_added_per_day;
+                let now = services.clock.now();
+                if !services
+                    .throttle
+                    .within_daily_cap(&ThrottleKey::PhonesAdded(&key), cap, now)
+                    .await?
+                {
+                    return Ok(Acted::problem(Problem::form("phone.daily_limit")));
+                }
+                let known = services.store.phones(account).await?;
                 if known.iter().any(|existing| existing.phone == phone) {
                     return Ok(Acted::problem(Problem::field(
                         "phone",
                         "phone.already_added",
                     )));
                 }
-                match engine
+                match services
                     .otps
-                    .send(ctx.flow, OtpPurpose::AddPhone, &phone, None)
+                    .send(ctx.flow, OtpPurpose::AddPhone, &phone, ctx.client)
                     .await?
                 {
                     Ok(sent) => {
@@ -97,16 +107,16 @@ impl Flow for AddPhone {
             }
             (Self::Otp { account, sent }, Action::Otp { code }) => {
                 let (account, phone) = (*account, sent.phone.clone());
-                match engine
+                match services
                     .otps
                     .check(ctx.flow, OtpPurpose::AddPhone, sent, &code)
                     .await?
                 {
                     OtpCheck::Accepted => {
                         let context = audit_context(ctx.client);
-                        engine
+                        services
                             .store
-                            .add_phone(account, &phone, false, &context, engine.clock.now())
+                            .add_phone(account, &phone, false, &context, services.clock.now())
                             .await?;
                         *self = Self::Added;
                         Ok(Acted::default())
@@ -124,26 +134,26 @@ impl Flow for AddPhone {
 
 /// The signed-in person's password again, throttled per account.
 pub(crate) async fn check_password(
-    engine: &Engine,
+    services: &Services,
     client: &Client,
     account: AccountId,
     password: &str,
 ) -> Result<Option<Problem>, FlowError> {
-    let now = engine.clock.now();
-    let gate = engine
-        .throttle
-        .attempt(
-            THROTTLE,
-            &account.to_string(),
-            client.address.as_deref(),
-            now,
-        )
-        .await?;
-    if let crate::throttle::Gate::Blocked { retry_after } = gate {
+    let now = services.clock.now();
+    let key = account.to_string();
+    let attempt = Attempt {
+        action: ThrottleAction::PasswordCheck,
+        account: &key,
+        device: client.device.as_deref(),
+        address: client.address.as_deref(),
+        // Signed in: this is the holder's own device.
+        known_device: true,
+    };
+    if let Gate::Blocked { retry_after } = services.throttle.attempt(&attempt, now).await? {
         return Ok(Some(Problem::form("throttled").retry_after(retry_after)));
     }
-    let phc = engine.store.password_phc(account).await?;
-    if engine.passwords.verify(password, phc.as_deref()).await? {
+    let phc = services.store.password_phc(account).await?;
+    if services.passwords.verify(password, phc.as_deref()).await? {
         Ok(None)
     } else {
         Ok(Some(Problem::field("password", "password.wrong")))

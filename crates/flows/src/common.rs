@@ -1,17 +1,19 @@
 //! Pieces several flows share: reading the sign-in identifier, the throttle-and-captcha gate,
 //! the OTP step as shown, comparing identities, and audit events.
 
-use domain::{LegacyCmnd, PersonalId};
+use domain::{CredentialKind, LegacyCmnd, PersonalId};
 use store::{Account, AccountId, Actor, AuditContext, AuditKind, NewAuditEvent};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::FlowError;
 use crate::captcha::Captcha;
 use crate::context::Client;
-use crate::engine::{Acted, Ctx, Engine};
+use crate::flow::{Acted, Ctx};
 use crate::otp::{OtpPurpose, SentOtp};
 use crate::problem::Problem;
-use crate::throttle::Gate;
+use crate::secrets::{sha256, to_hex};
+use crate::services::Services;
+use crate::throttle::{Attempt, Gate, ThrottleAction};
 use crate::view::Step;
 
 /// What people sign in with on the "CMT/CCCD" tab: a 12-digit personal ID or a 9-digit CMND.
@@ -41,82 +43,164 @@ impl Identifier {
         }
     }
 
-    pub async fn account(&self, engine: &Engine) -> Result<Option<Account>, FlowError> {
+    pub async fn account(&self, services: &Services) -> Result<Option<Account>, FlowError> {
         Ok(match self {
-            Self::Personal(id) => engine.store.account_by_personal_id(id).await?,
-            Self::Cmnd(cmnd) => engine.store.account_by_legacy_cmnd(cmnd).await?,
+            Self::Personal(id) => services.store.account_by_personal_id(id).await?,
+            Self::Cmnd(cmnd) => services.store.account_by_legacy_cmnd(cmnd).await?,
         })
     }
 }
 
 /// Counts the attempt and checks the captcha when throttling asks for one (or `always`).
-/// `Err` is the refusal to show; the captcha in force is used up either way.
+/// `subject` is the account the key names, when there is one (its known devices are exempt
+/// from the account and address limits). `Err` is the refusal to show; the captcha in force is
+/// used up either way. Refusals are security events: audited and counted.
 pub(crate) async fn pass_gate(
     ctx: &mut Ctx<'_>,
-    action: &str,
+    action: ThrottleAction,
     key: &str,
+    subject: Option<AccountId>,
     answer: Option<&str>,
     always: bool,
 ) -> Result<Result<(), Problem>, FlowError> {
-    let engine = ctx.engine;
-    let now = engine.clock.now();
-    let gate = engine
-        .throttle
-        .attempt(action, key, ctx.client.address.as_deref(), now)
-        .await?;
+    let services = ctx.services;
+    let now = services.clock.now();
+    let known_device = known_device(services, ctx.client, subject).await?;
+    let attempt = attempt_of(ctx.client, action, key, known_device);
+    let gate = services.throttle.attempt(&attempt, now).await?;
     let offered = ctx.captcha.take();
     let gate = match gate {
         Gate::Open if always => Gate::CaptchaRequired,
         other => other,
     };
-    match gate {
-        Gate::Open => Ok(Ok(())),
-        Gate::Blocked { retry_after } => {
-            if always {
-                *ctx.captcha = Some(Captcha::new(engine.random.as_ref()));
-            }
-            Ok(Err(Problem::form("throttled").retry_after(retry_after)))
-        }
+    let refusal = match gate {
+        Gate::Open => None,
+        Gate::Blocked { retry_after } => Some(Problem::form("throttled").retry_after(retry_after)),
+        Gate::RecoveryOnly => Some(Problem::form("account.recovery_required")),
         Gate::CaptchaRequired => {
             let solved = offered
                 .as_ref()
                 .zip(answer)
                 .is_some_and(|(captcha, answer)| captcha.accepts(answer));
             if solved {
-                Ok(Ok(()))
+                None
+            } else if answer.is_some_and(|a| !a.trim().is_empty()) {
+                Some(Problem::field("captcha", "captcha.wrong"))
             } else {
-                *ctx.captcha = Some(Captcha::new(engine.random.as_ref()));
-                let code = if answer.is_some_and(|a| !a.trim().is_empty()) {
-                    "captcha.wrong"
-                } else {
-                    "captcha.required"
-                };
-                Ok(Err(Problem::field("captcha", code)))
+                Some(Problem::field("captcha", "captcha.required"))
             }
         }
+    };
+    let Some(problem) = refusal else {
+        return Ok(Ok(()));
+    };
+    if always || gate == Gate::CaptchaRequired {
+        *ctx.captcha = Some(Captcha::new(services.random.as_ref()));
+    }
+    if problem.code != "captcha.required" {
+        security_refusal(services, subject, ctx.client, action, problem.code).await?;
+    }
+    Ok(Err(problem))
+}
+
+/// A refusal an operator should be able to find: audited, and counted in `/metrics`.
+pub(crate) async fn security_refusal(
+    services: &Services,
+    account: Option<AccountId>,
+    client: &Client,
+    action: ThrottleAction,
+    reason: &'static str,
+) -> Result<(), FlowError> {
+    metrics::counter!(
+        "dvcid_security_refusals_total",
+        "action" => action.as_str(),
+        "reason" => reason
+    )
+    .increment(1);
+    tracing::info!(action = action.as_str(), reason, "security refusal");
+    let details = serde_json::json!({ "action": action.as_str(), "reason": reason });
+    audit(
+        services,
+        account,
+        AuditKind::SecurityRefusal,
+        client,
+        details,
+    )
+    .await
+}
+
+/// A wrong secret: counted against the account, and the captcha shown at once if the next
+/// attempt will need it.
+pub(crate) async fn failed_attempt(
+    ctx: &mut Ctx<'_>,
+    action: ThrottleAction,
+    key: &str,
+    subject: Option<AccountId>,
+) -> Result<(), FlowError> {
+    let services = ctx.services;
+    let now = services.clock.now();
+    services.throttle.failed(key, now).await?;
+    let known_device = known_device(services, ctx.client, subject).await?;
+    let attempt = attempt_of(ctx.client, action, key, known_device);
+    let needed = services.throttle.next_needs_captcha(&attempt, now).await?;
+    if needed && ctx.captcha.is_none() {
+        *ctx.captcha = Some(Captcha::new(services.random.as_ref()));
+    }
+    Ok(())
+}
+
+/// The right secret: this device's or address's failures are forgiven.
+pub(crate) async fn succeeded_attempt(
+    ctx: &mut Ctx<'_>,
+    action: ThrottleAction,
+    key: &str,
+    account: AccountId,
+) -> Result<(), FlowError> {
+    let services = ctx.services;
+    let known_device = known_device(services, ctx.client, Some(account)).await?;
+    let attempt = attempt_of(ctx.client, action, key, known_device);
+    services
+        .throttle
+        .succeeded(&attempt, services.clock.now())
+        .await
+}
+
+fn attempt_of<'a>(
+    client: &'a Client,
+    action: ThrottleAction,
+    key: &'a str,
+    known_device: bool,
+) -> Attempt<'a> {
+    Attempt {
+        action,
+        account: key,
+        device: client.device.as_deref(),
+        address: client.address.as_deref(),
+        known_device,
     }
 }
 
-/// After a failed attempt, shows the captcha at once if the next attempt will need it.
-pub(crate) async fn offer_captcha_if_needed(
-    ctx: &mut Ctx<'_>,
-    action: &str,
-    key: &str,
-) -> Result<(), FlowError> {
-    let engine = ctx.engine;
-    let needed = engine
-        .throttle
-        .next_needs_captcha(
-            action,
-            key,
-            ctx.client.address.as_deref(),
-            engine.clock.now(),
-        )
+/// Whether this browser or app signed in to the account before (its device cookie is one of
+/// the account's `device` credentials).
+async fn known_device(
+    services: &Services,
+    client: &Client,
+    account: Option<AccountId>,
+) -> Result<bool, FlowError> {
+    let (Some(device), Some(account)) = (&client.device, account) else {
+        return Ok(false);
+    };
+    let owner = services
+        .store
+        .credential_owner(CredentialKind::Device, &device_key(account, device))
         .await?;
-    if needed && ctx.captcha.is_none() {
-        *ctx.captcha = Some(Captcha::new(engine.random.as_ref()));
-    }
-    Ok(())
+    Ok(owner == Some(account))
+}
+
+/// A device credential's key: a digest of the account and the cookie's id, so the store never
+/// holds the id itself.
+pub(crate) fn device_key(account: AccountId, device: &str) -> String {
+    to_hex(&sha256(format!("{account}:{device}").as_bytes()))
 }
 
 /// "Gửi lại OTP": a new code on the same challenge, or the refusal (too soon, too many).
@@ -125,7 +209,12 @@ pub(crate) async fn resend(
     purpose: OtpPurpose,
     sent: &mut SentOtp,
 ) -> Result<Acted, FlowError> {
-    match ctx.engine.otps.resend(ctx.flow, purpose, sent).await? {
+    match ctx
+        .services
+        .otps
+        .resend(ctx.flow, purpose, sent, ctx.client)
+        .await?
+    {
         Ok(resent) => {
             *sent = resent;
             Ok(Acted::default())
@@ -135,15 +224,15 @@ pub(crate) async fn resend(
 }
 
 pub(crate) fn otp_step(
-    engine: &Engine,
+    services: &Services,
     sent: &SentOtp,
     other_phones: Vec<String>,
     lost_phone: bool,
 ) -> Step {
     Step::Otp {
         phone: sent.phone.masked(),
-        resend_at: engine.otps.resend_at(sent),
-        resends_left: engine.otps.resends_left(sent),
+        resend_at: services.otps.resend_at(sent),
+        resends_left: services.otps.resends_left(sent),
         other_phones,
         lost_phone,
     }
@@ -171,7 +260,7 @@ pub(crate) fn audit_context(client: &Client) -> AuditContext {
 }
 
 pub(crate) async fn audit(
-    engine: &Engine,
+    services: &Services,
     account: Option<AccountId>,
     kind: AuditKind,
     client: &Client,
@@ -183,9 +272,9 @@ pub(crate) async fn audit(
         context: audit_context(client),
         details,
     };
-    engine
+    services
         .store
-        .append_audit(&event, engine.clock.now())
+        .append_audit(&event, services.clock.now())
         .await?;
     Ok(())
 }

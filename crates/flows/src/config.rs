@@ -25,8 +25,15 @@ pub struct OtpLimits {
     pub resend_after_secs: i64,
     /// Resends per flow (the first send not counted).
     pub max_resends: i32,
-    /// Texts one phone number may receive a day, all flows together.
+    /// Texts one phone number may receive a day for its holder's own sign-ins and account
+    /// changes (strangers cannot spend this budget).
     pub max_sms_per_phone_per_day: i64,
+    /// Texts one phone number may receive a day from anonymous requests (registration,
+    /// recovery), and texts such requests from one address may cause.
+    pub max_anonymous_sms_per_phone_per_day: i64,
+    pub max_anonymous_sms_per_address_per_day: i64,
+    /// OTP phones an account may add a day.
+    pub max_phones_added_per_day: i64,
 }
 
 /// Sign-in and recovery throttling, in fixed windows kept in the store. Past `captcha_after`
@@ -80,6 +87,9 @@ impl Default for OtpLimits {
             resend_after_secs: 60,
             max_resends: 3,
             max_sms_per_phone_per_day: 10,
+            max_anonymous_sms_per_phone_per_day: 5,
+            max_anonymous_sms_per_address_per_day: 50,
+            max_phones_added_per_day: 3,
         }
     }
 }

@@ -3,11 +3,8 @@
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
 use connectors::Connectors;
-use domain::{Clock, PasswordPolicy};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use domain::{AccountKind, AssuranceLevel, Clock, PasswordPolicy};
 use store::{AccountId, FlowRecord, Store};
 use uuid::Uuid;
 
@@ -17,7 +14,9 @@ use crate::add_phone::AddPhone;
 use crate::captcha::Captcha;
 use crate::config::FlowConfig;
 use crate::context::Client;
+use crate::flow::{Ctx, Flow, Start};
 use crate::login::Login;
+use crate::methods::{self, MethodKind};
 use crate::otp::Otps;
 use crate::passwords::Passwords;
 use crate::persist::{self, Loaded};
@@ -26,9 +25,10 @@ use crate::random::Randomness;
 use crate::recovery::Recovery;
 use crate::registration::{RegisterBhxh, RegisterPhone};
 use crate::secrets::{MacKey, decode_token, encode_token};
+use crate::services::Services;
 use crate::sessions::{IssuedSession, Sessions};
 use crate::throttle::Throttle;
-use crate::view::{Action, FlowKind, FlowView, Step};
+use crate::view::{Action, FlowKind, FlowView};
 
 /// What the engine is built from.
 pub struct EngineParts {
@@ -43,16 +43,7 @@ pub struct EngineParts {
 }
 
 pub struct Engine {
-    pub(crate) store: Arc<dyn Store>,
-    pub(crate) connectors: Connectors,
-    pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) random: Arc<dyn Randomness>,
-    pub(crate) config: FlowConfig,
-    pub(crate) password_policy: PasswordPolicy,
-    pub(crate) otps: Otps,
-    pub(crate) passwords: Passwords,
-    pub(crate) throttle: Arc<Throttle>,
-    pub sessions: Sessions,
+    services: Services,
 }
 
 /// A flow just started: its view, and the token that binds it to the starter (a cookie for
@@ -68,56 +59,30 @@ pub struct Outcome {
     pub view: FlowView,
     /// Set when the action signed the person in.
     pub session: Option<IssuedSession>,
+    /// Set when the action raised the signed-in session's level (step-up).
+    pub raised: bool,
 }
 
-/// What an action did besides changing the state.
-#[derive(Debug, Default)]
-pub(crate) struct Acted {
-    pub problems: Vec<Problem>,
-    pub session: Option<IssuedSession>,
-}
-
-impl Acted {
-    pub fn problem(problem: Problem) -> Self {
-        Self {
-            problems: vec![problem],
-            session: None,
-        }
-    }
-
-    pub fn problems(problems: Vec<Problem>) -> Self {
-        Self {
-            problems,
-            session: None,
-        }
-    }
-}
-
-/// What an action may touch besides its own state.
-pub(crate) struct Ctx<'a> {
-    pub engine: &'a Engine,
-    pub flow: Uuid,
-    pub client: &'a Client,
-    pub captcha: &'a mut Option<Captcha>,
-    /// The account the flow was started for (account pages).
-    pub account: Option<AccountId>,
-}
-
-#[async_trait]
-pub(crate) trait Flow: Serialize + DeserializeOwned + Send + Sync + Sized {
-    const KIND: FlowKind;
-    /// Whether the captcha is asked from the first step (recovery sends SMS to anyone's phone).
-    const CAPTCHA_AT_START: bool = false;
-
-    /// The state a new flow starts in; `None` when the flow cannot start (no account).
-    /// `hint` pre-fills what the person would type first (a relying service's `login_hint`).
-    fn start(account: Option<AccountId>, hint: Option<&str>) -> Option<Self>;
-    fn step(&self, engine: &Engine) -> Step;
-    async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Acted, FlowError>;
+/// A sign-in a relying service asked for: the level it needs, the ID it already knows, and —
+/// for step-up — the session to raise.
+#[derive(Debug, Clone, Default)]
+pub struct SignInRequest<'a> {
+    pub return_to: Option<&'a str>,
+    pub login_hint: Option<&'a str>,
+    /// The first level of the list the account can reach is the one asked for (OpenID
+    /// Connect Core 3.1.2.1: `acr_values` is a preference); empty: LoA2.
+    pub acr_preference: Vec<AssuranceLevel>,
+    pub signed_in: Option<(uuid::Uuid, AccountId)>,
 }
 
 impl Engine {
     pub async fn new(parts: EngineParts) -> Result<Self, FlowError> {
+        Ok(Self {
+            services: Self::services(parts).await?,
+        })
+    }
+
+    async fn services(parts: EngineParts) -> Result<Services, FlowError> {
         let throttle = Arc::new(Throttle::new(
             Arc::clone(&parts.store),
             parts.config.throttle.clone(),
@@ -138,7 +103,7 @@ impl Engine {
             Arc::clone(&parts.random),
             parts.config.session.clone(),
         );
-        Ok(Self {
+        Ok(Services {
             store: parts.store,
             connectors: parts.connectors,
             clock: parts.clock,
@@ -153,12 +118,30 @@ impl Engine {
     }
 
     pub fn config(&self) -> &FlowConfig {
-        &self.config
+        &self.services.config
+    }
+
+    pub fn sessions(&self) -> &Sessions {
+        &self.services.sessions
     }
 
     /// The account pages' operations.
     pub fn accounts(&self) -> AccountService<'_> {
-        AccountService { engine: self }
+        AccountService {
+            services: &self.services,
+        }
+    }
+
+    /// The highest level the account can sign in at, with the methods it holds.
+    pub async fn reachable_level(
+        &self,
+        account: AccountId,
+        kind: AccountKind,
+    ) -> Result<AssuranceLevel, FlowError> {
+        let credentials = self.services.store.credentials(account).await?;
+        Ok(methods::held_by(kind, &credentials)
+            .first()
+            .map_or(AssuranceLevel::LoA1, |method| method.descriptor().level))
     }
 
     /// Starts a flow. `return_to` must be a relative path on this site (others are dropped);
@@ -169,52 +152,90 @@ impl Engine {
         return_to: Option<&str>,
         account: Option<AccountId>,
     ) -> Result<Started, FlowError> {
-        let binding = self.random.token();
-        let return_to = return_to.and_then(safe_return_path);
-        let view = match kind {
-            FlowKind::Login => {
-                self.start_as::<Login>(&binding, return_to, account, None)
-                    .await?
-            }
-            FlowKind::RegisterPhone => {
-                self.start_as::<RegisterPhone>(&binding, return_to, account, None)
-                    .await?
-            }
-            FlowKind::RegisterBhxh => {
-                self.start_as::<RegisterBhxh>(&binding, return_to, account, None)
-                    .await?
-            }
-            FlowKind::Recovery => {
-                self.start_as::<Recovery>(&binding, return_to, account, None)
-                    .await?
-            }
-            FlowKind::AddPhone => {
-                self.start_as::<AddPhone>(&binding, return_to, account, None)
-                    .await?
-            }
+        if kind == FlowKind::Login {
+            let request = SignInRequest {
+                return_to,
+                ..SignInRequest::default()
+            };
+            return self.start_sign_in(request).await;
+        }
+        let start = Start {
+            account,
+            ..Start::default()
         };
-        Ok(Started {
-            view,
-            binding: encode_token(&binding),
-        })
+        let return_to = return_to.and_then(safe_return_path);
+        match kind {
+            FlowKind::Login => self.start_as::<Login>(return_to, start).await,
+            FlowKind::RegisterPhone => self.start_as::<RegisterPhone>(return_to, start).await,
+            FlowKind::RegisterBhxh => self.start_as::<RegisterBhxh>(return_to, start).await,
+            FlowKind::Recovery => self.start_as::<Recovery>(return_to, start).await,
+            FlowKind::AddPhone => self.start_as::<AddPhone>(return_to, start).await,
+        }
     }
 
-    /// Starts a sign-in for a relying service: `login_hint` (an ID number it already knows)
-    /// is shown in the identifier field, where the person can still change it.
-    pub async fn start_sign_in(
+    /// Starts a sign-in. The methods offered are those enabled that reach the level asked
+    /// for; for step-up, those the signed-in account holds. `login_hint` (an ID number the
+    /// relying service already knows) is shown in the identifier field, where the person can
+    /// still change it.
+    pub async fn start_sign_in(&self, request: SignInRequest<'_>) -> Result<Started, FlowError> {
+        let (offered, required) = match request.signed_in {
+            Some((_, account)) => {
+                self.step_up_methods(account, &request.acr_preference)
+                    .await?
+            }
+            None => {
+                let required = request
+                    .acr_preference
+                    .iter()
+                    .copied()
+                    .find(|level| reachable_by_some_method(*level))
+                    .or(request.acr_preference.first().copied())
+                    .unwrap_or(AssuranceLevel::LoA2);
+                (methods_reaching(required), required)
+            }
+        };
+        let start = Start {
+            account: request.signed_in.map(|(_, account)| account),
+            session: request.signed_in.map(|(session, _)| session),
+            hint: request.login_hint.map(str::to_owned),
+            required: Some(required),
+            offered,
+        };
+        let return_to = request.return_to.and_then(safe_return_path);
+        self.start_as::<Login>(return_to, start).await
+    }
+
+    /// Step-up: the first preferred level the account can reach, and its methods that do.
+    async fn step_up_methods(
         &self,
-        return_to: Option<&str>,
-        login_hint: Option<&str>,
-    ) -> Result<Started, FlowError> {
-        let binding = self.random.token();
-        let return_to = return_to.and_then(safe_return_path);
-        let view = self
-            .start_as::<Login>(&binding, return_to, None, login_hint)
-            .await?;
-        Ok(Started {
-            view,
-            binding: encode_token(&binding),
-        })
+        account: AccountId,
+        preference: &[AssuranceLevel],
+    ) -> Result<(Vec<MethodKind>, AssuranceLevel), FlowError> {
+        let store = &self.services.store;
+        let Some(holder) = store.account(account).await? else {
+            return Err(FlowError::NeedsAccount);
+        };
+        let credentials = store.credentials(account).await?;
+        let held = methods::held_by(holder.kind, &credentials);
+        let preference = if preference.is_empty() {
+            &[AssuranceLevel::LoA2][..]
+        } else {
+            preference
+        };
+        let required = preference
+            .iter()
+            .copied()
+            .find(|level| {
+                held.iter()
+                    .any(|method| method.descriptor().level >= *level)
+            })
+            .or(preference.first().copied())
+            .unwrap_or(AssuranceLevel::LoA2);
+        let offered = held
+            .into_iter()
+            .filter(|method| method.descriptor().level >= required)
+            .collect();
+        Ok((offered, required))
     }
 
     pub async fn view(&self, id: Uuid, binding: &str) -> Result<FlowView, FlowError> {
@@ -237,6 +258,7 @@ impl Engine {
     ) -> Result<Outcome, FlowError> {
         let record = self.load(id, binding).await?;
         tracing::info!(flow = %id, kind = %record.kind, action = action.name(), "flow step");
+        metrics::counter!("dvcid_flow_steps_total", "kind" => kind_of(&record)?.as_str(), "action" => action.name()).increment(1);
         match kind_of(&record)? {
             FlowKind::Login => self.act_as::<Login>(record, client, action).await,
             FlowKind::RegisterPhone => self.act_as::<RegisterPhone>(record, client, action).await,
@@ -248,38 +270,43 @@ impl Engine {
 
     async fn load(&self, id: Uuid, binding: &str) -> Result<FlowRecord, FlowError> {
         let binding = decode_token(binding).ok_or(FlowError::NotFound)?;
-        persist::load(self.store.as_ref(), id, &binding, self.clock.now()).await
+        let services = &self.services;
+        persist::load(services.store.as_ref(), id, &binding, services.clock.now()).await
     }
 
     async fn start_as<F: Flow>(
         &self,
-        binding: &[u8; 32],
         return_to: Option<String>,
-        account: Option<AccountId>,
-        hint: Option<&str>,
-    ) -> Result<FlowView, FlowError> {
-        let state = F::start(account, hint).ok_or(FlowError::NeedsAccount)?;
-        let now = self.clock.now();
+        start: Start,
+    ) -> Result<Started, FlowError> {
+        let services = &self.services;
+        let binding = services.random.token();
+        let state = F::start(&start).ok_or(FlowError::NeedsAccount)?;
+        let now = services.clock.now();
         // With `captcha_after_per_account = 0` sign-in asks the captcha every time, as the
         // portal's form did; by default it is asked only once throttling says so.
         let always =
-            F::KIND == FlowKind::Login && self.config.throttle.captcha_after_per_account == 0;
-        let captcha = (F::CAPTCHA_AT_START || always).then(|| Captcha::new(self.random.as_ref()));
+            F::KIND == FlowKind::Login && services.config.throttle.captcha_after_per_account == 0;
+        let captcha =
+            (F::CAPTCHA_AT_START || always).then(|| Captcha::new(services.random.as_ref()));
         let loaded = persist::create(
-            self.store.as_ref(),
+            services.store.as_ref(),
             persist::NewEnvelope {
                 kind: F::KIND.as_str(),
                 state,
-                binding,
+                binding: &binding,
                 return_to,
                 captcha,
-                account,
-                expires_at: now + self.config.flow_lifetime(),
+                account: start.account,
+                expires_at: now + services.config.flow_lifetime(),
             },
             now,
         )
         .await?;
-        Ok(self.render(&loaded, Vec::new()))
+        Ok(Started {
+            view: self.render(&loaded, Vec::new()),
+            binding: encode_token(&binding),
+        })
     }
 
     fn view_as<F: Flow>(&self, record: FlowRecord) -> Result<FlowView, FlowError> {
@@ -287,39 +314,76 @@ impl Engine {
         Ok(self.render(&loaded, Vec::new()))
     }
 
+    /// One step: load, act, then save the new state with every write of the step in one
+    /// transaction.
     async fn act_as<F: Flow>(
         &self,
         record: FlowRecord,
         client: &Client,
         action: Action,
     ) -> Result<Outcome, FlowError> {
+        let services = &self.services;
         let mut loaded = persist::open::<F>(record)?;
         let mut ctx = Ctx {
-            engine: self,
+            services,
             flow: loaded.record.id,
             client,
             captcha: &mut loaded.envelope.captcha,
             account: loaded.record.account_id,
         };
-        let acted = loaded.envelope.state.act(&mut ctx, action).await?;
-        persist::save(self.store.as_ref(), &mut loaded, self.clock.now()).await?;
+        let mut acted = loaded.envelope.state.act(&mut ctx, action).await?;
+        if let (Some(session), Some(device)) = (&acted.session, &client.device) {
+            let account = session.session.account_id;
+            acted.writes.push(store::StepWrite::RememberDevice {
+                account,
+                key: crate::common::device_key(account, device),
+            });
+        }
+        persist::save(
+            services.store.as_ref(),
+            &mut loaded,
+            &acted.writes,
+            services.clock.now(),
+        )
+        .await?;
         Ok(Outcome {
             view: self.render(&loaded, acted.problems),
             session: acted.session,
+            raised: acted.raised,
         })
     }
 
     fn render<F: Flow>(&self, loaded: &Loaded<F>, problems: Vec<Problem>) -> FlowView {
+        let state = &loaded.envelope.state;
         FlowView {
             id: loaded.record.id,
             kind: F::KIND,
             expires_at: loaded.record.expires_at,
-            step: loaded.envelope.state.step(self),
+            step: state.step(&self.services),
+            methods: state.methods(),
             problems,
             captcha: loaded.envelope.captcha.as_ref().map(Captcha::prompt),
             return_to: loaded.envelope.return_to.clone(),
         }
     }
+}
+
+/// Whether some built-in method reaches `level`.
+fn reachable_by_some_method(level: AssuranceLevel) -> bool {
+    MethodKind::all()
+        .into_iter()
+        .any(|method| method.descriptor().level >= level)
+}
+
+/// The built-in methods reaching `level`, strongest first.
+fn methods_reaching(level: AssuranceLevel) -> Vec<MethodKind> {
+    let mut offered: Vec<MethodKind> = MethodKind::all()
+        .into_iter()
+        .filter(|method| method.descriptor().level >= level)
+        .collect();
+    // The portal's own method first: it is what nearly everyone has.
+    offered.sort_by_key(|method| *method != MethodKind::PasswordSms);
+    offered
 }
 
 fn kind_of(record: &FlowRecord) -> Result<FlowKind, FlowError> {

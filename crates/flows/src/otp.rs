@@ -7,16 +7,18 @@ use std::sync::Arc;
 use connectors::SmsGateway;
 use domain::{Clock, PhoneNumber};
 use serde::{Deserialize, Serialize};
-use store::{NewOtpChallenge, OtpChallenge, Store};
+use store::{NewOtpChallenge, OtpChallenge, ResendLimit, Store};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::FlowError;
 use crate::config::OtpLimits;
+use crate::context::Client;
+use crate::notices;
 use crate::problem::Problem;
 use crate::random::Randomness;
 use crate::secrets::{MacKey, equal};
-use crate::throttle::Throttle;
+use crate::throttle::{Throttle, ThrottleKey};
 
 /// What a code is for; part of its MAC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,19 +42,10 @@ impl OtpPurpose {
         }
     }
 
-    /// The SMS, without diacritics: GSM 7-bit texts reach every handset in one part.
-    fn text(self, code: &str, minutes: i64) -> String {
-        let what = match self {
-            Self::SignIn => "dang nhap",
-            Self::Registration => "dang ky tai khoan",
-            Self::Recovery => "khoi phuc mat khau",
-            Self::PhoneChange => "doi so dien thoai nhan OTP",
-            Self::AddPhone => "them so dien thoai nhan OTP",
-        };
-        format!(
-            "Ma OTP {what} Cong Dich vu cong quoc gia: {code}. Hieu luc {minutes} phut. \
-             Khong cung cap ma nay cho bat ky ai."
-        )
+    /// Whose SMS budget a send spends: the holder's, once they proved the password (or are
+    /// signed in), or anyone's — requests strangers can make for any number.
+    fn anonymous(self) -> bool {
+        matches!(self, Self::Registration | Self::Recovery)
     }
 }
 
@@ -64,6 +57,13 @@ pub struct SentOtp {
     pub sent_at: OffsetDateTime,
     /// Sends in this flow so far, resends and other phones included.
     pub sends: i32,
+    /// Sends of this challenge as the flow last saw them (the store's compare-and-set).
+    #[serde(default = "one")]
+    pub challenge_sends: i32,
+}
+
+fn one() -> i32 {
+    1
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,16 +95,53 @@ impl Otps {
         flow: Uuid,
         purpose: OtpPurpose,
         phone: &PhoneNumber,
+        client: &Client,
+    ) -> Result<Result<SentOtp, Problem>, FlowError> {
+        self.send_after(flow, purpose, phone, client, None).await
+    }
+
+    /// "Chọn phương thức xác thực khác": the code goes to another of the account's phones
+    /// instead. It counts as a resend of the flow (it cannot buy more codes) but waits for no
+    /// cooldown: the person may not have the first phone at hand.
+    pub async fn send_other_phone(
+        &self,
+        flow: Uuid,
+        purpose: OtpPurpose,
+        phone: &PhoneNumber,
+        client: &Client,
+        previous: &SentOtp,
+    ) -> Result<Result<SentOtp, Problem>, FlowError> {
+        self.send_after(flow, purpose, phone, client, Some(previous))
+            .await
+    }
+
+    async fn send_after(
+        &self,
+        flow: Uuid,
+        purpose: OtpPurpose,
+        phone: &PhoneNumber,
+        client: &Client,
         previous: Option<&SentOtp>,
     ) -> Result<Result<SentOtp, Problem>, FlowError> {
         let now = self.clock.now();
-        if let Some(previous) = previous
-            && let Err(problem) = self.may_resend(previous, now)
-        {
+        if previous.is_some_and(|previous| self.resends_left(previous) == 0) {
+            return Ok(Err(Problem::form("otp.resend_limit")));
+        }
+        if let Err(problem) = self.within_sms_caps(purpose, phone, client, now).await? {
             return Ok(Err(problem));
         }
-        if !self.within_daily_cap(phone, now).await? {
-            return Ok(Err(Problem::form("sms.daily_limit")));
+        if let Some(previous) = previous {
+            let limit = ResendLimit {
+                expected_sends: previous.challenge_sends,
+                sent_before: now,
+            };
+            if !self
+                .store
+                .claim_otp_send(previous.challenge, limit, now)
+                .await?
+            {
+                return Ok(Err(Problem::form("otp.resend_limit")));
+            }
         }
         let code = self.random.otp_code();
         let challenge = self
@@ -130,39 +167,53 @@ impl Otps {
             phone: phone.clone(),
             sent_at: now,
             sends: previous.map_or(1, |previous| previous.sends + 1),
+            challenge_sends: 1,
         }))
     }
 
     /// A new code on the same challenge: same phone, attempts kept.
+    /// A new code on the same challenge, with a new attempt budget: same phone. Of concurrent
+    /// resends only one goes out (the store compares the sends it last saw).
     pub async fn resend(
         &self,
         flow: Uuid,
         purpose: OtpPurpose,
         sent: &SentOtp,
+        client: &Client,
     ) -> Result<Result<SentOtp, Problem>, FlowError> {
         let now = self.clock.now();
         if let Err(problem) = self.may_resend(sent, now) {
             return Ok(Err(problem));
         }
-        if !self.within_daily_cap(&sent.phone, now).await? {
-            return Ok(Err(Problem::form("sms.daily_limit")));
+        if let Err(problem) = self
+            .within_sms_caps(purpose, &sent.phone, client, now)
+            .await?
+        {
+            return Ok(Err(problem));
         }
         let code = self.random.otp_code();
         let mac = self.mac_of(flow, purpose, &code);
         let expires = now + Duration::seconds(self.limits.lifetime_secs);
-        let reissued = self
+        let limit = ResendLimit {
+            expected_sends: sent.challenge_sends,
+            sent_before: now - Duration::seconds(self.limits.resend_after_secs),
+        };
+        let Some(reissued) = self
             .store
-            .reissue_otp(sent.challenge, &mac, expires, now)
-            .await?;
-        if reissued.is_none() {
-            return Ok(Err(Problem::form("otp.used")));
-        }
+            .reissue_otp(sent.challenge, &mac, expires, limit, now)
+            .await?
+        else {
+            return Ok(Err(Problem::form("otp.resend_too_soon")
+                .retry_after(Duration::seconds(self.limits.resend_after_secs))));
+        };
+
         if let Err(problem) = self.deliver(&sent.phone, purpose, &code).await {
             return Ok(Err(problem));
         }
         Ok(Ok(SentOtp {
             sent_at: now,
             sends: sent.sends + 1,
+            challenge_sends: reissued.sends,
             ..sent.clone()
         }))
     }
@@ -216,15 +267,35 @@ impl Otps {
         Ok(())
     }
 
-    async fn within_daily_cap(
+    /// Daily SMS caps, by who can spend them: a holder who proved the password has a budget
+    /// per phone that strangers cannot touch; anonymous requests (registration, recovery) have
+    /// their own, smaller one per phone and one per requesting address.
+    async fn within_sms_caps(
         &self,
+        purpose: OtpPurpose,
         phone: &PhoneNumber,
+        client: &Client,
         now: OffsetDateTime,
-    ) -> Result<bool, FlowError> {
-        let key = format!("sms:phone:{}", phone.e164());
-        self.throttle
-            .within_daily_cap(&key, self.limits.max_sms_per_phone_per_day, now)
-            .await
+    ) -> Result<Result<(), Problem>, FlowError> {
+        let throttle = &self.throttle;
+        if !purpose.anonymous() {
+            let key = ThrottleKey::SmsForSignIn(phone.e164());
+            let within = throttle
+                .within_daily_cap(&key, self.limits.max_sms_per_phone_per_day, now)
+                .await?;
+            return Ok(within.then_some(()).ok_or(Problem::form("sms.daily_limit")));
+        }
+        if let Some(address) = client.address.as_deref() {
+            let key = ThrottleKey::SmsFromAddress(address);
+            let cap = self.limits.max_anonymous_sms_per_address_per_day;
+            if !throttle.within_daily_cap(&key, cap, now).await? {
+                return Ok(Err(Problem::form("sms.daily_limit")));
+            }
+        }
+        let key = ThrottleKey::SmsForAnyone(phone.e164());
+        let cap = self.limits.max_anonymous_sms_per_phone_per_day;
+        let within = throttle.within_daily_cap(&key, cap, now).await?;
+        Ok(within.then_some(()).ok_or(Problem::form("sms.daily_limit")))
     }
 
     async fn deliver(
@@ -234,7 +305,11 @@ impl Otps {
         code: &str,
     ) -> Result<(), Problem> {
         let minutes = (self.limits.lifetime_secs / 60).max(1);
-        match self.sms.send(phone, &purpose.text(code, minutes)).await {
+        match self
+            .sms
+            .send(phone, &notices::otp(purpose, code, minutes))
+            .await
+        {
             Ok(_) => Ok(()),
             Err(error) => {
                 tracing::warn!(%error, phone = %phone.masked(), "OTP SMS not delivered");
@@ -260,5 +335,16 @@ impl Otps {
             purpose.as_str().as_bytes(),
             code.as_bytes(),
         ])
+    }
+}
+
+/// A code that was not accepted, as the person sees it.
+pub(crate) fn otp_refusal(check: OtpCheck) -> Problem {
+    match check {
+        OtpCheck::Wrong { attempts_left } => {
+            Problem::field("code", "otp.wrong").attempts_left(attempts_left)
+        }
+        OtpCheck::Exhausted => Problem::field("code", "otp.exhausted"),
+        OtpCheck::Expired | OtpCheck::Accepted => Problem::field("code", "otp.expired"),
     }
 }

@@ -4,7 +4,7 @@
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use store::{AccountId, FlowRecord, NewFlow, Store};
+use store::{AccountId, FlowRecord, NewFlow, StepWrite, Store};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -95,14 +95,16 @@ pub(crate) fn open<S: DeserializeOwned>(record: FlowRecord) -> Result<Loaded<S>,
     Ok(Loaded { record, envelope })
 }
 
+/// Saves the new state and the step's writes together (one transaction).
 pub(crate) async fn save<S: Serialize>(
     store: &dyn Store,
     loaded: &mut Loaded<S>,
+    writes: &[StepWrite],
     now: OffsetDateTime,
 ) -> Result<(), FlowError> {
     let mut record = loaded.record.clone();
     record.state = serde_json::to_value(&loaded.envelope)?;
     let expected = record.version;
-    loaded.record = store.update_flow(&record, expected, now).await?;
+    loaded.record = store.save_step(&record, expected, writes, now).await?;
     Ok(())
 }

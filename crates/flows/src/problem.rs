@@ -6,11 +6,12 @@ use serde::Serialize;
 use time::Duration;
 
 /// Every code a flow can refuse with; pages and the API have a message for each.
-pub const PROBLEM_CODES: [&str; 31] = [
+pub const PROBLEM_CODES: [&str; 36] = [
     "account.exists",
     "account.locked",
     "account.no_otp_phone",
     "account.no_personal_id",
+    "account.recovery_required",
     "action.unexpected",
     "bhxh.no_phone",
     "birth_date.invalid",
@@ -22,6 +23,7 @@ pub const PROBLEM_CODES: [&str; 31] = [
     "full_name.invalid",
     "identity.mismatch",
     "identity.not_found",
+    "method.not_offered",
     "otp.exhausted",
     "otp.expired",
     "otp.resend_limit",
@@ -31,12 +33,15 @@ pub const PROBLEM_CODES: [&str; 31] = [
     "password.mismatch",
     "password.wrong",
     "phone.already_added",
+    "phone.daily_limit",
     "phone.last",
     "phone.not_owner",
     "phone.unknown_choice",
+    "registration.throttled",
     "registry.unavailable",
     "sms.daily_limit",
     "sms.unavailable",
+    "step_up.other_account",
     "throttled",
 ];
 
@@ -115,6 +120,7 @@ mod tests {
     fn every_code_in_the_sources_is_listed() {
         let sources = [
             include_str!("login.rs"),
+            include_str!("methods/password_sms.rs"),
             include_str!("registration.rs"),
             include_str!("recovery.rs"),
             include_str!("add_phone.rs"),

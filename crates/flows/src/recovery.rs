@@ -13,14 +13,15 @@ use store::AccountId;
 
 use crate::FlowError;
 use crate::common::{Identifier, audit_context, pass_gate, resend};
-use crate::engine::{Acted, Ctx, Engine, Flow};
-use crate::login::otp_refusal;
+use crate::flow::{Acted, Ctx, Flow, Start};
+use crate::notices;
+use crate::otp::otp_refusal;
 use crate::otp::{OtpCheck, OtpPurpose, SentOtp};
 use crate::problem::Problem;
 use crate::registration::check_new_password;
+use crate::services::Services;
+use crate::throttle::ThrottleAction;
 use crate::view::{Action, Done, FlowKind, Step};
-
-const THROTTLE: &str = "recovery";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "at", rename_all = "snake_case")]
@@ -48,14 +49,14 @@ impl Flow for Recovery {
     const KIND: FlowKind = FlowKind::Recovery;
     const CAPTCHA_AT_START: bool = true;
 
-    fn start(_account: Option<AccountId>, _hint: Option<&str>) -> Option<Self> {
+    fn start(_start: &Start) -> Option<Self> {
         Some(Self::Identify {
             identifier: String::new(),
         })
     }
 
-    fn step(&self, engine: &Engine) -> Step {
-        let limits = &engine.config.otp;
+    fn step(&self, services: &Services) -> Step {
+        let limits = &services.config.otp;
         match self {
             Self::Identify { identifier } => Step::Identify {
                 identifier: identifier.clone(),
@@ -63,8 +64,8 @@ impl Flow for Recovery {
             // The phone is not shown, real or decoy alike.
             Self::Otp { sent, .. } => Step::Otp {
                 phone: String::new(),
-                resend_at: engine.otps.resend_at(sent),
-                resends_left: engine.otps.resends_left(sent),
+                resend_at: services.otps.resend_at(sent),
+                resends_left: services.otps.resends_left(sent),
                 other_phones: Vec::new(),
                 lost_phone: false,
             },
@@ -76,7 +77,7 @@ impl Flow for Recovery {
                 lost_phone: false,
             },
             Self::NewPassword { .. } => Step::Password {
-                min_length: engine.password_policy.min_length_with_second_factor,
+                min_length: services.password_policy.min_length_with_second_factor,
                 holder: String::new(),
             },
             Self::Reset => Step::Done {
@@ -86,7 +87,7 @@ impl Flow for Recovery {
     }
 
     async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Acted, FlowError> {
-        let engine = ctx.engine;
+        let services = ctx.services;
         match (&mut *self, action) {
             (
                 Self::Identify { identifier: shown },
@@ -100,13 +101,22 @@ impl Flow for Recovery {
                     Ok(identifier) => identifier,
                     Err(problem) => return Ok(Acted::problem(problem)),
                 };
-                if let Err(problem) =
-                    pass_gate(ctx, THROTTLE, identifier.key(), captcha.as_deref(), true).await?
+                let account = identifier.account(services).await?;
+                let subject = account.as_ref().map(|account| account.id);
+                if let Err(problem) = pass_gate(
+                    ctx,
+                    ThrottleAction::Recovery,
+                    identifier.key(),
+                    subject,
+                    captcha.as_deref(),
+                    true,
+                )
+                .await?
                 {
                     return Ok(Acted::problem(problem));
                 }
-                let phone = match identifier.account(engine).await? {
-                    Some(account) => engine
+                let phone = match account {
+                    Some(account) => services
                         .store
                         .phones(account.id)
                         .await?
@@ -117,9 +127,9 @@ impl Flow for Recovery {
                 };
                 *self = match phone {
                     Some((account, phone)) => {
-                        match engine
+                        match services
                             .otps
-                            .send(ctx.flow, OtpPurpose::Recovery, &phone, None)
+                            .send(ctx.flow, OtpPurpose::Recovery, &phone, ctx.client)
                             .await?
                         {
                             Ok(sent) => Self::Otp { account, sent },
@@ -127,15 +137,15 @@ impl Flow for Recovery {
                         }
                     }
                     None => Self::Decoy {
-                        sent_at: engine.clock.now(),
-                        attempts_left: engine.config.otp.max_attempts,
+                        sent_at: services.clock.now(),
+                        attempts_left: services.config.otp.max_attempts,
                     },
                 };
                 Ok(Acted::default())
             }
             (Self::Otp { account, sent }, Action::Otp { code }) => {
                 let account = *account;
-                match engine
+                match services
                     .otps
                     .check(ctx.flow, OtpPurpose::Recovery, sent, &code)
                     .await?
@@ -184,13 +194,13 @@ async fn reset_password(
     password: &str,
     confirm: &str,
 ) -> Result<Result<(), Problem>, FlowError> {
-    let engine = ctx.engine;
-    let account = engine
+    let services = ctx.services;
+    let account = services
         .store
         .account(account_id)
         .await?
         .ok_or(FlowError::NotFound)?;
-    let phones: Vec<PhoneNumber> = engine
+    let phones: Vec<PhoneNumber> = services
         .store
         .phones(account_id)
         .await?
@@ -207,19 +217,38 @@ async fn reset_password(
         birth_date: account.identity.birth_date,
         names: vec![account.identity.full_name.clone()],
     };
-    if let Err(problem) = check_new_password(engine, password, confirm, context) {
+    if let Err(problem) = check_new_password(services, password, confirm, context) {
         return Ok(Err(problem));
     }
-    let phc = engine.passwords.hash(password).await?;
-    let now = engine.clock.now();
-    engine
+    let phc = services.passwords.hash(password).await?;
+    let now = services.clock.now();
+    services
         .store
         .set_password(account_id, &phc, &audit_context(ctx.client), now)
         .await?;
+    // A new password ends the run of failures that left only recovery open.
+    let identifiers = [
+        account
+            .identity
+            .personal_id
+            .as_ref()
+            .map(|id| id.as_str().to_owned()),
+        account
+            .identity
+            .legacy_cmnd
+            .as_ref()
+            .map(|id| id.as_str().to_owned()),
+    ];
+    for key in identifiers.into_iter().flatten() {
+        services.throttle.recovered(&key).await?;
+    }
     if let Some(phone) = phones.first() {
-        let text = "Mat khau tai khoan Cong Dich vu cong quoc gia cua ban vua duoc dat lai; \
-                    moi phien dang nhap da ket thuc. Neu khong phai ban, hay goi tong dai ho tro.";
-        if let Err(error) = engine.connectors.sms.send(phone, text).await {
+        if let Err(error) = services
+            .connectors
+            .sms
+            .send(phone, notices::password_reset())
+            .await
+        {
             tracing::warn!(%error, "password reset notice not sent");
         }
     }

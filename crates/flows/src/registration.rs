@@ -22,10 +22,12 @@ use time::Date;
 
 use crate::FlowError;
 use crate::common::{audit_context, otp_step, resend, same_name};
-use crate::engine::{Acted, Ctx, Engine, Flow};
-use crate::login::otp_refusal;
+use crate::flow::{Acted, Ctx, Flow, Start};
+use crate::otp::otp_refusal;
 use crate::otp::{OtpCheck, OtpPurpose, SentOtp};
 use crate::problem::Problem;
+use crate::services::Services;
+use crate::throttle::ThrottleAction;
 use crate::view::{Action, Done, FlowKind, RegisterBhxhValues, RegisterPhoneValues, Step};
 
 /// The person as the registries confirmed them; what the account will be created from.
@@ -81,18 +83,18 @@ pub(crate) type RegisterBhxh = Registration<ByBhxh>;
 impl<C: Channel> Flow for Registration<C> {
     const KIND: FlowKind = C::KIND;
 
-    fn start(_account: Option<AccountId>, _hint: Option<&str>) -> Option<Self> {
+    fn start(_start: &Start) -> Option<Self> {
         Some(Self::Form {
             values: C::Values::default(),
         })
     }
 
-    fn step(&self, engine: &Engine) -> Step {
+    fn step(&self, services: &Services) -> Step {
         match self {
             Self::Form { values } => C::form(values),
-            Self::Otp { sent, .. } => otp_step(engine, sent, Vec::new(), false),
+            Self::Otp { sent, .. } => otp_step(services, sent, Vec::new(), false),
             Self::Password { person } => Step::Password {
-                min_length: engine.password_policy.min_length_with_second_factor,
+                min_length: services.password_policy.min_length_with_second_factor,
                 holder: format!("{}, {}", person.full_name, person.personal_id),
             },
             Self::Registered { .. } => Step::Done {
@@ -116,9 +118,14 @@ impl<C: Channel> Flow for Registration<C> {
                     Err(problems) => return Ok(Acted::problems(problems)),
                 };
                 match ctx
-                    .engine
+                    .services
                     .otps
-                    .send(ctx.flow, OtpPurpose::Registration, &person.phone, None)
+                    .send(
+                        ctx.flow,
+                        OtpPurpose::Registration,
+                        &person.phone,
+                        ctx.client,
+                    )
                     .await?
                 {
                     Ok(sent) => {
@@ -130,12 +137,22 @@ impl<C: Channel> Flow for Registration<C> {
             }
             (Self::Otp { person, sent }, Action::Otp { code }) => {
                 match ctx
-                    .engine
+                    .services
                     .otps
                     .check(ctx.flow, OtpPurpose::Registration, sent, &code)
                     .await?
                 {
                     OtpCheck::Accepted => {
+                        // Said only now, to someone who proved control of the person's phone:
+                        // before, the form would tell anyone which IDs have an account.
+                        if let Some(problem) =
+                            already_registered(ctx.services, &person.personal_id).await?
+                        {
+                            *self = Self::Form {
+                                values: C::Values::default(),
+                            };
+                            return Ok(Acted::problem(problem));
+                        }
                         *self = Self::Password {
                             person: person.clone(),
                         };
@@ -174,11 +191,11 @@ async fn create_account(
     password: &str,
     confirm: &str,
 ) -> Result<Result<AccountId, Problem>, FlowError> {
-    let engine = ctx.engine;
-    if let Err(problem) = check_new_password(engine, password, confirm, person_context(person)) {
+    let services = ctx.services;
+    if let Err(problem) = check_new_password(services, password, confirm, person_context(person)) {
         return Ok(Err(problem));
     }
-    let phc = engine.passwords.hash(password).await?;
+    let phc = services.passwords.hash(password).await?;
     let new = NewAccount {
         kind: AccountKind::Citizen,
         identity: Identity {
@@ -195,7 +212,11 @@ async fn create_account(
         password_phc: Some(phc),
         audit: audit_context(ctx.client),
     };
-    match engine.store.create_account(&new, engine.clock.now()).await {
+    match services
+        .store
+        .create_account(&new, services.clock.now())
+        .await
+    {
         Ok(account) => Ok(Ok(account.id)),
         Err(StoreError::Duplicate { .. }) => Ok(Err(Problem::form("account.exists"))),
         Err(error) => Err(error.into()),
@@ -213,7 +234,7 @@ fn person_context(person: &VerifiedPerson) -> PasswordContext {
 
 /// The two typings agree and the policy accepts the password.
 pub(crate) fn check_new_password(
-    engine: &Engine,
+    services: &Services,
     password: &str,
     confirm: &str,
     context: PasswordContext,
@@ -221,7 +242,7 @@ pub(crate) fn check_new_password(
     if password != confirm {
         return Err(Problem::field("confirm", "password.mismatch"));
     }
-    engine
+    services
         .password_policy
         .check(password, true, &context)
         .map_err(|invalid| Problem::invalid("password", &invalid))
@@ -284,20 +305,28 @@ impl Channel for ByPhone {
         if let Err(invalid) = personal_id.check_consistent(birth_date, gender) {
             return Ok(Err(vec![Problem::invalid("personal_id", &invalid)]));
         }
-        if let Some(problem) = already_registered(ctx.engine, &personal_id).await? {
+        let probe = RegistryProbe {
+            personal_id: personal_id.as_str(),
+            phone: Some(phone.e164()),
+        };
+        if let Some(problem) = probe.refused(ctx).await? {
             return Ok(Err(vec![problem]));
         }
-        let population = &ctx.engine.connectors.population;
+        let population = &ctx.services.connectors.population;
         match population
             .match_identity(&personal_id, &full_name, birth_date)
             .await
         {
             Ok(()) => {}
-            Err(error) => return Ok(Err(vec![registry_refusal(error, "population")])),
+            Err(error) => {
+                probe.mismatched(ctx, &error).await?;
+                return Ok(Err(vec![registry_refusal(error, "population")]));
+            }
         }
-        match ctx.engine.connectors.subscribers.subscriber(&phone).await {
+        match ctx.services.connectors.subscribers.subscriber(&phone).await {
             Ok(owner) if owner.personal_id == personal_id => {}
             Ok(_) | Err(ConnectorError::NotFound) => {
+                probe.mismatched(ctx, &ConnectorError::NotFound).await?;
                 return Ok(Err(vec![Problem::field("phone", "phone.not_owner")]));
             }
             Err(error) => return Ok(Err(vec![registry_refusal(error, "subscribers")])),
@@ -350,19 +379,27 @@ impl Channel for ByBhxh {
         let (Some(code), Some(full_name), Some(birth_date)) = (code, full_name, birth_date) else {
             return Ok(Err(problems));
         };
-        let insured = match ctx.engine.connectors.bhxh.insured(&code).await {
+        let probe = RegistryProbe {
+            personal_id: code.as_str(),
+            phone: None,
+        };
+        if let Some(problem) = probe.refused(ctx).await? {
+            return Ok(Err(vec![problem]));
+        }
+        let insured = match ctx.services.connectors.bhxh.insured(&code).await {
             Ok(insured) => insured,
-            Err(error) => return Ok(Err(vec![registry_refusal(error, "bhxh")])),
+            Err(error) => {
+                probe.mismatched(ctx, &error).await?;
+                return Ok(Err(vec![registry_refusal(error, "bhxh")]));
+            }
         };
         if !same_name(&insured.full_name, &full_name) || insured.birth_date != birth_date {
+            probe.mismatched(ctx, &ConnectorError::NotFound).await?;
             return Ok(Err(vec![Problem::form("identity.mismatch")]));
         }
         let Some(phone) = insured.phone else {
             return Ok(Err(vec![Problem::form("bhxh.no_phone")]));
         };
-        if let Some(problem) = already_registered(ctx.engine, &insured.personal_id).await? {
-            return Ok(Err(vec![problem]));
-        }
         Ok(Ok(VerifiedPerson {
             personal_id: insured.personal_id,
             full_name: insured.full_name,
@@ -374,11 +411,81 @@ impl Channel for ByBhxh {
     }
 }
 
+/// Registration must not be an oracle into the national registries: identities that did not
+/// match are counted per day by ID, by phone and by address, and past a few the registries are
+/// not asked again for them.
+struct RegistryProbe<'a> {
+    personal_id: &'a str,
+    phone: Option<&'a str>,
+}
+
+/// Mismatches a day per personal ID (or BHXH code) and per phone; per address, more, since
+/// a carrier's NAT serves many people.
+const MISMATCHES_PER_IDENTITY: i64 = 5;
+const MISMATCHES_PER_ADDRESS: i64 = 20;
+
+impl RegistryProbe<'_> {
+    fn keys(&self, client: &crate::context::Client) -> Vec<(String, i64)> {
+        let mut keys = vec![(
+            format!("registration:mismatch:id:{}", self.personal_id),
+            MISMATCHES_PER_IDENTITY,
+        )];
+        if let Some(phone) = self.phone {
+            keys.push((
+                format!("registration:mismatch:phone:{phone}"),
+                MISMATCHES_PER_IDENTITY,
+            ));
+        }
+        if let Some(address) = &client.address {
+            keys.push((
+                format!("registration:mismatch:address:{address}"),
+                MISMATCHES_PER_ADDRESS,
+            ));
+        }
+        keys
+    }
+
+    async fn refused(&self, ctx: &Ctx<'_>) -> Result<Option<Problem>, FlowError> {
+        let services = ctx.services;
+        let now = services.clock.now();
+        for (key, cap) in self.keys(ctx.client) {
+            if services.throttle.daily_count(&key, now).await? >= cap {
+                crate::common::security_refusal(
+                    services,
+                    None,
+                    ctx.client,
+                    ThrottleAction::Registration,
+                    "registration.throttled",
+                )
+                .await?;
+                return Ok(Some(Problem::form("registration.throttled")));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Counts a registry's "no such person" or "does not match"; outages are not counted.
+    async fn mismatched(&self, ctx: &Ctx<'_>, error: &ConnectorError) -> Result<(), FlowError> {
+        if !matches!(
+            error,
+            ConnectorError::NotFound | ConnectorError::Mismatch { .. }
+        ) {
+            return Ok(());
+        }
+        let services = ctx.services;
+        let now = services.clock.now();
+        for (key, _) in self.keys(ctx.client) {
+            services.throttle.count_daily(&key, now).await?;
+        }
+        Ok(())
+    }
+}
+
 async fn already_registered(
-    engine: &Engine,
+    services: &Services,
     id: &PersonalId,
 ) -> Result<Option<Problem>, FlowError> {
-    Ok(engine
+    Ok(services
         .store
         .account_by_personal_id(id)
         .await?

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use domain::{AccountStatus, AssuranceLevel, Clock};
-use store::{Account, AccountId, NewSession, Session, Store};
+use domain::{AccountStatus, AssuranceLevel, AuthMethod, Clock};
+use store::{Account, AccountId, NewSession, Session, StepWrite, Store};
 use time::Duration;
 use uuid::Uuid;
 
@@ -43,37 +43,110 @@ impl Sessions {
         }
     }
 
+    /// Opens a session at once (a password change re-issues the one in use).
     pub async fn open(
         &self,
         account: AccountId,
         acr: AssuranceLevel,
-        amr: &[&str],
+        amr: &[String],
         client: &Client,
     ) -> Result<IssuedSession, FlowError> {
-        let now = self.clock.now();
-        let token = self.random.token();
-        let session = self
-            .store
-            .create_session(
-                &NewSession {
-                    id: Uuid::new_v4(),
-                    token_hash: sha256(&token),
-                    account_id: account,
-                    acr,
-                    amr: amr.iter().map(|method| (*method).to_owned()).collect(),
-                    auth_time: now,
-                    client_ip: client.address.clone(),
-                    user_agent: client.user_agent.clone(),
-                    idle_expires_at: now + self.idle(),
-                    absolute_expires_at: now + Duration::seconds(self.limits.absolute_timeout_secs),
-                },
-                now,
-            )
-            .await?;
+        let (issued, new) = self.new_session(account, acr, amr.to_vec(), client);
+        let session = self.store.create_session(&new, self.clock.now()).await?;
         Ok(IssuedSession {
-            token: encode_token(&token),
+            token: issued.token,
             session,
         })
+    }
+
+    /// A session for a sign-in, as the write its flow step commits with the rest.
+    pub(crate) fn prepare(
+        &self,
+        account: AccountId,
+        acr: AssuranceLevel,
+        amr: &[AuthMethod],
+        client: &Client,
+    ) -> (IssuedSession, StepWrite) {
+        let amr = amr
+            .iter()
+            .map(|method| method.as_str().to_owned())
+            .collect();
+        let (issued, new) = self.new_session(account, acr, amr, client);
+        (issued, StepWrite::OpenSession(new))
+    }
+
+    /// Step-up: the signed-in session keeps its token and gains the new method — its level
+    /// becomes the higher of the two, its `amr` the union, its `auth_time` now. `None` when
+    /// that session has ended meanwhile or belongs to another account (a new one is opened).
+    pub(crate) async fn raise(
+        &self,
+        id: Uuid,
+        account: AccountId,
+        level: AssuranceLevel,
+        amr: &[AuthMethod],
+    ) -> Result<Option<(StepWrite, Session)>, FlowError> {
+        let now = self.clock.now();
+        let Some(mut session) = self.store.session(id, now).await? else {
+            return Ok(None);
+        };
+        if session.account_id != account {
+            return Ok(None);
+        }
+        session.acr = session.acr.max(level);
+        for method in amr {
+            if !session.amr.iter().any(|held| held == method.as_str()) {
+                session.amr.push(method.as_str().to_owned());
+            }
+        }
+        session.auth_time = now;
+        let write = StepWrite::RaiseSession {
+            id,
+            acr: session.acr,
+            amr: session.amr.clone(),
+            auth_time: now,
+        };
+        Ok(Some((write, session)))
+    }
+
+    fn new_session(
+        &self,
+        account: AccountId,
+        acr: AssuranceLevel,
+        amr: Vec<String>,
+        client: &Client,
+    ) -> (IssuedSession, NewSession) {
+        let now = self.clock.now();
+        let token = self.random.token();
+        let new = NewSession {
+            id: Uuid::new_v4(),
+            token_hash: sha256(&token),
+            account_id: account,
+            acr,
+            amr,
+            auth_time: now,
+            client_ip: client.address.clone(),
+            user_agent: client.user_agent.clone(),
+            idle_expires_at: now + self.idle(),
+            absolute_expires_at: now + Duration::seconds(self.limits.absolute_timeout_secs),
+        };
+        let session = Session {
+            id: new.id,
+            account_id: account,
+            acr,
+            amr: new.amr.clone(),
+            auth_time: now,
+            client_ip: new.client_ip.clone(),
+            user_agent: new.user_agent.clone(),
+            created_at: now,
+            last_seen_at: now,
+            idle_expires_at: new.idle_expires_at,
+            absolute_expires_at: new.absolute_expires_at,
+        };
+        let issued = IssuedSession {
+            token: encode_token(&token),
+            session,
+        };
+        (issued, new)
     }
 
     /// The live session and its active account for a token, recording the activity.

@@ -1,6 +1,17 @@
-//! Attempt counting for sign-in and recovery, in fixed windows kept in the store so that it
-//! holds across nodes and restarts. Each attempt is counted before any password is checked, so
-//! concurrent guesses cannot slip past the limit.
+//! Attempt counting in fixed windows kept in the store, so that it holds across nodes and
+//! restarts. Each attempt is counted before any password is checked, so concurrent guesses
+//! cannot slip past the limit.
+//!
+//! Who can spend a limit decides its shape (NIST SP 800-63B 5.2.2: rate limiting must not let
+//! an attacker deny service):
+//! - per (account, device) — or per (account, address) for a browser without the device
+//!   cookie: the attacker's own budget; past it, that device or address waits;
+//! - per account, all devices together: only raises the captcha, which the holder can solve;
+//! - per address (a carrier's NAT serves thousands): only raises the captcha, never refuses;
+//! - consecutive failures per account, over any time: past the ceiling (≤ 100) only recovery
+//!   unlocks it, except on a device that signed in to the account before.
+//!   A device that signed in to the account before is exempt from the account and address
+//!   limits: the holder's phone keeps working while strangers guess elsewhere.
 
 use std::sync::Arc;
 
@@ -9,6 +20,78 @@ use time::{Duration, OffsetDateTime};
 
 use crate::FlowError;
 use crate::config::ThrottleLimits;
+
+/// What is being attempted; part of every counter's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThrottleAction {
+    SignIn,
+    Recovery,
+    /// The password asked again on the account pages.
+    PasswordCheck,
+    /// Identity checks against the national registries while registering.
+    Registration,
+}
+
+impl ThrottleAction {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::SignIn => "sign_in",
+            Self::Recovery => "recovery",
+            Self::PasswordCheck => "password_check",
+            Self::Registration => "registration",
+        }
+    }
+}
+
+/// The counters' keys, built in one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ThrottleKey<'a> {
+    Account(ThrottleAction, &'a str),
+    AccountDevice(ThrottleAction, &'a str, &'a str),
+    AccountAddress(ThrottleAction, &'a str, &'a str),
+    Address(ThrottleAction, &'a str),
+    /// Consecutive failures of an account, reset by a success.
+    Failures(&'a str),
+    /// SMS a phone received today, by who asked: the holder signing in, or anyone.
+    SmsForSignIn(&'a str),
+    SmsForAnyone(&'a str),
+    /// SMS anonymous requests (registration, recovery) sent from one address today.
+    SmsFromAddress(&'a str),
+    /// OTP phones an account added today.
+    PhonesAdded(&'a str),
+}
+
+impl ThrottleKey<'_> {
+    pub fn text(&self) -> String {
+        match self {
+            Self::Account(action, key) => format!("{}:account:{key}", action.as_str()),
+            Self::AccountDevice(action, key, device) => {
+                format!("{}:account_device:{key}:{device}", action.as_str())
+            }
+            Self::AccountAddress(action, key, address) => {
+                format!("{}:account_address:{key}:{address}", action.as_str())
+            }
+            Self::Address(action, address) => format!("{}:address:{address}", action.as_str()),
+            Self::Failures(key) => format!("failures:{key}"),
+            Self::SmsForSignIn(phone) => format!("sms:sign_in:{phone}"),
+            Self::SmsForAnyone(phone) => format!("sms:anyone:{phone}"),
+            Self::SmsFromAddress(address) => format!("sms:address:{address}"),
+            Self::PhonesAdded(account) => format!("phones_added:{account}"),
+        }
+    }
+}
+
+/// Who is attempting: the account's key, and the device and address it comes from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Attempt<'a> {
+    pub action: ThrottleAction,
+    pub account: &'a str,
+    /// The device cookie's id, when the browser or app has one.
+    pub device: Option<&'a str>,
+    pub address: Option<&'a str>,
+    /// The device signed in to this account before.
+    pub known_device: bool,
+}
 
 /// What the next attempt may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,7 +103,14 @@ pub enum Gate {
     Blocked {
         retry_after: Duration,
     },
+    /// Too many consecutive failures: only recovery (a new password) opens the account again.
+    RecoveryOnly,
 }
+
+/// The long-term ceiling of consecutive failures (NIST SP 800-63B: at most 100).
+const CONSECUTIVE_FAILURE_CEILING: i64 = 100;
+/// Consecutive failures are remembered this long without a success.
+const FAILURE_MEMORY_DAYS: i64 = 365;
 
 pub struct Throttle {
     store: Arc<dyn Store>,
@@ -32,40 +122,57 @@ impl Throttle {
         Self { store, limits }
     }
 
-    /// Counts an attempt of `action` ("sign_in", "recovery") on `account_key` from `address`
-    /// and says what it may do.
-    pub async fn attempt(
+    /// Counts an attempt and says what it may do.
+    pub(crate) async fn attempt(
         &self,
-        action: &str,
-        account_key: &str,
-        address: Option<&str>,
+        attempt: &Attempt<'_>,
         now: OffsetDateTime,
     ) -> Result<Gate, FlowError> {
-        let window = Duration::seconds(self.limits.window_secs.max(1));
-        let start = window_start(now, window);
-        let expires = start + window;
-        let per_account = self
+        let (start, expires) = self.window(now);
+        let limits = &self.limits;
+        let own = self
             .store
-            .hit(&format!("{action}:account:{account_key}"), start, expires)
+            .hit(&own_key(attempt).text(), start, expires)
             .await?;
-        let per_address = match address {
+        if own > limits.block_after_per_account {
+            return Ok(Gate::Blocked {
+                retry_after: expires - now,
+            });
+        }
+        if attempt.known_device {
+            return Ok(if own > limits.captcha_after_per_account {
+                Gate::CaptchaRequired
+            } else {
+                Gate::Open
+            });
+        }
+        if self.failures(attempt.account).await? >= CONSECUTIVE_FAILURE_CEILING {
+            return Ok(Gate::RecoveryOnly);
+        }
+        let account = self
+            .store
+            .hit(
+                &ThrottleKey::Account(attempt.action, attempt.account).text(),
+                start,
+                expires,
+            )
+            .await?;
+        let address = match attempt.address {
             Some(address) => {
                 self.store
-                    .hit(&format!("{action}:address:{address}"), start, expires)
+                    .hit(
+                        &ThrottleKey::Address(attempt.action, address).text(),
+                        start,
+                        expires,
+                    )
                     .await?
             }
             None => 0,
         };
-        let limits = &self.limits;
         Ok(
-            if per_account > limits.block_after_per_account
-                || per_address > limits.block_after_per_address
-            {
-                Gate::Blocked {
-                    retry_after: expires - now,
-                }
-            } else if per_account > limits.captcha_after_per_account
-                || per_address > limits.captcha_after_per_address
+            if own > limits.captcha_after_per_account
+                || account > limits.block_after_per_account
+                || address > limits.captcha_after_per_address
             {
                 Gate::CaptchaRequired
             } else {
@@ -74,43 +181,128 @@ impl Throttle {
         )
     }
 
-    /// Whether the next attempt will need the captcha, without counting one.
-    pub async fn next_needs_captcha(
+    /// Whether the next attempt from this device or address will need the captcha, without
+    /// counting one — so the page can show it before the submit that needs it.
+    pub(crate) async fn next_needs_captcha(
         &self,
-        action: &str,
-        account_key: &str,
-        address: Option<&str>,
+        attempt: &Attempt<'_>,
         now: OffsetDateTime,
     ) -> Result<bool, FlowError> {
-        let window = Duration::seconds(self.limits.window_secs.max(1));
-        let start = window_start(now, window);
-        let per_account = self
-            .store
-            .hits(&format!("{action}:account:{account_key}"), start)
-            .await?;
-        let per_address = match address {
+        let (start, _) = self.window(now);
+        let own = self.store.hits(&own_key(attempt).text(), start).await?;
+        if attempt.known_device {
+            return Ok(own >= self.limits.captcha_after_per_account);
+        }
+        let address = match attempt.address {
             Some(address) => {
                 self.store
-                    .hits(&format!("{action}:address:{address}"), start)
+                    .hits(&ThrottleKey::Address(attempt.action, address).text(), start)
                     .await?
             }
             None => 0,
         };
-        Ok(per_account >= self.limits.captcha_after_per_account
-            || per_address >= self.limits.captcha_after_per_address)
+        Ok(own >= self.limits.captcha_after_per_account
+            || address >= self.limits.captcha_after_per_address)
     }
 
-    /// Counts one event against a daily cap (SMS per phone); true while within it.
-    pub async fn within_daily_cap(
+    /// A wrong password: one more consecutive failure for the account.
+    pub(crate) async fn failed(&self, account: &str, now: OffsetDateTime) -> Result<(), FlowError> {
+        let (start, expires) = failure_window(now);
+        self.store
+            .hit(&ThrottleKey::Failures(account).text(), start, expires)
+            .await?;
+        Ok(())
+    }
+
+    /// A right password: the consecutive failures and this device's or address's own count
+    /// start again, so successful sign-ins never lead to a captcha.
+    pub(crate) async fn succeeded(
         &self,
-        key: &str,
+        attempt: &Attempt<'_>,
+        now: OffsetDateTime,
+    ) -> Result<(), FlowError> {
+        let _ = now;
+        self.store
+            .reset_hits(&ThrottleKey::Failures(attempt.account).text())
+            .await?;
+        self.store.reset_hits(&own_key(attempt).text()).await?;
+        Ok(())
+    }
+
+    /// A new password through recovery: the consecutive failures are forgotten.
+    pub(crate) async fn recovered(&self, account: &str) -> Result<(), FlowError> {
+        Ok(self
+            .store
+            .reset_hits(&ThrottleKey::Failures(account).text())
+            .await?)
+    }
+
+    async fn failures(&self, account: &str) -> Result<i64, FlowError> {
+        Ok(self
+            .store
+            .hits(
+                &ThrottleKey::Failures(account).text(),
+                OffsetDateTime::UNIX_EPOCH,
+            )
+            .await?)
+    }
+
+    /// Counts one event against a daily cap; true while within it.
+    pub(crate) async fn within_daily_cap(
+        &self,
+        key: &ThrottleKey<'_>,
         cap: i64,
         now: OffsetDateTime,
     ) -> Result<bool, FlowError> {
         let day = Duration::days(1);
         let start = window_start(now, day);
-        Ok(self.store.hit(key, start, start + day).await? <= cap)
+        Ok(self.store.hit(&key.text(), start, start + day).await? <= cap)
     }
+
+    /// Today's count of `key`.
+    pub(crate) async fn daily_count(
+        &self,
+        key: &str,
+        now: OffsetDateTime,
+    ) -> Result<i64, FlowError> {
+        let start = window_start(now, Duration::days(1));
+        Ok(self.store.hits(key, start).await?)
+    }
+
+    /// Counts one event of today on `key`.
+    pub(crate) async fn count_daily(
+        &self,
+        key: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), FlowError> {
+        let day = Duration::days(1);
+        let start = window_start(now, day);
+        self.store.hit(key, start, start + day).await?;
+        Ok(())
+    }
+
+    fn window(&self, now: OffsetDateTime) -> (OffsetDateTime, OffsetDateTime) {
+        let window = Duration::seconds(self.limits.window_secs.max(1));
+        let start = window_start(now, window);
+        (start, start + window)
+    }
+}
+
+/// The attempt's own budget: its device's, or its address's without a device cookie.
+fn own_key<'a>(attempt: &Attempt<'a>) -> ThrottleKey<'a> {
+    match (attempt.device, attempt.address) {
+        (Some(device), _) => ThrottleKey::AccountDevice(attempt.action, attempt.account, device),
+        (None, Some(address)) => {
+            ThrottleKey::AccountAddress(attempt.action, attempt.account, address)
+        }
+        (None, None) => ThrottleKey::Account(attempt.action, attempt.account),
+    }
+}
+
+fn failure_window(now: OffsetDateTime) -> (OffsetDateTime, OffsetDateTime) {
+    // One long window: the count runs until a success resets it.
+    let start = OffsetDateTime::UNIX_EPOCH;
+    (start, now + Duration::days(FAILURE_MEMORY_DAYS))
 }
 
 fn window_start(now: OffsetDateTime, window: Duration) -> OffsetDateTime {

@@ -6,6 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::captcha::CaptchaPrompt;
+use crate::methods::MethodKind;
 use crate::problem::Problem;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,6 +57,9 @@ pub struct FlowView {
     pub expires_at: OffsetDateTime,
     #[serde(flatten)]
     pub step: Step,
+    /// Sign-in: the methods offered here (tabs); `choose_method` switches between them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub methods: Vec<MethodKind>,
     pub problems: Vec<Problem>,
     /// Present when the next submission must carry the captcha answer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -108,6 +112,28 @@ pub enum Step {
     /// Thêm số điện thoại: password again and the new number.
     AddPhone {
         phone: String,
+    },
+    /// No sign-in method offered here reaches the level the relying service asked for.
+    Unreachable {
+        required: domain::AssuranceLevel,
+    },
+    /// Redirect out and back (VNeID, SmartCA): the browser goes to `url`; the outside service
+    /// sends it back to the flow's callback.
+    Redirect {
+        url: String,
+    },
+    /// Waiting for a confirmation elsewhere (SIM PKI, SmartCA push): the page shows the
+    /// verification code, polls (or is refreshed without JavaScript) and can cancel.
+    Waiting {
+        verification_code: String,
+        poll_after_secs: u32,
+        #[serde(with = "time::serde::rfc3339")]
+        gives_up_at: OffsetDateTime,
+    },
+    /// A local signing agent (USB token) must sign `challenge` at `agent_url`.
+    LocalAgent {
+        agent_url: String,
+        challenge: String,
     },
     Done {
         result: Done,
@@ -180,6 +206,27 @@ pub enum Action {
         password: String,
         phone: String,
     },
+    /// Sign-in: switch to another offered method.
+    ChooseMethod {
+        method: MethodKind,
+    },
+    /// A waiting step: has the confirmation arrived?
+    Poll,
+    /// A waiting or agent step: give up this method.
+    Cancel,
+    /// Back from a redirect out.
+    Callback {
+        #[serde(default)]
+        code: Option<String>,
+        state: String,
+        #[serde(default)]
+        error: Option<String>,
+    },
+    /// The local agent's answer: the certificate chain and the signature, base64.
+    AgentResponse {
+        certificate: String,
+        signature: String,
+    },
 }
 
 impl Action {
@@ -197,6 +244,11 @@ impl Action {
             Self::SetPassword { .. } => "set_password",
             Self::Identify { .. } => "identify",
             Self::AddPhone { .. } => "add_phone",
+            Self::ChooseMethod { .. } => "choose_method",
+            Self::Poll => "poll",
+            Self::Cancel => "cancel",
+            Self::Callback { .. } => "callback",
+            Self::AgentResponse { .. } => "agent_response",
         }
     }
 }

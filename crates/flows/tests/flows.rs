@@ -72,7 +72,7 @@ async fn register_by_phone_then_sign_in(db: TestDb) {
     assert_eq!(session.session.amr, ["pwd", "sms"]);
     let (found, who) = world
         .engine
-        .sessions
+        .sessions()
         .authenticate(&session.token)
         .await
         .unwrap()
@@ -629,7 +629,7 @@ async fn forgot_password_ends_every_session(db: TestDb) {
     assert!(
         world
             .engine
-            .sessions
+            .sessions()
             .authenticate(&token)
             .await
             .unwrap()
@@ -754,7 +754,7 @@ async fn account_pages_manage_phones_password_and_sessions(db: TestDb) {
     let other_token = world.sign_in(&person, PASSWORD).await;
     let (session, account) = world
         .engine
-        .sessions
+        .sessions()
         .authenticate(&token)
         .await
         .unwrap()
@@ -826,7 +826,7 @@ async fn account_pages_manage_phones_password_and_sessions(db: TestDb) {
     assert!(
         world
             .engine
-            .sessions
+            .sessions()
             .authenticate(&other_token)
             .await
             .unwrap()
@@ -861,7 +861,7 @@ async fn account_pages_manage_phones_password_and_sessions(db: TestDb) {
     assert!(
         world
             .engine
-            .sessions
+            .sessions()
             .authenticate(&token)
             .await
             .unwrap()
@@ -870,7 +870,7 @@ async fn account_pages_manage_phones_password_and_sessions(db: TestDb) {
     assert!(
         world
             .engine
-            .sessions
+            .sessions()
             .authenticate(&renewed.token)
             .await
             .unwrap()
@@ -944,7 +944,7 @@ async fn account_pages_manage_phones_password_and_sessions(db: TestDb) {
     assert!(
         world
             .engine
-            .sessions
+            .sessions()
             .authenticate(&renewed.token)
             .await
             .unwrap()
@@ -1017,7 +1017,7 @@ mod session_activity {
             assert!(
                 world
                     .engine
-                    .sessions
+                    .sessions()
                     .authenticate(&token)
                     .await
                     .unwrap()
@@ -1028,7 +1028,7 @@ mod session_activity {
         assert!(
             world
                 .engine
-                .sessions
+                .sessions()
                 .authenticate(&token)
                 .await
                 .unwrap()

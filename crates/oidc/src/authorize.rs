@@ -39,8 +39,12 @@ pub struct AuthorizationRequest {
     max_age: Option<i64>,
     login_hint: Option<String>,
     ui_locales: Option<String>,
-    /// max(the client's minimum, the highest known `acr_values`).
+    /// The client's registered minimum (LoA1 when it has none).
     min_acr: AssuranceLevel,
+    /// The known `acr_values` in the order asked, each raised to the minimum: a preference
+    /// list (OpenID Connect Core 3.1.2.1), of which the first the person can reach applies.
+    #[serde(default)]
+    acr_preference: Vec<AssuranceLevel>,
     #[serde(with = "time::serde::rfc3339")]
     received_at: OffsetDateTime,
 }
@@ -102,6 +106,24 @@ impl AuthorizationRequest {
     /// The lowest assurance level the sign-in must have.
     pub fn min_acr(&self) -> AssuranceLevel {
         self.min_acr
+    }
+
+    /// The levels asked for, in order of preference; empty when `acr_values` named none.
+    pub fn acr_preference(&self) -> &[AssuranceLevel] {
+        &self.acr_preference
+    }
+
+    /// The level this request needs of a person who can reach `reachable`: the first
+    /// preferred level within reach, or the minimum when no `acr_values` were given; `None`
+    /// when none of the preferred levels is within reach.
+    pub fn required_level(&self, reachable: AssuranceLevel) -> Option<AssuranceLevel> {
+        if self.acr_preference.is_empty() {
+            return Some(self.min_acr);
+        }
+        self.acr_preference
+            .iter()
+            .copied()
+            .find(|level| *level <= reachable)
     }
 
     /// When the provider first saw the request.
@@ -268,10 +290,8 @@ fn validate(
             "code_challenge (PKCE, S256) is required for this client",
         );
     }
-    let min_acr = required_acr(
-        client.settings.min_acr,
-        params.get("acr_values").map_err(repeated)?,
-    );
+    let min_acr = client.settings.min_acr.unwrap_or(AssuranceLevel::LoA1);
+    let acr_preference = acr_preference(min_acr, params.get("acr_values").map_err(repeated)?);
     let ui_locales = params
         .get("ui_locales")
         .map_err(repeated)?
@@ -289,6 +309,7 @@ fn validate(
         login_hint: login_hint.map(str::to_owned),
         ui_locales: ui_locales.map(str::to_owned),
         min_acr,
+        acr_preference,
         received_at: core.now(),
     })
 }
@@ -346,22 +367,20 @@ fn parse_prompt(prompt: Option<&str>) -> Result<Prompt, Refusal> {
     Ok(parsed)
 }
 
-/// The minimum level of the sign-in: the client's registered minimum, raised by the highest
-/// `acr_values` entry this provider knows (unknown values are ignored).
-pub fn required_acr(
-    client_minimum: Option<AssuranceLevel>,
-    acr_values: Option<&str>,
-) -> AssuranceLevel {
-    let requested = acr_values
+/// The known `acr_values` in the order given, each raised to the client's minimum (which a
+/// request cannot lower); unknown values are ignored.
+pub fn acr_preference(minimum: AssuranceLevel, acr_values: Option<&str>) -> Vec<AssuranceLevel> {
+    let mut preference: Vec<AssuranceLevel> = Vec::new();
+    let known = acr_values
         .unwrap_or_default()
         .split(' ')
-        .filter_map(|value| value.parse::<AssuranceLevel>().ok())
-        .max();
-    [client_minimum, requested]
-        .into_iter()
-        .flatten()
-        .max()
-        .unwrap_or(AssuranceLevel::LoA1)
+        .filter_map(|value| value.parse::<AssuranceLevel>().ok());
+    for level in known.map(|level| level.max(minimum)) {
+        if !preference.contains(&level) {
+            preference.push(level);
+        }
+    }
+    preference
 }
 
 pub(crate) fn first_supported_locale(list: &str) -> Option<&'static str> {
@@ -404,26 +423,24 @@ pub fn step_up(
     }
 }
 
-/// The strongest sign-in the account can do today: password + SMS OTP, LoA2, for everyone.
-/// When USB token, SIM PKI, remote signing or VNeID level 2 sign-in arrive, this looks at the
-/// account's registered methods and answers LoA3 for those who have one.
-pub fn highest_reachable(_account: &Account) -> AssuranceLevel {
-    AssuranceLevel::LoA2
-}
-
 // ---- deciding -----------------------------------------------------------------------------
 
 pub(crate) async fn decide(
     core: &Core,
     request: &AuthorizationRequest,
     signed_in: Option<(&Session, &Account)>,
+    reachable: AssuranceLevel,
     fresh_since: Option<OffsetDateTime>,
 ) -> Result<Decision, OidcError> {
     let client = current_client(core, request).await?;
     let reply = Reply::to(request, &core.issuer);
     let sign_in = || Decision::SignIn {
         login_hint: request.login_hint.clone(),
-        min_acr: request.min_acr,
+        min_acr: request
+            .acr_preference
+            .first()
+            .copied()
+            .unwrap_or(request.min_acr),
     };
     let usable = signed_in.filter(|(session, account)| {
         session.account_id == account.id && account.status == AccountStatus::Active
@@ -450,7 +467,15 @@ pub(crate) async fn decide(
             sign_in()
         });
     }
-    match step_up(session.acr, request.min_acr, highest_reachable(account)) {
+    // The person can reach what the session has, or what the account's methods reach.
+    let reachable = reachable.max(session.acr);
+    let Some(required) = request.required_level(reachable) else {
+        return Ok(Decision::Error(reply.error(
+            "unmet_authentication_requirements",
+            "no sign-in method available to this account reaches a requested level",
+        )?));
+    };
+    match step_up(session.acr, required, reachable) {
         StepUp::Met => {}
         StepUp::SignIn if request.prompt.none => {
             return Ok(Decision::Error(reply.error(

@@ -164,14 +164,16 @@ impl Provider {
     /// What to do with a validated request, given the browser's session (`None` when signed
     /// out) and, when the person has just signed in for this very request, the instant the
     /// request was first seen (`fresh_since`: a sign-in after it satisfies `prompt=login` and
-    /// `max_age`).
+    /// `max_age`). `reachable` is the highest level the signed-in account's sign-in methods
+    /// reach (the flows know the methods; the provider only compares levels).
     pub async fn decide(
         &self,
         request: &AuthorizationRequest,
         signed_in: Option<(&Session, &Account)>,
+        reachable: domain::AssuranceLevel,
         fresh_since: Option<OffsetDateTime>,
     ) -> Result<Decision, OidcError> {
-        authorize::decide(&self.core, request, signed_in, fresh_since).await
+        authorize::decide(&self.core, request, signed_in, reachable, fresh_since).await
     }
 
     /// The person's answer on the consent page: a code on approval, `access_denied` otherwise.
@@ -267,7 +269,12 @@ fn futures_are_send(
     fn send<T: Send>(_: T) {}
     send(provider.jwks());
     send(provider.authorization_request(&[]));
-    send(provider.decide(request, Some((session, account)), None));
+    send(provider.decide(
+        request,
+        Some((session, account)),
+        domain::AssuranceLevel::LoA2,
+        None,
+    ));
     send(provider.consent(request, session, account, true));
     send(provider.park(request));
     send(provider.parked(Uuid::nil()));

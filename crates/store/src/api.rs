@@ -2,14 +2,15 @@
 //! same transaction, so the trail can never miss a change (SPEC A5). Time is an argument.
 
 use async_trait::async_trait;
-use domain::{AccountStatus, Email, LegacyCmnd, PersonalId, PhoneNumber, TaxCode};
+use domain::{AccountStatus, CredentialKind, Email, LegacyCmnd, PersonalId, PhoneNumber, TaxCode};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::error::Result;
 use crate::model::{
-    Account, AccountId, AccountPhone, AuditContext, AuditEvent, FlowRecord, Identity, NewAccount,
-    NewAuditEvent, NewFlow, NewOtpChallenge, NewSession, OtpChallenge, Session,
+    Account, AccountId, AccountPhone, AuditContext, AuditEvent, Credential, FlowRecord, Identity,
+    NewAccount, NewAuditEvent, NewFlow, NewOtpChallenge, NewSession, OtpChallenge, ResendLimit,
+    Session, StepWrite,
 };
 use crate::oidc_api::{ClientStore, GrantStore, LogoutOutbox, SigningKeyStore};
 
@@ -80,6 +81,11 @@ pub trait PhoneStore: Send + Sync {
 pub trait CredentialStore: Send + Sync {
     /// The Argon2id PHC string, if the account has a password.
     async fn password_phc(&self, account: AccountId) -> Result<Option<String>>;
+    /// Every credential of the account (secrets left out), defaults first.
+    async fn credentials(&self, account: AccountId) -> Result<Vec<Credential>>;
+    /// The account a credential that identifies its holder (certificate, federated identity,
+    /// passkey, device) belongs to.
+    async fn credential_owner(&self, kind: CredentialKind, key: &str) -> Result<Option<AccountId>>;
     /// Sets the password and ends every session of the account, in one transaction.
     async fn set_password(
         &self,
@@ -103,6 +109,14 @@ pub trait FlowStore: Send + Sync {
         expected_version: i64,
         now: OffsetDateTime,
     ) -> Result<FlowRecord>;
+    /// `update_flow` and every write of the step, in one transaction: all or nothing.
+    async fn save_step(
+        &self,
+        flow: &FlowRecord,
+        expected_version: i64,
+        writes: &[StepWrite],
+        now: OffsetDateTime,
+    ) -> Result<FlowRecord>;
     async fn delete_flow(&self, id: Uuid) -> Result<()>;
     /// Deletes expired flows (and, by cascade, their OTP challenges); returns how many.
     async fn purge_expired_flows(&self, now: OffsetDateTime) -> Result<u64>;
@@ -119,14 +133,25 @@ pub trait OtpStore: Send + Sync {
     -> Result<Option<OtpChallenge>>;
     /// Marks the code used; false when it already was (single use).
     async fn consume_otp(&self, id: Uuid, now: OffsetDateTime) -> Result<bool>;
-    /// Replaces the code for a resend, keeping the attempt count; `None` when consumed.
+    /// Replaces the code for a resend — a new code gets a new attempt budget — if the limit
+    /// allows one more send; `None` when consumed or over the limit. Atomic: of concurrent
+    /// resends, only as many as the limit allows succeed.
     async fn reissue_otp(
         &self,
         id: Uuid,
         code_mac: &[u8],
         expires_at: OffsetDateTime,
+        limit: ResendLimit,
         now: OffsetDateTime,
     ) -> Result<Option<OtpChallenge>>;
+    /// Closes the challenge for a send elsewhere (another phone) if the limit allows one more
+    /// send; false otherwise. Atomic like `reissue_otp`.
+    async fn claim_otp_send(
+        &self,
+        id: Uuid,
+        limit: ResendLimit,
+        now: OffsetDateTime,
+    ) -> Result<bool>;
 }
 
 #[async_trait]
@@ -138,6 +163,8 @@ pub trait SessionStore: Send + Sync {
         token_hash: &[u8; 32],
         now: OffsetDateTime,
     ) -> Result<Option<Session>>;
+    /// The live session with this id.
+    async fn session(&self, id: Uuid, now: OffsetDateTime) -> Result<Option<Session>>;
     /// Records activity: moves `last_seen_at` and the idle expiry (never past the absolute one).
     async fn touch_session(
         &self,
@@ -158,8 +185,8 @@ pub trait SessionStore: Send + Sync {
 
 #[async_trait]
 pub trait ThrottleStore: Send + Sync {
-    /// Counts one hit on `key` in the fixed window starting at `window_start` and returns the
-    /// count including it. Atomic across nodes: concurrent hits each see a distinct count.
+    /// Counts one hit on `key` in the fixed window starting at `window_start` (moving its
+    /// expiry to `expires_at`) and returns the count including it. Atomic across nodes: concurrent hits each see a distinct count.
     async fn hit(
         &self,
         key: &str,
@@ -167,6 +194,8 @@ pub trait ThrottleStore: Send + Sync {
         expires_at: OffsetDateTime,
     ) -> Result<i64>;
     async fn hits(&self, key: &str, window_start: OffsetDateTime) -> Result<i64>;
+    /// Forgets every window of `key` (a success resets consecutive failures).
+    async fn reset_hits(&self, key: &str) -> Result<()>;
     async fn purge_expired_throttles(&self, now: OffsetDateTime) -> Result<u64>;
 }
 

@@ -37,6 +37,8 @@ pub enum UniqueField {
     PersonalId,
     LegacyCmnd,
     TaxCode,
+    /// A certificate, federated identity or passkey already bound to an account.
+    Credential,
 }
 
 impl std::fmt::Display for UniqueField {
@@ -45,6 +47,7 @@ impl std::fmt::Display for UniqueField {
             Self::PersonalId => "personal ID",
             Self::LegacyCmnd => "CMND number",
             Self::TaxCode => "tax code",
+            Self::Credential => "credential",
         })
     }
 }
@@ -63,6 +66,8 @@ impl StoreError {
                 Some(UniqueField::LegacyCmnd)
             } else if name.contains("tax_code") {
                 Some(UniqueField::TaxCode)
+            } else if name.contains("credentials") {
+                Some(UniqueField::Credential)
             } else {
                 None
             };

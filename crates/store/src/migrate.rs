@@ -17,6 +17,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "oidc",
         include_str!("../migrations/sqlite/0002_oidc.sql"),
     ),
+    (
+        3,
+        "credentials",
+        include_str!("../migrations/sqlite/0003_credentials.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -28,6 +33,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         2,
         "oidc",
         include_str!("../migrations/postgres/0002_oidc.sql"),
+    ),
+    (
+        3,
+        "credentials",
+        include_str!("../migrations/postgres/0003_credentials.sql"),
     ),
 ];
 

@@ -2,8 +2,8 @@
 //! been parsed again, so a corrupted row is an error rather than a wrong answer.
 
 use domain::{
-    AccountKind, AccountStatus, AssuranceLevel, Email, Gender, LegacyCmnd, PersonalId, PhoneNumber,
-    RegistrationChannel, TaxCode,
+    AccountKind, AccountStatus, AssuranceLevel, CredentialKind, Email, Gender, LegacyCmnd,
+    PersonalId, PhoneNumber, RegistrationChannel, TaxCode,
 };
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
@@ -62,6 +62,71 @@ pub struct AccountPhone {
     pub added_at: OffsetDateTime,
 }
 
+/// Something an account signs in or proves itself with (`credentials` table), without its
+/// secret: the password hash is read only by `CredentialStore::password_phc`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    pub account_id: AccountId,
+    pub kind: CredentialKind,
+    /// What tells two credentials of a kind apart: '' for the password, the E.164 number of a
+    /// phone, a certificate's fingerprint, "issuer subject" of a federated identity.
+    pub key: String,
+    /// The public part (a certificate's subject, a federated identity's level).
+    pub public_data: serde_json::Value,
+    pub is_default: bool,
+    pub created_at: OffsetDateTime,
+    pub last_used_at: Option<OffsetDateTime>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCredential {
+    pub kind: CredentialKind,
+    pub key: String,
+    pub public_data: serde_json::Value,
+    /// A hash or a sealed value, never a secret in the clear.
+    pub secret: Option<String>,
+}
+
+/// A change a flow step makes besides its own state; `FlowStore::save_step` commits the
+/// state and every write of the step in one transaction.
+#[derive(Debug, Clone)]
+pub enum StepWrite {
+    /// A signed-in session (the token's digest only).
+    OpenSession(NewSession),
+    Audit(NewAuditEvent),
+    /// Records that a credential was just used to sign in.
+    CredentialUsed {
+        account: AccountId,
+        kind: CredentialKind,
+        key: String,
+    },
+    /// Step-up: the session's level, methods and `auth_time` after a stronger method.
+    RaiseSession {
+        id: Uuid,
+        acr: AssuranceLevel,
+        amr: Vec<String>,
+        auth_time: OffsetDateTime,
+    },
+    /// The browser or app that just signed in (its device credential; `key` is a digest).
+    RememberDevice {
+        account: AccountId,
+        key: String,
+    },
+    /// Binds a credential to the account (audited as `CredentialAdded`).
+    AddCredential {
+        account: AccountId,
+        credential: NewCredential,
+        audit: AuditContext,
+    },
+    /// The lost-phone change (P2): the new phone becomes the default and the lost default
+    /// goes, in the same transaction.
+    ReplaceDefaultPhone {
+        account: AccountId,
+        phone: PhoneNumber,
+        audit: AuditContext,
+    },
+}
+
 /// A persisted self-service flow. `state` is the flow's own state enum, serialised by the
 /// `flows` crate; `version` guards against two nodes continuing the same flow at once.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +166,15 @@ pub struct OtpChallenge {
     pub expires_at: OffsetDateTime,
     pub consumed_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
+}
+
+/// When one more send of a code is allowed: its sends are still the `expected_sends` its flow
+/// last saw (so of concurrent resends exactly one wins), the last one no later than
+/// `sent_before` (the resend cooldown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResendLimit {
+    pub expected_sends: i32,
+    pub sent_before: OffsetDateTime,
 }
 
 #[derive(Debug, Clone)]
@@ -195,10 +269,14 @@ pub enum AuditKind {
     SignedIn,
     SignInFailed,
     SignedOut,
+    CredentialAdded,
+    /// A refusal worth an operator's attention: throttled attempts, wrong OTPs, captcha
+    /// failures, recovery attempts (`details.reason` says which).
+    SecurityRefusal,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 11] = [
+    pub const ALL: [AuditKind; 13] = [
         Self::AccountRegistered,
         Self::PasswordChanged,
         Self::PhoneAdded,
@@ -210,6 +288,8 @@ impl AuditKind {
         Self::SignedIn,
         Self::SignInFailed,
         Self::SignedOut,
+        Self::CredentialAdded,
+        Self::SecurityRefusal,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -225,6 +305,8 @@ impl AuditKind {
             Self::SignedIn => "signed_in",
             Self::SignInFailed => "sign_in_failed",
             Self::SignedOut => "signed_out",
+            Self::CredentialAdded => "credential_added",
+            Self::SecurityRefusal => "security_refusal",
         }
     }
 

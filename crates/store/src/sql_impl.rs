@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use domain::{
-    AccountKind, AccountStatus, AssuranceLevel, Email, Gender, LegacyCmnd, PersonalId,
+    AccountKind, AccountStatus, AssuranceLevel, CredentialKind, Email, Gender, LegacyCmnd, PersonalId,
     PhoneNumber, RegistrationChannel, TaxCode,
 };
 use serde_json::json;
@@ -23,9 +23,9 @@ use crate::convert::{
 };
 use crate::error::{Result, StoreError};
 use crate::model::{
-    Account, AccountId, AccountPhone, Actor, AuditContext, AuditEvent, AuditKind, FlowRecord,
+    Account, AccountId, AccountPhone, Actor, AuditContext, AuditEvent, AuditKind, Credential, FlowRecord,
     Identity, NewAccount, NewAuditEvent, NewFlow, NewOtpChallenge, NewSession, OtpChallenge,
-    Session,
+    ResendLimit, Session, StepWrite,
 };
 use crate::SqlStore;
 
@@ -189,6 +189,131 @@ async fn revoke_all_sessions(
     Ok(u64::try_from(ended.len()).unwrap_or(u64::MAX))
 }
 
+async fn insert_session(conn: &mut DbConnection, session: &NewSession, now: OffsetDateTime) -> Result<Session> {
+    let row = sqlx::query(concat!(
+        "INSERT INTO sessions (id, token_hash, account_id, acr, amr, auth_time, client_ip, \
+         user_agent, created_at, last_seen_at, idle_expires_at, absolute_expires_at, revoked_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, NULL) RETURNING ",
+        session_columns!()
+    ))
+    .bind(session.id)
+    .bind(session.token_hash.as_slice())
+    .bind(session.account_id.0)
+    .bind(session.acr.as_str())
+    .bind(amr_to_stored(&session.amr))
+    .bind(to_ms(session.auth_time))
+    .bind(session.client_ip.as_deref())
+    .bind(session.user_agent.as_deref())
+    .bind(to_ms(now))
+    .bind(to_ms(session.idle_expires_at))
+    .bind(to_ms(session.absolute_expires_at))
+    .fetch_one(&mut *conn)
+    .await?;
+    session_from_row(&row)
+}
+
+/// One write of a flow step, inside the step's transaction.
+async fn apply_step_write(conn: &mut DbConnection, write: &StepWrite, now: OffsetDateTime) -> Result<()> {
+    match write {
+        StepWrite::OpenSession(session) => insert_session(conn, session, now).await.map(drop),
+        StepWrite::Audit(event) => insert_audit(conn, event, now).await.map(drop),
+        StepWrite::RaiseSession { id, acr, amr, auth_time } => {
+            sqlx::query("UPDATE sessions SET acr = $2, amr = $3, auth_time = $4 WHERE id = $1 AND revoked_at IS NULL")
+                .bind(id)
+                .bind(acr.as_str())
+                .bind(amr_to_stored(amr))
+                .bind(to_ms(*auth_time))
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        }
+        StepWrite::RememberDevice { account, key } => {
+            sqlx::query(
+                "INSERT INTO credentials (account_id, kind, key, created_at, last_used_at) \
+                 VALUES ($1, 'device', $2, $3, $3) \
+                 ON CONFLICT (account_id, kind, key) DO UPDATE SET last_used_at = excluded.last_used_at",
+            )
+            .bind(account.0)
+            .bind(key.as_str())
+            .bind(to_ms(now))
+            .execute(&mut *conn)
+            .await?;
+            Ok(())
+        }
+        StepWrite::CredentialUsed { account, kind, key } => {
+            sqlx::query("UPDATE credentials SET last_used_at = $4 WHERE account_id = $1 AND kind = $2 AND key = $3")
+                .bind(account.0)
+                .bind(kind.as_str())
+                .bind(key.as_str())
+                .bind(to_ms(now))
+                .execute(&mut *conn)
+                .await?;
+            Ok(())
+        }
+        StepWrite::AddCredential { account, credential, audit } => {
+            sqlx::query(
+                "INSERT INTO credentials (account_id, kind, key, public_data, secret, is_default, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, FALSE, $6)",
+            )
+            .bind(account.0)
+            .bind(credential.kind.as_str())
+            .bind(credential.key.as_str())
+            .bind(credential.public_data.to_string())
+            .bind(credential.secret.as_deref())
+            .bind(to_ms(now))
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::from_insert)?;
+            let details = json!({ "kind": credential.kind.as_str() });
+            audit_change(conn, *account, AuditKind::CredentialAdded, audit, details, now).await
+        }
+        StepWrite::ReplaceDefaultPhone { account, phone, audit } => {
+            let lost: Option<String> = sqlx::query(
+                "SELECT key FROM credentials WHERE account_id = $1 AND kind = 'otp_phone' AND is_default",
+            )
+            .bind(account.0)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|row| row.try_get("key"))
+            .transpose()?;
+            sqlx::query(
+                "INSERT INTO credentials (account_id, kind, key, is_default, created_at) \
+                 VALUES ($1, 'otp_phone', $2, FALSE, $3) ON CONFLICT (account_id, kind, key) DO NOTHING",
+            )
+            .bind(account.0)
+            .bind(phone.e164())
+            .bind(to_ms(now))
+            .execute(&mut *conn)
+            .await?;
+            make_default(conn, *account, phone).await?;
+            let lost = lost.filter(|lost| lost.as_str() != phone.e164());
+            if let Some(lost) = &lost {
+                sqlx::query("DELETE FROM credentials WHERE account_id = $1 AND kind = 'otp_phone' AND key = $2")
+                    .bind(account.0)
+                    .bind(lost.as_str())
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            let details = json!({ "phone": phone.masked(), "replaced": lost.is_some() });
+            audit_change(conn, *account, AuditKind::DefaultPhoneChanged, audit, details, now).await
+        }
+    }
+}
+
+fn credential_from_row(row: &DbRow) -> Result<Credential> {
+    const T: &str = "credentials";
+    let public_data: String = row.try_get("public_data")?;
+    Ok(Credential {
+        account_id: AccountId(row.try_get("account_id")?),
+        kind: parsed(T, "kind", row.try_get("kind")?, str::parse::<CredentialKind>)?,
+        key: row.try_get("key")?,
+        public_data: parsed(T, "public_data", public_data, |text: &str| serde_json::from_str(text))?,
+        is_default: row.try_get("is_default")?,
+        created_at: from_ms(T, "created_at", row.try_get("created_at")?)?,
+        last_used_at: opt_from_ms(T, "last_used_at", row.try_get("last_used_at")?)?,
+    })
+}
+
 async fn account_where(store: &SqlStore<Db>, sql: &'static str, key: &str) -> Result<Option<Account>> {
     sqlx::query(sql)
         .bind(key)
@@ -200,7 +325,7 @@ async fn account_where(store: &SqlStore<Db>, sql: &'static str, key: &str) -> Re
 }
 
 async fn phone_exists(conn: &mut DbConnection, account: AccountId, phone: &PhoneNumber) -> Result<bool> {
-    let found = sqlx::query("SELECT 1 FROM account_phones WHERE account_id = $1 AND phone = $2")
+    let found = sqlx::query("SELECT 1 FROM credentials WHERE account_id = $1 AND kind = 'otp_phone' AND key = $2")
         .bind(account.0)
         .bind(phone.e164())
         .fetch_optional(&mut *conn)
@@ -210,11 +335,11 @@ async fn phone_exists(conn: &mut DbConnection, account: AccountId, phone: &Phone
 
 async fn make_default(conn: &mut DbConnection, account: AccountId, phone: &PhoneNumber) -> Result<()> {
     // Unset first: the partial unique index allows one default per account at any moment.
-    sqlx::query("UPDATE account_phones SET is_default = FALSE WHERE account_id = $1 AND is_default")
+    sqlx::query("UPDATE credentials SET is_default = FALSE WHERE account_id = $1 AND kind = 'otp_phone' AND is_default")
         .bind(account.0)
         .execute(&mut *conn)
         .await?;
-    sqlx::query("UPDATE account_phones SET is_default = TRUE WHERE account_id = $1 AND phone = $2")
+    sqlx::query("UPDATE credentials SET is_default = TRUE WHERE account_id = $1 AND kind = 'otp_phone' AND key = $2")
         .bind(account.0)
         .bind(phone.e164())
         .execute(&mut *conn)
@@ -252,8 +377,8 @@ impl AccountStore for SqlStore<Db> {
         let account = account_from_row(&row)?;
         if let Some(phone) = &new.default_phone {
             sqlx::query(
-                "INSERT INTO account_phones (account_id, phone, is_default, added_at) \
-                 VALUES ($1, $2, TRUE, $3)",
+                "INSERT INTO credentials (account_id, kind, key, is_default, created_at) \
+                 VALUES ($1, 'otp_phone', $2, TRUE, $3)",
             )
             .bind(id.0)
             .bind(phone.e164())
@@ -262,7 +387,7 @@ impl AccountStore for SqlStore<Db> {
             .await?;
         }
         if let Some(phc) = &new.password_phc {
-            sqlx::query("INSERT INTO password_credentials (account_id, phc, updated_at) VALUES ($1, $2, $3)")
+            sqlx::query("INSERT INTO credentials (account_id, kind, key, secret, created_at) VALUES ($1, 'password', '', $2, $3)")
                 .bind(id.0)
                 .bind(phc.as_str())
                 .bind(to_ms(now))
@@ -404,8 +529,8 @@ impl AccountStore for SqlStore<Db> {
 impl PhoneStore for SqlStore<Db> {
     async fn phones(&self, account: AccountId) -> Result<Vec<AccountPhone>> {
         let rows = sqlx::query(
-            "SELECT phone, is_default, added_at FROM account_phones WHERE account_id = $1 \
-             ORDER BY is_default DESC, added_at, phone",
+            "SELECT key, is_default, created_at FROM credentials WHERE account_id = $1 AND kind = 'otp_phone' \
+             ORDER BY is_default DESC, created_at, key",
         )
         .bind(account.0)
         .fetch_all(&self.reader)
@@ -413,9 +538,9 @@ impl PhoneStore for SqlStore<Db> {
         rows.iter()
             .map(|row| {
                 Ok(AccountPhone {
-                    phone: parsed("account_phones", "phone", row.try_get("phone")?, PhoneNumber::parse)?,
+                    phone: parsed("credentials", "key", row.try_get("key")?, PhoneNumber::parse)?,
                     is_default: row.try_get("is_default")?,
-                    added_at: from_ms("account_phones", "added_at", row.try_get("added_at")?)?,
+                    added_at: from_ms("credentials", "created_at", row.try_get("created_at")?)?,
                 })
             })
             .collect()
@@ -431,8 +556,8 @@ impl PhoneStore for SqlStore<Db> {
     ) -> Result<()> {
         let mut tx = self.writer.begin().await?;
         let inserted = sqlx::query(
-            "INSERT INTO account_phones (account_id, phone, is_default, added_at) \
-             VALUES ($1, $2, FALSE, $3) ON CONFLICT (account_id, phone) DO NOTHING",
+            "INSERT INTO credentials (account_id, kind, key, is_default, created_at) \
+             VALUES ($1, 'otp_phone', $2, FALSE, $3) ON CONFLICT (account_id, kind, key) DO NOTHING",
         )
         .bind(account.0)
         .bind(phone.e164())
@@ -441,7 +566,7 @@ impl PhoneStore for SqlStore<Db> {
         .await?
         .rows_affected()
             == 1;
-        let has_default = sqlx::query("SELECT 1 FROM account_phones WHERE account_id = $1 AND is_default")
+        let has_default = sqlx::query("SELECT 1 FROM credentials WHERE account_id = $1 AND kind = 'otp_phone' AND is_default")
             .bind(account.0)
             .fetch_optional(&mut *tx)
             .await?
@@ -486,7 +611,7 @@ impl PhoneStore for SqlStore<Db> {
         if !phone_exists(&mut tx, account, phone).await? {
             return Err(StoreError::NotFound { what: "OTP phone" });
         }
-        let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM account_phones WHERE account_id = $1")
+        let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM credentials WHERE account_id = $1 AND kind = 'otp_phone'")
             .bind(account.0)
             .fetch_one(&mut *tx)
             .await?
@@ -494,15 +619,16 @@ impl PhoneStore for SqlStore<Db> {
         if count <= 1 {
             return Err(StoreError::LastPhone);
         }
-        sqlx::query("DELETE FROM account_phones WHERE account_id = $1 AND phone = $2")
+        sqlx::query("DELETE FROM credentials WHERE account_id = $1 AND kind = 'otp_phone' AND key = $2")
             .bind(account.0)
             .bind(phone.e164())
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "UPDATE account_phones SET is_default = TRUE WHERE account_id = $1 AND phone = \
-             (SELECT phone FROM account_phones WHERE account_id = $1 ORDER BY added_at, phone LIMIT 1) \
-             AND NOT EXISTS (SELECT 1 FROM account_phones WHERE account_id = $1 AND is_default)",
+            "UPDATE credentials SET is_default = TRUE WHERE account_id = $1 AND kind = 'otp_phone' AND key = \
+             (SELECT key FROM credentials WHERE account_id = $1 AND kind = 'otp_phone' \
+              ORDER BY created_at, key LIMIT 1) \
+             AND NOT EXISTS (SELECT 1 FROM credentials WHERE account_id = $1 AND kind = 'otp_phone' AND is_default)",
         )
         .bind(account.0)
         .execute(&mut *tx)
@@ -517,11 +643,31 @@ impl PhoneStore for SqlStore<Db> {
 #[async_trait]
 impl CredentialStore for SqlStore<Db> {
     async fn password_phc(&self, account: AccountId) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT phc FROM password_credentials WHERE account_id = $1")
+        let row = sqlx::query("SELECT secret FROM credentials WHERE account_id = $1 AND kind = 'password' AND key = ''")
             .bind(account.0)
             .fetch_optional(&self.reader)
             .await?;
-        Ok(row.map(|row| row.try_get("phc")).transpose()?)
+        Ok(row.map(|row| row.try_get("secret")).transpose()?)
+    }
+
+    async fn credentials(&self, account: AccountId) -> Result<Vec<Credential>> {
+        let rows = sqlx::query(
+            "SELECT account_id, kind, key, public_data, is_default, created_at, last_used_at \
+             FROM credentials WHERE account_id = $1 ORDER BY kind, is_default DESC, created_at, key",
+        )
+        .bind(account.0)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter().map(credential_from_row).collect()
+    }
+
+    async fn credential_owner(&self, kind: CredentialKind, key: &str) -> Result<Option<AccountId>> {
+        let row = sqlx::query("SELECT account_id FROM credentials WHERE kind = $1 AND key = $2 LIMIT 1")
+            .bind(kind.as_str())
+            .bind(key)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(row.map(|row| row.try_get("account_id").map(AccountId)).transpose()?)
     }
 
     async fn set_password(
@@ -533,8 +679,8 @@ impl CredentialStore for SqlStore<Db> {
     ) -> Result<()> {
         let mut tx = self.writer.begin().await?;
         sqlx::query(
-            "INSERT INTO password_credentials (account_id, phc, updated_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (account_id) DO UPDATE SET phc = excluded.phc, updated_at = excluded.updated_at",
+            "INSERT INTO credentials (account_id, kind, key, secret, created_at) VALUES ($1, 'password', '', $2, $3) \
+             ON CONFLICT (account_id, kind, key) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at",
         )
         .bind(account.0)
         .bind(phc)
@@ -609,6 +755,41 @@ impl FlowStore for SqlStore<Db> {
             None if self.flow(flow.id, now).await?.is_some() => Err(StoreError::Conflict),
             None => Err(StoreError::NotFound { what: "flow" }),
         }
+    }
+
+    async fn save_step(
+        &self,
+        flow: &FlowRecord,
+        expected_version: i64,
+        writes: &[StepWrite],
+        now: OffsetDateTime,
+    ) -> Result<FlowRecord> {
+        let mut tx = self.writer.begin().await?;
+        let row = sqlx::query(concat!(
+            "UPDATE flows SET state = $3, account_id = $4, expires_at = $5, updated_at = $6, \
+             version = version + 1 WHERE id = $1 AND version = $2 AND expires_at > $6 RETURNING ",
+            flow_columns!()
+        ))
+        .bind(flow.id)
+        .bind(expected_version)
+        .bind(Json(&flow.state))
+        .bind(flow.account_id.map(|id| id.0))
+        .bind(to_ms(flow.expires_at))
+        .bind(to_ms(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            tx.rollback().await?;
+            return match self.flow(flow.id, now).await? {
+                Some(_) => Err(StoreError::Conflict),
+                None => Err(StoreError::NotFound { what: "flow" }),
+            };
+        };
+        for write in writes {
+            apply_step_write(&mut tx, write, now).await?;
+        }
+        tx.commit().await?;
+        flow_from_row(&row)
     }
 
     async fn delete_flow(&self, id: Uuid) -> Result<()> {
@@ -689,48 +870,64 @@ impl OtpStore for SqlStore<Db> {
         id: Uuid,
         code_mac: &[u8],
         expires_at: OffsetDateTime,
+        limit: ResendLimit,
         now: OffsetDateTime,
     ) -> Result<Option<OtpChallenge>> {
         sqlx::query(concat!(
             "UPDATE otp_challenges SET code_mac = $2, expires_at = $3, sends = sends + 1, \
-             last_sent_at = $4 WHERE id = $1 AND consumed_at IS NULL RETURNING ",
+             attempts = 0, last_sent_at = $4 WHERE id = $1 AND consumed_at IS NULL \
+             AND sends = $5 AND last_sent_at <= $6 RETURNING ",
             otp_columns!()
         ))
         .bind(id)
         .bind(code_mac)
         .bind(to_ms(expires_at))
         .bind(to_ms(now))
+        .bind(limit.expected_sends)
+        .bind(to_ms(limit.sent_before))
         .fetch_optional(&self.writer)
         .await?
         .as_ref()
         .map(otp_from_row)
         .transpose()
     }
+
+    async fn claim_otp_send(&self, id: Uuid, limit: ResendLimit, now: OffsetDateTime) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE otp_challenges SET sends = sends + 1, last_sent_at = $2, consumed_at = $2 \
+             WHERE id = $1 AND consumed_at IS NULL AND sends = $3 AND last_sent_at <= $4",
+        )
+        .bind(id)
+        .bind(to_ms(now))
+        .bind(limit.expected_sends)
+        .bind(to_ms(limit.sent_before))
+        .execute(&self.writer)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
 }
 
 #[async_trait]
 impl SessionStore for SqlStore<Db> {
     async fn create_session(&self, session: &NewSession, now: OffsetDateTime) -> Result<Session> {
-        let row = sqlx::query(concat!(
-            "INSERT INTO sessions (id, token_hash, account_id, acr, amr, auth_time, client_ip, \
-             user_agent, created_at, last_seen_at, idle_expires_at, absolute_expires_at, revoked_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, NULL) RETURNING ",
-            session_columns!()
+        let mut conn = self.writer.acquire().await?;
+        insert_session(&mut conn, session, now).await
+    }
+
+    async fn session(&self, id: Uuid, now: OffsetDateTime) -> Result<Option<Session>> {
+        sqlx::query(concat!(
+            "SELECT ",
+            session_columns!(),
+            " FROM sessions WHERE id = $1 AND revoked_at IS NULL \
+             AND idle_expires_at > $2 AND absolute_expires_at > $2"
         ))
-        .bind(session.id)
-        .bind(session.token_hash.as_slice())
-        .bind(session.account_id.0)
-        .bind(session.acr.as_str())
-        .bind(amr_to_stored(&session.amr))
-        .bind(to_ms(session.auth_time))
-        .bind(session.client_ip.as_deref())
-        .bind(session.user_agent.as_deref())
+        .bind(id)
         .bind(to_ms(now))
-        .bind(to_ms(session.idle_expires_at))
-        .bind(to_ms(session.absolute_expires_at))
-        .fetch_one(&self.writer)
-        .await?;
-        session_from_row(&row)
+        .fetch_optional(&self.reader)
+        .await?
+        .as_ref()
+        .map(session_from_row)
+        .transpose()
     }
 
     async fn session_by_token_hash(
@@ -826,8 +1023,8 @@ impl ThrottleStore for SqlStore<Db> {
     ) -> Result<i64> {
         let row = sqlx::query(
             "INSERT INTO throttle_counters (key, window_start, hits, expires_at) VALUES ($1, $2, 1, $3) \
-             ON CONFLICT (key, window_start) DO UPDATE SET hits = throttle_counters.hits + 1 \
-             RETURNING hits",
+             ON CONFLICT (key, window_start) DO UPDATE SET hits = throttle_counters.hits + 1, \
+             expires_at = excluded.expires_at RETURNING hits",
         )
         .bind(key)
         .bind(to_ms(window_start))
@@ -844,6 +1041,14 @@ impl ThrottleStore for SqlStore<Db> {
             .fetch_optional(&self.reader)
             .await?;
         Ok(row.map(|row| row.try_get("hits")).transpose()?.unwrap_or(0))
+    }
+
+    async fn reset_hits(&self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM throttle_counters WHERE key = $1")
+            .bind(key)
+            .execute(&self.writer)
+            .await?;
+        Ok(())
     }
 
     async fn purge_expired_throttles(&self, now: OffsetDateTime) -> Result<u64> {

@@ -3,14 +3,14 @@
 use std::sync::Arc;
 
 use domain::{
-    AccountKind, AccountStatus, AssuranceLevel, Email, Gender, PersonalId, PhoneNumber,
-    RegistrationChannel, TaxCode,
+    AccountKind, AccountStatus, AssuranceLevel, CredentialKind, Email, Gender, PersonalId,
+    PhoneNumber, RegistrationChannel, TaxCode,
 };
 use serde_json::json;
 use store::testing::TestDb;
 use store::{
-    AccountId, Actor, AuditContext, AuditKind, Identity, NewAccount, NewFlow, NewOtpChallenge,
-    NewSession, StoreError, UniqueField,
+    AccountId, Actor, AuditContext, AuditKind, Identity, NewAccount, NewAuditEvent, NewCredential,
+    NewFlow, NewOtpChallenge, NewSession, ResendLimit, StepWrite, StoreError, UniqueField,
 };
 use time::macros::{date, datetime};
 use time::{Duration, OffsetDateTime};
@@ -475,26 +475,178 @@ async fn otp_attempts_are_limited_even_when_concurrent(db: TestDb) {
     );
     assert_eq!(db.store.otp(otp.id).await.unwrap().unwrap().attempts, 5);
 
-    // A resend replaces the code but never gives the attempts back.
+    // A resend is a new code with a new attempt budget; the flow bounds the resends.
+    let later = NOW + Duration::minutes(1);
+    let limit = ResendLimit {
+        expected_sends: 1,
+        sent_before: later,
+    };
     let resent = db
         .store
-        .reissue_otp(
-            otp.id,
-            &[9; 32],
-            NOW + Duration::minutes(6),
-            NOW + Duration::minutes(1),
-        )
+        .reissue_otp(otp.id, &[9; 32], NOW + Duration::minutes(6), limit, later)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!((resent.attempts, resent.sends), (5, 2));
+    assert_eq!((resent.attempts, resent.sends), (0, 2));
     assert_eq!(resent.code_mac, vec![9; 32]);
     assert!(
         db.store
-            .take_otp_attempt(otp.id, NOW)
+            .take_otp_attempt(otp.id, later)
             .await
             .unwrap()
-            .is_none()
+            .is_some()
+    );
+}
+
+async fn credentials_are_data_and_a_step_commits_once(db: TestDb) {
+    let id = registered(&db).await;
+    let kinds: Vec<CredentialKind> = db
+        .store
+        .credentials(id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|credential| credential.kind)
+        .collect();
+    assert_eq!(kinds, [CredentialKind::Password, CredentialKind::OtpPhone]);
+
+    let flow = db
+        .store
+        .create_flow(&new_flow(Duration::minutes(15)), NOW)
+        .await
+        .unwrap();
+    let new_phone = PhoneNumber::parse("0987654321").unwrap();
+    let certificate = NewCredential {
+        kind: CredentialKind::Certificate,
+        key: "sha256:ab12".to_owned(),
+        public_data: json!({ "subject": "CN=Nguyễn Thị Minh Khai" }),
+        secret: None,
+    };
+    let writes = [
+        StepWrite::ReplaceDefaultPhone {
+            account: id,
+            phone: new_phone.clone(),
+            audit: holder(),
+        },
+        StepWrite::AddCredential {
+            account: id,
+            credential: certificate.clone(),
+            audit: holder(),
+        },
+    ];
+    let saved = db
+        .store
+        .save_step(&flow, flow.version, &writes, NOW)
+        .await
+        .unwrap();
+    assert_eq!(saved.version, flow.version + 1);
+    let phones = db.store.phones(id).await.unwrap();
+    assert_eq!(
+        phones.len(),
+        1,
+        "the lost default went with the new one's arrival"
+    );
+    assert_eq!(
+        (phones[0].phone.clone(), phones[0].is_default),
+        (new_phone, true)
+    );
+    assert_eq!(
+        db.store
+            .credential_owner(CredentialKind::Certificate, "sha256:ab12")
+            .await
+            .unwrap(),
+        Some(id)
+    );
+
+    // A stale version writes nothing: neither the state nor any of the step's rows.
+    let other = db
+        .store
+        .create_account(&citizen("001090012346", "0912345678"), NOW)
+        .await
+        .unwrap()
+        .id;
+    let audit = StepWrite::Audit(NewAuditEvent {
+        account_id: Some(other),
+        kind: AuditKind::SignedIn,
+        context: holder(),
+        details: json!({}),
+    });
+    let stale = db.store.save_step(&flow, flow.version, &[audit], NOW).await;
+    assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
+    assert_eq!(db.store.audit_of_account(other, 10).await.unwrap().len(), 1);
+
+    // A certificate binds one account only; the failing write undoes the whole step.
+    let taken = StepWrite::AddCredential {
+        account: other,
+        credential: certificate,
+        audit: holder(),
+    };
+    let before = db.store.audit_of_account(other, 10).await.unwrap().len();
+    let refused = db
+        .store
+        .save_step(&saved, saved.version, &[taken], NOW)
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Duplicate { .. })),
+        "{refused:?}"
+    );
+    let after = db.store.flow(flow.id, NOW).await.unwrap().unwrap();
+    assert_eq!(
+        after.version, saved.version,
+        "the flow's state was rolled back too"
+    );
+    assert_eq!(
+        db.store.audit_of_account(other, 10).await.unwrap().len(),
+        before
+    );
+}
+
+async fn concurrent_resends_send_once(db: TestDb) {
+    let flow = db
+        .store
+        .create_flow(&new_flow(Duration::minutes(15)), NOW)
+        .await
+        .unwrap();
+    let otp = db
+        .store
+        .create_otp(&new_otp(flow.id, 5), NOW)
+        .await
+        .unwrap();
+    let later = NOW + Duration::minutes(1);
+    let limit = ResendLimit {
+        expected_sends: 1,
+        sent_before: later,
+    };
+    let tries = (0..30).map(|i| {
+        let store = db.store.clone();
+        async move {
+            store
+                .reissue_otp(otp.id, &[i; 32], NOW + Duration::minutes(6), limit, later)
+                .await
+                .unwrap()
+                .is_some()
+        }
+    });
+    let won = futures_util::future::join_all(tries)
+        .await
+        .into_iter()
+        .filter(|won| *won)
+        .count();
+    assert_eq!(
+        won, 1,
+        "30 parallel resends of one code must send exactly once"
+    );
+    // Too soon after that send, and with a stale count, nothing more goes out.
+    assert!(!db.store.claim_otp_send(otp.id, limit, later).await.unwrap());
+    let fresh_limit = ResendLimit {
+        expected_sends: 2,
+        sent_before: later,
+    };
+    assert!(
+        db.store
+            .claim_otp_send(otp.id, fresh_limit, later)
+            .await
+            .unwrap()
     );
 }
 
@@ -528,7 +680,16 @@ async fn otp_is_single_use_expires_and_goes_with_its_flow(db: TestDb) {
     );
     let reissued = db
         .store
-        .reissue_otp(otp.id, &[1; 32], NOW + Duration::minutes(5), NOW)
+        .reissue_otp(
+            otp.id,
+            &[1; 32],
+            NOW + Duration::minutes(5),
+            ResendLimit {
+                expected_sends: 1,
+                sent_before: NOW,
+            },
+            NOW,
+        )
         .await
         .unwrap();
     assert!(reissued.is_none(), "a used code cannot be resent");
@@ -634,7 +795,7 @@ async fn audit_lists_newest_first_within_the_account(db: TestDb) {
 
 async fn a_corrupted_row_is_an_error_not_an_answer(db: TestDb) {
     let id = registered(&db).await;
-    db.execute("UPDATE account_phones SET phone = '+84111'")
+    db.execute("UPDATE credentials SET key = '+84111' WHERE kind = 'otp_phone'")
         .await
         .unwrap();
     let read = db.store.phones(id).await;
@@ -642,8 +803,8 @@ async fn a_corrupted_row_is_an_error_not_an_answer(db: TestDb) {
         matches!(
             read,
             Err(StoreError::Corrupt {
-                table: "account_phones",
-                column: "phone",
+                table: "credentials",
+                column: "key",
                 ..
             })
         ),
@@ -675,6 +836,8 @@ store::store_tests!(
     flows_expire_and_refuse_lost_updates,
     otp_attempts_are_limited_even_when_concurrent,
     otp_is_single_use_expires_and_goes_with_its_flow,
+    concurrent_resends_send_once,
+    credentials_are_data_and_a_step_commits_once,
     throttle_counts_are_atomic_and_windowed,
     audit_lists_newest_first_within_the_account,
     a_corrupted_row_is_an_error_not_an_answer,

@@ -45,7 +45,7 @@ impl FromRequestParts<AppState> for SignedIn {
         let token = bearer
             .or_else(|| cookies::read(&parts.headers, SESSION_COOKIE))
             .ok_or(NotSignedIn)?;
-        match state.engine.sessions.authenticate(&token).await {
+        match state.engine.sessions().authenticate(&token).await {
             Ok(Some((session, account))) => Ok(Self { session, account }),
             Ok(None) => Err(NotSignedIn),
             Err(error) => {

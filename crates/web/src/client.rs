@@ -26,6 +26,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestClient {
         Ok(Self(flows::Client {
             address,
             user_agent,
+            device: None,
         }))
     }
 }

@@ -88,6 +88,7 @@ impl World {
             client: Client {
                 address: Some("203.0.113.9".to_owned()),
                 user_agent: Some("flows-test".to_owned()),
+                device: None,
             },
             connectors,
         }

@@ -7,19 +7,18 @@ fn registered(scopes: &[&str]) -> Vec<String> {
 }
 
 #[test]
-fn the_required_level_is_the_highest_known_one() {
-    assert_eq!(required_acr(None, None), LoA1);
-    assert_eq!(required_acr(Some(LoA2), None), LoA2);
-    assert_eq!(required_acr(None, Some("LoA3")), LoA3);
-    assert_eq!(required_acr(None, Some("LoA1 LoA3 LoA2")), LoA3);
+fn acr_values_are_a_preference_list_raised_to_the_minimum() {
+    assert_eq!(acr_preference(LoA1, None), []);
+    assert_eq!(acr_preference(LoA1, Some("LoA3")), [LoA3]);
+    assert_eq!(acr_preference(LoA1, Some("LoA3 LoA2")), [LoA3, LoA2]);
     // The client's minimum cannot be lowered by the request.
-    assert_eq!(required_acr(Some(LoA2), Some("LoA1")), LoA2);
+    assert_eq!(acr_preference(LoA2, Some("LoA1 LoA3")), [LoA2, LoA3]);
     // Unknown values are ignored, also case variants.
     assert_eq!(
-        required_acr(None, Some("urn:mace:incommon:iap:silver loa3")),
-        LoA1
+        acr_preference(LoA1, Some("urn:mace:incommon:iap:silver loa3")),
+        []
     );
-    assert_eq!(required_acr(Some(LoA2), Some("gold LoA3")), LoA3);
+    assert_eq!(acr_preference(LoA2, Some("gold LoA3")), [LoA3]);
 }
 
 #[test]

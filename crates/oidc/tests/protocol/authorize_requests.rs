@@ -206,11 +206,15 @@ async fn prompt_none_never_shows_a_page(db: TestDb) {
     let session = session(&env, &account, LoA2, NOW).await;
     let silent = request(&env, &auth_params(client.id(), &[("prompt", "none")], &[])).await;
 
-    let signed_out = env.provider.decide(&silent, None, None).await.unwrap();
+    let signed_out = env
+        .provider
+        .decide(&silent, None, LoA2, None)
+        .await
+        .unwrap();
     assert_eq!(redirected_error(signed_out), "login_required");
     let signed_in = env
         .provider
-        .decide(&silent, Some((&session, &account)), None)
+        .decide(&silent, Some((&session, &account)), LoA2, None)
         .await
         .unwrap();
     issued_code(signed_in);
@@ -218,7 +222,7 @@ async fn prompt_none_never_shows_a_page(db: TestDb) {
     let silent = request(&env, &auth_params(asking.id(), &[("prompt", "none")], &[])).await;
     let decision = env
         .provider
-        .decide(&silent, Some((&session, &account)), None)
+        .decide(&silent, Some((&session, &account)), LoA2, None)
         .await
         .unwrap();
     assert_eq!(redirected_error(decision), "consent_required");
@@ -236,7 +240,7 @@ async fn prompt_none_never_shows_a_page(db: TestDb) {
         .await;
         let decision = env
             .provider
-            .decide(&silent, Some((session, &account)), None)
+            .decide(&silent, Some((session, &account)), LoA2, None)
             .await
             .unwrap();
         assert_eq!(redirected_error(decision), expected);
@@ -252,7 +256,10 @@ async fn signed_out_browsers_are_sent_to_sign_in(db: TestDb) {
     )
     .await;
     assert_eq!(
-        env.provider.decide(&request, None, None).await.unwrap(),
+        env.provider
+            .decide(&request, None, LoA2, None)
+            .await
+            .unwrap(),
         Decision::SignIn {
             login_hint: Some("0912345678".to_owned()),
             min_acr: LoA2
@@ -272,7 +279,7 @@ async fn signed_out_browsers_are_sent_to_sign_in(db: TestDb) {
     let locked = env.store().account(account.id).await.unwrap().unwrap();
     assert!(matches!(
         env.provider
-            .decide(&request, Some((&session, &locked)), None)
+            .decide(&request, Some((&session, &locked)), LoA2, None)
             .await
             .unwrap(),
         Decision::SignIn { .. }
@@ -293,7 +300,7 @@ async fn prompt_login_and_max_age_need_a_fresh_sign_in(db: TestDb) {
         let account = &account;
         async move {
             env.provider
-                .decide(&request, Some((&session, account)), fresh)
+                .decide(&request, Some((&session, account)), LoA2, fresh)
                 .await
                 .unwrap()
         }
@@ -348,21 +355,39 @@ async fn assurance_levels_step_up_or_are_unmet(db: TestDb) {
         let account = &account;
         async move {
             env.provider
-                .decide(&request, Some((&session, account)), fresh)
+                .decide(&request, Some((&session, account)), LoA2, fresh)
                 .await
                 .unwrap()
         }
     };
 
-    // LoA3 is out of reach today (PKI and VNeID sign-in are not there yet).
-    let loa3 = request(
+    // acr_values is a preference list: the first level the person can reach applies.
+    let loa3_or_2 = request(
         &env,
         &auth_params(client.id(), &[("acr_values", "LoA3 LoA2")], &[]),
     )
     .await;
-    assert_eq!(loa3.min_acr(), LoA3);
+    assert_eq!(loa3_or_2.acr_preference(), [LoA3, LoA2]);
+    issued_code(decide(loa3_or_2.clone(), two_factors.clone(), None).await);
+    // An account whose methods reach LoA3 is asked to step up instead.
     assert_eq!(
-        redirected_error(decide(loa3, two_factors.clone(), None).await),
+        env.provider
+            .decide(&loa3_or_2, Some((&two_factors, &account)), LoA3, None)
+            .await
+            .unwrap(),
+        Decision::SignIn {
+            login_hint: None,
+            min_acr: LoA3
+        }
+    );
+    // Only LoA3, out of this account's reach: unmet.
+    let only_loa3 = request(
+        &env,
+        &auth_params(client.id(), &[("acr_values", "LoA3")], &[]),
+    )
+    .await;
+    assert_eq!(
+        redirected_error(decide(only_loa3, two_factors.clone(), None).await),
         "unmet_authentication_requirements"
     );
 
@@ -415,7 +440,7 @@ async fn consent_is_asked_once_when_the_client_wants_it(db: TestDb) {
 
     let decision = env
         .provider
-        .decide(&request, Some((&session, &account)), None)
+        .decide(&request, Some((&session, &account)), LoA2, None)
         .await
         .unwrap();
     assert_eq!(
@@ -441,7 +466,7 @@ async fn consent_is_asked_once_when_the_client_wants_it(db: TestDb) {
     // Remembered: the same scopes need no second question …
     issued_code(
         env.provider
-            .decide(&request, Some((&session, &account)), None)
+            .decide(&request, Some((&session, &account)), LoA2, None)
             .await
             .unwrap(),
     );
@@ -453,7 +478,7 @@ async fn consent_is_asked_once_when_the_client_wants_it(db: TestDb) {
     .await;
     assert!(matches!(
         env.provider
-            .decide(&more, Some((&session, &account)), None)
+            .decide(&more, Some((&session, &account)), LoA2, None)
             .await
             .unwrap(),
         Decision::Consent { .. }
@@ -469,7 +494,7 @@ async fn consent_is_asked_once_when_the_client_wants_it(db: TestDb) {
     .await;
     assert!(matches!(
         env.provider
-            .decide(&again, Some((&session, &account)), None)
+            .decide(&again, Some((&session, &account)), LoA2, None)
             .await
             .unwrap(),
         Decision::Consent { .. }
@@ -485,7 +510,7 @@ async fn a_client_removed_meanwhile_gets_nothing(db: TestDb) {
     assert!(env.store().delete_client(client.id()).await.unwrap());
     let answer = env
         .provider
-        .decide(&request, Some((&session, &account)), None)
+        .decide(&request, Some((&session, &account)), LoA2, None)
         .await;
     assert!(matches!(answer, Err(OidcError::ClientGone)));
 }

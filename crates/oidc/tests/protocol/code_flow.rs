@@ -25,7 +25,12 @@ async fn code_flow_issues_verifiable_tokens(db: TestDb) {
     assert_eq!(request.client_name(), "Dịch vụ hoso-tphcm");
     let decision = env
         .provider
-        .decide(&request, Some((&session, &account)), None)
+        .decide(
+            &request,
+            Some((&session, &account)),
+            domain::AssuranceLevel::LoA2,
+            None,
+        )
         .await
         .unwrap();
     let oidc::Decision::Issue(url) = decision else {
@@ -209,7 +214,12 @@ async fn a_verifier_without_a_challenge_is_a_downgrade(db: TestDb) {
             let request = request(env, &params).await;
             issued_code(
                 env.provider
-                    .decide(&request, Some((session, account)), None)
+                    .decide(
+                        &request,
+                        Some((session, account)),
+                        domain::AssuranceLevel::LoA2,
+                        None,
+                    )
                     .await
                     .unwrap(),
             )

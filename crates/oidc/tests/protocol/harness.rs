@@ -276,7 +276,12 @@ pub async fn code_for(
     let request = request(env, &auth_params(client.id(), &[], &[])).await;
     let decision = env
         .provider
-        .decide(&request, Some((session, account)), None)
+        .decide(
+            &request,
+            Some((session, account)),
+            domain::AssuranceLevel::LoA2,
+            None,
+        )
         .await
         .unwrap();
     issued_code(decision)

@@ -133,6 +133,11 @@ api-bad-request-body = The request body is not the JSON expected (see /api/opena
 problem-credentials-invalid = Wrong ID number or password.
 problem-account-locked = This account is locked. Please contact the helpdesk.
 problem-account-no-otp-phone = This account has no OTP phone. Please contact the helpdesk.
+problem-account-recovery-required = This account has had too many wrong passwords. To protect it, sign-in is paused until you set a new password with "Forgot password".
+problem-method-not-offered = That sign-in method is not available here.
+problem-phone-daily-limit = You have added the most OTP phones allowed today. Please try again tomorrow.
+problem-registration-throttled = Too many registrations with details that did not match came from here or for this ID today. Please check your details and try again tomorrow.
+problem-step-up-other-account = Please sign in with the account you are already signed in with.
 problem-account-exists = This ID number already has an account. Sign in, or use "Forgot password" if you do not remember it.
 problem-account-no-personal-id = This account has no personal ID number.
 # The numbers below arrive as text, so Fluent cannot choose "1 minute"/"2 minutes": each
@@ -281,3 +286,10 @@ logout-refused-invalid-request = The sign-out request is not valid.
 logout-refused-client-mismatch = The sign-out request names another service than the one the sign-in was for.
 signed-out-title = You have signed out
 signed-out-lead = You have signed out of the National Public Service Portal.
+
+# Sign-in methods: steps that wait on something outside the page
+flow-unreachable-message = This service asks for a sign-in at level { $level }, which none of the sign-in methods available here reaches. Please use a method of that level (a USB token, PKI SIM, remote signing or VNeID level 2) or contact the service.
+flow-redirect-lead = You will continue at the service that confirms your identity, then come back here.
+flow-waiting-lead = Confirm on your phone. Check that it shows this verification code:
+flow-local-agent-lead = Insert your USB token; the signing program on this computer will ask for its PIN.
+action-refresh = Check again

@@ -133,6 +133,11 @@ api-bad-request-body = Nội dung yêu cầu không đúng định dạng JSON m
 problem-credentials-invalid = Số định danh hoặc mật khẩu không đúng.
 problem-account-locked = Tài khoản đang bị khóa. Vui lòng liên hệ tổng đài hỗ trợ.
 problem-account-no-otp-phone = Tài khoản chưa có số điện thoại nhận OTP. Vui lòng liên hệ tổng đài hỗ trợ.
+problem-account-recovery-required = Tài khoản này đã bị nhập sai mật khẩu quá nhiều lần. Để bảo vệ tài khoản, việc đăng nhập tạm dừng cho tới khi bạn đặt mật khẩu mới bằng "Quên mật khẩu".
+problem-method-not-offered = Phương thức đăng nhập này không được hỗ trợ ở đây.
+problem-phone-daily-limit = Bạn đã thêm số điện thoại nhận OTP tối đa cho phép trong ngày. Vui lòng thử lại vào ngày mai.
+problem-registration-throttled = Hôm nay đã có quá nhiều lần đăng ký với thông tin không khớp từ thiết bị này hoặc cho số định danh này. Vui lòng kiểm tra lại thông tin và thử lại vào ngày mai.
+problem-step-up-other-account = Vui lòng đăng nhập bằng chính tài khoản bạn đang sử dụng.
 problem-account-exists = Số định danh này đã có tài khoản. Hãy đăng nhập, hoặc dùng "Quên mật khẩu" nếu không nhớ mật khẩu.
 problem-account-no-personal-id = Tài khoản chưa có số định danh cá nhân.
 problem-throttled = Bạn đã thử quá nhiều lần. Vui lòng thử lại sau { $minutes } phút.
@@ -279,3 +284,10 @@ logout-refused-invalid-request = Yêu cầu đăng xuất không hợp lệ.
 logout-refused-client-mismatch = Yêu cầu đăng xuất ghi tên một dịch vụ khác với dịch vụ đã nhận phiên đăng nhập.
 signed-out-title = Bạn đã đăng xuất
 signed-out-lead = Bạn đã đăng xuất khỏi Cổng Dịch vụ công quốc gia.
+
+# Sign-in methods: steps that wait on something outside the page
+flow-unreachable-message = Dịch vụ này yêu cầu đăng nhập ở mức { $level }, mà không phương thức đăng nhập nào ở đây đạt tới. Vui lòng dùng phương thức ở mức đó (USB ký số, SIM ký số, ký số từ xa hoặc VNeID mức 2) hoặc liên hệ dịch vụ.
+flow-redirect-lead = Bạn sẽ tiếp tục tại dịch vụ xác thực danh tính, rồi quay lại đây.
+flow-waiting-lead = Vui lòng xác nhận trên điện thoại. Kiểm tra điện thoại hiển thị đúng mã xác minh này:
+flow-local-agent-lead = Cắm USB ký số; chương trình ký số trên máy tính sẽ hỏi mã PIN.
+action-refresh = Kiểm tra lại

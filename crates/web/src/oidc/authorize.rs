@@ -103,9 +103,25 @@ async fn proceed(
     parked: Option<(Uuid, time::OffsetDateTime)>,
 ) -> Response {
     let session = signed.as_ref().map(|s| (&s.session, &s.account));
+    let reachable = match &signed {
+        Some(signed) => match state
+            .engine
+            .reachable_level(signed.account.id, signed.account.kind)
+            .await
+        {
+            Ok(level) => level,
+            Err(error) => return Failure::from(error).respond(tr, Format::Html),
+        },
+        None => domain::AssuranceLevel::LoA1,
+    };
     let decision = state
         .provider
-        .decide(&request, session, parked.map(|(_, seen_at)| seen_at))
+        .decide(
+            &request,
+            session,
+            reachable,
+            parked.map(|(_, seen_at)| seen_at),
+        )
         .await;
     let decision = match decision {
         Ok(decision) => decision,
@@ -122,11 +138,23 @@ async fn proceed(
                 Err(response) => return response,
             };
             let return_to = format!("/authorize/resume/{id}");
-            match state
-                .engine
-                .start_sign_in(Some(&return_to), login_hint.as_deref())
-                .await
-            {
+            let acr_preference = match request.acr_preference() {
+                [] => vec![request.min_acr()],
+                preference => preference.to_vec(),
+            };
+            // A session below the level is raised by a stronger method (step-up), unless the
+            // request asks for a new sign-in anyway.
+            let step_up = !request.prompt_login() && !request.prompt().select_account;
+            let sign_in = flows::SignInRequest {
+                return_to: Some(&return_to),
+                login_hint: login_hint.as_deref(),
+                acr_preference,
+                signed_in: signed
+                    .as_ref()
+                    .filter(|_| step_up)
+                    .map(|signed| (signed.session.id, signed.account.id)),
+            };
+            match state.engine.start_sign_in(sign_in).await {
                 Ok(started) => {
                     crate::pages::flow::show_started(state, tr, &started, request.ui_locales())
                 }

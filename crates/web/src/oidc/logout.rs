@@ -97,7 +97,7 @@ async fn end_session(
         };
         return page::render(StatusCode::OK, tr, &page);
     }
-    if let Err(error) = state.engine.sessions.end(signed.session.id).await {
+    if let Err(error) = state.engine.sessions().end(signed.session.id).await {
         return Failure::from(error).respond(tr, Format::Html);
     }
     deliver_logouts(state);

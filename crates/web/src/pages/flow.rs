@@ -147,6 +147,7 @@ pub(super) struct FlowForm {
     email: String,
     bhxh_code: String,
     confirm: String,
+    method: String,
 }
 
 impl FlowForm {
@@ -188,6 +189,11 @@ impl FlowForm {
                 password: self.password,
                 phone: self.phone,
             },
+            "choose_method" => Action::ChooseMethod {
+                method: flows::MethodKind::parse(&self.method)?,
+            },
+            "poll" => Action::Poll,
+            "cancel" => Action::Cancel,
             _ => return None,
         })
     }
@@ -212,6 +218,11 @@ async fn submit(
     let view = &outcome.view;
     if let Some(session) = &outcome.session {
         return signed_in(&state, &tr, view, &session.token);
+    }
+    if outcome.raised {
+        // Step-up: the session cookie stays; its level was raised.
+        let target = view.return_to.as_deref().unwrap_or("/account");
+        return Redirect::to(target).into_response();
     }
     if view.problems.is_empty() {
         // Post/redirect/get: reloading the next page does not resubmit.

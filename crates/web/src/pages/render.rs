@@ -28,6 +28,18 @@ struct FlowPage<'a> {
     min_length: usize,
     holder: String,
     done: DonePart,
+    outside: OutsidePart,
+}
+
+/// The steps that wait on something outside the page: a redirect out, a confirmation on a
+/// phone, a local signing agent.
+#[derive(Default)]
+struct OutsidePart {
+    url: String,
+    verification_code: String,
+    poll_after_secs: u32,
+    challenge: String,
+    required: String,
 }
 
 #[derive(Default)]
@@ -56,6 +68,7 @@ pub(super) fn flow_page(
     let mut form = Form::new();
     let mut otp = OtpPart::default();
     let (mut min_length, mut holder, mut done) = (0, String::new(), DonePart::default());
+    let mut outside = OutsidePart::default();
     let step = match &view.step {
         Step::Credentials { identifier } => {
             form.set_value("identifier", identifier.clone());
@@ -120,6 +133,31 @@ pub(super) fn flow_page(
             done = done_part(tr, *result, view);
             "done"
         }
+        Step::Unreachable { required } => {
+            outside.required = required.as_str().to_owned();
+            "unreachable"
+        }
+        Step::Redirect { url } => {
+            outside.url = url.clone();
+            "redirect"
+        }
+        Step::Waiting {
+            verification_code,
+            poll_after_secs,
+            ..
+        } => {
+            outside.verification_code = verification_code.clone();
+            outside.poll_after_secs = *poll_after_secs;
+            "waiting"
+        }
+        Step::LocalAgent {
+            agent_url,
+            challenge,
+        } => {
+            outside.url = agent_url.clone();
+            outside.challenge = challenge.clone();
+            "local_agent"
+        }
     };
     for problem in &view.problems {
         let message = problems::message(problem, tr);
@@ -149,6 +187,7 @@ pub(super) fn flow_page(
         min_length,
         holder,
         done,
+        outside,
     };
     page::render(status, tr, &page)
 }

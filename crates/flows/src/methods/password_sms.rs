@@ -1,0 +1,398 @@
+//! Password + SMS OTP, the portal's method since its start (SPEC S1–S4, P1–P2): LoA2, `amr`
+//! `pwd` + `sms`, for every account that has a password and an OTP phone.
+//!
+//! ```text
+//! Credentials ──ID+password(+captcha)──▶ Otp ──code──▶ Proven
+//!                                        │ resend / another phone (S3, S4)
+//!                                        └─lost phone─▶ NewPhone ──▶ NewPhoneOtp ──code──▶
+//!                                              subscriber DB owner = account's person?
+//!                                              yes: phone replaced (one transaction), Proven
+//!                                              no:  PhoneRefused (account untouched)
+//! ```
+
+use async_trait::async_trait;
+use connectors::ConnectorError;
+use domain::{AccountKind, AccountStatus, AssuranceLevel, AuthMethod, CredentialKind, PhoneNumber};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use store::{AccountId, AuditKind, StepWrite};
+
+use super::{Begin, Descriptor, Evidence, Method, MethodKind, Progress};
+use crate::FlowError;
+use crate::common::{
+    self, Identifier, audit, audit_context, otp_step, pass_gate, resend, same_name,
+};
+use crate::flow::{Acted, Ctx};
+use crate::notices;
+use crate::otp::{OtpCheck, OtpPurpose, SentOtp, otp_refusal};
+use crate::problem::Problem;
+use crate::services::Services;
+use crate::throttle::ThrottleAction;
+use crate::view::{Action, Step};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "at", rename_all = "snake_case")]
+pub(crate) enum PasswordSms {
+    Credentials {
+        identifier: String,
+        /// Step-up: only the signed-in account may prove itself here.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expected: Option<AccountId>,
+    },
+    Otp {
+        account: AccountId,
+        sent: SentOtp,
+        phones: Vec<PhoneNumber>,
+    },
+    NewPhone {
+        account: AccountId,
+        phone: String,
+    },
+    NewPhoneOtp {
+        account: AccountId,
+        sent: SentOtp,
+    },
+    /// The new phone's code was right; only the subscriber check remains (it failed to answer).
+    NewPhoneConfirmed {
+        account: AccountId,
+        phone: PhoneNumber,
+    },
+    PhoneRefused,
+}
+
+#[async_trait]
+impl Method for PasswordSms {
+    const DESCRIPTOR: Descriptor = Descriptor {
+        kind: MethodKind::PasswordSms,
+        account_kinds: &[
+            AccountKind::Citizen,
+            AccountKind::Business,
+            AccountKind::Agency,
+        ],
+        needs: &[CredentialKind::Password, CredentialKind::OtpPhone],
+        level: AssuranceLevel::LoA2,
+        amr: &[AuthMethod::Pwd, AuthMethod::Sms],
+    };
+
+    fn begin(begin: &Begin) -> Self {
+        // A hint is shown, never trusted: it only pre-fills the field. Long junk is dropped.
+        let identifier = begin
+            .hint
+            .as_deref()
+            .map(str::trim)
+            .filter(|hint| hint.len() <= 32)
+            .unwrap_or_default()
+            .to_owned();
+        Self::Credentials {
+            identifier,
+            expected: begin.account,
+        }
+    }
+
+    fn step(&self, services: &Services) -> Step {
+        match self {
+            Self::Credentials { identifier, .. } => Step::Credentials {
+                identifier: identifier.clone(),
+            },
+            Self::Otp { sent, phones, .. } => {
+                let others = phones
+                    .iter()
+                    .filter(|phone| **phone != sent.phone)
+                    .map(PhoneNumber::masked)
+                    .collect();
+                otp_step(services, sent, others, true)
+            }
+            Self::NewPhone { phone, .. } => Step::NewPhone {
+                phone: phone.clone(),
+            },
+            Self::NewPhoneConfirmed { phone, .. } => Step::NewPhone {
+                phone: phone.national(),
+            },
+            Self::NewPhoneOtp { sent, .. } => otp_step(services, sent, Vec::new(), false),
+            Self::PhoneRefused => Step::PhoneRefused,
+        }
+    }
+
+    async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Progress, FlowError> {
+        let acted = match (&mut *self, action) {
+            (
+                Self::Credentials {
+                    identifier: shown,
+                    expected,
+                },
+                Action::SignIn {
+                    identifier,
+                    password,
+                    captcha,
+                },
+            ) => {
+                *shown = identifier.trim().to_owned();
+                let expected = *expected;
+                let (next, acted) =
+                    credentials(ctx, &identifier, &password, captcha.as_deref(), expected).await?;
+                if let Some(next) = next {
+                    *self = next;
+                }
+                acted
+            }
+            (Self::Otp { account, sent, .. }, Action::Otp { code }) => {
+                let account = *account;
+                match ctx
+                    .services
+                    .otps
+                    .check(ctx.flow, OtpPurpose::SignIn, sent, &code)
+                    .await?
+                {
+                    OtpCheck::Accepted => {
+                        let evidence = Evidence {
+                            account,
+                            used: vec![
+                                (CredentialKind::Password, String::new()),
+                                (CredentialKind::OtpPhone, sent.phone.e164().to_owned()),
+                            ],
+                            phone_changed: false,
+                        };
+                        return Ok(Progress::Proven(evidence, Acted::default()));
+                    }
+                    other => Acted::problem(otp_refusal(other)),
+                }
+            }
+            (Self::Otp { sent, .. }, Action::Resend) => {
+                resend(ctx, OtpPurpose::SignIn, sent).await?
+            }
+            (Self::NewPhoneOtp { sent, .. }, Action::Resend) => {
+                resend(ctx, OtpPurpose::PhoneChange, sent).await?
+            }
+            (Self::Otp { sent, phones, .. }, Action::UsePhone { index }) => {
+                let others: Vec<PhoneNumber> = phones
+                    .iter()
+                    .filter(|phone| **phone != sent.phone)
+                    .cloned()
+                    .collect();
+                match others.get(index) {
+                    None => Acted::problem(Problem::field("phone", "phone.unknown_choice")),
+                    Some(phone) => match ctx
+                        .services
+                        .otps
+                        .send_other_phone(ctx.flow, OtpPurpose::SignIn, phone, ctx.client, sent)
+                        .await?
+                    {
+                        Ok(new) => {
+                            *sent = new;
+                            Acted::default()
+                        }
+                        Err(problem) => Acted::problem(problem),
+                    },
+                }
+            }
+            (Self::Otp { account, .. }, Action::LostPhone) => {
+                *self = Self::NewPhone {
+                    account: *account,
+                    phone: String::new(),
+                };
+                Acted::default()
+            }
+            (
+                Self::NewPhone {
+                    account,
+                    phone: shown,
+                },
+                Action::NewPhone { phone },
+            ) => {
+                *shown = phone.trim().to_owned();
+                let account = *account;
+                match PhoneNumber::parse(&phone) {
+                    Err(invalid) => Acted::problem(Problem::invalid("phone", &invalid)),
+                    Ok(phone) => match ctx
+                        .services
+                        .otps
+                        .send(ctx.flow, OtpPurpose::PhoneChange, &phone, ctx.client)
+                        .await?
+                    {
+                        Ok(sent) => {
+                            *self = Self::NewPhoneOtp { account, sent };
+                            Acted::default()
+                        }
+                        Err(problem) => Acted::problem(problem),
+                    },
+                }
+            }
+            (Self::NewPhoneOtp { account, sent }, Action::Otp { code }) => {
+                let (account, phone) = (*account, sent.phone.clone());
+                match ctx
+                    .services
+                    .otps
+                    .check(ctx.flow, OtpPurpose::PhoneChange, sent, &code)
+                    .await?
+                {
+                    OtpCheck::Accepted => {
+                        *self = Self::NewPhoneConfirmed { account, phone };
+                        return self.finish_phone_change(ctx).await;
+                    }
+                    other => Acted::problem(otp_refusal(other)),
+                }
+            }
+            (Self::NewPhoneConfirmed { .. }, Action::NewPhone { .. }) => {
+                return self.finish_phone_change(ctx).await;
+            }
+            (_, _) => Acted::problem(Problem::form("action.unexpected")),
+        };
+        Ok(Progress::Continue(acted))
+    }
+}
+
+/// ID + password (+ captcha): the next state when they are right, and the refusals.
+async fn credentials(
+    ctx: &mut Ctx<'_>,
+    identifier: &str,
+    password: &str,
+    captcha: Option<&str>,
+    expected: Option<AccountId>,
+) -> Result<(Option<PasswordSms>, Acted), FlowError> {
+    let identifier = match Identifier::parse(identifier) {
+        Ok(identifier) => identifier,
+        Err(problem) => return Ok((None, Acted::problem(problem))),
+    };
+    let services = ctx.services;
+    let account = identifier.account(services).await?;
+    let subject = account.as_ref().map(|account| account.id);
+    if let Err(problem) = pass_gate(
+        ctx,
+        ThrottleAction::SignIn,
+        identifier.key(),
+        subject,
+        captcha,
+        false,
+    )
+    .await?
+    {
+        return Ok((None, Acted::problem(problem)));
+    }
+    let phc = match &account {
+        Some(account) => services.store.password_phc(account.id).await?,
+        None => None,
+    };
+    // An unknown ID is checked against a dummy hash: same answer, same time.
+    let matches = services.passwords.verify(password, phc.as_deref()).await?;
+    let account = match account {
+        Some(account) if matches => account,
+        known => {
+            if let Some(account) = known {
+                let details = json!({ "reason": "password" });
+                audit(
+                    services,
+                    Some(account.id),
+                    AuditKind::SignInFailed,
+                    ctx.client,
+                    details,
+                )
+                .await?;
+            }
+            common::failed_attempt(ctx, ThrottleAction::SignIn, identifier.key(), subject).await?;
+            return Ok((None, Acted::problem(Problem::form("credentials.invalid"))));
+        }
+    };
+    common::succeeded_attempt(ctx, ThrottleAction::SignIn, identifier.key(), account.id).await?;
+    if expected.is_some_and(|expected| expected != account.id) {
+        return Ok((None, Acted::problem(Problem::form("step_up.other_account"))));
+    }
+    if account.status != AccountStatus::Active {
+        return Ok((None, Acted::problem(Problem::form("account.locked"))));
+    }
+    let phones: Vec<PhoneNumber> = services
+        .store
+        .phones(account.id)
+        .await?
+        .into_iter()
+        .map(|phone| phone.phone)
+        .collect();
+    let Some(default) = phones.first() else {
+        return Ok((None, Acted::problem(Problem::form("account.no_otp_phone"))));
+    };
+    match services
+        .otps
+        .send(ctx.flow, OtpPurpose::SignIn, default, ctx.client)
+        .await?
+    {
+        Ok(sent) => Ok((
+            Some(PasswordSms::Otp {
+                account: account.id,
+                sent,
+                phones,
+            }),
+            Acted::default(),
+        )),
+        Err(problem) => Ok((None, Acted::problem(problem))),
+    }
+}
+
+impl PasswordSms {
+    /// P2's last check: the subscriber database must name the account's person as the owner
+    /// of the new phone. Only then is the phone changed — the new default added and the lost
+    /// one removed in the step's one transaction; otherwise nothing about the account is.
+    async fn finish_phone_change(&mut self, ctx: &mut Ctx<'_>) -> Result<Progress, FlowError> {
+        let Self::NewPhoneConfirmed { account, phone } = self else {
+            return Ok(Progress::Continue(Acted::problem(Problem::form(
+                "action.unexpected",
+            ))));
+        };
+        let (account_id, phone) = (*account, phone.clone());
+        let services = ctx.services;
+        let Some(account) = services.store.account(account_id).await? else {
+            return Err(FlowError::NotFound);
+        };
+        let owner = match services.connectors.subscribers.subscriber(&phone).await {
+            Ok(owner) => Some(owner),
+            Err(ConnectorError::NotFound) => None,
+            Err(error) => {
+                tracing::warn!(%error, "subscriber database unavailable for a phone change");
+                return Ok(Progress::Continue(Acted::problem(Problem::form(
+                    "registry.unavailable",
+                ))));
+            }
+        };
+        let identity = &account.identity;
+        let same_person = owner.as_ref().is_some_and(|owner| {
+            identity.personal_id.as_ref() == Some(&owner.personal_id)
+                && same_name(&identity.full_name, &owner.full_name)
+                && identity.birth_date == Some(owner.birth_date)
+        });
+        if !same_person {
+            audit(
+                services,
+                Some(account_id),
+                AuditKind::PhoneChangeRefused,
+                ctx.client,
+                json!({ "phone": phone.masked(), "reason": if owner.is_some() { "owner_differs" } else { "not_found" } }),
+            )
+            .await?;
+            *self = Self::PhoneRefused;
+            return Ok(Progress::Continue(Acted::default()));
+        }
+        if let Some(email) = &account.email {
+            let (subject, text) = notices::phone_changed(&phone);
+            if let Err(error) = services
+                .connectors
+                .mailer
+                .send(email, &subject, &text)
+                .await
+            {
+                tracing::warn!(%error, "phone change notice not e-mailed");
+            }
+        }
+        let acted = Acted::default().write(StepWrite::ReplaceDefaultPhone {
+            account: account_id,
+            phone: phone.clone(),
+            audit: audit_context(ctx.client),
+        });
+        let evidence = Evidence {
+            account: account_id,
+            used: vec![
+                (CredentialKind::Password, String::new()),
+                (CredentialKind::OtpPhone, phone.e164().to_owned()),
+            ],
+            phone_changed: true,
+        };
+        Ok(Progress::Proven(evidence, acted))
+    }
+}

@@ -1,0 +1,29 @@
+//! The narrow capabilities a flow step uses — store, registries, clock, randomness, OTPs,
+//! passwords, throttling, sessions — built once by the engine and lent to each step. Flows
+//! receive these, never the engine, so no flow module imports the module that dispatches it.
+
+use std::sync::Arc;
+
+use connectors::Connectors;
+use domain::{Clock, PasswordPolicy};
+use store::Store;
+
+use crate::config::FlowConfig;
+use crate::otp::Otps;
+use crate::passwords::Passwords;
+use crate::random::Randomness;
+use crate::sessions::Sessions;
+use crate::throttle::Throttle;
+
+pub struct Services {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) connectors: Connectors,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) random: Arc<dyn Randomness>,
+    pub(crate) config: FlowConfig,
+    pub(crate) password_policy: PasswordPolicy,
+    pub(crate) otps: Otps,
+    pub(crate) passwords: Passwords,
+    pub(crate) throttle: Arc<Throttle>,
+    pub(crate) sessions: Sessions,
+}
