@@ -426,20 +426,77 @@ fn required_name(text: &str, problems: &mut Vec<Problem>) -> Option<String> {
     }
 }
 
-/// `YYYY-MM-DD` (the date input) or `DD/MM/YYYY` (how Vietnamese forms write it).
+/// `YYYY-MM-DD` (the date input) or `DD/MM/YYYY` (how Vietnamese forms write it, with or
+/// without leading zeros: `21/1/1992`, and `.` or `-` between the parts).
 fn birth_date(text: &str, problems: &mut Vec<Problem>) -> Option<Date> {
     let text = text.trim();
     if text.is_empty() {
         problems.push(Problem::field("birth_date", "field.required"));
         return None;
     }
-    let iso = time::macros::format_description!("[year]-[month]-[day]");
-    let vietnamese = time::macros::format_description!("[day]/[month]/[year]");
-    match Date::parse(text, iso).or_else(|_| Date::parse(text, vietnamese)) {
-        Ok(date) if date.year() >= 1900 => Some(date),
+    match parse_date(text) {
+        Some(date) if date.year() >= 1900 => Some(date),
         _ => {
             problems.push(Problem::field("birth_date", "birth_date.invalid"));
             None
+        }
+    }
+}
+
+/// A calendar date written year first (`1992-01-21`) or day first (`21/1/1992`); the year has
+/// four digits, the day and month one or two.
+fn parse_date(text: &str) -> Option<Date> {
+    let mut parts = text.split(['/', '-', '.']).map(str::trim);
+    let (first, second, third) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let (year, month, day) = if first.len() == 4 {
+        (first, second, third)
+    } else {
+        (third, second, first)
+    };
+    let number = |digits: &str, widths: std::ops::RangeInclusive<usize>| {
+        (widths.contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| digits.parse::<u16>().ok())
+            .flatten()
+    };
+    let year = i32::from(number(year, 4..=4)?);
+    let month = time::Month::try_from(u8::try_from(number(month, 1..=2)?).ok()?).ok()?;
+    let day = u8::try_from(number(day, 1..=2)?).ok()?;
+    Date::from_calendar_date(year, month, day).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::parse_date;
+
+    #[test]
+    fn birth_dates_are_read_as_people_write_them() {
+        for text in [
+            "21/1/1992",
+            "21/01/1992",
+            "1992-01-21",
+            "1992-1-21",
+            " 21 / 1 / 1992 ",
+            "21.01.1992",
+            "21-1-1992",
+        ] {
+            assert_eq!(parse_date(text), Some(date!(1992 - 01 - 21)), "{text:?}");
+        }
+        assert_eq!(parse_date("1/2/2003"), Some(date!(2003 - 02 - 01)));
+        assert_eq!(parse_date("29/2/2000"), Some(date!(2000 - 02 - 29)));
+    }
+
+    #[test]
+    fn impossible_or_ambiguous_dates_are_refused() {
+        for text in [
+            "", "21/13/1992", "32/1/1992", "29/2/2001", "21/1/92", "1992/21/1", "21/1",
+            "21/1/1992/1", "21/+1/1992", "021/1/1992", "21 1 1992", "ngày 21/1/1992",
+        ] {
+            assert_eq!(parse_date(text), None, "{text:?}");
         }
     }
 }
