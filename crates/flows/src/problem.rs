@@ -6,13 +6,16 @@ use serde::Serialize;
 use time::Duration;
 
 /// Every code a flow can refuse with; pages and the API have a message for each.
-pub const PROBLEM_CODES: [&str; 31] = [
+pub const PROBLEM_CODES: [&str; 38] = [
     "account.exists",
     "account.locked",
     "account.no_otp_phone",
     "account.no_personal_id",
     "action.unexpected",
+    "bhxh.mismatch",
     "bhxh.no_phone",
+    "bhxh.not_found",
+    "bhxh.unavailable",
     "birth_date.invalid",
     "captcha.required",
     "captcha.wrong",
@@ -30,13 +33,17 @@ pub const PROBLEM_CODES: [&str; 31] = [
     "otp.wrong",
     "password.mismatch",
     "password.wrong",
+    "personal_id.birth_year_mismatch",
+    "personal_id.gender_mismatch",
     "phone.already_added",
     "phone.last",
     "phone.not_owner",
     "phone.unknown_choice",
+    "population.unavailable",
     "registry.unavailable",
     "sms.daily_limit",
     "sms.unavailable",
+    "subscribers.unavailable",
     "throttled",
 ];
 
@@ -85,14 +92,18 @@ impl Problem {
         if invalid.rule().ends_with(".empty") {
             return Self::field(field, "field.required");
         }
-        Self {
-            detail: Some(Detail {
-                rule: invalid.rule(),
-                vi: invalid.message_vi(),
-                en: invalid.to_string(),
-            }),
-            ..Self::field(field, "field.invalid")
-        }
+        Self::field(field, "field.invalid").explained(invalid)
+    }
+
+    /// Adds the identifier rule's own sentence to a refusal that has a code of its own, e.g. a
+    /// gender that the personal ID number contradicts ("… ghi giới tính nam; … là nữ").
+    pub fn explained(mut self, invalid: &domain::Invalid) -> Self {
+        self.detail = Some(Detail {
+            rule: invalid.rule(),
+            vi: invalid.message_vi(),
+            en: invalid.to_string(),
+        });
+        self
     }
 
     pub fn retry_after(mut self, after: Duration) -> Self {

@@ -282,7 +282,7 @@ impl Channel for ByPhone {
             return Ok(Err(problems));
         }
         if let Err(invalid) = personal_id.check_consistent(birth_date, gender) {
-            return Ok(Err(vec![Problem::invalid("personal_id", &invalid)]));
+            return Ok(Err(vec![contradicted_by_id(&invalid)]));
         }
         if let Some(problem) = already_registered(ctx.engine, &personal_id).await? {
             return Ok(Err(vec![problem]));
@@ -293,14 +293,14 @@ impl Channel for ByPhone {
             .await
         {
             Ok(()) => {}
-            Err(error) => return Ok(Err(vec![registry_refusal(error, "population")])),
+            Err(error) => return Ok(Err(vec![registry_refusal(error, Registry::Population)])),
         }
         match ctx.engine.connectors.subscribers.subscriber(&phone).await {
             Ok(owner) if owner.personal_id == personal_id => {}
             Ok(_) | Err(ConnectorError::NotFound) => {
                 return Ok(Err(vec![Problem::field("phone", "phone.not_owner")]));
             }
-            Err(error) => return Ok(Err(vec![registry_refusal(error, "subscribers")])),
+            Err(error) => return Ok(Err(vec![registry_refusal(error, Registry::Subscribers)])),
         }
         Ok(Ok(VerifiedPerson {
             personal_id,
@@ -352,10 +352,10 @@ impl Channel for ByBhxh {
         };
         let insured = match ctx.engine.connectors.bhxh.insured(&code).await {
             Ok(insured) => insured,
-            Err(error) => return Ok(Err(vec![registry_refusal(error, "bhxh")])),
+            Err(error) => return Ok(Err(vec![registry_refusal(error, Registry::Bhxh)])),
         };
         if !same_name(&insured.full_name, &full_name) || insured.birth_date != birth_date {
-            return Ok(Err(vec![Problem::form("identity.mismatch")]));
+            return Ok(Err(vec![Problem::form("bhxh.mismatch")]));
         }
         let Some(phone) = insured.phone else {
             return Ok(Err(vec![Problem::form("bhxh.no_phone")]));
@@ -385,15 +385,48 @@ async fn already_registered(
         .map(|_| Problem::form("account.exists")))
 }
 
-/// A registry's answer as the person sees it; outages are logged for operators.
-fn registry_refusal(error: ConnectorError, registry: &'static str) -> Problem {
-    match error {
-        ConnectorError::NotFound => Problem::form("identity.not_found"),
-        ConnectorError::Mismatch { .. } => Problem::form("identity.mismatch"),
-        other => {
-            tracing::warn!(error = %other, registry, "registry unavailable during registration");
-            Problem::form("registry.unavailable")
+/// The registries a registration asks, each named in its own refusals: the person is told
+/// which record disagrees and which system is not answering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Registry {
+    /// CSDL quốc gia về dân cư.
+    Population,
+    /// CSDL thuê bao di động.
+    Subscribers,
+    /// Bảo hiểm xã hội.
+    Bhxh,
+}
+
+/// A registry's answer as the person sees it; outages are logged for operators and worded as
+/// the system's problem, not the person's.
+fn registry_refusal(error: ConnectorError, registry: Registry) -> Problem {
+    match (error, registry) {
+        (ConnectorError::NotFound, Registry::Bhxh) => Problem::field("bhxh_code", "bhxh.not_found"),
+        (ConnectorError::NotFound, _) => Problem::field("personal_id", "identity.not_found"),
+        (ConnectorError::Mismatch { .. }, Registry::Bhxh) => Problem::form("bhxh.mismatch"),
+        (ConnectorError::Mismatch { .. }, _) => Problem::form("identity.mismatch"),
+        (other, _) => {
+            tracing::warn!(error = %other, ?registry, "registry unavailable during registration");
+            match registry {
+                Registry::Population => Problem::form("population.unavailable"),
+                Registry::Subscribers => Problem::form("subscribers.unavailable"),
+                Registry::Bhxh => Problem::form("bhxh.unavailable"),
+            }
         }
+    }
+}
+
+/// The personal ID number encodes the birth year and gender; when the typed ones disagree, the
+/// refusal goes on the field the person most likely mistyped, saying what the number holds.
+fn contradicted_by_id(invalid: &domain::Invalid) -> Problem {
+    match invalid {
+        domain::Invalid::GenderMismatch { .. } => {
+            Problem::field("gender", "personal_id.gender_mismatch").explained(invalid)
+        }
+        domain::Invalid::BirthYearMismatch { .. } => {
+            Problem::field("birth_date", "personal_id.birth_year_mismatch").explained(invalid)
+        }
+        other => Problem::invalid("personal_id", other),
     }
 }
 

@@ -42,7 +42,7 @@ use store::Store;
 
 pub use assets::url as asset_url;
 pub use errors::{ErrorKind, ErrorPage};
-pub use forms::{FieldError, Form, Notice, NoticeKind, Tab};
+pub use forms::{FieldError, Form, FormProblem, Link, Notice, NoticeKind, Tab};
 pub use i18n::{Lang, Tr};
 pub use page::{Format, render};
 pub use telemetry::install_metrics_recorder;
