@@ -84,6 +84,9 @@ error-field-invalid = { $field } is not valid
 notice-info = Information
 notice-success = Success
 notice-error = Error
+form-busy = Working…
+form-busy-checking = Checking…
+form-busy-registries = Checking your details with the national databases; this may take a few seconds. Please wait, there is no need to press again.
 
 ## Home page
 

@@ -84,6 +84,9 @@ error-field-invalid = { $field } không hợp lệ
 notice-info = Thông tin
 notice-success = Thành công
 notice-error = Lỗi
+form-busy = Đang xử lý…
+form-busy-checking = Đang kiểm tra…
+form-busy-registries = Đang đối chiếu thông tin với các cơ sở dữ liệu quốc gia, việc này có thể mất vài giây. Vui lòng chờ, không cần bấm lại.
 
 ## Trang chủ
 
