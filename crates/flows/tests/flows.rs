@@ -1068,3 +1068,29 @@ mod session_activity {
         );
     }
 }
+
+mod session_lookup {
+    use super::*;
+
+    /// A page that only shows who is signed in reads the session without writing: looking it
+    /// up does not keep it alive, and an idle session ends on time however often it is shown.
+    #[tokio::test]
+    async fn reads_without_extending_the_session() {
+        let world = World::new(store::testing::sqlite().await).await;
+        let person = world.person(DemoRole::PhoneRegistration);
+        world.register(&person, PASSWORD).await;
+        let token = world.sign_in(&person, PASSWORD).await;
+        let sessions = &world.engine.sessions;
+        let (before, account) = sessions.lookup(&token).await.unwrap().expect("signed in");
+        assert_eq!(account.identity.full_name, person.full_name);
+        for _ in 0..3 {
+            world.advance(9 * 60);
+            let (seen, _) = sessions.lookup(&token).await.unwrap().expect("still live");
+            assert_eq!(seen.last_seen_at, before.last_seen_at, "nothing recorded");
+            assert_eq!(seen.idle_expires_at, before.idle_expires_at);
+        }
+        world.advance(5 * 60);
+        assert!(sessions.lookup(&token).await.unwrap().is_none(), "idle: ended");
+        assert!(sessions.lookup("not a token").await.unwrap().is_none());
+    }
+}

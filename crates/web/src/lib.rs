@@ -90,7 +90,10 @@ pub fn router(state: AppState, extra: Router) -> Router {
         .merge(extra);
     // Relying services post to the protocol endpoints from their own origins by design; those
     // routes protect their own forms (see `oidc`).
-    let app = csrf::apply(site, &settings.public_base_url).merge(oidc::routes().with_state(state));
+    let app = csrf::apply(site, &settings.public_base_url)
+        .merge(oidc::routes().with_state(state.clone()));
+    // Every page's header shows who is signed in: one read-only session lookup per page view.
+    let app = app.layer(axum::middleware::from_fn_with_state(state, auth::recognise));
     let app = app.layer(axum::middleware::from_fn(i18n::remember_query_language));
     telemetry::apply(security::apply(app, settings.hsts))
 }

@@ -7,6 +7,7 @@ portal-name = National Public Service Portal
 portal-service = Accounts and sign-in
 skip-to-main = Skip to main content
 language-label = Language
+header-signed-in-as = Signed in as
 footer-about = Account and sign-in system of the National Public Service Portal.
 footer-privacy = Your personal data is used only to verify who you are and to provide public services.
 

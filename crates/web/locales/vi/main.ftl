@@ -7,6 +7,7 @@ portal-name = Cổng Dịch vụ công quốc gia
 portal-service = Tài khoản và đăng nhập
 skip-to-main = Bỏ qua, đến nội dung chính
 language-label = Ngôn ngữ
+header-signed-in-as = Đã đăng nhập:
 footer-about = Hệ thống tài khoản và đăng nhập của Cổng Dịch vụ công quốc gia.
 footer-privacy = Thông tin cá nhân của bạn chỉ được dùng để xác thực và cung cấp dịch vụ công.
 
