@@ -97,7 +97,10 @@ async fn registration_refusals_leave_nothing_behind(db: TestDb) {
     assert_problem(&refused.view, "personal_id.gender_mismatch");
     assert_eq!(refused.view.problems.len(), 1);
     assert_eq!(refused.view.problems[0].field, Some("gender"));
-    let detail = refused.view.problems[0].detail.as_ref().expect("what the ID says");
+    let detail = refused.view.problems[0]
+        .detail
+        .as_ref()
+        .expect("what the ID says");
     assert_eq!(detail.rule, "personal_id.gender_mismatch");
 
     // … and with the birth year, said on the birth date, which may be typed without zeros.
@@ -1090,7 +1093,10 @@ mod session_lookup {
             assert_eq!(seen.idle_expires_at, before.idle_expires_at);
         }
         world.advance(5 * 60);
-        assert!(sessions.lookup(&token).await.unwrap().is_none(), "idle: ended");
+        assert!(
+            sessions.lookup(&token).await.unwrap().is_none(),
+            "idle: ended"
+        );
         assert!(sessions.lookup("not a token").await.unwrap().is_none());
     }
 }

@@ -110,8 +110,14 @@ mod tests {
         let problem = Problem::field("gender", "personal_id.gender_mismatch").explained(&invalid);
         let vi = message(&problem, &Tr::new(Lang::Vi, "/"));
         let en = message(&problem, &Tr::new(Lang::En, "/"));
-        assert!(vi.starts_with("Giới tính không khớp với số định danh cá nhân"), "{vi}");
-        assert!(en.starts_with("The gender does not match the personal ID number"), "{en}");
+        assert!(
+            vi.starts_with("Giới tính không khớp với số định danh cá nhân"),
+            "{vi}"
+        );
+        assert!(
+            en.starts_with("The gender does not match the personal ID number"),
+            "{en}"
+        );
         assert!(!en.contains("not valid"), "{en}");
     }
 
@@ -130,8 +136,13 @@ mod tests {
             say("bhxh.unavailable", &en),
             "The social insurance (BHXH) system is temporarily not responding, please try again later."
         );
-        assert!(say("sms.unavailable", &vi).starts_with("Hệ thống tin nhắn SMS tạm thời không phản hồi"));
-        assert!(say("sms.unavailable", &en).starts_with("The SMS system is temporarily not responding"));
+        assert!(
+            say("sms.unavailable", &vi)
+                .starts_with("Hệ thống tin nhắn SMS tạm thời không phản hồi")
+        );
+        assert!(
+            say("sms.unavailable", &en).starts_with("The SMS system is temporarily not responding")
+        );
         for tr in [&vi, &en] {
             assert!(say("bhxh.mismatch", tr).contains("BHXH"));
             assert!(!say("bhxh.mismatch", tr).contains(&say("identity.mismatch", tr)));

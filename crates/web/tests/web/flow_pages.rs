@@ -65,7 +65,13 @@ async fn every_page_header_shows_who_is_signed_in() {
     let mut browser = registered_and_signed_in(base.clone(), &who, "mây trắng bay qua đồi").await;
     let header_of = |html: &str| html.split("<main").next().unwrap_or_default().to_owned();
     let mut token = String::new();
-    for path in ["/", "/register", "/login/method/vneid", "/account", "/no-such-page"] {
+    for path in [
+        "/",
+        "/register",
+        "/login/method/vneid",
+        "/account",
+        "/no-such-page",
+    ] {
         let html = browser.get(path).await.text().await.unwrap();
         let header = header_of(&html);
         assert!(header.contains(&who.full_name), "{path}: {header}");
