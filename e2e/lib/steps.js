@@ -142,7 +142,8 @@ async function signIn(run, env, person, password, { phone = person.phone, nation
 
 /** "Đăng xuất", the button at the bottom of /account; afterwards /account asks to sign in. */
 async function signOut(run) {
-  const button = run.button('action-sign-out');
+  // The page's own button; the header has one too.
+  const button = run.page.locator('main').getByRole('button', { name: run.t('action-sign-out'), exact: true });
   const isLast = await run.page.evaluate(() => {
     const forms = [...document.querySelectorAll('main form')];
     return forms[forms.length - 1].getAttribute('action') === '/account/signout';

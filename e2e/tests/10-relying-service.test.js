@@ -77,7 +77,8 @@ scenario('A relying service signs a person in through the portal', 'relying-serv
   await page.goto(logout.toString());
   await run.expectHeading('logout-confirm-title');
   await run.screen('rp-logout-confirm');
-  await run.go(run.button('action-sign-out'));
+  // The confirmation's own button (the header has a sign-out button too).
+  await run.go(page.locator('main').getByRole('button', { name: run.t('action-sign-out'), exact: true }));
   const back = new URL(page.url());
   assert.equal(back.pathname, '/', 'back at the registered post-logout address');
   assert.equal(back.searchParams.get('state'), 'bye');

@@ -55,7 +55,7 @@ impl AccountService<'_> {
             Err(ConnectorError::NotFound) => return Ok(Err(Problem::form("identity.not_found"))),
             Err(error) => {
                 tracing::warn!(%error, "population database unavailable for an identity refresh");
-                return Ok(Err(Problem::form("registry.unavailable")));
+                return Ok(Err(Problem::form("population.unavailable")));
             }
         };
         let mut identity = account.identity.clone();

@@ -6,14 +6,17 @@ use serde::Serialize;
 use time::Duration;
 
 /// Every code a flow can refuse with; pages and the API have a message for each.
-pub const PROBLEM_CODES: [&str; 36] = [
+pub const PROBLEM_CODES: [&str; 43] = [
     "account.exists",
     "account.locked",
     "account.no_otp_phone",
     "account.no_personal_id",
     "account.recovery_required",
     "action.unexpected",
+    "bhxh.mismatch",
     "bhxh.no_phone",
+    "bhxh.not_found",
+    "bhxh.unavailable",
     "birth_date.invalid",
     "captcha.required",
     "captcha.wrong",
@@ -32,16 +35,20 @@ pub const PROBLEM_CODES: [&str; 36] = [
     "otp.wrong",
     "password.mismatch",
     "password.wrong",
+    "personal_id.birth_year_mismatch",
+    "personal_id.gender_mismatch",
     "phone.already_added",
     "phone.daily_limit",
     "phone.last",
     "phone.not_owner",
     "phone.unknown_choice",
+    "population.unavailable",
     "registration.throttled",
     "registry.unavailable",
     "sms.daily_limit",
     "sms.unavailable",
     "step_up.other_account",
+    "subscribers.unavailable",
     "throttled",
 ];
 
@@ -90,14 +97,18 @@ impl Problem {
         if invalid.rule().ends_with(".empty") {
             return Self::field(field, "field.required");
         }
-        Self {
-            detail: Some(Detail {
-                rule: invalid.rule(),
-                vi: invalid.message_vi(),
-                en: invalid.to_string(),
-            }),
-            ..Self::field(field, "field.invalid")
-        }
+        Self::field(field, "field.invalid").explained(invalid)
+    }
+
+    /// Adds the identifier rule's own sentence to a refusal that has a code of its own, e.g. a
+    /// gender that the personal ID number contradicts ("… ghi giới tính nam; … là nữ").
+    pub fn explained(mut self, invalid: &domain::Invalid) -> Self {
+        self.detail = Some(Detail {
+            rule: invalid.rule(),
+            vi: invalid.message_vi(),
+            en: invalid.to_string(),
+        });
+        self
     }
 
     pub fn retry_after(mut self, after: Duration) -> Self {

@@ -303,7 +303,7 @@ impl Channel for ByPhone {
             return Ok(Err(problems));
         }
         if let Err(invalid) = personal_id.check_consistent(birth_date, gender) {
-            return Ok(Err(vec![Problem::invalid("personal_id", &invalid)]));
+            return Ok(Err(vec![contradicted_by_id(&invalid)]));
         }
         let probe = RegistryProbe {
             personal_id: personal_id.as_str(),
@@ -320,7 +320,7 @@ impl Channel for ByPhone {
             Ok(()) => {}
             Err(error) => {
                 probe.mismatched(ctx, &error).await?;
-                return Ok(Err(vec![registry_refusal(error, "population")]));
+                return Ok(Err(vec![registry_refusal(error, Registry::Population)]));
             }
         }
         match ctx.services.connectors.subscribers.subscriber(&phone).await {
@@ -329,7 +329,7 @@ impl Channel for ByPhone {
                 probe.mismatched(ctx, &ConnectorError::NotFound).await?;
                 return Ok(Err(vec![Problem::field("phone", "phone.not_owner")]));
             }
-            Err(error) => return Ok(Err(vec![registry_refusal(error, "subscribers")])),
+            Err(error) => return Ok(Err(vec![registry_refusal(error, Registry::Subscribers)])),
         }
         Ok(Ok(VerifiedPerson {
             personal_id,
@@ -390,12 +390,12 @@ impl Channel for ByBhxh {
             Ok(insured) => insured,
             Err(error) => {
                 probe.mismatched(ctx, &error).await?;
-                return Ok(Err(vec![registry_refusal(error, "bhxh")]));
+                return Ok(Err(vec![registry_refusal(error, Registry::Bhxh)]));
             }
         };
         if !same_name(&insured.full_name, &full_name) || insured.birth_date != birth_date {
             probe.mismatched(ctx, &ConnectorError::NotFound).await?;
-            return Ok(Err(vec![Problem::form("identity.mismatch")]));
+            return Ok(Err(vec![Problem::form("bhxh.mismatch")]));
         }
         let Some(phone) = insured.phone else {
             return Ok(Err(vec![Problem::form("bhxh.no_phone")]));
@@ -492,15 +492,48 @@ async fn already_registered(
         .map(|_| Problem::form("account.exists")))
 }
 
-/// A registry's answer as the person sees it; outages are logged for operators.
-fn registry_refusal(error: ConnectorError, registry: &'static str) -> Problem {
-    match error {
-        ConnectorError::NotFound => Problem::form("identity.not_found"),
-        ConnectorError::Mismatch { .. } => Problem::form("identity.mismatch"),
-        other => {
-            tracing::warn!(error = %other, registry, "registry unavailable during registration");
-            Problem::form("registry.unavailable")
+/// The registries a registration asks, each named in its own refusals: the person is told
+/// which record disagrees and which system is not answering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Registry {
+    /// CSDL quốc gia về dân cư.
+    Population,
+    /// CSDL thuê bao di động.
+    Subscribers,
+    /// Bảo hiểm xã hội.
+    Bhxh,
+}
+
+/// A registry's answer as the person sees it; outages are logged for operators and worded as
+/// the system's problem, not the person's.
+fn registry_refusal(error: ConnectorError, registry: Registry) -> Problem {
+    match (error, registry) {
+        (ConnectorError::NotFound, Registry::Bhxh) => Problem::field("bhxh_code", "bhxh.not_found"),
+        (ConnectorError::NotFound, _) => Problem::field("personal_id", "identity.not_found"),
+        (ConnectorError::Mismatch { .. }, Registry::Bhxh) => Problem::form("bhxh.mismatch"),
+        (ConnectorError::Mismatch { .. }, _) => Problem::form("identity.mismatch"),
+        (other, _) => {
+            tracing::warn!(error = %other, ?registry, "registry unavailable during registration");
+            match registry {
+                Registry::Population => Problem::form("population.unavailable"),
+                Registry::Subscribers => Problem::form("subscribers.unavailable"),
+                Registry::Bhxh => Problem::form("bhxh.unavailable"),
+            }
         }
+    }
+}
+
+/// The personal ID number encodes the birth year and gender; when the typed ones disagree, the
+/// refusal goes on the field the person most likely mistyped, saying what the number holds.
+fn contradicted_by_id(invalid: &domain::Invalid) -> Problem {
+    match invalid {
+        domain::Invalid::GenderMismatch { .. } => {
+            Problem::field("gender", "personal_id.gender_mismatch").explained(invalid)
+        }
+        domain::Invalid::BirthYearMismatch { .. } => {
+            Problem::field("birth_date", "personal_id.birth_year_mismatch").explained(invalid)
+        }
+        other => Problem::invalid("personal_id", other),
     }
 }
 
@@ -533,20 +566,87 @@ fn required_name(text: &str, problems: &mut Vec<Problem>) -> Option<String> {
     }
 }
 
-/// `YYYY-MM-DD` (the date input) or `DD/MM/YYYY` (how Vietnamese forms write it).
+/// `YYYY-MM-DD` (the date input) or `DD/MM/YYYY` (how Vietnamese forms write it, with or
+/// without leading zeros: `21/1/1992`, and `.` or `-` between the parts).
 fn birth_date(text: &str, problems: &mut Vec<Problem>) -> Option<Date> {
     let text = text.trim();
     if text.is_empty() {
         problems.push(Problem::field("birth_date", "field.required"));
         return None;
     }
-    let iso = time::macros::format_description!("[year]-[month]-[day]");
-    let vietnamese = time::macros::format_description!("[day]/[month]/[year]");
-    match Date::parse(text, iso).or_else(|_| Date::parse(text, vietnamese)) {
-        Ok(date) if date.year() >= 1900 => Some(date),
+    match parse_date(text) {
+        Some(date) if date.year() >= 1900 => Some(date),
         _ => {
             problems.push(Problem::field("birth_date", "birth_date.invalid"));
             None
+        }
+    }
+}
+
+/// A calendar date written year first (`1992-01-21`) or day first (`21/1/1992`); the year has
+/// four digits, the day and month one or two.
+fn parse_date(text: &str) -> Option<Date> {
+    let mut parts = text.split(['/', '-', '.']).map(str::trim);
+    let (first, second, third) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let (year, month, day) = if first.len() == 4 {
+        (first, second, third)
+    } else {
+        (third, second, first)
+    };
+    let number = |digits: &str, widths: std::ops::RangeInclusive<usize>| {
+        (widths.contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| digits.parse::<u16>().ok())
+            .flatten()
+    };
+    let year = i32::from(number(year, 4..=4)?);
+    let month = time::Month::try_from(u8::try_from(number(month, 1..=2)?).ok()?).ok()?;
+    let day = u8::try_from(number(day, 1..=2)?).ok()?;
+    Date::from_calendar_date(year, month, day).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::parse_date;
+
+    #[test]
+    fn birth_dates_are_read_as_people_write_them() {
+        for text in [
+            "21/1/1992",
+            "21/01/1992",
+            "1992-01-21",
+            "1992-1-21",
+            " 21 / 1 / 1992 ",
+            "21.01.1992",
+            "21-1-1992",
+        ] {
+            assert_eq!(parse_date(text), Some(date!(1992 - 01 - 21)), "{text:?}");
+        }
+        assert_eq!(parse_date("1/2/2003"), Some(date!(2003 - 02 - 01)));
+        assert_eq!(parse_date("29/2/2000"), Some(date!(2000 - 02 - 29)));
+    }
+
+    #[test]
+    fn impossible_or_ambiguous_dates_are_refused() {
+        for text in [
+            "",
+            "21/13/1992",
+            "32/1/1992",
+            "29/2/2001",
+            "21/1/92",
+            "1992/21/1",
+            "21/1",
+            "21/1/1992/1",
+            "21/+1/1992",
+            "021/1/1992",
+            "21 1 1992",
+            "ngày 21/1/1992",
+        ] {
+            assert_eq!(parse_date(text), None, "{text:?}");
         }
     }
 }

@@ -151,6 +151,16 @@ impl Sessions {
 
     /// The live session and its active account for a token, recording the activity.
     pub async fn authenticate(&self, token: &str) -> Result<Option<(Session, Account)>, FlowError> {
+        let Some((session, account)) = self.lookup(token).await? else {
+            return Ok(None);
+        };
+        self.record_activity(&session).await?;
+        Ok(Some((session, account)))
+    }
+
+    /// The live session and its active account for a token, read only: what a page needs to
+    /// show who is signed in, without a write per page view.
+    pub async fn lookup(&self, token: &str) -> Result<Option<(Session, Account)>, FlowError> {
         let Some(token) = decode_token(token) else {
             return Ok(None);
         };
@@ -168,6 +178,12 @@ impl Sessions {
         if account.status != AccountStatus::Active {
             return Ok(None);
         }
+        Ok(Some((session, account)))
+    }
+
+    /// Records that `session` (just looked up) is in use, extending its idle expiry.
+    pub async fn record_activity(&self, session: &Session) -> Result<(), FlowError> {
+        let now = self.clock.now();
         // Activity is recorded at most once a minute: a write per request costs more than a
         // minute's precision on a 30-minute idle timeout is worth.
         if now - session.last_seen_at >= Duration::minutes(1) {
@@ -175,7 +191,7 @@ impl Sessions {
                 .touch_session(session.id, now + self.idle(), now)
                 .await?;
         }
-        Ok(Some((session, account)))
+        Ok(())
     }
 
     pub async fn end(&self, session: Uuid) -> Result<(), FlowError> {

@@ -85,7 +85,7 @@ async fn registration_refusals_leave_nothing_behind(db: TestDb) {
     let person = world.person(DemoRole::PhoneRegistration);
     let flow = world.start(FlowKind::RegisterPhone).await;
 
-    // The personal ID must agree with the stated gender.
+    // The personal ID must agree with the stated gender: said on the gender, not on the ID.
     let Action::RegisterPhone(mut values) = register_action(&person) else {
         unreachable!()
     };
@@ -94,8 +94,24 @@ async fn registration_refusals_leave_nothing_behind(db: TestDb) {
         domain::Gender::Female => "male".into(),
     };
     let refused = world.act(&flow, Action::RegisterPhone(values)).await;
-    assert_problem(&refused.view, "field.invalid");
-    assert_eq!(refused.view.problems[0].field, Some("personal_id"));
+    assert_problem(&refused.view, "personal_id.gender_mismatch");
+    assert_eq!(refused.view.problems.len(), 1);
+    assert_eq!(refused.view.problems[0].field, Some("gender"));
+    let detail = refused.view.problems[0]
+        .detail
+        .as_ref()
+        .expect("what the ID says");
+    assert_eq!(detail.rule, "personal_id.gender_mismatch");
+
+    // … and with the birth year, said on the birth date, which may be typed without zeros.
+    let Action::RegisterPhone(mut values) = register_action(&person) else {
+        unreachable!()
+    };
+    let year = person.birth_date.year() + 1;
+    values.birth_date = format!("1/1/{year}");
+    let refused = world.act(&flow, Action::RegisterPhone(values)).await;
+    assert_problem(&refused.view, "personal_id.birth_year_mismatch");
+    assert_eq!(refused.view.problems[0].field, Some("birth_date"));
 
     // The population database must know the name.
     let Action::RegisterPhone(mut values) = register_action(&person) else {
@@ -117,8 +133,12 @@ async fn registration_refusals_leave_nothing_behind(db: TestDb) {
     // Registries down: a clear, retryable refusal.
     world.sandbox.set_mode(System::Population, Mode::Down);
     let down = world.act(&flow, register_action(&person)).await;
-    assert_problem(&down.view, "registry.unavailable");
+    assert_problem(&down.view, "population.unavailable");
     world.sandbox.set_mode(System::Population, Mode::Up);
+    world.sandbox.set_mode(System::Subscribers, Mode::Down);
+    let down = world.act(&flow, register_action(&person)).await;
+    assert_problem(&down.view, "subscribers.unavailable");
+    world.sandbox.set_mode(System::Subscribers, Mode::Up);
 
     // Empty and malformed fields are named one by one.
     let empty = world
@@ -223,16 +243,31 @@ async fn register_by_bhxh_sends_the_code_to_the_bhxh_phone(db: TestDb) {
         bhxh_phone
     );
 
-    // A wrong birth date is a mismatch.
+    // A wrong birth date is a mismatch with the BHXH record, not with the population database.
     let other = world.start(FlowKind::RegisterBhxh).await;
     let wrong = RegisterBhxhValues {
         birth_date: "01/01/1900".into(),
-        ..values
+        ..values.clone()
     };
     assert_problem(
         &world.act(&other, Action::RegisterBhxh(wrong)).await.view,
-        "identity.mismatch",
+        "bhxh.mismatch",
     );
+
+    // An unknown code is said on the code; BHXH down is BHXH's problem.
+    let unknown = RegisterBhxhValues {
+        bhxh_code: "0000000001".into(),
+        ..values.clone()
+    };
+    let refused = world.act(&other, Action::RegisterBhxh(unknown)).await;
+    assert_problem(&refused.view, "bhxh.not_found");
+    assert_eq!(refused.view.problems[0].field, Some("bhxh_code"));
+    world.sandbox.set_mode(System::Bhxh, Mode::Down);
+    assert_problem(
+        &world.act(&other, Action::RegisterBhxh(values)).await.view,
+        "bhxh.unavailable",
+    );
+    world.sandbox.set_mode(System::Bhxh, Mode::Up);
 }
 
 async fn unknown_id_and_wrong_password_look_alike(db: TestDb) {
@@ -1034,5 +1069,34 @@ mod session_activity {
                 .unwrap()
                 .is_none()
         );
+    }
+}
+
+mod session_lookup {
+    use super::*;
+
+    /// A page that only shows who is signed in reads the session without writing: looking it
+    /// up does not keep it alive, and an idle session ends on time however often it is shown.
+    #[tokio::test]
+    async fn reads_without_extending_the_session() {
+        let world = World::new(store::testing::sqlite().await).await;
+        let person = world.person(DemoRole::PhoneRegistration);
+        world.register(&person, PASSWORD).await;
+        let token = world.sign_in(&person, PASSWORD).await;
+        let sessions = world.engine.sessions();
+        let (before, account) = sessions.lookup(&token).await.unwrap().expect("signed in");
+        assert_eq!(account.identity.full_name, person.full_name);
+        for _ in 0..3 {
+            world.advance(9 * 60);
+            let (seen, _) = sessions.lookup(&token).await.unwrap().expect("still live");
+            assert_eq!(seen.last_seen_at, before.last_seen_at, "nothing recorded");
+            assert_eq!(seen.idle_expires_at, before.idle_expires_at);
+        }
+        world.advance(5 * 60);
+        assert!(
+            sessions.lookup(&token).await.unwrap().is_none(),
+            "idle: ended"
+        );
+        assert!(sessions.lookup("not a token").await.unwrap().is_none());
     }
 }

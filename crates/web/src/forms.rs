@@ -10,12 +10,36 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// A problem with the form as a whole, and where the person can go from it ("Đăng nhập",
+/// "Quên mật khẩu" under "this ID number already has an account").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormProblem {
+    pub message: String,
+    pub links: Vec<Link>,
+}
+
+/// A link offered with a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub href: String,
+    pub label: String,
+}
+
+impl Link {
+    pub fn new(href: impl Into<String>, label: impl Into<String>) -> Link {
+        Link {
+            href: href.into(),
+            label: label.into(),
+        }
+    }
+}
+
 /// The state of one form as the page shows it.
 #[derive(Debug, Clone, Default)]
 pub struct Form {
     values: Vec<(&'static str, String)>,
     errors: Vec<FieldError>,
-    problems: Vec<String>,
+    problems: Vec<FormProblem>,
 }
 
 impl Form {
@@ -48,7 +72,15 @@ impl Form {
     /// A problem with the form as a whole ("wrong ID number or password"), listed in the
     /// summary without a link.
     pub fn add_problem(&mut self, message: impl Into<String>) {
-        self.problems.push(message.into());
+        self.add_problem_with_links(message, Vec::new());
+    }
+
+    /// A problem with the form as a whole and the links that lead on from it.
+    pub fn add_problem_with_links(&mut self, message: impl Into<String>, links: Vec<Link>) {
+        self.problems.push(FormProblem {
+            message: message.into(),
+            links,
+        });
     }
 
     pub fn value(&self, field: &str) -> &str {
@@ -74,7 +106,7 @@ impl Form {
         &self.errors
     }
 
-    pub fn problems(&self) -> &[String] {
+    pub fn problems(&self) -> &[FormProblem] {
         &self.problems
     }
 

@@ -15,6 +15,8 @@ use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid};
 
 pub use negotiate::negotiate;
+
+pub use crate::auth::Viewer;
 pub(crate) use switch::{remember_query_language, routes};
 
 /// Name of the cookie (sent as `__Host-lang`) that remembers the language a person chose.
@@ -84,12 +86,14 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     }
 }
 
-/// The translator a page is rendered with. It also remembers the address of the page being
-/// shown, so that the layout's language switch can bring the person back to the same page.
+/// The translator a page is rendered with. It also carries what the layout around every page
+/// shows: the address of the page (the language switch brings the person back to it) and who
+/// is signed in (the header's name and sign-out button).
 #[derive(Debug, Clone)]
 pub struct Tr {
     lang: Lang,
     here: String,
+    viewer: Option<Viewer>,
 }
 
 /// One entry of the language switch in the page header.
@@ -108,7 +112,19 @@ impl Tr {
         Tr {
             lang,
             here: negotiate::without_lang_param(here),
+            viewer: None,
         }
+    }
+
+    /// The same translator for a page whose header shows `viewer` as signed in.
+    pub fn with_viewer(mut self, viewer: Option<Viewer>) -> Tr {
+        self.viewer = viewer;
+        self
+    }
+
+    /// Who is signed in, if the request had a live session.
+    pub fn viewer(&self) -> Option<&Viewer> {
+        self.viewer.as_ref()
     }
 
     pub fn lang(&self) -> Lang {
@@ -187,6 +203,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Tr {
             .get::<OriginalUri>()
             .map_or(&parts.uri, |original| &original.0);
         let here = uri.path_and_query().map_or("/", |path| path.as_str());
-        Ok(Tr::new(lang, here))
+        // Put there by `auth::recognise`, which looked the session up once for the request.
+        let viewer = parts.extensions.get::<Viewer>().cloned();
+        Ok(Tr::new(lang, here).with_viewer(viewer))
     }
 }

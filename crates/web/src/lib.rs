@@ -42,7 +42,7 @@ use store::Store;
 
 pub use assets::url as asset_url;
 pub use errors::{ErrorKind, ErrorPage};
-pub use forms::{FieldError, Form, Notice, NoticeKind, Tab};
+pub use forms::{FieldError, Form, FormProblem, Link, Notice, NoticeKind, Tab};
 pub use i18n::{Lang, Tr};
 pub use page::{Format, render};
 pub use telemetry::install_metrics_recorder;
@@ -90,7 +90,10 @@ pub fn router(state: AppState, extra: Router) -> Router {
         .merge(extra);
     // Relying services post to the protocol endpoints from their own origins by design; those
     // routes protect their own forms (see `oidc`).
-    let app = csrf::apply(site, &settings.public_base_url).merge(oidc::routes().with_state(state));
+    let app = csrf::apply(site, &settings.public_base_url)
+        .merge(oidc::routes().with_state(state.clone()));
+    // Every page's header shows who is signed in: one read-only session lookup per page view.
+    let app = app.layer(axum::middleware::from_fn_with_state(state, auth::recognise));
     let app = app.layer(axum::middleware::from_fn(i18n::remember_query_language));
     telemetry::apply(security::apply(app, settings.hsts))
 }

@@ -1,7 +1,9 @@
 // Progressive enhancement only: every page works without this file. It
 // (a) counts down buttons marked data-countdown="SECONDS" before enabling them,
 // (b) wires the show/hide buttons of password fields,
-// (c) moves the focus to the error summary so that it is read first.
+// (c) moves the focus to the error summary so that it is read first,
+// (d) keeps a form from being sent twice while the server (and the registries behind it)
+//     answers: its buttons are disabled and the pressed one says it is working.
 // All texts come from data attributes, translated by the server.
 (function () {
   "use strict";
@@ -19,6 +21,10 @@
     function tick() {
       // From the clock, not by counting ticks: timers slow down in background tabs.
       var left = Math.ceil((ends - Date.now()) / 1000);
+      if (left <= 0 && button.form && button.form.getAttribute("aria-busy") === "true") {
+        // The form was sent meanwhile (d): the button stays disabled until the answer.
+        return;
+      }
       if (left <= 0) {
         button.disabled = false;
         button.textContent = label;
@@ -68,6 +74,66 @@
     });
   }
 
+  // (d) A second press would send the form again (a second OTP, a second registry query).
+  // The buttons are disabled only after the browser has read the form: a disabled button's
+  // name and value (action=register_phone) would not be sent. data-busy on the form is the
+  // pressed button's label while waiting; a [data-busy-status] element inside the form gets
+  // its attribute's text, which its role="status" reads out.
+  var BUSY_MAX_MS = 40000; // longer than the server's own 30-s limit: by then the answer is lost
+
+  function submitGuard(form) {
+    var labels = [];
+    var timer = null;
+    function buttons() {
+      return Array.prototype.slice.call(form.querySelectorAll("button[type='submit'], button:not([type])"));
+    }
+    function release() {
+      window.clearTimeout(timer);
+      form.removeAttribute("aria-busy");
+      buttons().forEach(function (button, index) {
+        button.disabled = false;
+        button.removeAttribute("aria-busy");
+        if (labels[index] !== undefined) {
+          button.textContent = labels[index];
+        }
+      });
+      labels = [];
+      Array.prototype.forEach.call(form.querySelectorAll("[data-busy-status]"), function (status) {
+        status.textContent = "";
+      });
+    }
+    form.addEventListener("submit", function (event) {
+      if (form.getAttribute("aria-busy") === "true") {
+        event.preventDefault();
+        return;
+      }
+      form.setAttribute("aria-busy", "true");
+      var pressed = event.submitter || null;
+      var busyLabel = form.getAttribute("data-busy");
+      window.setTimeout(function () {
+        buttons().forEach(function (button, index) {
+          labels[index] = button.textContent;
+          button.disabled = true;
+          if (button === pressed && busyLabel) {
+            button.setAttribute("aria-busy", "true");
+            button.textContent = busyLabel;
+          }
+        });
+        var status = form.querySelector("[data-busy-status]");
+        if (status) {
+          status.textContent = status.getAttribute("data-busy-status");
+        }
+      }, 0);
+      timer = window.setTimeout(release, BUSY_MAX_MS);
+    });
+    // Back to a page kept in the browser's memory: the form can be used again.
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) {
+        release();
+      }
+    });
+  }
+
   function each(selector, action) {
     Array.prototype.forEach.call(document.querySelectorAll(selector), action);
   }
@@ -75,6 +141,7 @@
   function start() {
     each("[data-countdown]", countdown);
     each("[data-password-toggle]", passwordToggle);
+    each("form[method='post']", submitGuard);
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {
       errorSummary(summary);

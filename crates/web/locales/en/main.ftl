@@ -7,6 +7,7 @@ portal-name = National Public Service Portal
 portal-service = Accounts and sign-in
 skip-to-main = Skip to main content
 language-label = Language
+header-signed-in-as = Signed in as
 footer-about = Account and sign-in system of the National Public Service Portal.
 footer-privacy = Your personal data is used only to verify who you are and to provide public services.
 
@@ -49,7 +50,7 @@ field-phone = Phone number
 field-phone-hint = For example: 0912345678
 field-email = E-mail
 field-bhxh-code = Social insurance (BHXH) number
-field-bhxh-code-hint = 10 digits, printed in your social insurance book or on your health insurance card
+field-bhxh-code-hint = 10 digits, as in your social insurance book or on your health insurance card; newer codes are your 12-digit personal ID number
 field-tax-code = Tax code
 
 ## Show/hide password (only shown when the browser runs JavaScript)
@@ -84,6 +85,9 @@ error-field-invalid = { $field } is not valid
 notice-info = Information
 notice-success = Success
 notice-error = Error
+form-busy = Working…
+form-busy-checking = Checking…
+form-busy-registries = Checking your details with the national databases; this may take a few seconds. Please wait, there is no need to press again.
 
 ## Home page
 
@@ -152,15 +156,22 @@ problem-otp-used = This OTP has already been used.
 problem-otp-resend-too-soon = Please wait { $seconds } s before resending the OTP.
 problem-otp-resend-limit = No more OTP resends. Please start again.
 problem-sms-daily-limit = This phone has received the most OTP messages allowed today. Please try again tomorrow.
-problem-sms-unavailable = The OTP could not be sent: the SMS service is interrupted. Please try again in a few minutes.
-problem-identity-mismatch = The details do not match the national database. Please check your full name and date of birth.
+problem-sms-unavailable = The SMS system is temporarily not responding, so the OTP could not be sent, please try again later.
+problem-identity-mismatch = The full name or date of birth does not match the national population database. Please check them.
 problem-identity-not-found = No citizen record was found. Please check the number you entered.
-problem-registry-unavailable = Your details could not be checked: a national system is not answering. Please try again in a few minutes.
+problem-registry-unavailable = A connected database system is temporarily not responding, please try again later.
+problem-population-unavailable = The national population database system is temporarily not responding, please try again later.
+problem-subscribers-unavailable = The mobile subscriber database system is temporarily not responding, please try again later.
+problem-bhxh-unavailable = The social insurance (BHXH) system is temporarily not responding, please try again later.
 problem-phone-not-owner = This number is not registered in your name.
 problem-phone-unknown-choice = The chosen phone does not belong to the account.
 problem-phone-already-added = This number is already an OTP phone of the account.
 problem-phone-last = The account's only OTP phone cannot be removed.
 problem-bhxh-no-phone = Your BHXH record has no phone number. Please register by mobile subscriber.
+problem-bhxh-mismatch = The full name or date of birth does not match your social insurance (BHXH) record. Please enter them as in your BHXH book.
+problem-bhxh-not-found = No BHXH record has this code. Please check your BHXH code.
+problem-personal-id-gender-mismatch = The gender does not match the personal ID number you entered.
+problem-personal-id-birth-year-mismatch = The year of birth does not match the personal ID number you entered.
 problem-field-invalid = { $field } is not valid.
 problem-field-required = { $field } is required.
 problem-full-name-invalid = The full name is not valid.

@@ -7,6 +7,7 @@ portal-name = Cổng Dịch vụ công quốc gia
 portal-service = Tài khoản và đăng nhập
 skip-to-main = Bỏ qua, đến nội dung chính
 language-label = Ngôn ngữ
+header-signed-in-as = Đã đăng nhập:
 footer-about = Hệ thống tài khoản và đăng nhập của Cổng Dịch vụ công quốc gia.
 footer-privacy = Thông tin cá nhân của bạn chỉ được dùng để xác thực và cung cấp dịch vụ công.
 
@@ -49,7 +50,7 @@ field-phone = Số điện thoại
 field-phone-hint = Ví dụ: 0912345678
 field-email = Thư điện tử
 field-bhxh-code = Mã số BHXH
-field-bhxh-code-hint = Gồm 10 chữ số, in trên sổ BHXH hoặc thẻ BHYT
+field-bhxh-code-hint = 10 chữ số in trên sổ BHXH hoặc thẻ BHYT; mã số mới là số định danh cá nhân 12 chữ số
 field-tax-code = Mã số thuế
 
 ## Hiện/ẩn mật khẩu (chỉ hiện khi trình duyệt chạy JavaScript)
@@ -84,6 +85,9 @@ error-field-invalid = { $field } không hợp lệ
 notice-info = Thông tin
 notice-success = Thành công
 notice-error = Lỗi
+form-busy = Đang xử lý…
+form-busy-checking = Đang kiểm tra…
+form-busy-registries = Đang đối chiếu thông tin với các cơ sở dữ liệu quốc gia, việc này có thể mất vài giây. Vui lòng chờ, không cần bấm lại.
 
 ## Trang chủ
 
@@ -150,15 +154,22 @@ problem-otp-used = Mã OTP đã được sử dụng.
 problem-otp-resend-too-soon = Vui lòng đợi { $seconds } giây trước khi gửi lại OTP.
 problem-otp-resend-limit = Đã hết số lần gửi lại OTP. Vui lòng thực hiện lại từ đầu.
 problem-sms-daily-limit = Số điện thoại này đã nhận quá số tin nhắn OTP cho phép trong ngày. Vui lòng thử lại vào ngày mai.
-problem-sms-unavailable = Chưa gửi được tin nhắn OTP do hệ thống tin nhắn đang gián đoạn. Vui lòng thử lại sau ít phút.
-problem-identity-mismatch = Thông tin không khớp với Cơ sở dữ liệu quốc gia. Vui lòng kiểm tra lại họ tên và ngày sinh.
+problem-sms-unavailable = Hệ thống tin nhắn SMS tạm thời không phản hồi nên chưa gửi được mã OTP, vui lòng thử lại sau.
+problem-identity-mismatch = Họ tên hoặc ngày sinh không khớp với Cơ sở dữ liệu quốc gia về dân cư. Vui lòng kiểm tra lại họ tên và ngày sinh.
 problem-identity-not-found = Không tìm thấy thông tin công dân. Vui lòng kiểm tra lại số đã nhập.
-problem-registry-unavailable = Chưa kiểm tra được thông tin do hệ thống liên kết đang gián đoạn. Vui lòng thử lại sau ít phút.
+problem-registry-unavailable = Hệ thống cơ sở dữ liệu liên kết tạm thời không phản hồi, vui lòng thử lại sau.
+problem-population-unavailable = Hệ thống Cơ sở dữ liệu quốc gia về dân cư tạm thời không phản hồi, vui lòng thử lại sau.
+problem-subscribers-unavailable = Hệ thống Cơ sở dữ liệu thuê bao di động tạm thời không phản hồi, vui lòng thử lại sau.
+problem-bhxh-unavailable = Hệ thống Bảo hiểm xã hội (BHXH) tạm thời không phản hồi, vui lòng thử lại sau.
 problem-phone-not-owner = Số điện thoại này không đăng ký chính chủ mang tên bạn.
 problem-phone-unknown-choice = Số điện thoại đã chọn không thuộc tài khoản.
 problem-phone-already-added = Số điện thoại này đã là số nhận OTP của tài khoản.
 problem-phone-last = Không thể xóa số điện thoại nhận OTP duy nhất của tài khoản.
 problem-bhxh-no-phone = Hồ sơ BHXH chưa có số điện thoại. Vui lòng đăng ký bằng thuê bao di động.
+problem-bhxh-mismatch = Họ tên hoặc ngày sinh không khớp với hồ sơ Bảo hiểm xã hội (BHXH). Vui lòng nhập đúng như trên sổ BHXH.
+problem-bhxh-not-found = Không tìm thấy hồ sơ BHXH với mã số này. Vui lòng kiểm tra lại mã số BHXH.
+problem-personal-id-gender-mismatch = Giới tính không khớp với số định danh cá nhân đã nhập.
+problem-personal-id-birth-year-mismatch = Năm sinh không khớp với số định danh cá nhân đã nhập.
 problem-field-invalid = { $field } không hợp lệ.
 problem-field-required = { $field } không được để trống.
 problem-full-name-invalid = Họ và tên không hợp lệ.

@@ -163,7 +163,7 @@ pub(super) fn flow_page(
         let message = problems::message(problem, tr);
         match problem.field {
             Some(field) => form.add_error(field, message),
-            None => form.add_problem(message),
+            None => form.add_problem_with_links(message, problems::links(problem, tr)),
         }
     }
     // The words go into the field's label, so that screen readers announce them with it.

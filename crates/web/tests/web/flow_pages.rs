@@ -55,6 +55,47 @@ async fn pages_register_sign_in_and_protect_account_forms() {
     assert_eq!(location(&again), "/login?return_to=/account");
 }
 
+/// Every page's header says who is signed in and offers a sign-out that works; nobody's name
+/// or sign-out shows without a session.
+#[tokio::test]
+async fn every_page_header_shows_who_is_signed_in() {
+    let db = store::testing::sqlite().await;
+    let base = serve(&db, false).await;
+    let who = person(0);
+    let mut browser = registered_and_signed_in(base.clone(), &who, "mây trắng bay qua đồi").await;
+    let header_of = |html: &str| html.split("<main").next().unwrap_or_default().to_owned();
+    let mut token = String::new();
+    for path in [
+        "/",
+        "/register",
+        "/login/method/vneid",
+        "/account",
+        "/no-such-page",
+    ] {
+        let html = browser.get(path).await.text().await.unwrap();
+        let header = header_of(&html);
+        assert!(header.contains(&who.full_name), "{path}: {header}");
+        assert!(header.contains(r#"action="/account/signout""#), "{path}");
+        assert!(header.contains("Đăng xuất"), "{path}");
+        token = header
+            .split(r#"name="csrf" value=""#)
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        assert_eq!(token.len(), 43, "{path}");
+    }
+
+    let out = browser.post("/account/signout", &[("csrf", &token)]).await;
+    assert_eq!(location(&out), "/");
+    let home = browser.get("/").await.text().await.unwrap();
+    let header = header_of(&home);
+    assert!(!header.contains(&who.full_name), "{header}");
+    assert!(!header.contains("/account/signout"), "{header}");
+}
+
 #[tokio::test]
 async fn a_flow_page_needs_its_cookie_and_shows_refusals_on_the_form() {
     let db = store::testing::sqlite().await;

@@ -17,6 +17,11 @@ async fn consent_form(browser: &mut Browser, request: &Request) -> (String, Stri
         "a consent page, not a redirect"
     );
     let html = page.text().await.unwrap();
+    // The page's own form, not the header's sign-out.
+    let html = html
+        .split("<main")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no <main> in {html}"));
     let field = |marker: &str| {
         html.split(marker)
             .nth(1)
