@@ -73,7 +73,7 @@ pub(crate) async fn pass_gate(
         Gate::Open => Ok(Ok(())),
         Gate::Blocked { retry_after } => {
             if always {
-                *ctx.captcha = Some(Captcha::new(engine.random.as_ref()));
+                *ctx.captcha = Some(Captcha::new(engine.random.as_ref(), &engine.config.captcha));
             }
             Ok(Err(Problem::form("throttled").retry_after(retry_after)))
         }
@@ -85,7 +85,7 @@ pub(crate) async fn pass_gate(
             if solved {
                 Ok(Ok(()))
             } else {
-                *ctx.captcha = Some(Captcha::new(engine.random.as_ref()));
+                *ctx.captcha = Some(Captcha::new(engine.random.as_ref(), &engine.config.captcha));
                 let code = if answer.is_some_and(|a| !a.trim().is_empty()) {
                     "captcha.wrong"
                 } else {
@@ -114,7 +114,7 @@ pub(crate) async fn offer_captcha_if_needed(
         )
         .await?;
     if needed && ctx.captcha.is_none() {
-        *ctx.captcha = Some(Captcha::new(engine.random.as_ref()));
+        *ctx.captcha = Some(Captcha::new(engine.random.as_ref(), &engine.config.captcha));
     }
     Ok(())
 }

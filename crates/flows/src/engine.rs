@@ -264,7 +264,8 @@ impl Engine {
         // portal's form did; by default it is asked only once throttling says so.
         let always =
             F::KIND == FlowKind::Login && self.config.throttle.captcha_after_per_account == 0;
-        let captcha = (F::CAPTCHA_AT_START || always).then(|| Captcha::new(self.random.as_ref()));
+        let captcha = (F::CAPTCHA_AT_START || always)
+            .then(|| Captcha::new(self.random.as_ref(), &self.config.captcha));
         let loaded = persist::create(
             self.store.as_ref(),
             persist::NewEnvelope {

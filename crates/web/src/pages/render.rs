@@ -128,13 +128,15 @@ pub(super) fn flow_page(
             None => form.add_problem(message),
         }
     }
-    // The words go into the field's label, so that screen readers announce them with it.
+    // The text alternative goes into the field's label, so that screen readers announce it
+    // with the field; only pages show it (the JSON API has the challenge alone).
     let captcha = view.captcha.as_ref().map(|prompt| {
+        let text = prompt.text_alternative();
         let words = match tr.lang() {
-            Lang::Vi => &prompt.words_vi,
-            Lang::En => &prompt.words_en,
+            Lang::Vi => text.vi(),
+            Lang::En => text.en(),
         };
-        tr.t_args("field-captcha-words", &[("words", words.as_str())])
+        tr.t_args("field-captcha-words", &[("words", words)])
     });
     let page = FlowPage {
         tr,
