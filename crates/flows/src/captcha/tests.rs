@@ -235,3 +235,19 @@ fn a_stored_captcha_reads_back_the_same() {
     assert_eq!(read, captcha);
     assert!(read.accepts(&encode(&solved_payload(&captcha))));
 }
+
+#[test]
+fn the_difficulty_comes_from_the_flows_configuration() {
+    let config: crate::FlowConfig =
+        serde_json::from_value(json!({ "captcha": { "max_number": 1_000 } })).unwrap();
+    assert_eq!(config.captcha.max_number, 1_000);
+    let captcha = Captcha::new(&SeededRandomness::new(13), &config.captcha);
+    assert_eq!(captcha.prompt().maxnumber, 1_000);
+
+    let defaults: crate::FlowConfig = serde_json::from_value(json!({})).unwrap();
+    assert_eq!(defaults.captcha.max_number, 50_000);
+    let unknown = serde_json::from_value::<crate::FlowConfig>(
+        json!({ "captcha": { "max_number": 1_000, "expires_secs": 60 } }),
+    );
+    assert!(unknown.is_err(), "unknown keys are refused");
+}
