@@ -6,6 +6,7 @@
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const { masked } = require('./sandbox');
+const { wordsToDigits } = require('./i18n');
 
 /**
  * A new random password of 14 characters. The password policy refuses one that contains the
@@ -84,6 +85,35 @@ async function submitCredentials(run, person, password) {
   await run.go(run.button('action-sign-in'));
 }
 
+/** The digits the captcha field's label spells out ("Mã xác thực: bảy – hai – chín – bốn *"). */
+async function captchaWords(run) {
+  const label = await run.page.locator('label[for="f-captcha"]').innerText();
+  const words = (label.match(/:\s*(\S+(?: – \S+){3})/u) || [])[1] || '';
+  assert.match(words, /^\S+( – \S+){3}$/u, `four digits in words: "${words}"`);
+  return words;
+}
+
+/**
+ * Answers the captcha as the person's browser does. With JavaScript the page solves the proof
+ * of work by itself: the typed field is hidden and a status says "verifying", then "verified".
+ * Without, the person types the digits the label spells out.
+ */
+async function answerCaptcha(run) {
+  const { page } = run;
+  const status = page.locator('#f-captcha-status');
+  if (run.js) {
+    assert.equal(await page.locator('#f-captcha').isVisible(), false, 'with JavaScript, no field to type the captcha in');
+    await page.waitForFunction(
+      (verified) => document.getElementById('f-captcha-status').textContent === verified,
+      run.t('captcha-verified'), { timeout: 30_000 },
+    );
+    assert.equal(await status.isVisible(), true, 'the page says it verified the browser');
+    return;
+  }
+  assert.equal(await status.isVisible(), false, 'without JavaScript, no verification status');
+  await page.locator('#f-captcha').fill(wordsToDigits(run.lang, await captchaWords(run)));
+}
+
 /** The OTP step, telling which phone the code went to (masked), or not telling (recovery). */
 async function expectOtpStep(run, national) {
   await run.expectHeading('flow-otp-title');
@@ -158,5 +188,5 @@ async function signOut(run) {
 
 module.exports = {
   newPassword, text, expectFieldError, expectFormError, openLogin, submitCredentials,
-  expectOtpStep, submitOtp, expectAccount, accountPhones, signIn, signOut, masked,
+  captchaWords, answerCaptcha, expectOtpStep, submitOtp, expectAccount, accountPhones, signIn, signOut, masked,
 };

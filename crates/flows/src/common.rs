@@ -95,7 +95,10 @@ pub(crate) async fn pass_gate(
         return Ok(Ok(()));
     };
     if always || gate == Gate::CaptchaRequired {
-        *ctx.captcha = Some(Captcha::new(services.random.as_ref()));
+        *ctx.captcha = Some(Captcha::new(
+            services.random.as_ref(),
+            &services.config.captcha,
+        ));
     }
     if problem.code != "captcha.required" {
         security_refusal(services, subject, ctx.client, action, problem.code).await?;
@@ -144,7 +147,10 @@ pub(crate) async fn failed_attempt(
     let attempt = attempt_of(ctx.client, action, key, known_device);
     let needed = services.throttle.next_needs_captcha(&attempt, now).await?;
     if needed && ctx.captcha.is_none() {
-        *ctx.captcha = Some(Captcha::new(services.random.as_ref()));
+        *ctx.captcha = Some(Captcha::new(
+            services.random.as_ref(),
+            &services.config.captcha,
+        ));
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ pub struct FlowConfig {
     pub flow_lifetime_secs: i64,
     pub otp: OtpLimits,
     pub throttle: ThrottleLimits,
+    pub captcha: CaptchaConfig,
     pub session: SessionLimits,
     pub argon2: Argon2Params,
 }
@@ -49,6 +50,18 @@ pub struct ThrottleLimits {
     pub block_after_per_address: i64,
 }
 
+/// The captcha's proof of work. The client tries numbers from 0 until one hashes to the
+/// challenge: `max_number / 2` SHA-256 hashes on average, `max_number` at worst. Chromium runs
+/// about 85,000 a second through Web Crypto on one busy server core; a cheap phone is taken to
+/// run a third of that, so the default (25,000 hashes on average) takes it about a second and
+/// a computer a fraction of one. The server checks an answer with one hash. At most 2^53
+/// (JavaScript's exact integers).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CaptchaConfig {
+    pub max_number: u64,
+}
+
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct SessionLimits {
@@ -73,6 +86,7 @@ impl Default for FlowConfig {
             flow_lifetime_secs: 15 * 60,
             otp: OtpLimits::default(),
             throttle: ThrottleLimits::default(),
+            captcha: CaptchaConfig::default(),
             session: SessionLimits::default(),
             argon2: Argon2Params::default(),
         }
@@ -103,6 +117,12 @@ impl Default for ThrottleLimits {
             captcha_after_per_address: 20,
             block_after_per_address: 200,
         }
+    }
+}
+
+impl Default for CaptchaConfig {
+    fn default() -> Self {
+        Self { max_number: 50_000 }
     }
 }
 

@@ -287,8 +287,8 @@ impl Engine {
         // portal's form did; by default it is asked only once throttling says so.
         let always =
             F::KIND == FlowKind::Login && services.config.throttle.captcha_after_per_account == 0;
-        let captcha =
-            (F::CAPTCHA_AT_START || always).then(|| Captcha::new(services.random.as_ref()));
+        let captcha = (F::CAPTCHA_AT_START || always)
+            .then(|| Captcha::new(services.random.as_ref(), &services.config.captcha));
         let loaded = persist::create(
             services.store.as_ref(),
             persist::NewEnvelope {

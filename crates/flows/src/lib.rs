@@ -37,8 +37,10 @@ mod throttle;
 mod view;
 
 pub use account::{AccountService, Overview};
-pub use captcha::CaptchaPrompt;
-pub use config::{Argon2Params, FlowConfig, OtpLimits, SessionLimits, ThrottleLimits};
+pub use captcha::{CaptchaPrompt, TextAlternative};
+pub use config::{
+    Argon2Params, CaptchaConfig, FlowConfig, OtpLimits, SessionLimits, ThrottleLimits,
+};
 pub use context::Client;
 pub use domain::digest::{MacKey, sha256};
 pub use domain::random::{OsRandomness, Randomness, SeededRandomness};

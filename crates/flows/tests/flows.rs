@@ -1035,6 +1035,107 @@ mod captcha_on_every_sign_in {
             .await;
         assert_step(&otp.view, "otp");
     }
+
+    fn sign_in_with(person: &sandbox::Person, password: &str, answer: String) -> Action {
+        Action::SignIn {
+            identifier: person.personal_id.to_string(),
+            password: password.into(),
+            captcha: Some(answer),
+        }
+    }
+
+    async fn world() -> World {
+        let mut config = harness::fast_config();
+        config.throttle.captcha_after_per_account = 0;
+        World::with_config(store::testing::sqlite().await, config).await
+    }
+
+    /// What the JSON API serialises is the challenge alone: neither the number that solves
+    /// it nor the text alternative's words.
+    #[tokio::test]
+    async fn the_flow_document_carries_no_answer() {
+        let world = world().await;
+        let flow = world.start(FlowKind::Login).await;
+        let prompt = flow.view.captcha.as_ref().expect("a captcha");
+        let document = serde_json::to_value(&flow.view).unwrap();
+        let captcha = document["captcha"].as_object().expect("the challenge");
+        let members: Vec<&str> = captcha.keys().map(String::as_str).collect();
+        assert_eq!(
+            members,
+            ["algorithm", "challenge", "maxnumber", "salt", "signature"]
+        );
+        assert_eq!(captcha["algorithm"], "SHA-256");
+        assert_eq!(
+            captcha["maxnumber"],
+            harness::fast_config().captcha.max_number
+        );
+
+        let text = document.to_string();
+        let words = prompt.text_alternative();
+        for spelled in [words.vi(), words.en()] {
+            assert!(!spelled.is_empty());
+            assert!(!text.contains(spelled), "{text}");
+        }
+        // Besides the words, the members are the challenge's public parts: hex digests and
+        // the bound, nothing from which the number or the digits could be read.
+        let hex = |member: &str, length: usize| {
+            let value = captcha[member].as_str().unwrap();
+            assert_eq!(value.len(), length, "{member}");
+            assert!(
+                value.bytes().all(|byte| byte.is_ascii_hexdigit()),
+                "{member}"
+            );
+        };
+        hex("challenge", 64);
+        hex("salt", 32);
+        hex("signature", 64);
+    }
+
+    /// A page without script answers with the words it shows, typed as digits.
+    #[tokio::test]
+    async fn the_text_alternative_is_accepted() {
+        let world = world().await;
+        let person = world.person(DemoRole::PhoneRegistration);
+        world.register(&person, PASSWORD).await;
+        let flow = world.start(FlowKind::Login).await;
+        let typed = harness::read_captcha_words(&flow.view);
+        let otp = world
+            .act(&flow, sign_in_with(&person, PASSWORD, typed))
+            .await;
+        assert_step(&otp.view, "otp");
+    }
+
+    /// A solved challenge is spent by the attempt that carries it, and a solution is worth
+    /// nothing on another flow: each has its own challenge.
+    #[tokio::test]
+    async fn a_solution_is_used_once_and_only_on_its_flow() {
+        let world = world().await;
+        let person = world.person(DemoRole::PhoneRegistration);
+        world.register(&person, PASSWORD).await;
+
+        let flow = world.start(FlowKind::Login).await;
+        let other = world.start(FlowKind::Login).await;
+        let solution = solve_captcha(&flow.view);
+        assert_ne!(solution, solve_captcha(&other.view));
+        let elsewhere = world
+            .act(&other, sign_in_with(&person, PASSWORD, solution.clone()))
+            .await;
+        assert_problem(&elsewhere.view, "captcha.wrong");
+
+        let wrong = world
+            .act(&flow, sign_in_with(&person, "wrong", solution.clone()))
+            .await;
+        assert_problem(&wrong.view, "credentials.invalid");
+        let replayed = world
+            .act(&flow, sign_in_with(&person, PASSWORD, solution))
+            .await;
+        assert_problem(&replayed.view, "captcha.wrong");
+        let fresh = solve_captcha(&replayed.view);
+        let otp = world
+            .act(&flow, sign_in_with(&person, PASSWORD, fresh))
+            .await;
+        assert_step(&otp.view, "otp");
+    }
 }
 
 mod session_activity {

@@ -3,7 +3,8 @@
 // (b) wires the show/hide buttons of password fields,
 // (c) moves the focus to the error summary so that it is read first,
 // (d) keeps a form from being sent twice while the server (and the registries behind it)
-//     answers: its buttons are disabled and the pressed one says it is working.
+//     answers: its buttons are disabled and the pressed one says it is working,
+// (e) solves the captcha's proof of work in place of the typed digits.
 // All texts come from data attributes, translated by the server.
 (function () {
   "use strict";
@@ -134,6 +135,139 @@
     });
   }
 
+  // (e) The captcha is a proof of work in ALTCHA's format: find the number whose SHA-256,
+  // after the salt, is the challenge. The typed digits stay for browsers that cannot: the
+  // field is hidden and disabled only while the work runs, and comes back if it fails. A
+  // submit pressed meanwhile waits for the answer, then goes ahead with the same button.
+  var BATCH = 500;
+
+  function captcha(box) {
+    var subtle = window.crypto && window.crypto.subtle;
+    var input = box.querySelector("input[name='captcha']");
+    var field = input && input.closest(".field");
+    var status = box.querySelector("[data-captcha-status]");
+    var form = input && input.form;
+    var challenge = box.getAttribute("data-challenge") || "";
+    var salt = box.getAttribute("data-salt") || "";
+    var max = Number(box.getAttribute("data-maxnumber"));
+    if (!subtle || !window.TextEncoder || !window.Promise || !field || !status || !form ||
+        !/^[0-9a-f]{64}$/.test(challenge) || !(max > 0) || !Number.isSafeInteger(max)) {
+      return;
+    }
+    var answer = document.createElement("input");
+    answer.type = "hidden";
+    answer.name = "captcha";
+    var state = "working";
+    var waiting = null;
+
+    // The error summary's link to the hidden field leads to the status instead.
+    var link = document.querySelector("[data-error-summary] a[href='#" + input.id + "']");
+    field.hidden = true;
+    input.disabled = true;
+    box.appendChild(answer);
+    if (link) {
+      link.setAttribute("href", "#" + status.id);
+    }
+    status.hidden = false;
+    // Set after showing, so that screen readers announce it.
+    window.setTimeout(function () {
+      if (state === "working") {
+        status.textContent = status.getAttribute("data-verifying");
+      }
+    }, 0);
+
+    form.addEventListener("submit", function (event) {
+      if (state === "working") {
+        event.preventDefault();
+        waiting = { submitter: event.submitter || null };
+        status.focus();
+      }
+    });
+
+    function typeInstead() {
+      state = "failed";
+      answer.remove();
+      if (link) {
+        link.setAttribute("href", "#" + input.id);
+      }
+      input.disabled = false;
+      field.hidden = false;
+      status.hidden = true;
+      status.textContent = "";
+    }
+
+    solve(subtle, salt, challenge, max).then(function (number) {
+      if (number === null) {
+        typeInstead();
+        return;
+      }
+      answer.value = window.btoa(JSON.stringify({
+        algorithm: box.getAttribute("data-algorithm"),
+        challenge: challenge,
+        number: number,
+        salt: salt,
+        signature: box.getAttribute("data-signature"),
+      }));
+      state = "solved";
+      status.textContent = status.getAttribute("data-verified");
+      if (waiting) {
+        submit(form, waiting.submitter);
+      }
+    }, typeInstead);
+  }
+
+  // The number, or null when none up to `max` fits. Each batch's digests run together; the
+  // page stays responsive because every digest is awaited.
+  function solve(subtle, salt, challenge, max) {
+    var encoder = new TextEncoder();
+    var target = new Uint8Array(32);
+    for (var i = 0; i < 32; i += 1) {
+      target[i] = parseInt(challenge.substr(i * 2, 2), 16);
+    }
+    function matches(buffer) {
+      var bytes = new Uint8Array(buffer);
+      for (var j = 0; j < 32; j += 1) {
+        if (bytes[j] !== target[j]) {
+          return false;
+        }
+      }
+      return true;
+    }
+    function batch(start) {
+      var end = Math.min(start + BATCH - 1, max);
+      var digests = [];
+      for (var n = start; n <= end; n += 1) {
+        digests.push(subtle.digest("SHA-256", encoder.encode(salt + n)));
+      }
+      return Promise.all(digests).then(function (results) {
+        for (var k = 0; k < results.length; k += 1) {
+          if (matches(results[k])) {
+            return start + k;
+          }
+        }
+        return end >= max ? null : batch(end + 1);
+      });
+    }
+    return batch(0);
+  }
+
+  // Submits as the pressed button would have, its name and value included.
+  function submit(form, submitter) {
+    if (form.requestSubmit) {
+      form.requestSubmit(submitter || undefined);
+      return;
+    }
+    if (submitter && submitter.name) {
+      var pressed = document.createElement("input");
+      pressed.type = "hidden";
+      pressed.name = submitter.name;
+      pressed.value = submitter.value;
+      form.appendChild(pressed);
+    }
+    form.submit();
+  }
+
+
   function each(selector, action) {
     Array.prototype.forEach.call(document.querySelectorAll(selector), action);
   }
@@ -142,6 +276,7 @@
     each("[data-countdown]", countdown);
     each("[data-password-toggle]", passwordToggle);
     each("form[method='post']", submitGuard);
+    each("[data-captcha]", captcha);
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {
       errorSummary(summary);

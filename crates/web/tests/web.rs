@@ -183,6 +183,34 @@ fn last_otp(phone: &domain::PhoneNumber) -> String {
         .to_owned()
 }
 
+/// Solves a flow document's captcha as an app does: tries every number up to `maxnumber`
+/// until SHA-256(salt + number) is the challenge, and answers with the ALTCHA payload.
+fn solve_captcha(captcha: &serde_json::Value) -> String {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+
+    let salt = captcha["salt"].as_str().unwrap();
+    let challenge = captcha["challenge"].as_str().unwrap();
+    let number = (0..=captcha["maxnumber"].as_u64().unwrap())
+        .find(|number| {
+            let digest = Sha256::digest(format!("{salt}{number}"));
+            digest
+                .iter()
+                .map(|byte| format!("{byte:02x}"))
+                .collect::<String>()
+                == challenge
+        })
+        .expect("a number that hashes to the challenge");
+    let payload = serde_json::json!({
+        "algorithm": captcha["algorithm"],
+        "challenge": challenge,
+        "number": number,
+        "salt": salt,
+        "signature": captcha["signature"],
+    });
+    base64::engine::general_purpose::STANDARD.encode(payload.to_string())
+}
+
 /// A synthetic person of the last served sandbox.
 fn person(index: usize) -> sandbox::Person {
     SANDBOX

@@ -219,14 +219,46 @@ pub fn assert_problem(view: &FlowView, code: &str) {
     );
 }
 
-/// Reads the captcha as a person would: the digits spelled in English.
+/// Solves the captcha as the page's script or an app does: tries every number up to
+/// `maxnumber` until SHA-256(salt + number) is the challenge, and answers with the ALTCHA
+/// payload (base64 of its JSON).
 pub fn solve_captcha(view: &FlowView) -> String {
+    use base64::Engine as _;
+    use sha2::{Digest, Sha256};
+
+    let prompt = view.captcha.as_ref().expect("a captcha");
+    let challenge = serde_json::to_value(prompt).unwrap();
+    let salt = challenge["salt"].as_str().unwrap();
+    let number = (0..=challenge["maxnumber"].as_u64().unwrap())
+        .find(|number| {
+            let digest = Sha256::digest(format!("{salt}{number}"));
+            digest
+                .iter()
+                .map(|byte| format!("{byte:02x}"))
+                .collect::<String>()
+                == challenge["challenge"].as_str().unwrap()
+        })
+        .expect("a number that hashes to the challenge");
+    let payload = serde_json::json!({
+        "algorithm": challenge["algorithm"],
+        "challenge": challenge["challenge"],
+        "number": number,
+        "salt": salt,
+        "signature": challenge["signature"],
+    });
+    base64::engine::general_purpose::STANDARD.encode(payload.to_string())
+}
+
+/// Reads the captcha's text alternative as a person without script would: the digits
+/// spelled in English on the page.
+pub fn read_captcha_words(view: &FlowView) -> String {
     const WORDS: [&str; 10] = [
         "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
     ];
     let prompt = view.captcha.as_ref().expect("a captcha");
     prompt
-        .words_en
+        .text_alternative()
+        .en()
         .split(" – ")
         .map(|word| {
             let digit = WORDS.iter().position(|known| *known == word).unwrap();

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
-use flows::{Done, FlowKind, FlowView, Step};
+use flows::{CaptchaPrompt, Done, FlowKind, FlowView, Step};
 
 use crate::forms::{Form, Notice, Tab};
 use crate::i18n::{Lang, Tr};
@@ -22,7 +22,7 @@ struct FlowPage<'a> {
     action: String,
     form: Form,
     tabs: Vec<Tab>,
-    captcha: Option<String>,
+    captcha: Option<CaptchaPart>,
     notice: Option<Notice>,
     otp: OtpPart,
     min_length: usize,
@@ -49,6 +49,37 @@ struct OtpPart {
     resends_left: i32,
     other_phones: Vec<(usize, String)>,
     lost_phone: bool,
+}
+
+/// The captcha on the page: the proof-of-work challenge for app.js to solve, and the text
+/// alternative for browsers without script. Only pages show the text alternative: it is the
+/// answer, which the JSON API never carries.
+struct CaptchaPart {
+    /// The field's label with the digits in words, so that screen readers announce them.
+    label: String,
+    algorithm: &'static str,
+    challenge: String,
+    salt: String,
+    maxnumber: u64,
+    signature: String,
+}
+
+impl CaptchaPart {
+    fn new(tr: &Tr, prompt: &CaptchaPrompt) -> Self {
+        let text = prompt.text_alternative();
+        let words = match tr.lang() {
+            Lang::Vi => text.vi(),
+            Lang::En => text.en(),
+        };
+        Self {
+            label: tr.t_args("field-captcha-words", &[("words", words)]),
+            algorithm: prompt.algorithm,
+            challenge: prompt.challenge.clone(),
+            salt: prompt.salt.clone(),
+            maxnumber: prompt.maxnumber,
+            signature: prompt.signature.clone(),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -166,14 +197,10 @@ pub(super) fn flow_page(
             None => form.add_problem_with_links(message, problems::links(problem, tr)),
         }
     }
-    // The words go into the field's label, so that screen readers announce them with it.
-    let captcha = view.captcha.as_ref().map(|prompt| {
-        let words = match tr.lang() {
-            Lang::Vi => &prompt.words_vi,
-            Lang::En => &prompt.words_en,
-        };
-        tr.t_args("field-captcha-words", &[("words", words.as_str())])
-    });
+    let captcha = view
+        .captcha
+        .as_ref()
+        .map(|prompt| CaptchaPart::new(tr, prompt));
     let page = FlowPage {
         tr,
         view,

@@ -4,7 +4,7 @@
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use super::{last_otp, person, serve};
+use super::{last_otp, person, serve, solve_captcha};
 
 const PASSWORD: &str = "mây trắng bay qua đồi";
 
@@ -189,6 +189,64 @@ async fn an_app_registers_signs_in_and_reads_its_account() {
         .await
         .unwrap();
     assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// Recovery asks the captcha from the start. The flow document carries the challenge alone;
+/// the app solves it, a tampered or reused solution is refused.
+#[tokio::test]
+async fn an_app_solves_the_captcha_which_the_document_does_not_answer() {
+    let db = store::testing::sqlite().await;
+    let api = Api {
+        base: serve(&db, false).await,
+        http: Client::new(),
+    };
+    let someone = person(0);
+    let (id, token, flow) = api.start("recovery", None).await;
+    let captcha = flow["captcha"].as_object().expect("the captcha");
+    let members: Vec<&str> = captcha.keys().map(String::as_str).collect();
+    assert_eq!(
+        members,
+        ["algorithm", "challenge", "maxnumber", "salt", "signature"],
+        "{flow}"
+    );
+    assert_eq!(flow["captcha"]["algorithm"], "SHA-256");
+    let text = flow.to_string();
+    // Nothing spelled out: no words, no "a – b" list, in either language.
+    for word in ["words", " – ", "không", "một", "zero", "one", "digits"] {
+        assert!(!text.contains(word), "{word} in {text}");
+    }
+
+    let identify = |captcha: String| json!({ "action": "identify", "identifier": someone.personal_id.as_str(), "captcha": captcha });
+    let solution = solve_captcha(&flow["captcha"]);
+    let (_, refused) = api
+        .act(&id, &token, identify(format!("{solution}x")), "en")
+        .await;
+    assert_eq!(
+        refused["flow"]["problems"][0]["code"], "captcha.wrong",
+        "{refused}"
+    );
+    let (_, reused) = api.act(&id, &token, identify(solution), "en").await;
+    assert_eq!(
+        reused["flow"]["problems"][0]["code"], "captcha.wrong",
+        "a refused attempt spends the challenge: {reused}"
+    );
+    assert_ne!(
+        reused["flow"]["captcha"], flow["captcha"],
+        "a new challenge"
+    );
+    let (status, body) = api
+        .act(
+            &id,
+            &token,
+            identify(solve_captcha(&reused["flow"]["captcha"])),
+            "en",
+        )
+        .await;
+    assert_eq!(
+        (status, &body["flow"]["step"]),
+        (StatusCode::OK, &json!("otp")),
+        "{body}"
+    );
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 
 use super::browser::{Browser, location, registered_and_signed_in};
-use super::{person, serve};
+use super::{person, serve, solve_captcha};
 
 #[tokio::test]
 async fn pages_register_sign_in_and_protect_account_forms() {
@@ -130,6 +130,95 @@ async fn a_flow_page_needs_its_cookie_and_shows_refusals_on_the_form() {
     assert_eq!(hijack.status(), StatusCode::GONE);
     let nonsense = browser.post(&flow, &[("action", "teleport")]).await;
     assert_eq!(nonsense.status(), StatusCode::BAD_REQUEST);
+}
+
+/// The page shows the captcha's text alternative (the digits in words, for browsers without
+/// script) and the challenge for its script; the JSON document of the same flow has only the
+/// challenge. Either answer moves the page on.
+#[tokio::test]
+async fn the_captcha_words_are_on_the_page_and_never_in_the_api() {
+    let db = store::testing::sqlite().await;
+    let base = serve(&db, false).await;
+    let who = person(0);
+    for answer_with_words in [true, false] {
+        let mut browser = Browser::new(base.clone()).await;
+        let flow = location(&browser.get("/recovery").await);
+        let html = browser.get(&flow).await.text().await.unwrap();
+        let words = html
+            .split("for=\"f-captcha\">Mã xác thực: ")
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .expect("the words in the field's label")
+            .trim()
+            .to_owned();
+        assert_eq!(words.split(" – ").count(), 4, "{words}");
+        let attribute = |name: &str| {
+            html.split(&format!("{name}=\""))
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or_else(|| panic!("{name} on the page"))
+                .to_owned()
+        };
+
+        let id = flow.trim_start_matches("/flows/");
+        let binding = browser
+            .cookies
+            .iter()
+            .find(|(name, _)| name.ends_with(&id.replace('-', "")))
+            .map(|(_, value)| value.clone())
+            .expect("the flow's cookie");
+        let document: serde_json::Value = reqwest::Client::new()
+            .get(format!("{base}/api/flows/{id}"))
+            .header("x-flow-token", binding)
+            .header("accept-language", "vi")
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let captcha = &document["flow"]["captcha"];
+        assert_eq!(captcha["challenge"], attribute("data-challenge").as_str());
+        assert_eq!(captcha["salt"], attribute("data-salt").as_str());
+        assert_eq!(captcha["signature"], attribute("data-signature").as_str());
+        let text = document.to_string();
+        assert!(!text.contains(&words), "{words} in {text}");
+        assert!(!text.contains(" – "), "{text}");
+
+        let answer = if answer_with_words {
+            words
+                .split(" – ")
+                .map(|word| {
+                    let digit = [
+                        "không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín",
+                    ]
+                    .iter()
+                    .position(|known| *known == word)
+                    .unwrap();
+                    digit.to_string()
+                })
+                .collect::<String>()
+        } else {
+            solve_captcha(captcha)
+        };
+        let next = browser
+            .post(
+                &flow,
+                &[
+                    ("action", "identify"),
+                    ("identifier", who.personal_id.as_str()),
+                    ("captcha", &answer),
+                ],
+            )
+            .await;
+        assert_eq!(
+            location(&next),
+            flow,
+            "answered with words: {answer_with_words}"
+        );
+        let otp = browser.get(&flow).await.text().await.unwrap();
+        assert!(otp.contains("id=\"f-code\""), "{otp}");
+    }
 }
 
 #[test]
