@@ -93,6 +93,7 @@ starttls = false
 
 [flows.otp]
 max_sms_per_phone_per_day = 1000000000
+max_anonymous_sms_per_address_per_day = 1000000000
 
 [flows.throttle]
 captcha_after_per_account = 1000000000

@@ -154,11 +154,15 @@ scenario('Registration on a phone: right fields, slow registries, signed-in head
   assert.ok(!summary.includes(run.t('problem-identity-mismatch')), 'not worded as the population database');
   await run.screen('bhxh-mismatch');
 
-  // 6. Someone already registered: the refusal leads to sign-in and recovery.
+  // 6. Someone already registered: said only after the OTP to the person's phone (the form
+  // tells nobody which IDs have accounts), and the refusal leads to sign-in and recovery.
   await registerByApi(env.base, existing, password);
   await run.open('/register/phone');
   await fillRegistration(page, existing);
+  const seen = await env.outbox.count(existing.phone);
   await run.go(run.button('action-register'));
+  await steps.expectOtpStep(run, existing.phoneNational);
+  await steps.submitOtp(run, await env.outbox.otpAfter(existing.phone, seen));
   const item = page.locator('.error-summary-list > li', { has: page.locator('.error-summary-links') });
   assert.equal(await item.evaluate((li) => li.firstChild.textContent.trim()), run.t('problem-account-exists'));
   const links = item.locator('.error-summary-links a');

@@ -24,6 +24,13 @@ pub enum Invalid {
         found: usize,
     },
 
+    // --- mã số bảo hiểm xã hội ---
+    #[error(
+        "a social insurance (BHXH) code has 10 digits, or 12 when it is the personal ID number; \
+         this has {found}"
+    )]
+    BhxhCodeLength { found: usize },
+
     // --- số định danh cá nhân ---
     #[error("{code:03} is not a province code of a personal ID number")]
     ProvinceUnknown { code: u16 },
@@ -202,6 +209,7 @@ impl Invalid {
             Self::PhoneCountryCode { .. } => "phone.country_code",
             Self::PhonePrefixUnassigned { .. } => "phone.prefix_unassigned",
             Self::TaxCodeLength { .. } => "tax_code.length",
+            Self::BhxhCodeLength { .. } => "bhxh_code.length",
             Self::TaxCodeSerialZero => "tax_code.serial_zero",
             Self::TaxCodeNeverIssued { .. } => "tax_code.never_issued",
             Self::TaxCodeCheckDigit { .. } => "tax_code.check_digit",

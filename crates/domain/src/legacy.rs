@@ -61,11 +61,8 @@ impl BhxhCode {
                     personal_id: Some(personal_id),
                 })
             }
-            found => Err(Invalid::Length {
-                kind: IdentifierKind::BhxhCode,
-                expected: Self::LEN,
-                found,
-            }),
+            // Both lengths are said: "10 digits" alone misleads someone typing a 12-digit code.
+            found => Err(Invalid::BhxhCodeLength { found }),
         }
     }
 
@@ -132,6 +129,14 @@ mod tests {
                 "{input:?}"
             );
         }
+        // A wrong length names both accepted lengths, in both languages.
+        let eleven = BhxhCode::parse("01234567890").unwrap_err();
+        assert_eq!(
+            eleven.to_string(),
+            "a social insurance (BHXH) code has 10 digits, or 12 when it is the personal ID \
+             number; this has 11"
+        );
+        assert!(eleven.message_vi().contains("10 chữ số, hoặc 12 chữ số"));
     }
 
     #[test]

@@ -4,14 +4,15 @@
 
 use connectors::ConnectorError;
 use domain::{AssuranceLevel, PasswordContext, PhoneNumber};
-use store::{Account, AccountId, AccountPhone, AuditEvent, Session, StoreError};
+use store::{
+    Account, AccountId, AccountPhone, AuditEvent, PendingPhoneChange, Session, StoreError,
+};
 
 use crate::FlowError;
-use crate::add_phone::check_password;
-use crate::common::audit_context;
+use crate::common::{audit_context, check_new_password, check_password};
 use crate::context::Client;
+use crate::phone_change;
 use crate::problem::Problem;
-use crate::registration::check_new_password;
 use crate::services::Services;
 use crate::sessions::IssuedSession;
 
@@ -24,14 +25,22 @@ pub struct AccountService<'a> {
 pub struct Overview {
     pub account: Account,
     pub phones: Vec<AccountPhone>,
+    /// A lost-phone change waiting out its cool-down.
+    pub pending_phone_change: Option<PendingPhoneChange>,
 }
 
 impl AccountService<'_> {
     pub async fn overview(&self, account: AccountId) -> Result<Overview, FlowError> {
+        phone_change::settle(self.services, account).await?;
         let store = &self.services.store;
         let account = store.account(account).await?.ok_or(FlowError::NotFound)?;
         let phones = store.phones(account.id).await?;
-        Ok(Overview { account, phones })
+        let pending_phone_change = store.pending_phone_change(account.id).await?;
+        Ok(Overview {
+            account,
+            phones,
+            pending_phone_change,
+        })
     }
 
     /// "Cập nhật từ CSDL Quốc gia về Dân cư": name, birth date and gender as the population
@@ -79,6 +88,9 @@ impl AccountService<'_> {
         let Ok(phone) = PhoneNumber::parse(phone) else {
             return Ok(Err(unknown_phone()));
         };
+        if let Some(problem) = phone_change::refuse_while_pending(self.services, account).await? {
+            return Ok(Err(problem));
+        }
         let now = self.services.clock.now();
         let done = self
             .services
@@ -98,6 +110,9 @@ impl AccountService<'_> {
         let Ok(phone) = PhoneNumber::parse(phone) else {
             return Ok(Err(unknown_phone()));
         };
+        if let Some(problem) = phone_change::refuse_while_pending(self.services, account).await? {
+            return Ok(Err(problem));
+        }
         let now = self.services.clock.now();
         let done = self
             .services
@@ -119,6 +134,9 @@ impl AccountService<'_> {
         client: &Client,
     ) -> Result<Result<IssuedSession, Problem>, FlowError> {
         let services = self.services;
+        if let Some(problem) = phone_change::refuse_while_pending(services, account.id).await? {
+            return Ok(Err(problem));
+        }
         if let Some(problem) = check_password(services, client, account.id, current).await? {
             return Ok(Err(Problem {
                 field: Some("current"),

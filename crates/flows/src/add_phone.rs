@@ -1,8 +1,10 @@
-//! Thêm số điện thoại nhận OTP, from the account pages: the password again, then a code to the
-//! new phone proves the person holds it.
+//! Thêm số điện thoại nhận OTP, from the account pages: the password again and a code to the
+//! current OTP phone (a stolen session alone cannot add a number), then a code to the new
+//! phone proves the person holds it; the current phone is told.
 //!
 //! ```text
-//! Form ──password + new phone──▶ Otp ──code──▶ Added
+//! Form ──password + new phone──▶ CurrentOtp ──code──▶ Otp ──code──▶ Added
+//!        (at most a few a day)    (to the default phone)  (to the new phone)
 //! ```
 
 use async_trait::async_trait;
@@ -11,21 +13,32 @@ use serde::{Deserialize, Serialize};
 use store::AccountId;
 
 use crate::FlowError;
-use crate::common::{audit_context, otp_step, resend};
-use crate::context::Client;
+use crate::common::{audit_context, check_password, otp_refused, otp_step, resend};
 use crate::flow::{Acted, Ctx, Flow, Start};
-use crate::otp::otp_refusal;
+use crate::notices;
 use crate::otp::{OtpCheck, OtpPurpose, SentOtp};
+use crate::phone_change;
 use crate::problem::Problem;
 use crate::services::Services;
-use crate::throttle::{Attempt, Gate, ThrottleAction, ThrottleKey};
+use crate::throttle::ThrottleKey;
 use crate::view::{Action, Done, FlowKind, Step};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "at", rename_all = "snake_case")]
 pub(crate) enum AddPhone {
-    Form { account: AccountId, phone: String },
-    Otp { account: AccountId, sent: SentOtp },
+    Form {
+        account: AccountId,
+        phone: String,
+    },
+    CurrentOtp {
+        account: AccountId,
+        new_phone: PhoneNumber,
+        sent: SentOtp,
+    },
+    Otp {
+        account: AccountId,
+        sent: SentOtp,
+    },
     Added,
 }
 
@@ -45,7 +58,9 @@ impl Flow for AddPhone {
             Self::Form { phone, .. } => Step::AddPhone {
                 phone: phone.clone(),
             },
-            Self::Otp { sent, .. } => otp_step(services, sent, Vec::new(), false),
+            Self::CurrentOtp { sent, .. } | Self::Otp { sent, .. } => {
+                otp_step(services, sent, Vec::new(), false)
+            }
             Self::Added => Step::Done {
                 result: Done::PhoneAdded,
             },
@@ -71,6 +86,10 @@ impl Flow for AddPhone {
                     Ok(phone) => phone,
                     Err(invalid) => return Ok(Acted::problem(Problem::invalid("phone", &invalid))),
                 };
+                if let Some(problem) = phone_change::refuse_while_pending(services, account).await?
+                {
+                    return Ok(Acted::problem(problem));
+                }
                 if let Some(problem) =
                     check_password(services, ctx.client, account, &password).await?
                 {
@@ -93,17 +112,66 @@ impl Flow for AddPhone {
                         "phone.already_added",
                     )));
                 }
+                let Some(current) = known.first() else {
+                    return Ok(Acted::problem(Problem::form("account.no_otp_phone")));
+                };
                 match services
                     .otps
-                    .send(ctx.flow, OtpPurpose::AddPhone, &phone, ctx.client)
+                    .send(
+                        ctx.flow,
+                        OtpPurpose::ConfirmChange,
+                        &current.phone,
+                        ctx.client,
+                    )
                     .await?
                 {
                     Ok(sent) => {
-                        *self = Self::Otp { account, sent };
+                        *self = Self::CurrentOtp {
+                            account,
+                            new_phone: phone,
+                            sent,
+                        };
                         Ok(Acted::default())
                     }
                     Err(problem) => Ok(Acted::problem(problem)),
                 }
+            }
+            (
+                Self::CurrentOtp {
+                    account,
+                    new_phone,
+                    sent,
+                },
+                Action::Otp { code },
+            ) => {
+                let (account, phone) = (*account, new_phone.clone());
+                match services
+                    .otps
+                    .check(ctx.flow, OtpPurpose::ConfirmChange, sent, &code)
+                    .await?
+                {
+                    OtpCheck::Accepted => {
+                        let used = sent.used();
+                        match services
+                            .otps
+                            .send(ctx.flow, OtpPurpose::AddPhone, &phone, ctx.client)
+                            .await?
+                        {
+                            Ok(sent) => {
+                                *self = Self::Otp { account, sent };
+                                Ok(Acted::default().write(used))
+                            }
+                            // The current phone has confirmed; only the new one's text failed.
+                            Err(problem) => Ok(Acted::problem(problem)),
+                        }
+                    }
+                    other => Ok(Acted::problem(
+                        otp_refused(ctx, other, Some(account)).await?,
+                    )),
+                }
+            }
+            (Self::CurrentOtp { sent, .. }, Action::Resend) => {
+                resend(ctx, OtpPurpose::ConfirmChange, sent).await
             }
             (Self::Otp { account, sent }, Action::Otp { code }) => {
                 let (account, phone) = (*account, sent.phone.clone());
@@ -118,10 +186,14 @@ impl Flow for AddPhone {
                             .store
                             .add_phone(account, &phone, false, &context, services.clock.now())
                             .await?;
+                        notify_current_phone(services, account, &phone).await?;
+                        let used = sent.used();
                         *self = Self::Added;
-                        Ok(Acted::default())
+                        Ok(Acted::default().write(used))
                     }
-                    other => Ok(Acted::problem(otp_refusal(other))),
+                    other => Ok(Acted::problem(
+                        otp_refused(ctx, other, Some(account)).await?,
+                    )),
                 }
             }
             (Self::Otp { sent, .. }, Action::Resend) => {
@@ -132,30 +204,20 @@ impl Flow for AddPhone {
     }
 }
 
-/// The signed-in person's password again, throttled per account.
-pub(crate) async fn check_password(
+/// Tells the account's default phone that a number was added, so that an unwanted change is
+/// noticed; a failed text is logged, not fatal (the change is done and audited).
+async fn notify_current_phone(
     services: &Services,
-    client: &Client,
     account: AccountId,
-    password: &str,
-) -> Result<Option<Problem>, FlowError> {
-    let now = services.clock.now();
-    let key = account.to_string();
-    let attempt = Attempt {
-        action: ThrottleAction::PasswordCheck,
-        account: &key,
-        device: client.device.as_deref(),
-        address: client.address.as_deref(),
-        // Signed in: this is the holder's own device.
-        known_device: true,
+    added: &PhoneNumber,
+) -> Result<(), FlowError> {
+    let phones = services.store.phones(account).await?;
+    let Some(current) = phones.iter().find(|phone| phone.is_default) else {
+        return Ok(());
     };
-    if let Gate::Blocked { retry_after } = services.throttle.attempt(&attempt, now).await? {
-        return Ok(Some(Problem::form("throttled").retry_after(retry_after)));
+    let text = notices::phone_added(added);
+    if let Err(error) = services.connectors.sms.send(&current.phone, &text).await {
+        tracing::warn!(%error, "phone added notice not sent");
     }
-    let phc = services.store.password_phc(account).await?;
-    if services.passwords.verify(password, phc.as_deref()).await? {
-        Ok(None)
-    } else {
-        Ok(Some(Problem::field("password", "password.wrong")))
-    }
+    Ok(())
 }

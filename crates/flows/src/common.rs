@@ -1,7 +1,7 @@
 //! Pieces several flows share: reading the sign-in identifier, the throttle-and-captcha gate,
 //! the OTP step as shown, comparing identities, and audit events.
 
-use domain::{CredentialKind, LegacyCmnd, PersonalId};
+use domain::{CredentialKind, LegacyCmnd, PasswordContext, PersonalId};
 use store::{Account, AccountId, Actor, AuditContext, AuditKind, NewAuditEvent};
 use unicode_normalization::UnicodeNormalization;
 
@@ -9,7 +9,7 @@ use crate::FlowError;
 use crate::captcha::Captcha;
 use crate::context::Client;
 use crate::flow::{Acted, Ctx};
-use crate::otp::{OtpPurpose, SentOtp};
+use crate::otp::{OtpCheck, OtpPurpose, SentOtp, otp_refusal};
 use crate::problem::Problem;
 use crate::secrets::{sha256, to_hex};
 use crate::services::Services;
@@ -77,7 +77,7 @@ pub(crate) async fn pass_gate(
         Gate::Open => None,
         Gate::Blocked { retry_after } => Some(Problem::form("throttled").retry_after(retry_after)),
         Gate::RecoveryOnly => Some(Problem::form("account.recovery_required")),
-        Gate::CaptchaRequired => {
+        Gate::CaptchaRequired | Gate::SlowCaptcha => {
             let solved = offered
                 .as_ref()
                 .zip(answer)
@@ -132,6 +132,24 @@ pub(crate) async fn security_refusal(
     .await
 }
 
+/// A code that was not accepted: the refusal to show, audited as a security event.
+pub(crate) async fn otp_refused(
+    ctx: &Ctx<'_>,
+    check: OtpCheck,
+    account: Option<AccountId>,
+) -> Result<Problem, FlowError> {
+    let problem = otp_refusal(check);
+    security_refusal(
+        ctx.services,
+        account,
+        ctx.client,
+        ThrottleAction::Otp,
+        problem.code,
+    )
+    .await?;
+    Ok(problem)
+}
+
 /// A wrong secret: counted against the account, and the captcha shown at once if the next
 /// attempt will need it.
 pub(crate) async fn failed_attempt(
@@ -165,10 +183,7 @@ pub(crate) async fn succeeded_attempt(
     let services = ctx.services;
     let known_device = known_device(services, ctx.client, Some(account)).await?;
     let attempt = attempt_of(ctx.client, action, key, known_device);
-    services
-        .throttle
-        .succeeded(&attempt, services.clock.now())
-        .await
+    services.throttle.succeeded(&attempt).await
 }
 
 fn attempt_of<'a>(
@@ -283,4 +298,48 @@ pub(crate) async fn audit(
         .append_audit(&event, services.clock.now())
         .await?;
     Ok(())
+}
+
+/// The signed-in person's password again, throttled per account.
+pub(crate) async fn check_password(
+    services: &Services,
+    client: &Client,
+    account: AccountId,
+    password: &str,
+) -> Result<Option<Problem>, FlowError> {
+    let now = services.clock.now();
+    let key = account.to_string();
+    let attempt = Attempt {
+        action: ThrottleAction::PasswordCheck,
+        account: &key,
+        device: client.device.as_deref(),
+        address: client.address.as_deref(),
+        // Signed in: this is the holder's own device.
+        known_device: true,
+    };
+    if let Gate::Blocked { retry_after } = services.throttle.attempt(&attempt, now).await? {
+        return Ok(Some(Problem::form("throttled").retry_after(retry_after)));
+    }
+    let phc = services.store.password_phc(account).await?;
+    if services.passwords.verify(password, phc.as_deref()).await? {
+        Ok(None)
+    } else {
+        Ok(Some(Problem::field("password", "password.wrong")))
+    }
+}
+
+/// The two typings agree and the policy accepts the password.
+pub(crate) fn check_new_password(
+    services: &Services,
+    password: &str,
+    confirm: &str,
+    context: PasswordContext,
+) -> Result<(), Problem> {
+    if password != confirm {
+        return Err(Problem::field("confirm", "password.mismatch"));
+    }
+    services
+        .password_policy
+        .check(password, true, &context)
+        .map_err(|invalid| Problem::invalid("password", &invalid))
 }

@@ -9,6 +9,9 @@ use time::Duration;
 pub struct FlowConfig {
     /// How long a flow (sign-in, registration, recovery) may take from start to finish.
     pub flow_lifetime_secs: i64,
+    /// How long a lost-phone change waits before the new number replaces the old one; the old
+    /// number can cancel it meanwhile.
+    pub phone_change_cooldown_secs: i64,
     pub otp: OtpLimits,
     pub throttle: ThrottleLimits,
     pub captcha: CaptchaConfig,
@@ -84,6 +87,7 @@ impl Default for FlowConfig {
     fn default() -> Self {
         Self {
             flow_lifetime_secs: 15 * 60,
+            phone_change_cooldown_secs: 24 * 60 * 60,
             otp: OtpLimits::default(),
             throttle: ThrottleLimits::default(),
             captcha: CaptchaConfig::default(),

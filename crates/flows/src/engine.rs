@@ -73,6 +73,8 @@ pub struct SignInRequest<'a> {
     /// Connect Core 3.1.2.1: `acr_values` is a preference); empty: LoA2.
     pub acr_preference: Vec<AssuranceLevel>,
     pub signed_in: Option<(uuid::Uuid, AccountId)>,
+    /// The relying service's name, shown on the sign-in pages.
+    pub client_name: Option<&'a str>,
 }
 
 impl Engine {
@@ -132,6 +134,17 @@ impl Engine {
         }
     }
 
+    /// "Hủy đổi số điện thoại": cancels a pending lost-phone change with the code the replaced
+    /// phone received.
+    pub async fn cancel_phone_change(
+        &self,
+        identifier: &str,
+        code: &str,
+        client: &Client,
+    ) -> Result<Result<(), Problem>, FlowError> {
+        crate::phone_change::cancel(&self.services, identifier, code, client).await
+    }
+
     /// The highest level the account can sign in at, with the methods it holds.
     pub async fn reachable_level(
         &self,
@@ -141,7 +154,9 @@ impl Engine {
         let credentials = self.services.store.credentials(account).await?;
         Ok(methods::held_by(kind, &credentials)
             .first()
-            .map_or(AssuranceLevel::LoA1, |method| method.descriptor().level))
+            .map_or(AssuranceLevel::LoA1, |method| {
+                methods::descriptor(*method).level
+            }))
     }
 
     /// Starts a flow. `return_to` must be a relative path on this site (others are dropped);
@@ -200,6 +215,7 @@ impl Engine {
             hint: request.login_hint.map(str::to_owned),
             required: Some(required),
             offered,
+            client_name: request.client_name.map(str::to_owned),
         };
         let return_to = request.return_to.and_then(safe_return_path);
         self.start_as::<Login>(return_to, start).await
@@ -227,13 +243,13 @@ impl Engine {
             .copied()
             .find(|level| {
                 held.iter()
-                    .any(|method| method.descriptor().level >= *level)
+                    .any(|method| methods::descriptor(*method).level >= *level)
             })
             .or(preference.first().copied())
             .unwrap_or(AssuranceLevel::LoA2);
         let offered = held
             .into_iter()
-            .filter(|method| method.descriptor().level >= required)
+            .filter(|method| methods::descriptor(*method).level >= required)
             .collect();
         Ok((offered, required))
     }
@@ -361,6 +377,7 @@ impl Engine {
             expires_at: loaded.record.expires_at,
             step: state.step(&self.services),
             methods: state.methods(),
+            client_name: state.client_name(),
             problems,
             captcha: loaded.envelope.captcha.as_ref().map(Captcha::prompt),
             return_to: loaded.envelope.return_to.clone(),
@@ -372,14 +389,14 @@ impl Engine {
 fn reachable_by_some_method(level: AssuranceLevel) -> bool {
     MethodKind::all()
         .into_iter()
-        .any(|method| method.descriptor().level >= level)
+        .any(|method| methods::descriptor(method).level >= level)
 }
 
 /// The built-in methods reaching `level`, strongest first.
 fn methods_reaching(level: AssuranceLevel) -> Vec<MethodKind> {
     let mut offered: Vec<MethodKind> = MethodKind::all()
         .into_iter()
-        .filter(|method| method.descriptor().level >= level)
+        .filter(|method| methods::descriptor(*method).level >= level)
         .collect();
     // The portal's own method first: it is what nearly everyone has.
     offered.sort_by_key(|method| *method != MethodKind::PasswordSms);

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::FlowError;
 use crate::captcha::Captcha;
 use crate::context::Client;
-use crate::methods::MethodKind;
+use crate::methods::kind::MethodKind;
 use crate::problem::Problem;
 use crate::services::Services;
 use crate::sessions::IssuedSession;
@@ -59,6 +59,8 @@ pub(crate) struct Start {
     pub hint: Option<String>,
     pub required: Option<AssuranceLevel>,
     pub offered: Vec<MethodKind>,
+    /// The relying service the sign-in is for, shown on its pages.
+    pub client_name: Option<String>,
 }
 
 /// What an action may touch besides its own state.
@@ -83,6 +85,10 @@ pub(crate) trait Flow: Serialize + DeserializeOwned + Send + Sync + Sized {
     /// The sign-in methods the person may switch to at this point (sign-in only).
     fn methods(&self) -> Vec<MethodKind> {
         Vec::new()
+    }
+    /// The relying service the flow is for (sign-in only).
+    fn client_name(&self) -> Option<String> {
+        None
     }
     async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Acted, FlowError>;
 }

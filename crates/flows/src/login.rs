@@ -19,7 +19,8 @@ use uuid::Uuid;
 use crate::FlowError;
 use crate::common::audit_context;
 use crate::flow::{Acted, Ctx, Flow, Start};
-use crate::methods::{Begin, Evidence, MethodKind, MethodState, Progress};
+use crate::methods::kind::MethodKind;
+use crate::methods::{self, Begin, Evidence, MethodState, Progress};
 use crate::problem::Problem;
 use crate::services::Services;
 use crate::view::{Action, Done, FlowKind, Step};
@@ -32,6 +33,9 @@ pub(crate) struct Login {
     /// Step-up: the signed-in session to raise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     raise: Option<Uuid>,
+    /// The relying service that asked for the sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    client_name: Option<String>,
     at: At,
 }
 
@@ -59,7 +63,7 @@ impl Flow for Login {
         };
         let at = match start.offered.first() {
             Some(first) => At::Running {
-                method: first.begin(&begin),
+                method: methods::begin(*first, &begin),
             },
             None => At::Unreachable,
         };
@@ -67,6 +71,7 @@ impl Flow for Login {
             required: start.required.unwrap_or(AssuranceLevel::LoA2),
             offered: start.offered.clone(),
             raise: start.session,
+            client_name: start.client_name.clone(),
             at,
         })
     }
@@ -94,6 +99,10 @@ impl Flow for Login {
         }
     }
 
+    fn client_name(&self) -> Option<String> {
+        self.client_name.clone()
+    }
+
     async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Acted, FlowError> {
         let At::Running { method } = &mut self.at else {
             return Ok(Acted::problem(Problem::form("action.unexpected")));
@@ -107,7 +116,7 @@ impl Flow for Login {
                 account: ctx.account,
                 hint: None,
             };
-            *method = chosen.begin(&begin);
+            *method = methods::begin(chosen, &begin);
             return Ok(Acted::default());
         }
         let kind = method.kind();
@@ -134,7 +143,7 @@ impl Login {
         evidence: Evidence,
         mut acted: Acted,
     ) -> Result<Acted, FlowError> {
-        let descriptor = kind.descriptor();
+        let descriptor = methods::descriptor(kind);
         let amr: Vec<AuthMethod> = descriptor.amr.to_vec();
         for (credential, key) in &evidence.used {
             acted.writes.push(StepWrite::CredentialUsed {

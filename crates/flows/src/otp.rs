@@ -7,7 +7,7 @@ use std::sync::Arc;
 use connectors::SmsGateway;
 use domain::{Clock, PhoneNumber};
 use serde::{Deserialize, Serialize};
-use store::{NewOtpChallenge, OtpChallenge, ResendLimit, Store};
+use store::{NewOtpChallenge, OtpChallenge, ResendLimit, StepWrite, Store};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
@@ -16,38 +16,10 @@ use crate::config::OtpLimits;
 use crate::context::Client;
 use crate::notices;
 use crate::problem::Problem;
+pub use crate::purpose::OtpPurpose;
 use crate::random::Randomness;
 use crate::secrets::{MacKey, equal};
 use crate::throttle::{Throttle, ThrottleKey};
-
-/// What a code is for; part of its MAC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OtpPurpose {
-    SignIn,
-    Registration,
-    Recovery,
-    PhoneChange,
-    AddPhone,
-}
-
-impl OtpPurpose {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::SignIn => "sign_in",
-            Self::Registration => "registration",
-            Self::Recovery => "recovery",
-            Self::PhoneChange => "phone_change",
-            Self::AddPhone => "add_phone",
-        }
-    }
-
-    /// Whose SMS budget a send spends: the holder's, once they proved the password (or are
-    /// signed in), or anyone's — requests strangers can make for any number.
-    fn anonymous(self) -> bool {
-        matches!(self, Self::Registration | Self::Recovery)
-    }
-}
 
 /// A code sent and where it went, as a flow remembers it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +36,13 @@ pub struct SentOtp {
 
 fn one() -> i32 {
     1
+}
+
+impl SentOtp {
+    /// The write that uses this code up, to commit with the step an accepted code moves on.
+    pub(crate) fn used(&self) -> StepWrite {
+        StepWrite::ConsumeOtp { id: self.challenge }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,12 +211,10 @@ impl Otps {
         let typed: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         let expected = self.mac_of(flow, purpose, &typed);
         let bound = challenge.flow_id == flow && challenge.purpose == purpose.as_str();
+        // Right: the caller commits `SentOtp::used` with the step it moves on, which uses
+        // the code up (single use) in the same transaction.
         if bound && equal(&expected, &challenge.code_mac) {
-            return Ok(if self.store.consume_otp(challenge.id, now).await? {
-                OtpCheck::Accepted
-            } else {
-                OtpCheck::Exhausted
-            });
+            return Ok(OtpCheck::Accepted);
         }
         Ok(match challenge.max_attempts - challenge.attempts {
             0 => OtpCheck::Exhausted,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use time::Duration;
 
 /// Every code a flow can refuse with; pages and the API have a message for each.
-pub const PROBLEM_CODES: [&str; 43] = [
+pub const PROBLEM_CODES: [&str; 44] = [
     "account.exists",
     "account.locked",
     "account.no_otp_phone",
@@ -31,7 +31,6 @@ pub const PROBLEM_CODES: [&str; 43] = [
     "otp.expired",
     "otp.resend_limit",
     "otp.resend_too_soon",
-    "otp.used",
     "otp.wrong",
     "password.mismatch",
     "password.wrong",
@@ -42,6 +41,8 @@ pub const PROBLEM_CODES: [&str; 43] = [
     "phone.last",
     "phone.not_owner",
     "phone.unknown_choice",
+    "phone_change.cancel_invalid",
+    "phone_change.pending",
     "population.unavailable",
     "registration.throttled",
     "registry.unavailable",
@@ -135,6 +136,7 @@ mod tests {
             include_str!("registration.rs"),
             include_str!("recovery.rs"),
             include_str!("add_phone.rs"),
+            include_str!("phone_change.rs"),
             include_str!("account.rs"),
             include_str!("common.rs"),
             include_str!("otp.rs"),

@@ -9,16 +9,16 @@
 use async_trait::async_trait;
 use domain::{PasswordContext, PhoneNumber};
 use serde::{Deserialize, Serialize};
-use store::AccountId;
+use store::{AccountId, AuditKind};
 
 use crate::FlowError;
-use crate::common::{Identifier, audit_context, pass_gate, resend};
+use crate::common::{
+    Identifier, audit_context, check_new_password, otp_refused, pass_gate, resend,
+};
 use crate::flow::{Acted, Ctx, Flow, Start};
 use crate::notices;
-use crate::otp::otp_refusal;
 use crate::otp::{OtpCheck, OtpPurpose, SentOtp};
 use crate::problem::Problem;
-use crate::registration::check_new_password;
 use crate::services::Services;
 use crate::throttle::ThrottleAction;
 use crate::view::{Action, Done, FlowKind, Step};
@@ -115,6 +115,18 @@ impl Flow for Recovery {
                 {
                     return Ok(Acted::problem(problem));
                 }
+                if let Some(account) = &account {
+                    crate::phone_change::settle(services, account.id).await?;
+                    let details = serde_json::json!({});
+                    crate::common::audit(
+                        services,
+                        Some(account.id),
+                        AuditKind::RecoveryRequested,
+                        ctx.client,
+                        details,
+                    )
+                    .await?;
+                }
                 let phone = match account {
                     Some(account) => services
                         .store
@@ -133,6 +145,22 @@ impl Flow for Recovery {
                             .await?
                         {
                             Ok(sent) => Self::Otp { account, sent },
+                            // Past the anonymous SMS caps the answer is the decoy's: a cap
+                            // that only a registered ID can hit would say it is registered.
+                            Err(problem) if problem.code == "sms.daily_limit" => {
+                                crate::common::security_refusal(
+                                    services,
+                                    Some(account),
+                                    ctx.client,
+                                    ThrottleAction::Recovery,
+                                    "sms.daily_limit",
+                                )
+                                .await?;
+                                Self::Decoy {
+                                    sent_at: services.clock.now(),
+                                    attempts_left: services.config.otp.max_attempts,
+                                }
+                            }
                             Err(problem) => return Ok(Acted::problem(problem)),
                         }
                     }
@@ -151,10 +179,13 @@ impl Flow for Recovery {
                     .await?
                 {
                     OtpCheck::Accepted => {
+                        let used = sent.used();
                         *self = Self::NewPassword { account };
-                        Ok(Acted::default())
+                        Ok(Acted::default().write(used))
                     }
-                    other => Ok(Acted::problem(otp_refusal(other))),
+                    other => Ok(Acted::problem(
+                        otp_refused(ctx, other, Some(account)).await?,
+                    )),
                 }
             }
             (Self::Decoy { attempts_left, .. }, Action::Otp { .. }) => {
@@ -165,7 +196,7 @@ impl Flow for Recovery {
                         attempts_left: left,
                     },
                 };
-                Ok(Acted::problem(otp_refusal(check)))
+                Ok(Acted::problem(otp_refused(ctx, check, None).await?))
             }
             (Self::Otp { sent, .. }, Action::Resend) => {
                 resend(ctx, OtpPurpose::Recovery, sent).await

@@ -21,9 +21,8 @@ use store::{AccountId, Identity, NewAccount, StoreError};
 use time::Date;
 
 use crate::FlowError;
-use crate::common::{audit_context, otp_step, resend, same_name};
+use crate::common::{audit_context, check_new_password, otp_refused, otp_step, resend, same_name};
 use crate::flow::{Acted, Ctx, Flow, Start};
-use crate::otp::otp_refusal;
 use crate::otp::{OtpCheck, OtpPurpose, SentOtp};
 use crate::problem::Problem;
 use crate::services::Services;
@@ -148,17 +147,19 @@ impl<C: Channel> Flow for Registration<C> {
                         if let Some(problem) =
                             already_registered(ctx.services, &person.personal_id).await?
                         {
+                            let used = sent.used();
                             *self = Self::Form {
                                 values: C::Values::default(),
                             };
-                            return Ok(Acted::problem(problem));
+                            return Ok(Acted::problem(problem).write(used));
                         }
+                        let used = sent.used();
                         *self = Self::Password {
                             person: person.clone(),
                         };
-                        Ok(Acted::default())
+                        Ok(Acted::default().write(used))
                     }
-                    other => Ok(Acted::problem(otp_refusal(other))),
+                    other => Ok(Acted::problem(otp_refused(ctx, other, None).await?)),
                 }
             }
             (Self::Otp { sent, .. }, Action::Resend) => {
@@ -230,22 +231,6 @@ fn person_context(person: &VerifiedPerson) -> PasswordContext {
         birth_date: Some(person.birth_date),
         names: vec![person.full_name.clone()],
     }
-}
-
-/// The two typings agree and the policy accepts the password.
-pub(crate) fn check_new_password(
-    services: &Services,
-    password: &str,
-    confirm: &str,
-    context: PasswordContext,
-) -> Result<(), Problem> {
-    if password != confirm {
-        return Err(Problem::field("confirm", "password.mismatch"));
-    }
-    services
-        .password_policy
-        .check(password, true, &context)
-        .map_err(|invalid| Problem::invalid("password", &invalid))
 }
 
 /// Registration by mobile subscriber (R2).

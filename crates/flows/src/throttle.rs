@@ -30,6 +30,10 @@ pub enum ThrottleAction {
     PasswordCheck,
     /// Identity checks against the national registries while registering.
     Registration,
+    /// Cancel codes of lost-phone changes.
+    PhoneChangeCancel,
+    /// OTP codes (refusals are recorded; the codes' own attempt limits live with them).
+    Otp,
 }
 
 impl ThrottleAction {
@@ -39,6 +43,8 @@ impl ThrottleAction {
             Self::Recovery => "recovery",
             Self::PasswordCheck => "password_check",
             Self::Registration => "registration",
+            Self::PhoneChangeCancel => "phone_change_cancel",
+            Self::Otp => "otp",
         }
     }
 }
@@ -99,6 +105,9 @@ pub enum Gate {
     Open,
     /// Only with a solved captcha.
     CaptchaRequired,
+    /// Only with a solved captcha of ten times the work: an address past its block limit is
+    /// slowed, never refused (it may be a carrier's NAT).
+    SlowCaptcha,
     /// Not at all until the window ends.
     Blocked {
         retry_after: Duration,
@@ -122,7 +131,8 @@ impl Throttle {
         Self { store, limits }
     }
 
-    /// Counts an attempt and says what it may do.
+    /// Counts an attempt — on its own budget, the account's and the address's, in one
+    /// transaction — and says what it may do.
     pub(crate) async fn attempt(
         &self,
         attempt: &Attempt<'_>,
@@ -130,10 +140,16 @@ impl Throttle {
     ) -> Result<Gate, FlowError> {
         let (start, expires) = self.window(now);
         let limits = &self.limits;
-        let own = self
-            .store
-            .hit(&own_key(attempt).text(), start, expires)
-            .await?;
+        let mut keys = vec![own_key(attempt).text()];
+        if !attempt.known_device {
+            keys.push(ThrottleKey::Account(attempt.action, attempt.account).text());
+            if let Some(address) = attempt.address {
+                keys.push(ThrottleKey::Address(attempt.action, address).text());
+            }
+        }
+        let counts = self.store.hit_all(&keys, start, expires).await?;
+        let count = |index: usize| counts.get(index).copied().unwrap_or(0);
+        let (own, account, address) = (count(0), count(1), count(2));
         if own > limits.block_after_per_account {
             return Ok(Gate::Blocked {
                 retry_after: expires - now,
@@ -149,36 +165,16 @@ impl Throttle {
         if self.failures(attempt.account).await? >= CONSECUTIVE_FAILURE_CEILING {
             return Ok(Gate::RecoveryOnly);
         }
-        let account = self
-            .store
-            .hit(
-                &ThrottleKey::Account(attempt.action, attempt.account).text(),
-                start,
-                expires,
-            )
-            .await?;
-        let address = match attempt.address {
-            Some(address) => {
-                self.store
-                    .hit(
-                        &ThrottleKey::Address(attempt.action, address).text(),
-                        start,
-                        expires,
-                    )
-                    .await?
-            }
-            None => 0,
-        };
-        Ok(
-            if own > limits.captcha_after_per_account
-                || account > limits.block_after_per_account
-                || address > limits.captcha_after_per_address
-            {
-                Gate::CaptchaRequired
-            } else {
-                Gate::Open
-            },
-        )
+        Ok(if address > limits.block_after_per_address {
+            Gate::SlowCaptcha
+        } else if own > limits.captcha_after_per_account
+            || account > limits.block_after_per_account
+            || address > limits.captcha_after_per_address
+        {
+            Gate::CaptchaRequired
+        } else {
+            Gate::Open
+        })
     }
 
     /// Whether the next attempt from this device or address will need the captcha, without
@@ -215,25 +211,20 @@ impl Throttle {
     }
 
     /// A right password: the consecutive failures and this device's or address's own count
-    /// start again, so successful sign-ins never lead to a captcha.
-    pub(crate) async fn succeeded(
-        &self,
-        attempt: &Attempt<'_>,
-        now: OffsetDateTime,
-    ) -> Result<(), FlowError> {
-        let _ = now;
-        self.store
-            .reset_hits(&ThrottleKey::Failures(attempt.account).text())
-            .await?;
-        self.store.reset_hits(&own_key(attempt).text()).await?;
-        Ok(())
+    /// start again (one transaction), so successful sign-ins never lead to a captcha.
+    pub(crate) async fn succeeded(&self, attempt: &Attempt<'_>) -> Result<(), FlowError> {
+        let keys = [
+            ThrottleKey::Failures(attempt.account).text(),
+            own_key(attempt).text(),
+        ];
+        Ok(self.store.reset_hits(&keys).await?)
     }
 
     /// A new password through recovery: the consecutive failures are forgotten.
     pub(crate) async fn recovered(&self, account: &str) -> Result<(), FlowError> {
         Ok(self
             .store
-            .reset_hits(&ThrottleKey::Failures(account).text())
+            .reset_hits(&[ThrottleKey::Failures(account).text()])
             .await?)
     }
 

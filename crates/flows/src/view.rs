@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::captcha::CaptchaPrompt;
-use crate::methods::MethodKind;
+use crate::methods::kind::MethodKind;
 use crate::problem::Problem;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +60,9 @@ pub struct FlowView {
     /// Sign-in: the methods offered here (tabs); `choose_method` switches between them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub methods: Vec<MethodKind>,
+    /// The relying service the sign-in is for, to show the person where they are going.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_name: Option<String>,
     pub problems: Vec<Problem>,
     /// Present when the next submission must carry the captcha answer.
     #[serde(skip_serializing_if = "Option::is_none")]

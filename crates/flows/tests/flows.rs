@@ -1,6 +1,8 @@
 //! The flows end to end on SQLite and PostgreSQL, against the sandbox registries.
 
 mod harness;
+mod methods;
+mod security;
 
 use std::sync::Arc;
 
@@ -553,24 +555,145 @@ async fn lost_phone_is_replaced_only_for_its_owner(db: TestDb) {
         "{:?}",
         done.view
     );
-    assert!(done.session.is_some());
-    let account = world
-        .db
-        .store
-        .account_by_personal_id(&person.personal_id)
-        .await
-        .unwrap()
-        .unwrap();
-    let phones = world.db.store.phones(account.id).await.unwrap();
-    assert_eq!(phones.len(), 1);
+    let session = done.session.expect("signed in").session;
+    let account = world.account_id(&person).await;
+    let phones = world.db.store.phones(account).await.unwrap();
     assert_eq!(
-        (phones[0].phone.clone(), phones[0].is_default),
-        (person.phone.clone(), true)
+        phones
+            .iter()
+            .map(|p| (p.phone.clone(), p.is_default))
+            .collect::<Vec<_>>(),
+        [(lost.clone(), true)],
+        "nothing changes before the cool-down ends"
     );
     let notices = world.sandbox.email_outbox(Some("an@example.vn"));
     assert_eq!(notices.len(), 1, "an e-mail notice of the change");
+    let warning = world.sandbox.sms_outbox(Some(&lost));
+    let warning = &warning.first().unwrap().text;
+    assert!(warning.contains(&person.phone.masked()), "{warning}");
+
+    // Meanwhile the session the change opened cannot change phones or the password.
+    let accounts = world.engine.accounts();
+    let holder = world.db.store.account(account).await.unwrap().unwrap();
+    let refused = accounts
+        .change_password(
+            &session,
+            &holder,
+            PASSWORD,
+            "sông Hồng chảy về biển",
+            "sông Hồng chảy về biển",
+            &world.client,
+        )
+        .await
+        .unwrap();
+    assert_eq!(refused.unwrap_err().code, "phone_change.pending");
+    let refused = accounts
+        .remove_phone(account, &lost.e164(), &world.client)
+        .await
+        .unwrap();
+    assert_eq!(refused.unwrap_err().code, "phone_change.pending");
+
+    // The cool-down over, the next sign-in settles it: the new phone replaces the lost one.
+    world.advance(harness::fast_config().phone_change_cooldown_secs);
+    let again = world.start(FlowKind::Login).await;
+    let otp = world.act(&again, sign_in_action(&person, PASSWORD)).await;
+    assert_eq!(otp_phone(&otp.view), person.phone.masked());
+    let phones = world.db.store.phones(account).await.unwrap();
+    assert_eq!(
+        phones
+            .iter()
+            .map(|p| (p.phone.clone(), p.is_default))
+            .collect::<Vec<_>>(),
+        [(person.phone.clone(), true)]
+    );
 }
 
+/// The phone a change would replace cancels it with its code: nothing changes, and whoever
+/// made the change is signed out. Wrong codes and unknown IDs get the same answer.
+async fn lost_phone_change_is_cancelled_by_the_old_phone(db: TestDb) {
+    let world = World::new(db).await;
+    let person = world.person(DemoRole::PhoneRegistration);
+    let lost = PhoneNumber::parse("0867000111").unwrap();
+    account_with_phone(&world, &person, &lost).await;
+    let flow = world.start(FlowKind::Login).await;
+    world.act(&flow, sign_in_action(&person, PASSWORD)).await;
+    world.act(&flow, Action::LostPhone).await;
+    world
+        .act(
+            &flow,
+            Action::NewPhone {
+                phone: person.phone.national(),
+            },
+        )
+        .await;
+    let code = world.last_otp(&person.phone);
+    let done = world.act(&flow, Action::Otp { code }).await;
+    let token = done.session.expect("signed in").token;
+
+    let sms = world.sandbox.sms_outbox(Some(&lost));
+    let text = &sms.first().unwrap().text;
+    let cancel_code = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .find(|word| {
+            word.len() == 8
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
+        .unwrap_or_else(|| panic!("no cancel code in {text:?}"))
+        .to_owned();
+    let id = person.personal_id.to_string();
+    let wrong = world
+        .engine
+        .cancel_phone_change(&id, "AAAAAAAA", &world.client)
+        .await
+        .unwrap();
+    let unknown = world
+        .engine
+        .cancel_phone_change(
+            &world
+                .person(DemoRole::EmailActivation)
+                .personal_id
+                .to_string(),
+            &cancel_code,
+            &world.client,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        wrong.clone().unwrap_err().code,
+        "phone_change.cancel_invalid"
+    );
+    assert_eq!(wrong, unknown, "the same answer for an unknown ID");
+    world
+        .engine
+        .cancel_phone_change(&id, &cancel_code.to_lowercase(), &world.client)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        world
+            .engine
+            .sessions()
+            .authenticate(&token)
+            .await
+            .unwrap()
+            .is_none(),
+        "the change's session ended"
+    );
+    world.advance(harness::fast_config().phone_change_cooldown_secs);
+    let account = world.account_id(&person).await;
+    world.engine.accounts().overview(account).await.unwrap();
+    let phones = world.db.store.phones(account).await.unwrap();
+    assert_eq!(phones.len(), 1);
+    assert_eq!(phones[0].phone, lost, "the change never happened");
+    let trail = world.db.store.audit_of_account(account, 50).await.unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|event| event.kind == AuditKind::PhoneChangeCancelled)
+    );
+}
 async fn lost_phone_change_is_refused_for_someone_elses_phone(db: TestDb) {
     let world = World::new(db).await;
     let borrower = world.person(DemoRole::BorrowedPhone);
@@ -822,6 +945,13 @@ async fn account_pages_manage_phones_password_and_sessions(db: TestDb) {
     .await
     .unwrap();
     assert_step(&sent.view, "otp");
+    assert!(
+        world.sms_count(&new_phone) == 0,
+        "nothing goes to the new number before the current phone confirms"
+    );
+    let current = world.last_otp(&person.phone);
+    let confirmed = act(Action::Otp { code: current }).await.unwrap();
+    assert_step(&confirmed.view, "otp");
     let code = world.last_otp(&new_phone);
     let added = act(Action::Otp { code }).await.unwrap();
     assert!(matches!(
@@ -830,6 +960,11 @@ async fn account_pages_manage_phones_password_and_sessions(db: TestDb) {
             result: Done::PhoneAdded
         }
     ));
+    let told = world.sandbox.sms_outbox(Some(&person.phone));
+    assert!(
+        told.first().unwrap().text.contains(&new_phone.masked()),
+        "the current phone is told"
+    );
     let overview = accounts.overview(account.id).await.unwrap();
     assert_eq!(overview.phones.len(), 2);
 
@@ -998,6 +1133,7 @@ store::store_tests!(
     otp_resend_cooldown_cap_and_expiry,
     lost_phone_is_replaced_only_for_its_owner,
     lost_phone_change_is_refused_for_someone_elses_phone,
+    lost_phone_change_is_cancelled_by_the_old_phone,
     forgot_password_ends_every_session,
     forgot_password_for_an_unknown_id_looks_the_same,
     sms_outage_is_a_clear_retryable_refusal,

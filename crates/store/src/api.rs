@@ -9,8 +9,8 @@ use uuid::Uuid;
 use crate::error::Result;
 use crate::model::{
     Account, AccountId, AccountPhone, AuditContext, AuditEvent, Credential, FlowRecord, Identity,
-    NewAccount, NewAuditEvent, NewFlow, NewOtpChallenge, NewSession, OtpChallenge, ResendLimit,
-    Session, StepWrite,
+    NewAccount, NewAuditEvent, NewFlow, NewOtpChallenge, NewSession, OtpChallenge,
+    PendingPhoneChange, ResendLimit, Session, StepWrite,
 };
 use crate::oidc_api::{ClientStore, GrantStore, LogoutOutbox, SigningKeyStore};
 
@@ -66,6 +66,19 @@ pub trait PhoneStore: Send + Sync {
         audit: &AuditContext,
         now: OffsetDateTime,
     ) -> Result<()>;
+    /// The lost-phone change waiting out its cool-down, if any.
+    async fn pending_phone_change(&self, account: AccountId) -> Result<Option<PendingPhoneChange>>;
+    /// Applies the pending change if its cool-down has ended (the new phone becomes the
+    /// default, the replaced one goes), in one transaction; true when it did.
+    async fn settle_phone_change(&self, account: AccountId, now: OffsetDateTime) -> Result<bool>;
+    /// Cancels the pending change whose cancel code has this MAC; true when there was one.
+    async fn cancel_phone_change(
+        &self,
+        account: AccountId,
+        cancel_mac: &[u8; 32],
+        audit: &AuditContext,
+        now: OffsetDateTime,
+    ) -> Result<bool>;
     /// Removes a phone; refuses the last one (`LastPhone`). Removing the default makes the
     /// oldest remaining phone the default.
     async fn remove_phone(
@@ -131,8 +144,6 @@ pub trait OtpStore: Send + Sync {
     /// callers can never spend more than `max_attempts` between them.
     async fn take_otp_attempt(&self, id: Uuid, now: OffsetDateTime)
     -> Result<Option<OtpChallenge>>;
-    /// Marks the code used; false when it already was (single use).
-    async fn consume_otp(&self, id: Uuid, now: OffsetDateTime) -> Result<bool>;
     /// Replaces the code for a resend — a new code gets a new attempt budget — if the limit
     /// allows one more send; `None` when consumed or over the limit. Atomic: of concurrent
     /// resends, only as many as the limit allows succeed.
@@ -186,16 +197,24 @@ pub trait SessionStore: Send + Sync {
 #[async_trait]
 pub trait ThrottleStore: Send + Sync {
     /// Counts one hit on `key` in the fixed window starting at `window_start` (moving its
-    /// expiry to `expires_at`) and returns the count including it. Atomic across nodes: concurrent hits each see a distinct count.
+    /// expiry to `expires_at`) and returns the count including it. Atomic across nodes:
+    /// concurrent hits each see a distinct count.
     async fn hit(
         &self,
         key: &str,
         window_start: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> Result<i64>;
+    /// `hit` on each of `keys`, in one transaction; the counts in the same order.
+    async fn hit_all(
+        &self,
+        keys: &[String],
+        window_start: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<Vec<i64>>;
     async fn hits(&self, key: &str, window_start: OffsetDateTime) -> Result<i64>;
-    /// Forgets every window of `key` (a success resets consecutive failures).
-    async fn reset_hits(&self, key: &str) -> Result<()>;
+    /// Forgets every window of each of `keys`, in one transaction (a success resets them).
+    async fn reset_hits(&self, keys: &[String]) -> Result<()>;
     async fn purge_expired_throttles(&self, now: OffsetDateTime) -> Result<u64>;
 }
 

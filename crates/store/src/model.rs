@@ -94,6 +94,11 @@ pub enum StepWrite {
     /// A signed-in session (the token's digest only).
     OpenSession(NewSession),
     Audit(NewAuditEvent),
+    /// The accepted OTP is used up with the step it moved on (single use: a second request
+    /// with the same code fails the whole step with `Conflict`).
+    ConsumeOtp {
+        id: Uuid,
+    },
     /// Records that a credential was just used to sign in.
     CredentialUsed {
         account: AccountId,
@@ -106,6 +111,15 @@ pub enum StepWrite {
         acr: AssuranceLevel,
         amr: Vec<String>,
         auth_time: OffsetDateTime,
+    },
+    /// A lost-phone change waits out its cool-down (replacing any change pending).
+    SchedulePhoneChange {
+        account: AccountId,
+        phone: PhoneNumber,
+        replaces: Option<PhoneNumber>,
+        cancel_mac: [u8; 32],
+        effective_at: OffsetDateTime,
+        audit: AuditContext,
     },
     /// The browser or app that just signed in (its device credential; `key` is a digest).
     RememberDevice {
@@ -125,6 +139,16 @@ pub enum StepWrite {
         phone: PhoneNumber,
         audit: AuditContext,
     },
+}
+
+/// A lost-phone change waiting out its cool-down (`phone_changes`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingPhoneChange {
+    pub account_id: AccountId,
+    pub phone: PhoneNumber,
+    pub replaces: Option<PhoneNumber>,
+    pub requested_at: OffsetDateTime,
+    pub effective_at: OffsetDateTime,
 }
 
 /// A persisted self-service flow. `state` is the flow's own state enum, serialised by the
@@ -270,13 +294,17 @@ pub enum AuditKind {
     SignInFailed,
     SignedOut,
     CredentialAdded,
+    PhoneChangeScheduled,
+    PhoneChangeCancelled,
+    /// Someone asked to recover the account's password (the code went to its phone).
+    RecoveryRequested,
     /// A refusal worth an operator's attention: throttled attempts, wrong OTPs, captcha
     /// failures, recovery attempts (`details.reason` says which).
     SecurityRefusal,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 13] = [
+    pub const ALL: [AuditKind; 16] = [
         Self::AccountRegistered,
         Self::PasswordChanged,
         Self::PhoneAdded,
@@ -289,6 +317,9 @@ impl AuditKind {
         Self::SignInFailed,
         Self::SignedOut,
         Self::CredentialAdded,
+        Self::PhoneChangeScheduled,
+        Self::PhoneChangeCancelled,
+        Self::RecoveryRequested,
         Self::SecurityRefusal,
     ];
 
@@ -306,6 +337,9 @@ impl AuditKind {
             Self::SignInFailed => "sign_in_failed",
             Self::SignedOut => "signed_out",
             Self::CredentialAdded => "credential_added",
+            Self::PhoneChangeScheduled => "phone_change_scheduled",
+            Self::PhoneChangeCancelled => "phone_change_cancelled",
+            Self::RecoveryRequested => "recovery_requested",
             Self::SecurityRefusal => "security_refusal",
         }
     }

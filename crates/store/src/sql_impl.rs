@@ -25,7 +25,7 @@ use crate::error::{Result, StoreError};
 use crate::model::{
     Account, AccountId, AccountPhone, Actor, AuditContext, AuditEvent, AuditKind, Credential, FlowRecord,
     Identity, NewAccount, NewAuditEvent, NewFlow, NewOtpChallenge, NewSession, OtpChallenge,
-    ResendLimit, Session, StepWrite,
+    PendingPhoneChange, ResendLimit, Session, StepWrite,
 };
 use crate::SqlStore;
 
@@ -217,6 +217,17 @@ async fn apply_step_write(conn: &mut DbConnection, write: &StepWrite, now: Offse
     match write {
         StepWrite::OpenSession(session) => insert_session(conn, session, now).await.map(drop),
         StepWrite::Audit(event) => insert_audit(conn, event, now).await.map(drop),
+        StepWrite::ConsumeOtp { id } => {
+            let consumed = sqlx::query(
+                "UPDATE otp_challenges SET consumed_at = $2 WHERE id = $1 AND consumed_at IS NULL",
+            )
+            .bind(id)
+            .bind(to_ms(now))
+            .execute(&mut *conn)
+            .await?;
+            // Another request used the code first: the whole step is undone.
+            if consumed.rows_affected() == 1 { Ok(()) } else { Err(StoreError::Conflict) }
+        }
         StepWrite::RaiseSession { id, acr, amr, auth_time } => {
             sqlx::query("UPDATE sessions SET acr = $2, amr = $3, auth_time = $4 WHERE id = $1 AND revoked_at IS NULL")
                 .bind(id)
@@ -268,36 +279,88 @@ async fn apply_step_write(conn: &mut DbConnection, write: &StepWrite, now: Offse
             audit_change(conn, *account, AuditKind::CredentialAdded, audit, details, now).await
         }
         StepWrite::ReplaceDefaultPhone { account, phone, audit } => {
-            let lost: Option<String> = sqlx::query(
-                "SELECT key FROM credentials WHERE account_id = $1 AND kind = 'otp_phone' AND is_default",
-            )
-            .bind(account.0)
-            .fetch_optional(&mut *conn)
-            .await?
-            .map(|row| row.try_get("key"))
-            .transpose()?;
+            replace_default_phone(conn, *account, phone, audit, now).await
+        }
+        StepWrite::SchedulePhoneChange { account, phone, replaces, cancel_mac, effective_at, audit } => {
+            // The same number confirmed again keeps its original cool-down.
             sqlx::query(
-                "INSERT INTO credentials (account_id, kind, key, is_default, created_at) \
-                 VALUES ($1, 'otp_phone', $2, FALSE, $3) ON CONFLICT (account_id, kind, key) DO NOTHING",
+                "INSERT INTO phone_changes (account_id, phone, replaces, cancel_mac, requested_at, effective_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id) DO UPDATE SET \
+                 effective_at = CASE WHEN phone_changes.phone = excluded.phone \
+                     THEN phone_changes.effective_at ELSE excluded.effective_at END, \
+                 phone = excluded.phone, replaces = excluded.replaces, \
+                 cancel_mac = excluded.cancel_mac, requested_at = excluded.requested_at",
             )
             .bind(account.0)
             .bind(phone.e164())
+            .bind(replaces.as_ref().map(PhoneNumber::e164))
+            .bind(cancel_mac.as_slice())
             .bind(to_ms(now))
+            .bind(to_ms(*effective_at))
             .execute(&mut *conn)
             .await?;
-            make_default(conn, *account, phone).await?;
-            let lost = lost.filter(|lost| lost.as_str() != phone.e164());
-            if let Some(lost) = &lost {
-                sqlx::query("DELETE FROM credentials WHERE account_id = $1 AND kind = 'otp_phone' AND key = $2")
-                    .bind(account.0)
-                    .bind(lost.as_str())
-                    .execute(&mut *conn)
-                    .await?;
-            }
-            let details = json!({ "phone": phone.masked(), "replaced": lost.is_some() });
-            audit_change(conn, *account, AuditKind::DefaultPhoneChanged, audit, details, now).await
+            let details = json!({ "phone": phone.masked(), "effective_at": to_ms(*effective_at) });
+            audit_change(conn, *account, AuditKind::PhoneChangeScheduled, audit, details, now).await
         }
     }
+}
+
+/// The lost-phone change's last act: `phone` becomes the default OTP phone and the default it
+/// replaces goes.
+async fn replace_default_phone(
+    conn: &mut DbConnection,
+    account: AccountId,
+    phone: &PhoneNumber,
+    audit: &AuditContext,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let lost: Option<String> = sqlx::query(
+        "SELECT key FROM credentials WHERE account_id = $1 AND kind = 'otp_phone' AND is_default",
+    )
+    .bind(account.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|row| row.try_get("key"))
+    .transpose()?;
+    sqlx::query(
+        "INSERT INTO credentials (account_id, kind, key, is_default, created_at) \
+         VALUES ($1, 'otp_phone', $2, FALSE, $3) ON CONFLICT (account_id, kind, key) DO NOTHING",
+    )
+    .bind(account.0)
+    .bind(phone.e164())
+    .bind(to_ms(now))
+    .execute(&mut *conn)
+    .await?;
+    make_default(conn, account, phone).await?;
+    let lost = lost.filter(|lost| lost.as_str() != phone.e164());
+    if let Some(lost) = &lost {
+        sqlx::query("DELETE FROM credentials WHERE account_id = $1 AND kind = 'otp_phone' AND key = $2")
+            .bind(account.0)
+            .bind(lost.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    let details = json!({ "phone": phone.masked(), "replaced": lost.is_some() });
+    audit_change(conn, account, AuditKind::DefaultPhoneChanged, audit, details, now).await
+}
+
+async fn count_hit(
+    conn: &mut DbConnection,
+    key: &str,
+    window_start: OffsetDateTime,
+    expires_at: OffsetDateTime,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO throttle_counters (key, window_start, hits, expires_at) VALUES ($1, $2, 1, $3) \
+         ON CONFLICT (key, window_start) DO UPDATE SET hits = throttle_counters.hits + 1, \
+         expires_at = excluded.expires_at RETURNING hits",
+    )
+    .bind(key)
+    .bind(to_ms(window_start))
+    .bind(to_ms(expires_at))
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(row.try_get("hits")?)
 }
 
 fn credential_from_row(row: &DbRow) -> Result<Credential> {
@@ -582,6 +645,76 @@ impl PhoneStore for SqlStore<Db> {
         Ok(())
     }
 
+    async fn pending_phone_change(&self, account: AccountId) -> Result<Option<PendingPhoneChange>> {
+        const T: &str = "phone_changes";
+        let row = sqlx::query(
+            "SELECT phone, replaces, requested_at, effective_at FROM phone_changes WHERE account_id = $1",
+        )
+        .bind(account.0)
+        .fetch_optional(&self.reader)
+        .await?;
+        row.map(|row| {
+            Ok(PendingPhoneChange {
+                account_id: account,
+                phone: parsed(T, "phone", row.try_get("phone")?, PhoneNumber::parse)?,
+                replaces: opt_parsed(T, "replaces", row.try_get("replaces")?, PhoneNumber::parse)?,
+                requested_at: from_ms(T, "requested_at", row.try_get("requested_at")?)?,
+                effective_at: from_ms(T, "effective_at", row.try_get("effective_at")?)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn settle_phone_change(&self, account: AccountId, now: OffsetDateTime) -> Result<bool> {
+        let mut tx = self.writer.begin().await?;
+        let due = sqlx::query(
+            "DELETE FROM phone_changes WHERE account_id = $1 AND effective_at <= $2 RETURNING phone",
+        )
+        .bind(account.0)
+        .bind(to_ms(now))
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = due else {
+            return Ok(false);
+        };
+        let phone = parsed("phone_changes", "phone", row.try_get("phone")?, PhoneNumber::parse)?;
+        let system = AuditContext {
+            actor: Actor::System,
+            client_ip: None,
+        };
+        replace_default_phone(&mut tx, account, &phone, &system, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn cancel_phone_change(
+        &self,
+        account: AccountId,
+        cancel_mac: &[u8; 32],
+        audit: &AuditContext,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
+        let mut tx = self.writer.begin().await?;
+        let cancelled = sqlx::query(
+            "DELETE FROM phone_changes WHERE account_id = $1 AND cancel_mac = $2 RETURNING phone",
+        )
+        .bind(account.0)
+        .bind(cancel_mac.as_slice())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = cancelled else {
+            return Ok(false);
+        };
+        let phone: String = row.try_get("phone")?;
+        // Whoever made the change may be signed in with it: every session ends.
+        let ended = revoke_all_sessions(&mut tx, account, None, now).await?;
+        let masked = PhoneNumber::parse(&phone).map(|phone| phone.masked()).unwrap_or_default();
+        let details = json!({ "phone": masked, "sessions_ended": ended });
+        audit_change(&mut tx, account, AuditKind::PhoneChangeCancelled, audit, details, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     async fn set_default_phone(
         &self,
         account: AccountId,
@@ -856,14 +989,6 @@ impl OtpStore for SqlStore<Db> {
         .transpose()
     }
 
-    async fn consume_otp(&self, id: Uuid, now: OffsetDateTime) -> Result<bool> {
-        let done = sqlx::query("UPDATE otp_challenges SET consumed_at = $2 WHERE id = $1 AND consumed_at IS NULL")
-            .bind(id)
-            .bind(to_ms(now))
-            .execute(&self.writer)
-            .await?;
-        Ok(done.rows_affected() == 1)
-    }
 
     async fn reissue_otp(
         &self,
@@ -1021,17 +1146,23 @@ impl ThrottleStore for SqlStore<Db> {
         window_start: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> Result<i64> {
-        let row = sqlx::query(
-            "INSERT INTO throttle_counters (key, window_start, hits, expires_at) VALUES ($1, $2, 1, $3) \
-             ON CONFLICT (key, window_start) DO UPDATE SET hits = throttle_counters.hits + 1, \
-             expires_at = excluded.expires_at RETURNING hits",
-        )
-        .bind(key)
-        .bind(to_ms(window_start))
-        .bind(to_ms(expires_at))
-        .fetch_one(&self.writer)
-        .await?;
-        Ok(row.try_get("hits")?)
+        let mut conn = self.writer.acquire().await?;
+        count_hit(&mut conn, key, window_start, expires_at).await
+    }
+
+    async fn hit_all(
+        &self,
+        keys: &[String],
+        window_start: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<Vec<i64>> {
+        let mut tx = self.writer.begin().await?;
+        let mut counts = Vec::with_capacity(keys.len());
+        for key in keys {
+            counts.push(count_hit(&mut tx, key, window_start, expires_at).await?);
+        }
+        tx.commit().await?;
+        Ok(counts)
     }
 
     async fn hits(&self, key: &str, window_start: OffsetDateTime) -> Result<i64> {
@@ -1043,11 +1174,15 @@ impl ThrottleStore for SqlStore<Db> {
         Ok(row.map(|row| row.try_get("hits")).transpose()?.unwrap_or(0))
     }
 
-    async fn reset_hits(&self, key: &str) -> Result<()> {
-        sqlx::query("DELETE FROM throttle_counters WHERE key = $1")
-            .bind(key)
-            .execute(&self.writer)
-            .await?;
+    async fn reset_hits(&self, keys: &[String]) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        for key in keys {
+            sqlx::query("DELETE FROM throttle_counters WHERE key = $1")
+                .bind(key.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

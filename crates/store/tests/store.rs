@@ -669,8 +669,20 @@ async fn otp_is_single_use_expires_and_goes_with_its_flow(db: TestDb) {
         .unwrap();
     assert_eq!(taken.attempts, 1);
     assert_eq!(taken.code_mac, vec![7; 32]);
-    assert!(db.store.consume_otp(otp.id, NOW).await.unwrap());
-    assert!(!db.store.consume_otp(otp.id, NOW).await.unwrap());
+    // The code is used up with the step it moves on; a second use undoes its whole step.
+    let used = [StepWrite::ConsumeOtp { id: otp.id }];
+    let saved = db
+        .store
+        .save_step(&flow, flow.version, &used, NOW)
+        .await
+        .unwrap();
+    let again = db.store.save_step(&saved, saved.version, &used, NOW).await;
+    assert!(matches!(again, Err(StoreError::Conflict)), "{again:?}");
+    let flow_now = db.store.flow(flow.id, NOW).await.unwrap().unwrap();
+    assert_eq!(
+        flow_now.version, saved.version,
+        "the second step wrote nothing"
+    );
     assert!(
         db.store
             .take_otp_attempt(otp.id, NOW)

@@ -26,7 +26,13 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestClient {
         Ok(Self(flows::Client {
             address,
             user_agent,
-            device: None,
+            // Only a device that presented its token counts as one: a request without it is
+            // counted by its address, so dropping the cookie buys no fresh budget.
+            device: parts
+                .extensions
+                .get::<crate::device::Device>()
+                .filter(|device| !device.minted)
+                .map(|device| device.id.clone()),
         }))
     }
 }

@@ -18,6 +18,7 @@ mod auth;
 mod client;
 pub mod cookies;
 pub mod csrf;
+mod device;
 mod errors;
 mod failure;
 pub mod forms;
@@ -94,7 +95,12 @@ pub fn router(state: AppState, extra: Router) -> Router {
         .merge(oidc::routes().with_state(state.clone()));
     // Every page's header shows who is signed in: one read-only session lookup per page view.
     let app = app.layer(axum::middleware::from_fn_with_state(state, auth::recognise));
-    let app = app.layer(axum::middleware::from_fn(i18n::remember_query_language));
+    let app = app
+        .layer(axum::middleware::from_fn(i18n::remember_query_language))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&settings),
+            device::recognise,
+        ));
     telemetry::apply(security::apply(app, settings.hsts))
 }
 

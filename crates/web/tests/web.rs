@@ -45,6 +45,8 @@ mod oidc_session;
 mod oidc_tokens;
 #[path = "web/pages.rs"]
 mod pages;
+#[path = "web/security.rs"]
+mod security;
 
 /// The configured public address; the servers of the tests listen on other ports of it.
 const PUBLIC_BASE_URL: &str = "http://127.0.0.1/";
@@ -79,6 +81,21 @@ struct Options {
     /// Use the served address as the public base URL (the OpenID issuer) instead of
     /// `PUBLIC_BASE_URL`, so that relying-party libraries find what they expect there.
     issuer_is_address: bool,
+    /// The flows' limits, when a test needs others than `test_flow_config`.
+    flows: Option<FlowConfig>,
+}
+
+/// The flows' defaults, with a cheap password hash: tests exercise the flow, not its cost.
+fn test_flow_config() -> FlowConfig {
+    FlowConfig {
+        argon2: Argon2Params {
+            memory_kib: 256,
+            iterations: 1,
+            parallelism: 1,
+            max_concurrent: 2,
+        },
+        ..FlowConfig::default()
+    }
 }
 
 async fn serve_with(db: &TestDb, options: Options) -> String {
@@ -96,15 +113,7 @@ async fn serve_with(db: &TestDb, options: Options) -> String {
     let connectors =
         Connectors::from_config(&ConnectorsConfig::sandbox(&registries, smtp_addr).unwrap())
             .unwrap();
-    let config = FlowConfig {
-        argon2: Argon2Params {
-            memory_kib: 256,
-            iterations: 1,
-            parallelism: 1,
-            max_concurrent: 2,
-        },
-        ..FlowConfig::default()
-    };
+    let config = options.flows.clone().unwrap_or_else(test_flow_config);
     let engine = Engine::new(EngineParts {
         store: Arc::clone(&db.store),
         connectors,
@@ -181,6 +190,12 @@ fn last_otp(phone: &domain::PhoneNumber) -> String {
         .find(|w| w.len() == 6)
         .unwrap()
         .to_owned()
+}
+
+/// How many SMS the last served sandbox sent to `phone`.
+fn sms_count(phone: &domain::PhoneNumber) -> usize {
+    let sandbox = SANDBOX.with(|cell| cell.borrow().clone()).unwrap();
+    sandbox.sms_outbox(Some(phone)).len()
 }
 
 /// Solves a flow document's captcha as an app does: tries every number up to `maxnumber`

@@ -39,6 +39,9 @@ pub(super) fn message(invalid: &Invalid) -> String {
         Invalid::PhonePrefixUnassigned { prefix } => {
             format!("không nhà mạng di động nào dùng đầu số {prefix}")
         }
+        Invalid::BhxhCodeLength { found } => format!(
+            "mã số bảo hiểm xã hội gồm 10 chữ số, hoặc 12 chữ số nếu là số định danh cá nhân; giá trị này có {found}"
+        ),
         Invalid::TaxCodeLength { found } => format!(
             "mã số thuế gồm 10 chữ số, 10 + '-' + 3 với đơn vị phụ thuộc, hoặc 12 chữ số với cá nhân; mã này có {found}"
         ),

@@ -1,113 +1,46 @@
 //! Sign-in methods: one module each, plugged into the sign-in flow (Kratos's strategies, with
 //! Kanidm's one closed enum of handlers). A method says which account kinds and credentials it
 //! applies to, the level and RFC 8176 `amr` it proves, and runs its own steps until it either
-//! goes on or has `Proven` who the person is. The table in `methods!` below is the only
-//! central list: adding a method is a module, a line there, its templates and translations.
+//! goes on or has `Proven` who the person is. Adding a method is its module, its name in
+//! `kind.rs`, its line in the `methods!` table below (the compiler asks for both), and its
+//! templates and translations.
 
-use async_trait::async_trait;
-use domain::{AccountKind, AssuranceLevel, AuthMethod, CredentialKind};
-use serde::de::DeserializeOwned;
+use domain::AccountKind;
 use serde::{Deserialize, Serialize};
-use store::{AccountId, Credential};
+use store::Credential;
 
 use crate::FlowError;
-use crate::flow::{Acted, Ctx};
+use crate::flow::Ctx;
 use crate::services::Services;
 use crate::view::{Action, Step};
 
+pub(crate) mod kind;
+pub(crate) mod method;
 pub(crate) mod password_sms;
 
-/// What a method is and proves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Descriptor {
-    pub kind: MethodKind,
-    /// The account kinds it signs in.
-    pub account_kinds: &'static [AccountKind],
-    /// The credentials an account must hold for it, all of them.
-    pub needs: &'static [CredentialKind],
-    pub level: AssuranceLevel,
-    pub amr: &'static [AuthMethod],
-}
+pub use kind::MethodKind;
+pub use method::Descriptor;
+pub(crate) use method::{Begin, Evidence, Method, Progress};
 
-impl Descriptor {
-    /// Whether an account of this kind holding these credentials can use the method.
-    pub fn applies_to(&self, kind: AccountKind, credentials: &[Credential]) -> bool {
-        self.account_kinds.contains(&kind)
-            && self
-                .needs
-                .iter()
-                .all(|need| credentials.iter().any(|held| held.kind == *need))
-    }
-}
-
-/// Where the method begins: with nobody known yet, or (step-up) the signed-in account.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Begin {
-    pub account: Option<AccountId>,
-    pub hint: Option<String>,
-}
-
-/// The method has established who the person is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Evidence {
-    pub account: AccountId,
-    /// Credentials used, to record their last use.
-    pub used: Vec<(CredentialKind, String)>,
-    /// The default OTP phone was replaced on the way (lost-phone change).
-    pub phone_changed: bool,
-}
-
-pub(crate) enum Progress {
-    /// Still running (refusals and writes in `Acted`).
-    Continue(Acted),
-    Proven(Evidence, Acted),
-}
-
-#[async_trait]
-pub(crate) trait Method: Serialize + DeserializeOwned + Send + Sync + Sized {
-    const DESCRIPTOR: Descriptor;
-
-    fn begin(begin: &Begin) -> Self;
-    fn step(&self, services: &Services) -> Step;
-    async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Progress, FlowError>;
-}
-
-/// Declares the methods: `MethodKind` (their stable names), `MethodState` (a running method,
-/// stored in the sign-in flow) and the dispatch between them.
+/// Declares the running state of each method (`MethodState`, stored in the sign-in flow) and
+/// the dispatch to it. Every `MethodKind` must have a line here: the matches are exhaustive.
 macro_rules! methods {
-    ( $( $(#[$meta:meta])* $variant:ident($state:ty) = $name:literal ),+ $(,)? ) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum MethodKind {
-            $( $(#[$meta])* #[serde(rename = $name)] $variant ),+
-        }
-
-        impl MethodKind {
-            /// Every method built in, in the order the sign-in page offers them.
-            pub fn all() -> Vec<MethodKind> {
-                let mut all = Vec::new();
-                $( $(#[$meta])* all.push(Self::$variant); )+
-                all
-            }
-
-            pub fn as_str(self) -> &'static str {
-                match self { $( $(#[$meta])* Self::$variant => $name ),+ }
-            }
-
-            pub fn descriptor(self) -> Descriptor {
-                match self { $( $(#[$meta])* Self::$variant => <$state as Method>::DESCRIPTOR ),+ }
-            }
-
-            pub(crate) fn begin(self, begin: &Begin) -> MethodState {
-                match self {
-                    $( $(#[$meta])* Self::$variant => MethodState::$variant(<$state as Method>::begin(begin)) ),+
-                }
-            }
-        }
-
+    ( $( $(#[$meta:meta])* $variant:ident($state:ty) ),+ $(,)? ) => {
         #[derive(Debug, Clone, Serialize, Deserialize)]
         #[serde(tag = "method", content = "state", rename_all = "snake_case")]
         pub(crate) enum MethodState {
-            $( $(#[$meta])* #[serde(rename = $name)] $variant($state) ),+
+            $( $(#[$meta])* $variant($state) ),+
+        }
+
+        /// What the method is and proves.
+        pub fn descriptor(kind: MethodKind) -> Descriptor {
+            match kind { $( $(#[$meta])* MethodKind::$variant => <$state as Method>::DESCRIPTOR ),+ }
+        }
+
+        pub(crate) fn begin(kind: MethodKind, begin: &Begin) -> MethodState {
+            match kind {
+                $( $(#[$meta])* MethodKind::$variant => MethodState::$variant(<$state as Method>::begin(begin)) ),+
+            }
         }
 
         impl MethodState {
@@ -127,22 +60,15 @@ macro_rules! methods {
 }
 
 methods! {
-    // Số định danh + mật khẩu → OTP qua SMS (S1–S4, P1–P2).
-    PasswordSms(password_sms::PasswordSms) = "password_sms",
-}
-
-impl MethodKind {
-    pub fn parse(text: &str) -> Option<Self> {
-        Self::all().into_iter().find(|kind| kind.as_str() == text)
-    }
+    PasswordSms(password_sms::PasswordSms),
 }
 
 /// The methods an account can sign in with, strongest first.
 pub(crate) fn held_by(kind: AccountKind, credentials: &[Credential]) -> Vec<MethodKind> {
     let mut held: Vec<MethodKind> = MethodKind::all()
         .into_iter()
-        .filter(|method| method.descriptor().applies_to(kind, credentials))
+        .filter(|method| descriptor(*method).applies_to(kind, credentials))
         .collect();
-    held.sort_by_key(|method| std::cmp::Reverse(method.descriptor().level));
+    held.sort_by_key(|method| std::cmp::Reverse(descriptor(*method).level));
     held
 }

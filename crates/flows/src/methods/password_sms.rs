@@ -3,10 +3,10 @@
 //!
 //! ```text
 //! Credentials ──ID+password(+captcha)──▶ Otp ──code──▶ Proven
-//!                                        │ resend / another phone (S3, S4)
-//!                                        └─lost phone─▶ NewPhone ──▶ NewPhoneOtp ──code──▶
-//!                                              subscriber DB owner = account's person?
-//!                                              yes: phone replaced (one transaction), Proven
+//!     │ default phone's SMS budget spent     │ resend / another phone (S3, S4)
+//!     └──▶ NoCode ──another phone──▶ Otp     └─lost phone─▶ NewPhone ──▶ NewPhoneOtp ──code──▶
+//!             └──lost phone──▶ NewPhone            subscriber DB owner = account's person?
+//!                                              yes: change scheduled (cool-down), Proven
 //!                                              no:  PhoneRefused (account untouched)
 //! ```
 
@@ -15,16 +15,15 @@ use connectors::ConnectorError;
 use domain::{AccountKind, AccountStatus, AssuranceLevel, AuthMethod, CredentialKind, PhoneNumber};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use store::{AccountId, AuditKind, StepWrite};
+use store::{AccountId, AuditKind};
 
-use super::{Begin, Descriptor, Evidence, Method, MethodKind, Progress};
+use super::kind::MethodKind;
+use super::method::{Begin, Descriptor, Evidence, Method, Progress};
 use crate::FlowError;
-use crate::common::{
-    self, Identifier, audit, audit_context, otp_step, pass_gate, resend, same_name,
-};
+use crate::common::{self, Identifier, audit, otp_refused, otp_step, pass_gate, resend, same_name};
 use crate::flow::{Acted, Ctx};
-use crate::notices;
-use crate::otp::{OtpCheck, OtpPurpose, SentOtp, otp_refusal};
+use crate::otp::{OtpCheck, OtpPurpose, SentOtp};
+use crate::phone_change;
 use crate::problem::Problem;
 use crate::services::Services;
 use crate::throttle::ThrottleAction;
@@ -42,6 +41,12 @@ pub(crate) enum PasswordSms {
     Otp {
         account: AccountId,
         sent: SentOtp,
+        phones: Vec<PhoneNumber>,
+    },
+    /// The default phone's SMS budget for today is spent: the person picks another of the
+    /// account's phones, or says the phone is lost.
+    NoCode {
+        account: AccountId,
         phones: Vec<PhoneNumber>,
     },
     NewPhone {
@@ -102,6 +107,13 @@ impl Method for PasswordSms {
                     .collect();
                 otp_step(services, sent, others, true)
             }
+            Self::NoCode { phones, .. } => Step::Otp {
+                phone: phones.first().map(PhoneNumber::masked).unwrap_or_default(),
+                resend_at: services.clock.now(),
+                resends_left: 0,
+                other_phones: phones.iter().skip(1).map(PhoneNumber::masked).collect(),
+                lost_phone: true,
+            },
             Self::NewPhone { phone, .. } => Step::NewPhone {
                 phone: phone.clone(),
             },
@@ -152,9 +164,10 @@ impl Method for PasswordSms {
                             ],
                             phone_changed: false,
                         };
-                        return Ok(Progress::Proven(evidence, Acted::default()));
+                        let acted = Acted::default().write(sent.used());
+                        return Ok(Progress::Proven(evidence, acted));
                     }
-                    other => Acted::problem(otp_refusal(other)),
+                    other => Acted::problem(otp_refused(ctx, other, Some(account)).await?),
                 }
             }
             (Self::Otp { sent, .. }, Action::Resend) => {
@@ -185,7 +198,30 @@ impl Method for PasswordSms {
                     },
                 }
             }
-            (Self::Otp { account, .. }, Action::LostPhone) => {
+            (Self::NoCode { account, phones }, Action::UsePhone { index }) => {
+                let account = *account;
+                match phones.iter().skip(1).nth(index) {
+                    None => Acted::problem(Problem::field("phone", "phone.unknown_choice")),
+                    Some(phone) => match ctx
+                        .services
+                        .otps
+                        .send(ctx.flow, OtpPurpose::SignIn, phone, ctx.client)
+                        .await?
+                    {
+                        Ok(sent) => {
+                            let phones = std::mem::take(phones);
+                            *self = Self::Otp {
+                                account,
+                                sent,
+                                phones,
+                            };
+                            Acted::default()
+                        }
+                        Err(problem) => Acted::problem(problem),
+                    },
+                }
+            }
+            (Self::Otp { account, .. } | Self::NoCode { account, .. }, Action::LostPhone) => {
                 *self = Self::NewPhone {
                     account: *account,
                     phone: String::new(),
@@ -226,10 +262,11 @@ impl Method for PasswordSms {
                     .await?
                 {
                     OtpCheck::Accepted => {
+                        let used = sent.used();
                         *self = Self::NewPhoneConfirmed { account, phone };
-                        return self.finish_phone_change(ctx).await;
+                        return Ok(self.finish_phone_change(ctx).await?.write(used));
                     }
-                    other => Acted::problem(otp_refusal(other)),
+                    other => Acted::problem(otp_refused(ctx, other, Some(account)).await?),
                 }
             }
             (Self::NewPhoneConfirmed { .. }, Action::NewPhone { .. }) => {
@@ -299,6 +336,7 @@ async fn credentials(
     if account.status != AccountStatus::Active {
         return Ok((None, Acted::problem(Problem::form("account.locked"))));
     }
+    phone_change::settle(services, account.id).await?;
     let phones: Vec<PhoneNumber> = services
         .store
         .phones(account.id)
@@ -321,6 +359,15 @@ async fn credentials(
                 phones,
             }),
             Acted::default(),
+        )),
+        // The password was right: the person goes on to choose another phone or the
+        // lost-phone change, with nothing to type again.
+        Err(problem) if problem.code == "sms.daily_limit" => Ok((
+            Some(PasswordSms::NoCode {
+                account: account.id,
+                phones,
+            }),
+            Acted::problem(problem),
         )),
         Err(problem) => Ok((None, Acted::problem(problem))),
     }
@@ -369,22 +416,10 @@ impl PasswordSms {
             *self = Self::PhoneRefused;
             return Ok(Progress::Continue(Acted::default()));
         }
-        if let Some(email) = &account.email {
-            let (subject, text) = notices::phone_changed(&phone);
-            if let Err(error) = services
-                .connectors
-                .mailer
-                .send(email, &subject, &text)
-                .await
-            {
-                tracing::warn!(%error, "phone change notice not e-mailed");
-            }
-        }
-        let acted = Acted::default().write(StepWrite::ReplaceDefaultPhone {
-            account: account_id,
-            phone: phone.clone(),
-            audit: audit_context(ctx.client),
-        });
+        // Not at once: the change waits out a cool-down during which every phone it replaces
+        // (and the e-mail) is told how to cancel it — a SIM issued in the holder's name to
+        // someone else must not take the account over silently.
+        let acted = phone_change::schedule(ctx, &account, &phone).await?;
         let evidence = Evidence {
             account: account_id,
             used: vec![

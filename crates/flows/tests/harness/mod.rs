@@ -131,6 +131,14 @@ impl World {
             .unwrap()
     }
 
+    /// An action from another device or address than the world's own client.
+    pub async fn act_from(&self, flow: &Started, client: &Client, action: Action) -> Outcome {
+        self.engine
+            .act(flow.view.id, &flow.binding, client, action)
+            .await
+            .unwrap()
+    }
+
     /// The 6-digit code of the newest SMS to `phone`.
     pub fn last_otp(&self, phone: &PhoneNumber) -> String {
         let messages = self.sandbox.sms_outbox(Some(phone));
@@ -167,6 +175,17 @@ impl World {
         assert_step(&done.view, "done");
     }
 
+    /// The account registered for `person`.
+    pub async fn account_id(&self, person: &Person) -> store::AccountId {
+        self.db
+            .store
+            .account_by_personal_id(&person.personal_id)
+            .await
+            .unwrap()
+            .expect("registered")
+            .id
+    }
+
     /// Password and OTP; returns the session token.
     pub async fn sign_in(&self, person: &Person, password: &str) -> String {
         let flow = self.start(FlowKind::Login).await;
@@ -179,15 +198,19 @@ impl World {
     }
 }
 
-pub fn register_action(person: &Person) -> Action {
-    Action::RegisterPhone(flows::RegisterPhoneValues {
+pub fn register_values(person: &Person) -> flows::RegisterPhoneValues {
+    flows::RegisterPhoneValues {
         full_name: person.full_name.clone(),
         personal_id: person.personal_id.to_string(),
         birth_date: person.birth_date.to_string(),
         gender: person.gender.as_str().to_owned(),
         phone: person.phone.national(),
         email: String::new(),
-    })
+    }
+}
+
+pub fn register_action(person: &Person) -> Action {
+    Action::RegisterPhone(register_values(person))
 }
 
 pub fn sign_in_action(person: &Person, password: &str) -> Action {

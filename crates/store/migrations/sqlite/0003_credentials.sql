@@ -33,3 +33,17 @@ INSERT INTO credentials (account_id, kind, key, secret, is_default, created_at, 
 
 DROP TABLE password_credentials;
 DROP TABLE account_phones;
+
+-- A lost-phone change (P2) waits out a cool-down before the new number becomes the default:
+-- meanwhile the old number can cancel it with the code it was sent, and the account's phones
+-- and password cannot be changed. One pending change per account.
+CREATE TABLE phone_changes (
+    account_id     BLOB PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+    phone          TEXT NOT NULL,
+    replaces       TEXT,
+    -- Keyed MAC of the cancel code sent to the replaced number.
+    cancel_mac     BLOB NOT NULL,
+    requested_at   BIGINT NOT NULL,
+    effective_at   BIGINT NOT NULL
+);
+CREATE INDEX phone_changes_by_effective ON phone_changes (effective_at);

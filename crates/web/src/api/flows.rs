@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use flows::{Action, FlowKind, FlowView};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::client::RequestClient;
+use crate::device::Device;
 use crate::errors::ErrorKind;
 use crate::failure::Failure;
 use crate::i18n::Tr;
@@ -41,6 +42,7 @@ async fn create(
     State(state): State<AppState>,
     tr: Tr,
     signed_in: Result<SignedIn, crate::auth::NotSignedIn>,
+    device: Option<Extension<Device>>,
     body: Result<Json<CreateFlow>, JsonRejection>,
 ) -> Response {
     let Ok(Json(request)) = body else {
@@ -53,11 +55,17 @@ async fn create(
         .start(request.kind, request.return_to.as_deref(), account)
         .await
     {
-        Ok(started) => (
-            StatusCode::CREATED,
-            Json(json!({ "flow": flow_json(&started.view, &tr), "flow_token": started.binding })),
-        )
-            .into_response(),
+        Ok(started) => {
+            let mut body =
+                json!({ "flow": flow_json(&started.view, &tr), "flow_token": started.binding });
+            // An app without a device token gets one, to send as `X-Device-Token` from now on.
+            if let (Some(Extension(device)), Some(object)) = (device, body.as_object_mut())
+                && device.minted
+            {
+                object.insert("device_token".to_owned(), json!(device.token));
+            }
+            (StatusCode::CREATED, Json(body)).into_response()
+        }
         Err(error) => Failure::from(error).respond(&tr, Format::Json),
     }
 }

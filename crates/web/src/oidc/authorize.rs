@@ -153,6 +153,7 @@ async fn proceed(
                     .as_ref()
                     .filter(|_| step_up)
                     .map(|signed| (signed.session.id, signed.account.id)),
+                client_name: Some(request.client_name()),
             };
             match state.engine.start_sign_in(sign_in).await {
                 Ok(started) => {

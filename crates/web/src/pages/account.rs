@@ -84,6 +84,8 @@ struct AccountPage<'a> {
     notice: Option<Notice>,
     facts: Vec<(String, String)>,
     phones: Vec<PhoneRow>,
+    /// "09******78 replaces the default at 16:00 22/11/2026", while a change waits.
+    pending_phone: Option<String>,
     password_form: FormState,
     sessions: Vec<SessionRow>,
     events: Vec<EventRow>,
@@ -196,8 +198,18 @@ async fn account_page(
             default: phone.is_default,
         })
         .collect();
+    let pending_phone = overview.pending_phone_change.as_ref().map(|pending| {
+        tr.t_args(
+            "account-phone-pending",
+            &[
+                ("phone", &pending.phone.masked()),
+                ("at", &local(pending.effective_at)),
+            ],
+        )
+    });
     let page = AccountPage {
         tr,
+        pending_phone,
         csrf: csrf::csrf_token(
             state.settings.csrf_key.expose(),
             &signed.session.id.to_string(),

@@ -4,6 +4,7 @@
 
 mod account;
 pub(crate) mod flow;
+mod phone_change;
 mod render;
 
 use axum::Router;
@@ -11,5 +12,8 @@ use axum::Router;
 use crate::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().merge(flow::routes()).merge(account::routes())
+    Router::new()
+        .merge(flow::routes())
+        .merge(account::routes())
+        .merge(phone_change::routes())
 }

@@ -1,0 +1,44 @@
+//! The names of the sign-in methods: what the flow document lists and `choose_method` takes.
+//! Kept apart from the methods themselves so that the flow document can name them without
+//! depending on their code.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MethodKind {
+    /// Số định danh + mật khẩu → OTP qua SMS (S1–S4, P1–P2).
+    PasswordSms,
+}
+
+impl MethodKind {
+    /// Every method built in, in the order the sign-in page offers them.
+    pub fn all() -> Vec<MethodKind> {
+        vec![Self::PasswordSms]
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PasswordSms => "password_sms",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::all().into_iter().find(|kind| kind.as_str() == text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MethodKind;
+
+    #[test]
+    fn names_round_trip_through_serde_and_parse() {
+        for kind in MethodKind::all() {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+            assert_eq!(MethodKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(MethodKind::parse("sms"), None);
+    }
+}

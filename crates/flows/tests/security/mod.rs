@@ -1,0 +1,294 @@
+//! What must hold against an attacker — who else can spend a limit, who can learn whether an
+//! ID has an account — each on SQLite and PostgreSQL, driven through the flows as a person or
+//! a script would.
+
+use std::sync::Arc;
+
+use flows::{Action, Client, FlowConfig, FlowKind, MethodKind};
+use sandbox::{DemoRole, Person};
+use store::AuditKind;
+use store::testing::TestDb;
+
+use super::PASSWORD;
+use super::harness::{self, World, assert_problem, assert_step, sign_in_action, solve_captcha};
+
+fn client(address: &str, device: Option<&str>) -> Client {
+    Client {
+        address: Some(address.to_owned()),
+        user_agent: Some("security-test".to_owned()),
+        device: device.map(str::to_owned),
+    }
+}
+
+/// Small limits, so that tests reach them in a few steps.
+fn tight_config() -> FlowConfig {
+    let mut config = harness::fast_config();
+    config.throttle.captcha_after_per_account = 3;
+    config.throttle.block_after_per_account = 8;
+    config.throttle.captcha_after_per_address = 5;
+    config.throttle.block_after_per_address = 10;
+    config
+}
+
+/// Signs in from `from` to the end, through the OTP; the device (if any) is then known.
+async fn sign_in_from(world: &World, person: &Person, from: &Client) {
+    let flow = world.start(FlowKind::Login).await;
+    let otp = world
+        .act_from(&flow, from, sign_in_action(person, PASSWORD))
+        .await;
+    assert_step(&otp.view, "otp");
+    let code = world.last_otp(&person.phone);
+    let done = world.act_from(&flow, from, Action::Otp { code }).await;
+    assert!(done.session.is_some(), "{:#?}", done.view);
+}
+
+/// The first attempt of a new sign-in from `from` with the right password: its step name and
+/// problem codes.
+async fn attempt(world: &World, person: &Person, from: &Client) -> (String, Vec<&'static str>) {
+    let flow = world.start(FlowKind::Login).await;
+    let outcome = world
+        .act_from(&flow, from, sign_in_action(person, PASSWORD))
+        .await;
+    let codes = outcome.view.problems.iter().map(|p| p.code).collect();
+    (harness::step_name(&outcome.view), codes)
+}
+
+async fn fail_from(world: &World, person: &Person, from: &Client) {
+    let flow = world.start(FlowKind::Login).await;
+    world
+        .act_from(&flow, from, sign_in_action(person, "not the password"))
+        .await;
+}
+
+/// 1. Many failures from one address (a carrier's NAT) never refuse a person who then signs
+/// in correctly from it: the address limit asks the captcha, and a device that signed in to
+/// the account before is not asked even that.
+async fn a_shared_address_slows_strangers_but_never_locks_out(db: TestDb) {
+    let world = World::with_config(db, tight_config()).await;
+    let holder = world.person(DemoRole::PhoneRegistration);
+    world.register(&holder, PASSWORD).await;
+    let known = client("198.51.100.7", Some("holder-phone"));
+    sign_in_from(&world, &holder, &known).await;
+
+    let nat = client("198.51.100.7", None);
+    let strangers = world.sandbox.people().all().iter().take(12).cloned();
+    for stranger in strangers {
+        fail_from(&world, &stranger, &nat).await;
+    }
+    let (step, problems) = attempt(&world, &holder, &nat).await;
+    assert_eq!(
+        (step.as_str(), problems.as_slice()),
+        ("credentials", &["captcha.required"][..])
+    );
+    assert!(!problems.contains(&"throttled"));
+
+    // With the captcha solved the holder goes on from the same address.
+    let flow = world.start(FlowKind::Login).await;
+    let asked = world
+        .act_from(&flow, &nat, sign_in_action(&holder, PASSWORD))
+        .await;
+    // Past the address's block limit the captcha is slower, not a refusal.
+    let challenge = serde_json::to_value(asked.view.captcha.as_ref().unwrap()).unwrap();
+    let normal = harness::fast_config().captcha.max_number;
+    assert_eq!(challenge["maxnumber"], normal * 10);
+    let answered = Action::SignIn {
+        identifier: holder.personal_id.to_string(),
+        password: PASSWORD.into(),
+        captcha: Some(solve_captcha(&asked.view)),
+    };
+    assert_step(&world.act_from(&flow, &nat, answered).await.view, "otp");
+
+    // The holder's own phone behind the same NAT is not even asked.
+    assert_eq!(
+        attempt(&world, &holder, &known).await,
+        ("otp".to_owned(), vec![])
+    );
+}
+
+/// 2. An attacker who knows only the ID stops themself, not the holder: their own device or
+/// address waits, the holder elsewhere reaches the OTP step (with a captcha at most, none on a
+/// known device); past 100 consecutive failures only recovery opens the account, except on a
+/// device that signed in to it before.
+async fn an_attacker_cannot_lock_the_holder_out(db: TestDb) {
+    let world = World::with_config(db, tight_config()).await;
+    let holder = world.person(DemoRole::PhoneRegistration);
+    world.register(&holder, PASSWORD).await;
+    let known = client("192.0.2.10", Some("holder-laptop"));
+    sign_in_from(&world, &holder, &known).await;
+
+    let attacker = client("203.0.113.66", Some("attacker"));
+    for _ in 0..10 {
+        fail_from(&world, &holder, &attacker).await;
+    }
+    let (_, attacker_sees) = attempt(&world, &holder, &attacker).await;
+    assert_eq!(
+        attacker_sees,
+        ["throttled"],
+        "the attacker's own budget is spent"
+    );
+
+    let elsewhere = client("192.0.2.99", None);
+    let (step, problems) = attempt(&world, &holder, &elsewhere).await;
+    assert!(
+        step == "otp" || problems == ["captcha.required"],
+        "{step} {problems:?}"
+    );
+    assert_eq!(attempt(&world, &holder, &known).await.0, "otp");
+
+    // A hundred consecutive failures from many places: only recovery, but the known device.
+    for round in 0..100 {
+        let from = client(&format!("203.0.113.{}", round % 50), None);
+        fail_from(&world, &holder, &from).await;
+    }
+    let (_, problems) = attempt(&world, &holder, &client("192.0.2.100", None)).await;
+    assert_eq!(problems, ["account.recovery_required"]);
+    assert_eq!(attempt(&world, &holder, &known).await.0, "otp");
+    let trail = world
+        .db
+        .store
+        .audit_of_account(world.account_id(&holder).await, 200)
+        .await
+        .unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|event| event.kind == AuditKind::SecurityRefusal
+                && event.details["reason"] == "account.recovery_required"),
+        "every refusal is audited"
+    );
+}
+
+/// 3. Strangers asking recovery codes for the holder's ID use up only the anonymous budget:
+/// the holder who proves the password still gets the sign-in SMS, and the recovery answers
+/// look the same as for an unknown ID once the anonymous cap is reached.
+async fn strangers_cannot_spend_the_holders_sms(db: TestDb) {
+    let world = World::new(db).await;
+    let holder = world.person(DemoRole::PhoneRegistration);
+    world.register(&holder, PASSWORD).await;
+    let limits = harness::fast_config().otp;
+    let before = world.sms_count(&holder.phone);
+    let mut steps = Vec::new();
+    for round in 0..limits.max_anonymous_sms_per_phone_per_day + 3 {
+        let from = client(&format!("198.51.100.{round}"), None);
+        let flow = world.start(FlowKind::Recovery).await;
+        let identify = Action::Identify {
+            identifier: holder.personal_id.to_string(),
+            captcha: Some(solve_captcha(&flow.view)),
+        };
+        let outcome = world.act_from(&flow, &from, identify).await;
+        assert!(outcome.view.problems.is_empty(), "{:#?}", outcome.view);
+        steps.push(harness::step_name(&outcome.view));
+    }
+    assert!(steps.iter().all(|step| step == "otp"), "{steps:?}");
+    let sent = world.sms_count(&holder.phone) - before;
+    assert_eq!(
+        sent,
+        usize::try_from(limits.max_anonymous_sms_per_phone_per_day).unwrap()
+    );
+
+    let flow = world.start(FlowKind::Login).await;
+    let otp = world.act(&flow, sign_in_action(&holder, PASSWORD)).await;
+    assert_step(&otp.view, "otp");
+    assert_eq!(world.sms_count(&holder.phone) - before, sent + 1);
+}
+
+/// 5. Registration does not say that an ID has an account before the person proved control of
+/// the phone: the form goes on to the OTP exactly as for a new person, and only then is told.
+async fn registration_reveals_an_account_only_after_the_otp(db: TestDb) {
+    let world = World::new(db).await;
+    let person = world.person(DemoRole::PhoneRegistration);
+    world.register(&person, PASSWORD).await;
+    let again = world.start(FlowKind::RegisterPhone).await;
+    let form = world.act(&again, harness::register_action(&person)).await;
+    assert_step(&form.view, "otp");
+    assert!(form.view.problems.is_empty());
+    let code = world.last_otp(&person.phone);
+    let told = world.act(&again, Action::Otp { code }).await;
+    assert_problem(&told.view, "account.exists");
+}
+
+/// 6. Registration is not an oracle into the national registries: after a few mismatches for
+/// one ID the registries are not asked about it again that day, whoever asks.
+async fn registration_mismatches_are_capped_per_id(db: TestDb) {
+    let world = World::new(db).await;
+    let person = world.person(DemoRole::PhoneRegistration);
+    for round in 0..5 {
+        let from = client(&format!("198.51.100.{round}"), None);
+        let flow = world.start(FlowKind::RegisterPhone).await;
+        let mut values = harness::register_values(&person);
+        values.full_name = format!("Người Khác {round}");
+        let outcome = world
+            .act_from(&flow, &from, Action::RegisterPhone(values))
+            .await;
+        assert!(!outcome.view.problems.is_empty());
+    }
+    let flow = world.start(FlowKind::RegisterPhone).await;
+    let honest = world.act(&flow, harness::register_action(&person)).await;
+    assert_problem(&honest.view, "registration.throttled");
+    world.advance(24 * 60 * 60);
+    let tomorrow = world.start(FlowKind::RegisterPhone).await;
+    assert_step(
+        &world
+            .act(&tomorrow, harness::register_action(&person))
+            .await
+            .view,
+        "otp",
+    );
+}
+
+/// 8. Thirty parallel "Gửi lại OTP" send one SMS.
+async fn parallel_resends_send_once(db: TestDb) {
+    let world = Arc::new(World::new(db).await);
+    let person = world.person(DemoRole::PhoneRegistration);
+    world.register(&person, PASSWORD).await;
+    let flow = Arc::new(world.start(FlowKind::Login).await);
+    assert_step(
+        &world
+            .act(&flow, sign_in_action(&person, PASSWORD))
+            .await
+            .view,
+        "otp",
+    );
+    let before = world.sms_count(&person.phone);
+    world.advance(harness::fast_config().otp.resend_after_secs);
+    let resends = (0..30).map(|_| {
+        let (world, flow) = (Arc::clone(&world), Arc::clone(&flow));
+        tokio::spawn(async move {
+            world
+                .engine
+                .act(flow.view.id, &flow.binding, &world.client, Action::Resend)
+                .await
+                .is_ok()
+        })
+    });
+    for resend in resends {
+        resend.await.unwrap();
+    }
+    assert_eq!(world.sms_count(&person.phone) - before, 1);
+}
+
+/// Switching to another method is refused when the method is not offered here.
+async fn only_offered_methods_can_be_chosen(db: TestDb) {
+    let world = World::new(db).await;
+    let flow = world.start(FlowKind::Login).await;
+    assert_eq!(flow.view.methods, [MethodKind::PasswordSms]);
+    let chosen = world
+        .act(
+            &flow,
+            Action::ChooseMethod {
+                method: MethodKind::PasswordSms,
+            },
+        )
+        .await;
+    assert_step(&chosen.view, "credentials");
+}
+
+store::store_tests!(
+    a_shared_address_slows_strangers_but_never_locks_out,
+    an_attacker_cannot_lock_the_holder_out,
+    strangers_cannot_spend_the_holders_sms,
+    registration_reveals_an_account_only_after_the_otp,
+    registration_mismatches_are_capped_per_id,
+    parallel_resends_send_once,
+    only_offered_methods_can_be_chosen,
+);
