@@ -75,6 +75,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         public_base_url: base.to_string(),
         hsts: false,
         sandbox_links: true,
+        // The demo is reached directly: no forwarding header is believed.
+        trusted_proxies: web::TrustedProxies::default(),
         extra_routes: sandbox::router(sandbox.sandbox),
     };
     app::serve(parts, listener).await

@@ -23,6 +23,8 @@ mod browser;
 mod csrf;
 #[path = "web/flow_pages.rs"]
 mod flow_pages;
+#[path = "web/forwarded.rs"]
+mod forwarded;
 #[path = "web/i18n.rs"]
 mod i18n;
 #[path = "web/oidc_claims.rs"]
@@ -79,6 +81,8 @@ struct Options {
     /// Use the served address as the public base URL (the OpenID issuer) instead of
     /// `PUBLIC_BASE_URL`, so that relying-party libraries find what they expect there.
     issuer_is_address: bool,
+    /// Networks whose forwarding headers are believed (`[http] trusted_proxies`).
+    trusted_proxies: Vec<&'static str>,
 }
 
 async fn serve_with(db: &TestDb, options: Options) -> String {
@@ -134,6 +138,13 @@ async fn serve_with(db: &TestDb, options: Options) -> String {
             hsts: options.hsts,
             sandbox_links: options.sandbox_links,
             csrf_key: Secret::new(b"web-test-csrf-key".to_vec()),
+            trusted_proxies: web::TrustedProxies::new(
+                options
+                    .trusted_proxies
+                    .iter()
+                    .map(|network| network.parse().unwrap())
+                    .collect(),
+            ),
         }),
     };
     let app = web::router(state, options.extra);
