@@ -593,11 +593,16 @@ fn client_commands_add_list_show_rotate_and_remove() {
             "http://[::1]/cb",
             "--auth-method",
             "none",
+            "--web-origin",
+            "https://App.dichvucong.gov.vn",
+            "--web-origin",
+            "http://127.0.0.1:5173",
         ],
         data,
     );
     assert_eq!(status, 0, "{stderr}");
     assert!(stdout.contains("mobile-app"), "{stdout}");
+    assert!(stdout.contains("https://app.dichvucong.gov.vn"), "{stdout}");
     assert!(!stdout.contains("client_secret:"), "{stdout}");
 
     let listed = admin_json(&["client", "list", "--json"], data);
@@ -608,6 +613,10 @@ fn client_commands_add_list_show_rotate_and_remove() {
         .map(|client| client["client_id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["mobile-app", "portal-hcm", "rp.secret"]);
+    assert_eq!(
+        listed[0]["web_origins"],
+        serde_json::json!(["https://app.dichvucong.gov.vn", "http://127.0.0.1:5173"])
+    );
     let (status, stdout, _) = admin(&["client", "list"], data);
     assert_eq!(status, 0);
     assert!(stdout.contains("portal-hcm") && stdout.contains("client_secret_basic"));
@@ -701,6 +710,16 @@ fn client_add_names_the_bad_flag_and_never_panics() {
             ][..],
             "--grant",
             "confidential",
+        ),
+        (
+            &[
+                "--redirect-uri",
+                "https://rp.example.vn/cb",
+                "--web-origin",
+                "https://rp.example.vn/app",
+            ][..],
+            "--web-origin",
+            "without a path",
         ),
     ] {
         let (status, _, stderr) = add(extra);

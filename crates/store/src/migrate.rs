@@ -17,6 +17,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "oidc",
         include_str!("../migrations/sqlite/0002_oidc.sql"),
     ),
+    (
+        4,
+        "client web origins",
+        include_str!("../migrations/sqlite/0004_client_web_origins.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -28,6 +33,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         2,
         "oidc",
         include_str!("../migrations/postgres/0002_oidc.sql"),
+    ),
+    (
+        4,
+        "client web origins",
+        include_str!("../migrations/postgres/0004_client_web_origins.sql"),
     ),
 ];
 
