@@ -19,6 +19,8 @@ mod api;
 mod assets;
 #[path = "web/browser.rs"]
 mod browser;
+#[path = "web/cors.rs"]
+mod cors;
 #[path = "web/csrf.rs"]
 mod csrf;
 #[path = "web/flow_pages.rs"]
