@@ -47,6 +47,8 @@ mod oidc_rp;
 mod oidc_session;
 #[path = "web/oidc_tokens.rs"]
 mod oidc_tokens;
+#[path = "web/openapi.rs"]
+mod openapi;
 #[path = "web/pages.rs"]
 mod pages;
 
