@@ -63,7 +63,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
 
     let client = demo_client::register(&store, &base, &args.data).await?;
     let key_encryption_key = demo_secret(&args.data, "key_encryption_key")?;
-    print_banner(&base, &args.data, &sandbox.sandbox, &client);
+    print_banner(&base, &args.data, &sandbox, &client);
     let parts = Parts {
         store,
         connectors,
@@ -174,13 +174,15 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_banner(base: &Url, data: &Path, sandbox: &Sandbox, client: &DemoClient) {
+fn print_banner(base: &Url, data: &Path, started: &StartedSandbox, client: &DemoClient) {
+    let sandbox = &started.sandbox;
     println!();
     println!("  dvcid demo — Cổng Dịch vụ công quốc gia · tài khoản (sandbox)");
     println!("  Data folder:          {}", data.display());
     println!("  Trang chủ / Home:     {base}");
     println!("  SMS đã gửi / SMS:     {base}sandbox/sms/page");
     println!("  E-mail đã gửi:        {base}sandbox/email/page");
+    println!("  SMTP (sandbox):       {}", started.smtp);
     println!("  Công dân / People:    {base}sandbox/people");
     println!("  Health / metrics:     {base}healthz  {base}readyz  {base}metrics");
     println!();
