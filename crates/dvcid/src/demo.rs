@@ -200,21 +200,9 @@ fn print_banner(base: &Url, data: &Path, started: &StartedSandbox, client: &Demo
         client.code_verifier
     );
     println!();
-    println!("  Danh tính thử / Demo identities:");
-    for identity in sandbox.people().demo_identities() {
-        let person = identity.person;
-        println!(
-            "    • {} / {}",
-            identity.description_vi, identity.description_en
-        );
-        println!(
-            "      {}  {}  {}  {}  {}",
-            person.personal_id,
-            person.full_name,
-            person.birth_date,
-            person.phone.national(),
-            person.bhxh_code,
-        );
-    }
+    print!(
+        "{}",
+        crate::demo_identities::text(&sandbox.people().demo_identities())
+    );
     println!();
 }
