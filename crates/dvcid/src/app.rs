@@ -25,6 +25,8 @@ pub struct Parts {
     pub public_base_url: String,
     pub hsts: bool,
     pub sandbox_links: bool,
+    /// Reverse proxies whose forwarding headers name the client.
+    pub trusted_proxies: web::TrustedProxies,
     /// Routes served beside the application (the demo's sandbox).
     pub extra_routes: Router,
 }
@@ -53,6 +55,7 @@ pub async fn serve(parts: Parts, listener: TcpListener) -> anyhow::Result<()> {
             public_base_url: parts.public_base_url,
             hsts: parts.hsts,
             sandbox_links: parts.sandbox_links,
+            trusted_proxies: parts.trusted_proxies,
             csrf_key: Secret::new(derive(secret, b"csrf")),
         }),
     };

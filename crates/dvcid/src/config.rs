@@ -9,6 +9,7 @@ use connectors::ConnectorsConfig;
 use domain::password::PasswordPolicy;
 use domain::secret::Secret;
 use flows::FlowConfig;
+use ipnet::IpNet;
 use serde::Deserialize;
 use url::Url;
 
@@ -29,6 +30,8 @@ pub struct Config {
     pub public_base_url: Url,
     #[serde(default)]
     pub log: LogConfig,
+    #[serde(default)]
+    pub http: HttpConfig,
     #[serde(default)]
     pub database: DatabaseConfig,
     pub secrets: Secrets,
@@ -58,6 +61,15 @@ impl Default for LogConfig {
             filter: None,
         }
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Reverse proxies (CIDR networks, or single addresses) whose `Forwarded` and
+    /// `X-Forwarded-For` headers are believed; none by default.
+    #[serde(default, deserialize_with = "networks::deserialize")]
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -274,5 +286,6 @@ fn env_name(setting: &str) -> String {
     )
 }
 
+mod networks;
 #[cfg(test)]
 mod tests;

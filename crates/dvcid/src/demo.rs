@@ -63,7 +63,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
 
     let client = demo_client::register(&store, &base, &args.data).await?;
     let key_encryption_key = demo_secret(&args.data, "key_encryption_key")?;
-    print_banner(&base, &args.data, &sandbox.sandbox, &client);
+    print_banner(&base, &args.data, &sandbox, &client);
     let parts = Parts {
         store,
         connectors,
@@ -75,6 +75,8 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         public_base_url: base.to_string(),
         hsts: false,
         sandbox_links: true,
+        // The demo is reached directly: no forwarding header is believed.
+        trusted_proxies: web::TrustedProxies::default(),
         extra_routes: sandbox::router(sandbox.sandbox),
     };
     app::serve(parts, listener).await
@@ -172,13 +174,15 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print_banner(base: &Url, data: &Path, sandbox: &Sandbox, client: &DemoClient) {
+fn print_banner(base: &Url, data: &Path, started: &StartedSandbox, client: &DemoClient) {
+    let sandbox = &started.sandbox;
     println!();
     println!("  dvcid demo — Cổng Dịch vụ công quốc gia · tài khoản (sandbox)");
     println!("  Data folder:          {}", data.display());
     println!("  Trang chủ / Home:     {base}");
     println!("  SMS đã gửi / SMS:     {base}sandbox/sms/page");
     println!("  E-mail đã gửi:        {base}sandbox/email/page");
+    println!("  SMTP (sandbox):       {}", started.smtp);
     println!("  Công dân / People:    {base}sandbox/people");
     println!("  Health / metrics:     {base}healthz  {base}readyz  {base}metrics");
     println!();
@@ -196,21 +200,9 @@ fn print_banner(base: &Url, data: &Path, sandbox: &Sandbox, client: &DemoClient)
         client.code_verifier
     );
     println!();
-    println!("  Danh tính thử / Demo identities:");
-    for identity in sandbox.people().demo_identities() {
-        let person = identity.person;
-        println!(
-            "    • {} / {}",
-            identity.description_vi, identity.description_en
-        );
-        println!(
-            "      {}  {}  {}  {}  {}",
-            person.personal_id,
-            person.full_name,
-            person.birth_date,
-            person.phone.national(),
-            person.bhxh_code,
-        );
-    }
+    print!(
+        "{}",
+        crate::demo_identities::text(&sandbox.people().demo_identities())
+    );
     println!();
 }

@@ -6,6 +6,7 @@ mod app;
 mod config;
 mod demo;
 mod demo_client;
+mod demo_identities;
 mod logging;
 mod serve;
 mod shutdown;

@@ -45,6 +45,7 @@ pub async fn run(path: &Path) -> anyhow::Result<()> {
         hsts: config.public_base_url.scheme() == "https",
         public_base_url: config.public_base_url.to_string(),
         sandbox_links: false,
+        trusted_proxies: web::TrustedProxies::new(config.http.trusted_proxies),
         extra_routes: Router::new(),
     };
     app::serve(parts, listener).await

@@ -4,7 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -135,6 +135,25 @@ fn migrate_is_idempotent() {
 struct Running {
     child: Child,
     base: String,
+    /// Every line printed on stdout so far.
+    printed: Arc<Mutex<Vec<String>>>,
+}
+
+impl Running {
+    /// What was printed once a line containing `last` is (waits up to 10 s).
+    fn printed_through(&self, last: &str) -> String {
+        for _ in 0..100 {
+            let lines = self.printed.lock().unwrap().clone();
+            if lines.iter().any(|line| line.contains(last)) {
+                return lines.join("\n");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!(
+            "no line with {last:?} in:\n{}",
+            self.printed.lock().unwrap().join("\n")
+        );
+    }
 }
 
 impl Drop for Running {
@@ -154,11 +173,14 @@ fn start(mut command: Command, marker: &str) -> Running {
     let stdout = child.stdout.take().unwrap();
     let (sender, receiver) = mpsc::channel();
     let wanted = marker.to_owned();
+    let printed = Arc::new(Mutex::new(Vec::new()));
+    let keep = Arc::clone(&printed);
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             if let Some(rest) = line.split(&wanted).nth(1) {
                 let _ = sender.send(rest.trim().to_owned());
             }
+            keep.lock().unwrap().push(line);
         }
     });
     let base = match receiver.recv_timeout(Duration::from_secs(60)) {
@@ -172,7 +194,11 @@ fn start(mut command: Command, marker: &str) -> Running {
             );
         }
     };
-    Running { child, base }
+    Running {
+        child,
+        base,
+        printed,
+    }
 }
 
 fn get_json(url: &str) -> (u16, Value) {
@@ -215,6 +241,26 @@ fn demo_serves_the_sandbox_and_keeps_its_folder() {
         .text()
         .unwrap();
     assert!(metrics.contains("dvcid_http_requests_total"), "{metrics}");
+
+    // The demo identities: labelled columns, "register first", a journey for each.
+    let banner = first.printed_through("Forgot password");
+    for expected in [
+        "Số định danh",
+        "ID number",
+        "Họ và tên",
+        "Birth date",
+        "Giới tính",
+        "Gender",
+        "Điện thoại",
+        "BHXH code",
+        "each must register first",
+        "Register by phone, then sign in",
+        "Register by BHXH code",
+        "the phone is in a relative's name",
+        "SMTP (sandbox):",
+    ] {
+        assert!(banner.contains(expected), "{expected}: {banner}");
+    }
     drop(first);
 
     let secrets = std::fs::read_to_string(data.join("demo-secrets.toml")).unwrap();
@@ -355,6 +401,7 @@ fn serve_process(
         Running {
             child,
             base: format!("http://{listen}/"),
+            printed: Arc::default(),
         },
         receiver,
         lines,
@@ -593,11 +640,16 @@ fn client_commands_add_list_show_rotate_and_remove() {
             "http://[::1]/cb",
             "--auth-method",
             "none",
+            "--web-origin",
+            "https://App.dichvucong.gov.vn",
+            "--web-origin",
+            "http://127.0.0.1:5173",
         ],
         data,
     );
     assert_eq!(status, 0, "{stderr}");
     assert!(stdout.contains("mobile-app"), "{stdout}");
+    assert!(stdout.contains("https://app.dichvucong.gov.vn"), "{stdout}");
     assert!(!stdout.contains("client_secret:"), "{stdout}");
 
     let listed = admin_json(&["client", "list", "--json"], data);
@@ -608,6 +660,10 @@ fn client_commands_add_list_show_rotate_and_remove() {
         .map(|client| client["client_id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, ["mobile-app", "portal-hcm", "rp.secret"]);
+    assert_eq!(
+        listed[0]["web_origins"],
+        serde_json::json!(["https://app.dichvucong.gov.vn", "http://127.0.0.1:5173"])
+    );
     let (status, stdout, _) = admin(&["client", "list"], data);
     assert_eq!(status, 0);
     assert!(stdout.contains("portal-hcm") && stdout.contains("client_secret_basic"));
@@ -701,6 +757,16 @@ fn client_add_names_the_bad_flag_and_never_panics() {
             ][..],
             "--grant",
             "confidential",
+        ),
+        (
+            &[
+                "--redirect-uri",
+                "https://rp.example.vn/cb",
+                "--web-origin",
+                "https://rp.example.vn/app",
+            ][..],
+            "--web-origin",
+            "without a path",
         ),
     ] {
         let (status, _, stderr) = add(extra);

@@ -161,6 +161,8 @@ pub struct RegisterPhoneValues {
     pub birth_date: String,
     pub gender: String,
     pub phone: String,
+    /// Optional: an absent e-mail is an empty one.
+    #[serde(default)]
     pub email: String,
 }
 

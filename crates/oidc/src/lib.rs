@@ -32,6 +32,8 @@ mod revoke;
 pub mod token;
 mod userinfo;
 
+pub use userinfo::UserInfo;
+
 pub use clients::{
     ClientAuthError, ClientAuthenticator, ClientError, ClientRegistry, NewClient, PresentedClient,
 };

@@ -20,6 +20,7 @@ use crate::keys::KeyRing;
 use crate::logout::{self, EndSession};
 use crate::parked::{Parked, ParkedRequests};
 use crate::token::{self, TokenResponse};
+use crate::userinfo::UserInfo;
 use crate::{discovery, introspect, revoke, userinfo};
 
 /// Everything the provider is built from.
@@ -211,7 +212,28 @@ impl Provider {
 
     /// The userinfo endpoint, for the bearer token of the request.
     pub async fn userinfo(&self, access_token: &str) -> Result<Value, BearerError> {
+        Ok(userinfo::claims(&self.core, access_token).await?.claims)
+    }
+
+    /// The userinfo endpoint, with the web origins of the token's client (for CORS).
+    pub async fn userinfo_with_origins(&self, access_token: &str) -> Result<UserInfo, BearerError> {
         userinfo::claims(&self.core, access_token).await
+    }
+
+    /// Whether any registered client lists `origin` (as browsers write `Origin`) among its web
+    /// origins: enough to answer a CORS preflight, which carries no client or token.
+    pub async fn web_origin_registered(&self, origin: &str) -> Result<bool, OidcError> {
+        Ok(self.core.store.web_origin_registered(origin).await?)
+    }
+
+    /// Whether the client `client_id` registered `origin` among its web origins.
+    pub async fn client_web_origin(
+        &self,
+        client_id: &str,
+        origin: &str,
+    ) -> Result<bool, OidcError> {
+        let client = self.core.store.client(client_id).await?;
+        Ok(client.is_some_and(|client| client.settings.web_origins.iter().any(|o| o == origin)))
     }
 
     /// Token introspection (RFC 7662), bound to the calling client.
@@ -281,6 +303,9 @@ fn futures_are_send(
     send(provider.unpark(Uuid::nil()));
     send(provider.token(client, &[]));
     send(provider.userinfo(""));
+    send(provider.userinfo_with_origins(""));
+    send(provider.web_origin_registered(""));
+    send(provider.client_web_origin("", ""));
     send(provider.introspect(client, &[]));
     send(provider.revoke(client, &[]));
     send(provider.end_session(&[], Some(session)));

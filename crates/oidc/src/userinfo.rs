@@ -12,7 +12,14 @@ use crate::token::live_access_token;
 
 const NOT_ACTIVE: &str = "the access token is expired, revoked or not issued here";
 
-pub(crate) async fn claims(core: &Core, access_token: &str) -> Result<Value, BearerError> {
+/// The claims released to a token, and the web origins its client registered.
+#[derive(Debug, Clone)]
+pub struct UserInfo {
+    pub claims: Value,
+    pub web_origins: Vec<String>,
+}
+
+pub(crate) async fn claims(core: &Core, access_token: &str) -> Result<UserInfo, BearerError> {
     let Some(live) = live_access_token(core, access_token).await? else {
         return Err(BearerError::InvalidToken(NOT_ACTIVE));
     };
@@ -62,5 +69,8 @@ pub(crate) async fn claims(core: &Core, access_token: &str) -> Result<Value, Bea
     let mut answer = Map::new();
     answer.insert("sub".to_owned(), Value::String(sub));
     answer.extend(released);
-    Ok(Value::Object(answer))
+    Ok(UserInfo {
+        claims: Value::Object(answer),
+        web_origins: client.settings.web_origins,
+    })
 }

@@ -25,6 +25,7 @@ mod relying_party;
 mod sms;
 mod smtp;
 mod state;
+mod style;
 mod subscribers;
 mod wire;
 
@@ -49,5 +50,6 @@ pub fn router(sandbox: Arc<Sandbox>) -> axum::Router {
         .merge(people_api::routes())
         .merge(control::routes())
         .merge(relying_party::routes())
+        .merge(style::routes())
         .with_state(sandbox)
 }

@@ -356,6 +356,36 @@ async fn the_email_outbox_and_page_render_when_empty() {
 }
 
 #[tokio::test]
+async fn the_outbox_pages_are_styled_by_their_own_stylesheet_only() {
+    let running = start().await;
+    running.send_sms(None, "0987654321", "OTP 123456").await;
+    for path in ["/sms/page", "/email/page"] {
+        let (status, html) = running.page(path).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            html.contains(r#"<link rel="stylesheet" href="/sandbox/sandbox.css">"#),
+            "{path}"
+        );
+        // A strict CSP (style-src 'self') would block inline styles.
+        assert!(!html.contains("<style"), "{path}");
+        assert!(!html.contains("style="), "{path}");
+    }
+    let response = running
+        .http
+        .get(running.url("/sandbox.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/css; charset=utf-8"
+    );
+    let css = response.text().await.unwrap();
+    assert!(css.contains("@media (max-width: 40rem)"), "{css}");
+}
+
+#[tokio::test]
 async fn outboxes_keep_only_the_latest_messages() {
     let running =
         start_with(Sandbox::new(SyntheticPeople::generate(11, 10)).with_outbox_capacity(2)).await;

@@ -22,6 +22,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "credentials",
         include_str!("../migrations/sqlite/0003_credentials.sql"),
     ),
+    (
+        4,
+        "client web origins",
+        include_str!("../migrations/sqlite/0004_client_web_origins.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -38,6 +43,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         3,
         "credentials",
         include_str!("../migrations/postgres/0003_credentials.sql"),
+    ),
+    (
+        4,
+        "client web origins",
+        include_str!("../migrations/postgres/0004_client_web_origins.sql"),
     ),
 ];
 

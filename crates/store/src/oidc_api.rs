@@ -29,6 +29,8 @@ pub trait ClientStore: Send + Sync {
     /// Removes the client with its codes, grants, tokens, consents and pending logouts;
     /// false when there was no such client.
     async fn delete_client(&self, id: &str) -> Result<bool>;
+    /// Whether any client registered `origin` (exactly as stored) among its web origins.
+    async fn web_origin_registered(&self, origin: &str) -> Result<bool>;
     /// The scopes the account has agreed to share with the client (space-separated), if any.
     async fn consent(&self, account: AccountId, client: &str) -> Result<Option<String>>;
     /// Records (replaces) what the account agreed to share with the client.

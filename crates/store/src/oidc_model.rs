@@ -54,6 +54,10 @@ pub struct ClientSettings {
     /// PKCE S256 is required of every public client; a confidential client may be exempted.
     #[serde(default = "pkce_required_by_default")]
     pub require_pkce: bool,
+    /// Origins (`https://app.example.vn`, no path) of browser apps that call the token,
+    /// userinfo and revocation endpoints from their pages (CORS).
+    #[serde(default)]
+    pub web_origins: Vec<String>,
 }
 
 fn pkce_required_by_default() -> bool {
@@ -79,6 +83,7 @@ impl ClientSettings {
             subject_type: SubjectType::Public,
             consent: false,
             require_pkce: true,
+            web_origins: Vec::new(),
         }
     }
 }

@@ -270,6 +270,7 @@ async fn revoke_grants_of_account(
 #[async_trait]
 impl ClientStore for SqlStore<Db> {
     async fn create_client(&self, client: &OidcClient) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
         let done = sqlx::query(
             "INSERT INTO oidc_clients (id, name, secret_hash, settings, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
@@ -280,11 +281,24 @@ impl ClientStore for SqlStore<Db> {
         .bind(Json(&client.settings))
         .bind(to_ms(client.created_at))
         .bind(to_ms(client.updated_at))
-        .execute(&self.writer)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::ClientExists);
         }
+        // The settings hold the origins; this table only answers "does any client register
+        // this origin?" (a CORS preflight) without reading every client.
+        for origin in &client.settings.web_origins {
+            sqlx::query(
+                "INSERT INTO oidc_client_web_origins (client_id, origin) VALUES ($1, $2) \
+                 ON CONFLICT (client_id, origin) DO NOTHING",
+            )
+            .bind(client.id.as_str())
+            .bind(origin.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -337,6 +351,14 @@ impl ClientStore for SqlStore<Db> {
             .execute(&self.writer)
             .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    async fn web_origin_registered(&self, origin: &str) -> Result<bool> {
+        let row = sqlx::query("SELECT 1 AS one FROM oidc_client_web_origins WHERE origin = $1 LIMIT 1")
+            .bind(origin)
+            .fetch_optional(&self.reader)
+            .await?;
+        Ok(row.is_some())
     }
 
     async fn consent(&self, account: AccountId, client: &str) -> Result<Option<String>> {

@@ -7,17 +7,29 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
 
-/// `flows::Client` from the connection: its address and user agent.
+use crate::AppState;
+
+/// `flows::Client` from the connection: its address (behind a trusted proxy, the address the
+/// proxy forwarded for) and user agent.
 pub struct RequestClient(pub flows::Client);
 
-impl<S: Send + Sync> FromRequestParts<S> for RequestClient {
+impl FromRequestParts<AppState> for RequestClient {
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let address = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(address)| address.ip().to_string());
+            .map(|ConnectInfo(peer)| {
+                state
+                    .settings
+                    .trusted_proxies
+                    .client_address(peer.ip(), &parts.headers)
+                    .to_string()
+            });
         let user_agent = parts
             .headers
             .get(header::USER_AGENT)

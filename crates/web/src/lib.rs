@@ -22,6 +22,7 @@ mod device;
 mod errors;
 mod failure;
 pub mod forms;
+mod forwarded;
 mod home;
 pub mod i18n;
 mod oidc;
@@ -44,6 +45,7 @@ use store::Store;
 pub use assets::url as asset_url;
 pub use errors::{ErrorKind, ErrorPage};
 pub use forms::{FieldError, Form, FormProblem, Link, Notice, NoticeKind, Tab};
+pub use forwarded::TrustedProxies;
 pub use i18n::{Lang, Tr};
 pub use page::{Format, render};
 pub use telemetry::install_metrics_recorder;
@@ -72,6 +74,8 @@ pub struct Settings {
     pub sandbox_links: bool,
     /// Key of the HMAC behind the CSRF tokens of signed-in forms.
     pub csrf_key: Secret<Vec<u8>>,
+    /// Reverse proxies whose forwarding headers name the client (`[http] trusted_proxies`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// The application's routes with all middleware applied. `extra` is merged in before the

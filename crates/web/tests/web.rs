@@ -19,10 +19,14 @@ mod api;
 mod assets;
 #[path = "web/browser.rs"]
 mod browser;
+#[path = "web/cors.rs"]
+mod cors;
 #[path = "web/csrf.rs"]
 mod csrf;
 #[path = "web/flow_pages.rs"]
 mod flow_pages;
+#[path = "web/forwarded.rs"]
+mod forwarded;
 #[path = "web/i18n.rs"]
 mod i18n;
 #[path = "web/oidc_claims.rs"]
@@ -43,6 +47,8 @@ mod oidc_rp;
 mod oidc_session;
 #[path = "web/oidc_tokens.rs"]
 mod oidc_tokens;
+#[path = "web/openapi.rs"]
+mod openapi;
 #[path = "web/pages.rs"]
 mod pages;
 #[path = "web/security.rs"]
@@ -81,6 +87,8 @@ struct Options {
     /// Use the served address as the public base URL (the OpenID issuer) instead of
     /// `PUBLIC_BASE_URL`, so that relying-party libraries find what they expect there.
     issuer_is_address: bool,
+    /// Networks whose forwarding headers are believed (`[http] trusted_proxies`).
+    trusted_proxies: Vec<&'static str>,
     /// The flows' limits, when a test needs others than `test_flow_config`.
     flows: Option<FlowConfig>,
 }
@@ -143,6 +151,13 @@ async fn serve_with(db: &TestDb, options: Options) -> String {
             hsts: options.hsts,
             sandbox_links: options.sandbox_links,
             csrf_key: Secret::new(b"web-test-csrf-key".to_vec()),
+            trusted_proxies: web::TrustedProxies::new(
+                options
+                    .trusted_proxies
+                    .iter()
+                    .map(|network| network.parse().unwrap())
+                    .collect(),
+            ),
         }),
     };
     let app = web::router(state, options.extra);

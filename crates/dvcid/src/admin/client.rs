@@ -97,6 +97,10 @@ struct AddArgs {
     /// Do not require PKCE (confidential clients only).
     #[arg(long)]
     no_pkce: bool,
+    /// The origin of a browser app that calls /token, /userinfo and /revoke from its pages
+    /// (repeatable): https://host[:port], or http://127.0.0.1 / http://[::1]; no path.
+    #[arg(long = "web-origin", value_name = "ORIGIN")]
+    web_origins: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -228,6 +232,7 @@ async fn add(args: AddArgs) -> anyhow::Result<()> {
         },
         consent: args.consent,
         require_pkce: !args.no_pkce,
+        web_origins: args.web_origins,
     };
     let new = NewClient {
         id: args.id,
@@ -262,6 +267,7 @@ fn flag_of(field: &str) -> &'static str {
         "scopes" => "--scope",
         "require_pkce" => "--no-pkce",
         "id_token_alg" => "--signing-alg",
+        "web_origins" => "--web-origin",
         _ => "the client",
     }
 }
@@ -334,6 +340,10 @@ fn print_client(client: &OidcClient, secret: Option<&str>, as_json: bool) -> any
             .backchannel_logout_uri
             .as_deref()
             .unwrap_or("(none)")
+    );
+    println!(
+        "web origins (CORS):         {}",
+        list(&settings.web_origins)
     );
     println!("scopes:                     {}", settings.scopes.join(" "));
     println!(

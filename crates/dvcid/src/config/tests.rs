@@ -202,3 +202,40 @@ fn secrets_do_not_print() {
     assert!(!printed.contains("0123456789abcdef"), "{printed}");
     assert!(!printed.contains("fedcba9876543210"), "{printed}");
 }
+
+#[test]
+fn trusted_proxies_are_networks_from_the_file_or_the_environment() {
+    let config = load_text(MINIMAL, &[]).unwrap();
+    assert!(config.http.trusted_proxies.is_empty());
+
+    let text = format!(
+        "{MINIMAL}\n[http]\ntrusted_proxies = [\"10.0.0.0/8\", \"::1/128\", \"192.0.2.10\"]\n"
+    );
+    let config = load_text(&text, &[]).unwrap();
+    let networks: Vec<String> = config
+        .http
+        .trusted_proxies
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(networks, ["10.0.0.0/8", "::1/128", "192.0.2.10/32"]);
+
+    let config = load_text(
+        MINIMAL,
+        &[("DVCID_HTTP__TRUSTED_PROXIES", "172.16.0.0/12, fd00::/8")],
+    )
+    .unwrap();
+    assert_eq!(config.http.trusted_proxies.len(), 2);
+}
+
+#[test]
+fn a_malformed_trusted_proxy_names_its_setting() {
+    let error = load_text(
+        MINIMAL,
+        &[("DVCID_HTTP__TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal")],
+    )
+    .unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("proxy.internal"), "{message}");
+    assert_eq!(setting_of(error), "http.trusted_proxies");
+}

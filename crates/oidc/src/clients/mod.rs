@@ -4,6 +4,7 @@
 
 pub mod auth;
 mod validate;
+mod web_origin;
 
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ use store::{ClientAuthMethod, ClientSettings, GrantType, OidcClient, Store, Stor
 
 pub use auth::{ClientAuthError, ClientAuthenticator, JWT_BEARER, PresentedClient};
 pub use validate::{KNOWN_SCOPES, check_uri, valid_client_id};
+pub use web_origin::web_origin;
 
 /// A client to register.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -83,6 +83,18 @@ pub(super) fn validated(new: &NewClient) -> Result<(String, ClientSettings), Cli
     if let Some(uri) = &settings.backchannel_logout_uri {
         check_uri("backchannel_logout_uri", uri)?;
     }
+    settings.web_origins = settings
+        .web_origins
+        .iter()
+        .map(|origin| super::web_origin(origin).map_err(|message| invalid("web_origins", message)))
+        .collect::<Result<_, _>>()?;
+    dedup(&mut settings.web_origins);
+    if !settings.web_origins.is_empty() && !code_flow {
+        return Err(invalid(
+            "web_origins",
+            "web origins are for browser apps that use the authorization_code grant",
+        ));
+    }
     check_auth_method(&settings)?;
     check_scopes(&settings)?;
     Ok((name.to_owned(), settings))

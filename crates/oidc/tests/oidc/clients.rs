@@ -182,11 +182,22 @@ async fn registration_round_trip(db: TestDb) {
         .await
         .unwrap();
 
+    let mut browser_app = settings(ClientAuthMethod::None);
+    browser_app.web_origins = vec![
+        "https://App.example.vn/".to_owned(),
+        "https://app.example.vn".to_owned(),
+        "http://127.0.0.1:5173".to_owned(),
+    ];
     let (app, none) = registry
-        .add(new_client("mobile-app", settings(ClientAuthMethod::None)))
+        .add(new_client("mobile-app", browser_app))
         .await
         .unwrap();
     assert_eq!((app.secret_hash, none), (None, None));
+    // Kept as browsers write `Origin`, each once.
+    assert_eq!(
+        app.settings.web_origins,
+        ["https://app.example.vn", "http://127.0.0.1:5173"]
+    );
     let error = registry.rotate_secret("mobile-app").await.unwrap_err();
     assert!(matches!(error, ClientError::NoSecret { .. }), "{error}");
 
@@ -588,6 +599,30 @@ async fn registration_rules_name_the_field(db: TestDb) {
             }),
             "jwks",
             "no RS256, ES256 or EdDSA signing key",
+        ),
+        (
+            with(|s| s.web_origins = vec!["https://app.example.vn/callback".to_owned()]),
+            "web_origins",
+            "without a path",
+        ),
+        (
+            with(|s| s.web_origins = vec!["http://app.example.vn".to_owned()]),
+            "web_origins",
+            "must use https",
+        ),
+        (
+            with(|s| s.web_origins = vec!["*".to_owned()]),
+            "web_origins",
+            "not an origin",
+        ),
+        (
+            with(|s| {
+                s.grant_types = vec![GrantType::ClientCredentials];
+                s.redirect_uris.clear();
+                s.web_origins = vec!["https://app.example.vn".to_owned()];
+            }),
+            "web_origins",
+            "authorization_code",
         ),
         (
             with(|s| s.jwks = Some(json!({"keys": []}))),

@@ -971,14 +971,17 @@ const OIDC_TABLES: [&str; 10] = [
 
 async fn migration_0002_applies_over_existing_data(db: TestDb) {
     // Take the database back to 0001 with data in it, as a deployment upgrading would be.
+    db.execute("DROP TABLE oidc_client_web_origins")
+        .await
+        .unwrap();
     for table in OIDC_TABLES {
         db.execute(&format!("DROP TABLE {table}")).await.unwrap();
     }
     let forgotten = db
-        .execute("DELETE FROM _sqlx_migrations WHERE version = 2")
+        .execute("DELETE FROM _sqlx_migrations WHERE version >= 2")
         .await
         .unwrap();
-    assert_eq!(forgotten, 1);
+    assert_eq!(forgotten, 2);
     let account = registered(&db).await;
     let session = signed_in(&db, account, 1).await;
 
@@ -1000,7 +1003,90 @@ async fn migration_0002_applies_over_existing_data(db: TestDb) {
     assert_eq!(again.session_clients(session.id).await.unwrap(), ["thue"]);
 }
 
+fn browser_app(id: &str, origins: &[&str]) -> OidcClient {
+    let mut app = client(id);
+    app.settings.web_origins = origins.iter().map(|origin| (*origin).to_owned()).collect();
+    app
+}
+
+async fn web_origins_are_found_by_origin_and_go_with_their_client(db: TestDb) {
+    let spa = browser_app("spa", &["https://app.example.vn", "http://127.0.0.1:5173"]);
+    db.store.create_client(&spa).await.unwrap();
+    db.store
+        .create_client(&browser_app("other", &["https://app.example.vn"]))
+        .await
+        .unwrap();
+    assert_eq!(db.store.client("spa").await.unwrap().unwrap(), spa);
+
+    let registered = |origin: &'static str| {
+        let store = Arc::clone(&db.store);
+        async move { store.web_origin_registered(origin).await.unwrap() }
+    };
+    assert!(registered("https://app.example.vn").await);
+    assert!(registered("http://127.0.0.1:5173").await);
+    assert!(!registered("https://evil.example.vn").await);
+    // Exactly as registered: no case folding, no prefix match.
+    assert!(!registered("https://APP.example.vn").await);
+    assert!(!registered("https://app.example.vn.evil.example").await);
+
+    // A refused duplicate registration adds no origin.
+    let again = db
+        .store
+        .create_client(&browser_app("spa", &["https://late.example.vn"]))
+        .await;
+    assert!(matches!(again, Err(StoreError::ClientExists)), "{again:?}");
+    assert!(!registered("https://late.example.vn").await);
+
+    assert!(db.store.delete_client("spa").await.unwrap());
+    assert!(!registered("http://127.0.0.1:5173").await);
+    assert!(
+        registered("https://app.example.vn").await,
+        "still the other client's"
+    );
+    assert!(db.store.delete_client("other").await.unwrap());
+    assert!(!registered("https://app.example.vn").await);
+}
+
+async fn migration_0004_indexes_the_origins_clients_already_hold(db: TestDb) {
+    db.store
+        .create_client(&browser_app("spa", &["https://app.example.vn"]))
+        .await
+        .unwrap();
+    db.store.create_client(&client("thue")).await.unwrap();
+    // Back to 0002, the settings documents as they are.
+    db.execute("DROP TABLE oidc_client_web_origins")
+        .await
+        .unwrap();
+    let forgotten = db
+        .execute("DELETE FROM _sqlx_migrations WHERE version = 4")
+        .await
+        .unwrap();
+    assert_eq!(forgotten, 1);
+
+    let upgraded = store::connect(&db.url, store::ConnectOptions::default())
+        .await
+        .unwrap();
+    assert!(
+        upgraded
+            .web_origin_registered("https://app.example.vn")
+            .await
+            .unwrap()
+    );
+    assert!(upgraded.client("thue").await.unwrap().is_some());
+    let again = store::connect(&db.url, store::ConnectOptions::default())
+        .await
+        .unwrap();
+    assert!(
+        again
+            .web_origin_registered("https://app.example.vn")
+            .await
+            .unwrap()
+    );
+}
+
 store::store_tests!(
+    web_origins_are_found_by_origin_and_go_with_their_client,
+    migration_0004_indexes_the_origins_clients_already_hold,
     another_clients_token_is_neither_spent_nor_burned,
     a_locked_accounts_tokens_do_not_rotate,
     clients_register_list_and_refuse_duplicates,

@@ -10,6 +10,7 @@ use oidc::clients::PresentedClient;
 use oidc::{BearerError, OidcError, TokenError};
 use serde_json::json;
 
+use super::cors;
 use super::params::{self, Pairs};
 use crate::AppState;
 
@@ -25,21 +26,37 @@ pub(super) async fn jwks(State(state): State<AppState>) -> Response {
 }
 
 pub(super) async fn token(State(state): State<AppState>, request: ClientRequest) -> Response {
-    let ClientRequest { client, form } = request;
+    let ClientRequest {
+        client,
+        form,
+        origin,
+    } = request;
     let grant = params::first(&form, "grant_type").unwrap_or_default();
     let grant = KNOWN_GRANTS
         .into_iter()
         .find(|known| *known == grant)
         .unwrap_or("other");
-    answer(
+    let response = answer(
         "token",
         grant,
         state.provider.token(&client, &form).await.map(Json),
-    )
+    );
+    let allowed = cors::client_allows(&state, named_client(&client), origin.as_deref()).await;
+    cors::answer(response, origin.as_deref(), allowed)
+}
+
+/// The client a request names (for CORS; authentication is the provider's business).
+fn named_client(client: &PresentedClient) -> Option<&str> {
+    client
+        .basic
+        .as_ref()
+        .map(|(id, _)| id.as_str())
+        .or(client.client_id.as_deref())
 }
 
 pub(super) async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    answer_userinfo(&state, params::bearer(&headers)).await
+    let origin = cors::origin(&headers);
+    answer_userinfo(&state, params::bearer(&headers), origin).await
 }
 
 /// RFC 6750 allows the token in the header or, for POST, in the form body (not both).
@@ -48,28 +65,42 @@ pub(super) async fn userinfo_post(
     headers: HeaderMap,
     form: Result<Form<Pairs>, FormRejection>,
 ) -> Response {
+    let origin = cors::origin(&headers);
     let in_body = form
         .ok()
         .and_then(|Form(form)| params::first(&form, "access_token").map(str::to_owned));
     let token = match (params::bearer(&headers), in_body) {
-        (Some(_), Some(_)) => return bearer_refusal(BearerError::invalid_request()),
+        (Some(_), Some(_)) => {
+            return cors::answer(bearer_refusal(BearerError::invalid_request()), None, false);
+        }
         (header, body) => header.or(body),
     };
-    answer_userinfo(&state, token).await
+    answer_userinfo(&state, token, origin).await
 }
 
-async fn answer_userinfo(state: &AppState, token: Option<String>) -> Response {
+/// The claims, opened to the request's origin only when the token's client registered it.
+async fn answer_userinfo(
+    state: &AppState,
+    token: Option<String>,
+    origin: Option<String>,
+) -> Response {
     let Some(token) = token else {
-        return bearer_refusal(BearerError::missing());
+        return cors::answer(bearer_refusal(BearerError::missing()), None, false);
     };
-    match state.provider.userinfo(&token).await {
-        Ok(claims) => no_store(Json(claims).into_response()),
-        Err(refusal) => bearer_refusal(refusal),
+    match state.provider.userinfo_with_origins(&token).await {
+        Ok(info) => {
+            let allowed = origin
+                .as_ref()
+                .is_some_and(|origin| info.web_origins.contains(origin));
+            let response = no_store(Json(info.claims).into_response());
+            cors::answer(response, origin.as_deref(), allowed)
+        }
+        Err(refusal) => cors::answer(bearer_refusal(refusal), None, false),
     }
 }
 
 pub(super) async fn introspect(State(state): State<AppState>, request: ClientRequest) -> Response {
-    let ClientRequest { client, form } = request;
+    let ClientRequest { client, form, .. } = request;
     answer(
         "introspect",
         "",
@@ -77,9 +108,15 @@ pub(super) async fn introspect(State(state): State<AppState>, request: ClientReq
     )
 }
 
+/// Revocation acts only on the named (authenticated) client's own tokens, so that client's
+/// origins decide CORS.
 pub(super) async fn revoke(State(state): State<AppState>, request: ClientRequest) -> Response {
-    let ClientRequest { client, form } = request;
-    answer(
+    let ClientRequest {
+        client,
+        form,
+        origin,
+    } = request;
+    let response = answer(
         "revoke",
         "",
         state
@@ -87,7 +124,9 @@ pub(super) async fn revoke(State(state): State<AppState>, request: ClientRequest
             .revoke(&client, &form)
             .await
             .map(|()| StatusCode::OK),
-    )
+    );
+    let allowed = cors::client_allows(&state, named_client(&client), origin.as_deref()).await;
+    cors::answer(response, origin.as_deref(), allowed)
 }
 
 /// A form posted by a relying service's server, and how that client authenticated. A body
@@ -95,6 +134,8 @@ pub(super) async fn revoke(State(state): State<AppState>, request: ClientRequest
 pub(super) struct ClientRequest {
     client: PresentedClient,
     form: Pairs,
+    /// The browser's `Origin`, for CORS.
+    origin: Option<String>,
 }
 
 impl FromRequest<AppState> for ClientRequest {
@@ -103,10 +144,15 @@ impl FromRequest<AppState> for ClientRequest {
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let headers = request.headers().clone();
         let Ok(Form(form)) = Form::<Pairs>::from_request(request, state).await else {
-            return Err(malformed_form());
+            return Err(cors::answer(malformed_form(), None, false));
         };
         let client = params::presented_client(&headers, &form);
-        Ok(Self { client, form })
+        let origin = cors::origin(&headers);
+        Ok(Self {
+            client,
+            form,
+            origin,
+        })
     }
 }
 

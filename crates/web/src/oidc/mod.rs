@@ -5,9 +5,12 @@
 //!
 //! These routes sit outside the Origin/Sec-Fetch-Site CSRF layer: relying services post to
 //! them from their own sites by design. The forms of dvcid's own pages among them (consent,
-//! logout confirmation) carry the session-bound synchronizer token instead.
+//! logout confirmation) carry the session-bound synchronizer token instead. Browser apps
+//! registered with web origins may call `/token`, `/userinfo` and `/revoke` cross-origin
+//! ([`cors`]).
 
 mod authorize;
+mod cors;
 mod endpoints;
 mod logout;
 mod params;
@@ -34,13 +37,21 @@ pub(crate) fn routes() -> Router<AppState> {
             "/authorize/resume/{id}",
             get(authorize::resume).post(authorize::answer_consent),
         )
-        .route("/token", post(endpoints::token))
+        .route(
+            "/token",
+            post(endpoints::token).options(cors::preflight_post),
+        )
         .route(
             "/userinfo",
-            get(endpoints::userinfo).post(endpoints::userinfo_post),
+            get(endpoints::userinfo)
+                .post(endpoints::userinfo_post)
+                .options(cors::preflight_get_post),
         )
         .route("/introspect", post(endpoints::introspect))
-        .route("/revoke", post(endpoints::revoke))
+        .route(
+            "/revoke",
+            post(endpoints::revoke).options(cors::preflight_post),
+        )
         .route(
             "/logout",
             get(logout::logout_get).post(params::post_as_get("/logout")),

@@ -44,6 +44,38 @@ impl Api {
     }
 }
 
+/// Registers person 0 and signs them in through the JSON API with `http`; the session token.
+pub(super) async fn registered_session(base: &str, http: &Client) -> String {
+    let api = Api {
+        base: base.to_owned(),
+        http: http.clone(),
+    };
+    let someone = person(0);
+    let (id, token, _) = api.start("register_phone", None).await;
+    let form = json!({
+        "action": "register_phone",
+        "full_name": someone.full_name,
+        "personal_id": someone.personal_id.as_str(),
+        "birth_date": someone.birth_date.to_string(),
+        "gender": someone.gender.as_str(),
+        "phone": someone.phone.national(),
+    });
+    let (_, body) = api.act(&id, &token, form, "vi").await;
+    assert_eq!(body["flow"]["step"], "otp", "{body}");
+    let otp = json!({ "action": "otp", "code": last_otp(&someone.phone) });
+    api.act(&id, &token, otp, "vi").await;
+    let password = json!({ "action": "set_password", "password": PASSWORD, "confirm": PASSWORD });
+    let (_, body) = api.act(&id, &token, password, "vi").await;
+    assert_eq!(body["flow"]["result"], "registered", "{body}");
+
+    let (id, token, _) = api.start("login", None).await;
+    let sign_in = json!({ "action": "sign_in", "identifier": someone.personal_id.as_str(), "password": PASSWORD });
+    api.act(&id, &token, sign_in, "vi").await;
+    let otp = json!({ "action": "otp", "code": last_otp(&someone.phone) });
+    let (_, body) = api.act(&id, &token, otp, "vi").await;
+    body["session"]["token"].as_str().unwrap().to_owned()
+}
+
 #[tokio::test]
 async fn an_app_registers_signs_in_and_reads_its_account() {
     let db = store::testing::sqlite().await;
