@@ -94,11 +94,12 @@ pub(crate) async fn pass_gate(
     let Some(problem) = refusal else {
         return Ok(Ok(()));
     };
-    if always || gate == Gate::CaptchaRequired {
-        *ctx.captcha = Some(Captcha::new(
-            services.random.as_ref(),
-            &services.config.captcha,
-        ));
+    let mut difficulty = services.config.captcha.clone();
+    if gate == Gate::SlowCaptcha {
+        difficulty.max_number = difficulty.max_number.saturating_mul(10);
+    }
+    if always || matches!(gate, Gate::CaptchaRequired | Gate::SlowCaptcha) {
+        *ctx.captcha = Some(Captcha::new(services.random.as_ref(), &difficulty));
     }
     if problem.code != "captcha.required" {
         security_refusal(services, subject, ctx.client, action, problem.code).await?;

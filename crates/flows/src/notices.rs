@@ -1,24 +1,62 @@
-//! What dvcid tells a person outside the page — SMS and e-mail texts — in one place. SMS go
-//! without diacritics: GSM 7-bit texts reach every handset in one part.
+//! What dvcid tells a person outside the page — SMS and e-mail texts — from the translation
+//! files in `locales/` (Fluent). SMS are Vietnamese without diacritics, so that GSM 7-bit texts
+//! reach every handset in one part; e-mails carry both languages.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
 
 use domain::PhoneNumber;
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid};
 use time::OffsetDateTime;
 
 use crate::purpose::OtpPurpose;
 
+fluent_templates::static_loader! {
+    static NOTICES = {
+        locales: "./locales",
+        fallback_language: "vi",
+        // Texts go to phones and mailboxes, not to bidirectional layouts.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static VI: LanguageIdentifier = langid!("vi");
+static EN: LanguageIdentifier = langid!("en");
+
+fn text(lang: &LanguageIdentifier, key: &str, args: &[(&str, String)]) -> String {
+    let args: HashMap<Cow<'static, str>, FluentValue> = args
+        .iter()
+        .map(|(name, value)| {
+            (
+                Cow::Owned((*name).to_owned()),
+                FluentValue::from(value.clone()),
+            )
+        })
+        .collect();
+    NOTICES.lookup_with_args(lang, key, &args)
+}
+
+/// Both languages, Vietnamese first.
+fn bilingual(key: &str, args: &[(&str, String)]) -> String {
+    format!("{}\n\n{}", text(&VI, key, args), text(&EN, key, args))
+}
+
 /// The OTP's SMS.
 pub(crate) fn otp(purpose: OtpPurpose, code: &str, minutes: i64) -> String {
-    let what = match purpose {
-        OtpPurpose::SignIn => "dang nhap",
-        OtpPurpose::Registration => "dang ky tai khoan",
-        OtpPurpose::Recovery => "khoi phuc mat khau",
-        OtpPurpose::PhoneChange => "doi so dien thoai nhan OTP",
-        OtpPurpose::AddPhone => "them so dien thoai nhan OTP",
-        OtpPurpose::ConfirmChange => "xac nhan thay doi so dien thoai nhan OTP",
-    };
-    format!(
-        "Ma OTP {what} Cong Dich vu cong quoc gia: {code}. Hieu luc {minutes} phut. \
-         Khong cung cap ma nay cho bat ky ai."
+    let what = text(
+        &VI,
+        &format!("sms-otp-{}", purpose.as_str().replace('_', "-")),
+        &[],
+    );
+    text(
+        &VI,
+        "sms-otp",
+        &[
+            ("what", what),
+            ("code", code.to_owned()),
+            ("minutes", minutes.to_string()),
+        ],
     )
 }
 
@@ -29,33 +67,51 @@ pub(crate) fn phone_change_scheduled(
     effective_at: OffsetDateTime,
     code: &str,
 ) -> String {
-    format!(
-        "So nhan OTP tai khoan Cong Dich vu cong quoc gia cua ban se doi sang {} luc {}. \
-         Neu khong phai ban, vao muc Huy doi so dien thoai tren Cong va nhap ma {code}.",
-        phone.masked(),
-        vietnam_time(effective_at)
+    text(
+        &VI,
+        "sms-phone-change-scheduled",
+        &change_args(phone, effective_at, code),
     )
 }
 
-/// The same notice by e-mail: subject and text, in Vietnamese and English.
+/// The same notice by e-mail: subject and text.
 pub(crate) fn phone_change_scheduled_email(
     phone: &PhoneNumber,
     effective_at: OffsetDateTime,
     code: &str,
 ) -> (String, String) {
-    let masked = phone.masked();
-    let at = vietnam_time(effective_at);
-    (
-        "Yêu cầu đổi số điện thoại nhận OTP / OTP phone change requested".to_owned(),
-        format!(
-            "Số điện thoại nhận OTP của tài khoản Cổng Dịch vụ công quốc gia của bạn sẽ được đổi \
-             thành {masked} lúc {at}. Nếu không phải bạn yêu cầu, hãy vào mục \"Hủy đổi số điện \
-             thoại\" trên Cổng và nhập mã {code}.\n\n\
-             The OTP phone of your National Public Service Portal account will change to \
-             {masked} at {at} (Vietnam time). If you did not ask for this, open \"Cancel a phone \
-             change\" on the Portal and enter the code {code}."
-        ),
-    )
+    let subject = format!(
+        "{} / {}",
+        text(&VI, "email-phone-change-scheduled-subject", &[]),
+        text(&EN, "email-phone-change-scheduled-subject", &[])
+    );
+    let body = bilingual(
+        "email-phone-change-scheduled",
+        &change_args(phone, effective_at, code),
+    );
+    (subject, body)
+}
+
+fn change_args(
+    phone: &PhoneNumber,
+    effective_at: OffsetDateTime,
+    code: &str,
+) -> [(&'static str, String); 3] {
+    [
+        ("phone", phone.masked()),
+        ("at", vietnam_time(effective_at)),
+        ("code", code.to_owned()),
+    ]
+}
+
+/// The SMS after a password reset (S10).
+pub(crate) fn password_reset() -> String {
+    text(&VI, "sms-password-reset", &[])
+}
+
+/// The SMS to the default phone after another OTP phone was added (masked).
+pub(crate) fn phone_added(added: &PhoneNumber) -> String {
+    text(&VI, "sms-phone-added", &[("phone", added.masked())])
 }
 
 /// `HH:MM DD/MM/YYYY` in Vietnam's time (UTC+7, no daylight saving).
@@ -71,17 +127,46 @@ fn vietnam_time(at: OffsetDateTime) -> String {
     )
 }
 
-/// The SMS after a password reset (S10).
-pub(crate) fn password_reset() -> &'static str {
-    "Mat khau tai khoan Cong Dich vu cong quoc gia cua ban vua duoc dat lai; moi phien dang \
-     nhap da ket thuc. Neu khong phai ban, hay goi tong dai ho tro."
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The SMS to the default phone after another OTP phone was added (masked).
-pub(crate) fn phone_added(added: &PhoneNumber) -> String {
-    format!(
-        "So {} vua duoc them lam so nhan OTP cua tai khoan Cong Dich vu cong quoc gia cua ban. \
-         Neu khong phai ban, hay doi mat khau va goi tong dai ho tro.",
-        added.masked()
-    )
+    /// Every SMS is plain ASCII (one GSM 7-bit part), whatever the purpose, and says its code.
+    #[test]
+    fn sms_are_ascii_and_carry_their_values() {
+        let phone = PhoneNumber::parse("0912345678").unwrap();
+        let at = time::macros::datetime!(2026-12-07 09:00 UTC);
+        let purposes = [
+            OtpPurpose::SignIn,
+            OtpPurpose::Registration,
+            OtpPurpose::Recovery,
+            OtpPurpose::PhoneChange,
+            OtpPurpose::AddPhone,
+            OtpPurpose::ConfirmChange,
+        ];
+        let mut texts: Vec<String> = purposes.iter().map(|p| otp(*p, "123456", 5)).collect();
+        texts.push(phone_change_scheduled(&phone, at, "ABCD2345"));
+        texts.push(password_reset());
+        texts.push(phone_added(&phone));
+        for text in &texts {
+            assert!(text.is_ascii(), "{text}");
+            assert!(!text.contains("sms-"), "a key, not a text: {text}");
+        }
+        assert!(texts[0].contains("dang nhap") && texts[0].contains("123456"));
+        assert!(texts[6].contains("16:00 07/12/2026") && texts[6].contains("ABCD2345"));
+        assert!(texts[6].contains("09******78"));
+    }
+
+    #[test]
+    fn e_mails_carry_both_languages() {
+        let phone = PhoneNumber::parse("0912345678").unwrap();
+        let at = time::macros::datetime!(2026-12-07 09:00 UTC);
+        let (subject, body) = phone_change_scheduled_email(&phone, at, "ABCD2345");
+        assert_eq!(
+            subject,
+            "Yêu cầu đổi số điện thoại nhận OTP / OTP phone change requested"
+        );
+        assert!(body.contains("Hủy đổi số điện thoại") && body.contains("Cancel a phone change"));
+        assert_eq!(body.matches("ABCD2345").count(), 2);
+    }
 }

@@ -106,9 +106,8 @@ impl Otps {
         if previous.is_some_and(|previous| self.resends_left(previous) == 0) {
             return Ok(Err(Problem::form("otp.resend_limit")));
         }
-        if let Err(problem) = self.within_sms_caps(purpose, phone, client, now).await? {
-            return Ok(Err(problem));
-        }
+        // The claim comes first: of parallel requests only the one that wins it spends the SMS
+        // budget.
         if let Some(previous) = previous {
             let limit = ResendLimit {
                 expected_sends: previous.challenge_sends,
@@ -121,6 +120,9 @@ impl Otps {
             {
                 return Ok(Err(Problem::form("otp.resend_limit")));
             }
+        }
+        if let Err(problem) = self.within_sms_caps(purpose, phone, client, now).await? {
+            return Ok(Err(problem));
         }
         let code = self.random.otp_code();
         let challenge = self
@@ -150,7 +152,6 @@ impl Otps {
         }))
     }
 
-    /// A new code on the same challenge: same phone, attempts kept.
     /// A new code on the same challenge, with a new attempt budget: same phone. Of concurrent
     /// resends only one goes out (the store compares the sends it last saw).
     pub async fn resend(
@@ -162,12 +163,6 @@ impl Otps {
     ) -> Result<Result<SentOtp, Problem>, FlowError> {
         let now = self.clock.now();
         if let Err(problem) = self.may_resend(sent, now) {
-            return Ok(Err(problem));
-        }
-        if let Err(problem) = self
-            .within_sms_caps(purpose, &sent.phone, client, now)
-            .await?
-        {
             return Ok(Err(problem));
         }
         let code = self.random.otp_code();
@@ -185,7 +180,13 @@ impl Otps {
             return Ok(Err(Problem::form("otp.resend_too_soon")
                 .retry_after(Duration::seconds(self.limits.resend_after_secs))));
         };
-
+        // Only the resend that won the compare-and-set spends the SMS budget.
+        if let Err(problem) = self
+            .within_sms_caps(purpose, &sent.phone, client, now)
+            .await?
+        {
+            return Ok(Err(problem));
+        }
         if let Err(problem) = self.deliver(&sent.phone, purpose, &code).await {
             return Ok(Err(problem));
         }

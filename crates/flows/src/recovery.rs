@@ -277,7 +277,7 @@ async fn reset_password(
         if let Err(error) = services
             .connectors
             .sms
-            .send(phone, notices::password_reset())
+            .send(phone, &notices::password_reset())
             .await
         {
             tracing::warn!(%error, "password reset notice not sent");

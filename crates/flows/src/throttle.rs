@@ -4,8 +4,8 @@
 //!
 //! Who can spend a limit decides its shape (NIST SP 800-63B 5.2.2: rate limiting must not let
 //! an attacker deny service):
-//! - per (account, device) — or per (account, address) for a browser without the device
-//!   cookie: the attacker's own budget; past it, that device or address waits;
+//! - per (account, device) for a device that signed in to the account before, else per
+//!   (account, address): the attacker's own budget; past it, that device or address waits;
 //! - per account, all devices together: only raises the captcha, which the holder can solve;
 //! - per address (a carrier's NAT serves thousands): only raises the captcha, never refuses;
 //! - consecutive failures per account, over any time: past the ceiling (≤ 100) only recovery
@@ -279,14 +279,18 @@ impl Throttle {
     }
 }
 
-/// The attempt's own budget: its device's, or its address's without a device cookie.
+/// The attempt's own budget: a known device's own, or else its address's. A device the account
+/// has not seen counts by its address: new device tokens are free to get, so they must not
+/// buy new budgets.
 fn own_key<'a>(attempt: &Attempt<'a>) -> ThrottleKey<'a> {
-    match (attempt.device, attempt.address) {
-        (Some(device), _) => ThrottleKey::AccountDevice(attempt.action, attempt.account, device),
-        (None, Some(address)) => {
+    match (attempt.known_device, attempt.device, attempt.address) {
+        (true, Some(device), _) => {
+            ThrottleKey::AccountDevice(attempt.action, attempt.account, device)
+        }
+        (_, _, Some(address)) => {
             ThrottleKey::AccountAddress(attempt.action, attempt.account, address)
         }
-        (None, None) => ThrottleKey::Account(attempt.action, attempt.account),
+        (_, _, None) => ThrottleKey::Account(attempt.action, attempt.account),
     }
 }
 

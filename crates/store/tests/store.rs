@@ -508,7 +508,7 @@ async fn credentials_are_data_and_a_step_commits_once(db: TestDb) {
         .iter()
         .map(|credential| credential.kind)
         .collect();
-    assert_eq!(kinds, [CredentialKind::Password, CredentialKind::OtpPhone]);
+    assert_eq!(kinds, [CredentialKind::OtpPhone, CredentialKind::Password]);
 
     let flow = db
         .store
@@ -598,6 +598,77 @@ async fn credentials_are_data_and_a_step_commits_once(db: TestDb) {
     assert_eq!(
         db.store.audit_of_account(other, 10).await.unwrap().len(),
         before
+    );
+}
+
+/// Migration 0003 over a database of 0002 with accounts in it: each password and OTP phone
+/// (the default one too) becomes a credential, and nothing else changes.
+async fn migration_0003_moves_passwords_and_phones_into_credentials(db: TestDb) {
+    let id = registered(&db).await;
+    let second = PhoneNumber::parse("0987654321").unwrap();
+    db.store
+        .add_phone(id, &second, false, &holder(), NOW)
+        .await
+        .unwrap();
+    let phc = db.store.password_phc(id).await.unwrap().unwrap();
+    // Back to 0002: the two tables of then, filled from the credentials of now.
+    let uuid = match db.backend {
+        store::Backend::Sqlite => "BLOB",
+        store::Backend::Postgres => "UUID",
+    };
+    let undo = [
+        format!(
+            "CREATE TABLE account_phones (account_id {uuid} NOT NULL REFERENCES accounts (id) \
+             ON DELETE CASCADE, phone TEXT NOT NULL, is_default BOOLEAN NOT NULL, \
+             added_at BIGINT NOT NULL, PRIMARY KEY (account_id, phone))"
+        ),
+        format!(
+            "CREATE TABLE password_credentials (account_id {uuid} PRIMARY KEY REFERENCES \
+             accounts (id) ON DELETE CASCADE, phc TEXT NOT NULL, updated_at BIGINT NOT NULL)"
+        ),
+        "INSERT INTO account_phones SELECT account_id, key, is_default, created_at \
+         FROM credentials WHERE kind = 'otp_phone'"
+            .to_owned(),
+        "INSERT INTO password_credentials SELECT account_id, secret, created_at \
+         FROM credentials WHERE kind = 'password'"
+            .to_owned(),
+        "DROP TABLE phone_changes".to_owned(),
+        "DROP TABLE credentials".to_owned(),
+        "DELETE FROM _sqlx_migrations WHERE version = 3".to_owned(),
+    ];
+    for sql in &undo {
+        db.execute(sql).await.unwrap();
+    }
+    let upgraded = store::connect(&db.url, store::ConnectOptions::default())
+        .await
+        .unwrap();
+    let phones = upgraded.phones(id).await.unwrap();
+    let listed: Vec<(String, bool)> = phones
+        .iter()
+        .map(|phone| (phone.phone.e164().to_owned(), phone.is_default))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("+84912345678".to_owned(), true),
+            ("+84987654321".to_owned(), false)
+        ]
+    );
+    assert_eq!(upgraded.password_phc(id).await.unwrap(), Some(phc));
+    let kinds: Vec<CredentialKind> = upgraded
+        .credentials(id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|credential| credential.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            CredentialKind::OtpPhone,
+            CredentialKind::OtpPhone,
+            CredentialKind::Password
+        ]
     );
 }
 
@@ -850,6 +921,7 @@ store::store_tests!(
     otp_is_single_use_expires_and_goes_with_its_flow,
     concurrent_resends_send_once,
     credentials_are_data_and_a_step_commits_once,
+    migration_0003_moves_passwords_and_phones_into_credentials,
     throttle_counts_are_atomic_and_windowed,
     audit_lists_newest_first_within_the_account,
     a_corrupted_row_is_an_error_not_an_answer,

@@ -189,10 +189,11 @@ async fn strangers_recovery_requests_leave_the_sign_in_sms_alone() {
         assert_eq!(body["flow"]["step"], "otp", "{body}");
         assert!(codes(&body["flow"]).is_empty(), "{body}");
     }
-    assert_eq!(sms_count(&holder.phone) - before, 5, "the anonymous cap");
+    // The registration was anonymous too: four more reach the cap of five.
+    assert_eq!(sms_count(&holder.phone) - before, 4, "the anonymous cap");
     let flow = own.try_password(&holder, PASSWORD).await;
     assert_eq!(flow["step"], "otp", "{flow}");
-    assert_eq!(sms_count(&holder.phone) - before, 6);
+    assert_eq!(sms_count(&holder.phone) - before, 5);
 }
 
 /// Registering an ID that has an account goes on to the OTP like any other; only the person
@@ -287,7 +288,14 @@ async fn registration_stops_asking_the_registries_after_mismatches() {
         let mut script = App::new(&base);
         let (id, token, _) = script.start("register_phone", None).await;
         let mut form = register_form(&someone);
-        form["full_name"] = json!(format!("Người Khác {round}"));
+        let names = [
+            "Người Khác",
+            "Lê Văn Tám",
+            "Trần Thị Bé",
+            "Phạm Văn Út",
+            "Hà Thị Na",
+        ];
+        form["full_name"] = json!(names[round]);
         let body = script.act(&id, &token, form).await;
         assert!(!codes(&body["flow"]).is_empty(), "{body}");
     }
