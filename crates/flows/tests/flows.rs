@@ -608,7 +608,7 @@ async fn lost_phone_is_replaced_only_for_its_owner(db: TestDb) {
         .unwrap();
     assert_eq!(refused.unwrap_err().code, "phone_change.pending");
     let refused = accounts
-        .remove_phone(account, &lost.e164(), &world.client)
+        .remove_phone(account, lost.e164(), &world.client)
         .await
         .unwrap();
     assert_eq!(refused.unwrap_err().code, "phone_change.pending");
@@ -671,10 +671,7 @@ async fn lost_phone_change_is_cancelled_by_the_old_phone(db: TestDb) {
     let unknown = world
         .engine
         .cancel_phone_change(
-            &world
-                .person(DemoRole::EmailActivation)
-                .personal_id
-                .to_string(),
+            world.person(DemoRole::EmailActivation).personal_id.as_str(),
             &cancel_code,
             &world.client,
         )

@@ -80,7 +80,7 @@ async fn fail_solving_captchas(world: &World, person: &Person, from: &Client) ->
     outcome.view.problems.iter().map(|p| p.code).collect()
 }
 
-/// 1. Many failures from one address (a carrier's NAT) never refuse a person who then signs
+/// (1) Many failures from one address (a carrier's NAT) never refuse a person who then signs
 /// in correctly from it: the address limit asks the captcha, and a device that signed in to
 /// the account before is not asked even that.
 async fn a_shared_address_slows_strangers_but_never_locks_out(db: TestDb) {
@@ -132,7 +132,7 @@ async fn a_shared_address_slows_strangers_but_never_locks_out(db: TestDb) {
     );
 }
 
-/// 2. An attacker who knows only the ID stops themself, not the holder: their own device or
+/// (2) An attacker who knows only the ID stops themself, not the holder: their own device or
 /// address waits, the holder elsewhere reaches the OTP step (with a captcha at most, none on a
 /// known device); past 100 consecutive failures only recovery opens the account, except on a
 /// device that signed in to it before.
@@ -186,7 +186,7 @@ async fn an_attacker_cannot_lock_the_holder_out(db: TestDb) {
     );
 }
 
-/// 3. Strangers asking recovery codes for the holder's ID use up only the anonymous budget:
+/// (3) Strangers asking recovery codes for the holder's ID use up only the anonymous budget:
 /// the holder who proves the password still gets the sign-in SMS, and the recovery answers
 /// look the same as for an unknown ID once the anonymous cap is reached.
 async fn strangers_cannot_spend_the_holders_sms(db: TestDb) {
@@ -219,7 +219,7 @@ async fn strangers_cannot_spend_the_holders_sms(db: TestDb) {
     assert_eq!(world.sms_count(&holder.phone) - before, sent + 1);
 }
 
-/// 5. Registration does not say that an ID has an account before the person proved control of
+/// (5) Registration does not say that an ID has an account before the person proved control of
 /// the phone: the form goes on to the OTP exactly as for a new person, and only then is told.
 async fn registration_reveals_an_account_only_after_the_otp(db: TestDb) {
     let world = World::new(db).await;
@@ -234,7 +234,7 @@ async fn registration_reveals_an_account_only_after_the_otp(db: TestDb) {
     assert_problem(&told.view, "account.exists");
 }
 
-/// 6. Registration is not an oracle into the national registries: after a few mismatches for
+/// (6) Registration is not an oracle into the national registries: after a few mismatches for
 /// one ID the registries are not asked about it again that day, whoever asks.
 async fn registration_mismatches_are_capped_per_id(db: TestDb) {
     let world = World::new(db).await;
@@ -270,7 +270,7 @@ async fn registration_mismatches_are_capped_per_id(db: TestDb) {
     );
 }
 
-/// 8. Thirty parallel "Gửi lại OTP" send one SMS.
+/// (8) Thirty parallel "Gửi lại OTP" send one SMS.
 async fn parallel_resends_send_once(db: TestDb) {
     let world = Arc::new(World::new(db).await);
     let person = world.person(DemoRole::PhoneRegistration);
