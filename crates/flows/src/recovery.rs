@@ -242,15 +242,14 @@ async fn reset_password(
     for key in identifiers.into_iter().flatten() {
         services.throttle.recovered(&key).await?;
     }
-    if let Some(phone) = phones.first() {
-        if let Err(error) = services
+    if let Some(phone) = phones.first()
+        && let Err(error) = services
             .connectors
             .sms
             .send(phone, notices::password_reset())
             .await
-        {
-            tracing::warn!(%error, "password reset notice not sent");
-        }
+    {
+        tracing::warn!(%error, "password reset notice not sent");
     }
     Ok(Ok(()))
 }
