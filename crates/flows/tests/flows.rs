@@ -1,6 +1,9 @@
 //! The flows end to end on SQLite and PostgreSQL, against the sandbox registries.
 
 mod harness;
+#[cfg(feature = "test-methods")]
+#[path = "flows/totp.rs"]
+mod totp;
 
 use std::sync::Arc;
 

@@ -16,6 +16,8 @@ use crate::services::Services;
 use crate::view::{Action, Step};
 
 pub(crate) mod password_sms;
+#[cfg(feature = "test-methods")]
+pub(crate) mod totp;
 
 /// What a method is and proves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +85,7 @@ macro_rules! methods {
 
         impl MethodKind {
             /// Every method built in, in the order the sign-in page offers them.
+            #[allow(clippy::vec_init_then_push, reason = "a line may be left out by its #[cfg]")]
             pub fn all() -> Vec<MethodKind> {
                 let mut all = Vec::new();
                 $( $(#[$meta])* all.push(Self::$variant); )+
@@ -129,6 +132,8 @@ macro_rules! methods {
 methods! {
     // Số định danh + mật khẩu → OTP qua SMS (S1–S4, P1–P2).
     PasswordSms(password_sms::PasswordSms) = "password_sms",
+    // Mật khẩu → mã của ứng dụng xác thực (TOTP), only for tests.
+    #[cfg(feature = "test-methods")] Totp(totp::Totp) = "totp",
 }
 
 impl MethodKind {
