@@ -25,6 +25,7 @@ mod login;
 mod methods;
 mod notices;
 mod otp;
+mod password_form;
 mod passwords;
 mod persist;
 mod phone_change;

@@ -133,6 +133,7 @@ mod tests {
         let sources = [
             include_str!("login.rs"),
             include_str!("methods/password_sms.rs"),
+            include_str!("methods/totp.rs"),
             include_str!("registration.rs"),
             include_str!("recovery.rs"),
             include_str!("add_phone.rs"),

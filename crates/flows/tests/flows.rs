@@ -3,6 +3,9 @@
 mod harness;
 mod methods;
 mod security;
+#[cfg(feature = "test-methods")]
+#[path = "flows/totp.rs"]
+mod totp;
 
 use std::sync::Arc;
 

@@ -99,6 +99,14 @@ pub trait CredentialStore: Send + Sync {
     /// The account a credential that identifies its holder (certificate, federated identity,
     /// passkey, device) belongs to.
     async fn credential_owner(&self, kind: CredentialKind, key: &str) -> Result<Option<AccountId>>;
+    /// The secret of one credential of the account (a hash or a sealed value), for the method
+    /// that checks it; `None` when the account has no such credential or it has no secret.
+    async fn credential_secret(
+        &self,
+        account: AccountId,
+        kind: CredentialKind,
+        key: &str,
+    ) -> Result<Option<String>>;
     /// Sets the password and ends every session of the account, in one transaction.
     async fn set_password(
         &self,

@@ -803,6 +803,22 @@ impl CredentialStore for SqlStore<Db> {
         Ok(row.map(|row| row.try_get("account_id").map(AccountId)).transpose()?)
     }
 
+    async fn credential_secret(
+        &self,
+        account: AccountId,
+        kind: CredentialKind,
+        key: &str,
+    ) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT secret FROM credentials WHERE account_id = $1 AND kind = $2 AND key = $3")
+            .bind(account.0)
+            .bind(kind.as_str())
+            .bind(key)
+            .fetch_optional(&self.reader)
+            .await?;
+        let secret: Option<Option<String>> = row.map(|row| row.try_get("secret")).transpose()?;
+        Ok(secret.flatten())
+    }
+
     async fn set_password(
         &self,
         account: AccountId,

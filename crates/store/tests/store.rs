@@ -672,6 +672,66 @@ async fn migration_0003_moves_passwords_and_phones_into_credentials(db: TestDb) 
     );
 }
 
+async fn a_credential_secret_is_read_by_account_kind_and_key(db: TestDb) {
+    let id = registered(&db).await;
+    let other = db
+        .store
+        .create_account(&citizen("001090012346", "0912345678"), NOW)
+        .await
+        .unwrap()
+        .id;
+    let phc = db
+        .store
+        .credential_secret(id, CredentialKind::Password, "")
+        .await
+        .unwrap();
+    assert_eq!(phc, db.store.password_phc(id).await.unwrap());
+
+    let flow = db
+        .store
+        .create_flow(&new_flow(Duration::minutes(15)), NOW)
+        .await
+        .unwrap();
+    let app = NewCredential {
+        kind: CredentialKind::Totp,
+        key: "app".to_owned(),
+        public_data: json!({}),
+        secret: Some("sealed seed".to_owned()),
+    };
+    let certificate = NewCredential {
+        kind: CredentialKind::Certificate,
+        key: "sha256:cd34".to_owned(),
+        public_data: json!({}),
+        secret: None,
+    };
+    let writes = [app, certificate].map(|credential| StepWrite::AddCredential {
+        account: id,
+        credential,
+        audit: holder(),
+    });
+    db.store
+        .save_step(&flow, flow.version, &writes, NOW)
+        .await
+        .unwrap();
+
+    let secret = |account, kind, key: &'static str| {
+        let store = Arc::clone(&db.store);
+        async move { store.credential_secret(account, kind, key).await.unwrap() }
+    };
+    assert_eq!(
+        secret(id, CredentialKind::Totp, "app").await.as_deref(),
+        Some("sealed seed")
+    );
+    // Another key, another kind, another account, a credential without a secret: nothing.
+    assert_eq!(secret(id, CredentialKind::Totp, "other").await, None);
+    assert_eq!(secret(id, CredentialKind::Passkey, "app").await, None);
+    assert_eq!(secret(other, CredentialKind::Totp, "app").await, None);
+    assert_eq!(
+        secret(id, CredentialKind::Certificate, "sha256:cd34").await,
+        None
+    );
+}
+
 async fn concurrent_resends_send_once(db: TestDb) {
     let flow = db
         .store
@@ -922,6 +982,7 @@ store::store_tests!(
     concurrent_resends_send_once,
     credentials_are_data_and_a_step_commits_once,
     migration_0003_moves_passwords_and_phones_into_credentials,
+    a_credential_secret_is_read_by_account_kind_and_key,
     throttle_counts_are_atomic_and_windowed,
     audit_lists_newest_first_within_the_account,
     a_corrupted_row_is_an_error_not_an_answer,

@@ -9,17 +9,29 @@ use serde::{Deserialize, Serialize};
 pub enum MethodKind {
     /// Số định danh + mật khẩu → OTP qua SMS (S1–S4, P1–P2).
     PasswordSms,
+    /// Password, then an authenticator app's code: built only for tests (`test-methods`).
+    #[cfg(feature = "test-methods")]
+    Totp,
 }
 
 impl MethodKind {
     /// Every method built in, in the order the sign-in page offers them.
+    #[allow(
+        clippy::vec_init_then_push,
+        reason = "a line may be left out by its #[cfg]"
+    )]
     pub fn all() -> Vec<MethodKind> {
-        vec![Self::PasswordSms]
+        let mut all = vec![Self::PasswordSms];
+        #[cfg(feature = "test-methods")]
+        all.push(Self::Totp);
+        all
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::PasswordSms => "password_sms",
+            #[cfg(feature = "test-methods")]
+            Self::Totp => "totp",
         }
     }
 

@@ -17,6 +17,8 @@ use crate::view::{Action, Step};
 pub(crate) mod kind;
 pub(crate) mod method;
 pub(crate) mod password_sms;
+#[cfg(feature = "test-methods")]
+pub(crate) mod totp;
 
 pub use kind::MethodKind;
 pub use method::Descriptor;
@@ -61,6 +63,8 @@ macro_rules! methods {
 
 methods! {
     PasswordSms(password_sms::PasswordSms),
+    #[cfg(feature = "test-methods")]
+    Totp(totp::Totp),
 }
 
 /// The methods an account can sign in with, strongest first.

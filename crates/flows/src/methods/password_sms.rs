@@ -12,7 +12,7 @@
 
 use async_trait::async_trait;
 use connectors::ConnectorError;
-use domain::{AccountKind, AccountStatus, AssuranceLevel, AuthMethod, CredentialKind, PhoneNumber};
+use domain::{AccountKind, AssuranceLevel, AuthMethod, CredentialKind, PhoneNumber};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use store::{AccountId, AuditKind};
@@ -20,24 +20,19 @@ use store::{AccountId, AuditKind};
 use super::kind::MethodKind;
 use super::method::{Begin, Descriptor, Evidence, Method, Progress};
 use crate::FlowError;
-use crate::common::{self, Identifier, audit, otp_refused, otp_step, pass_gate, resend, same_name};
+use crate::common::{audit, otp_refused, otp_step, resend, same_name};
 use crate::flow::{Acted, Ctx};
 use crate::otp::{OtpCheck, OtpPurpose, SentOtp};
+use crate::password_form::PasswordForm;
 use crate::phone_change;
 use crate::problem::Problem;
 use crate::services::Services;
-use crate::throttle::ThrottleAction;
 use crate::view::{Action, Step};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "at", rename_all = "snake_case")]
 pub(crate) enum PasswordSms {
-    Credentials {
-        identifier: String,
-        /// Step-up: only the signed-in account may prove itself here.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        expected: Option<AccountId>,
-    },
+    Credentials(PasswordForm),
     Otp {
         account: AccountId,
         sent: SentOtp,
@@ -80,25 +75,12 @@ impl Method for PasswordSms {
     };
 
     fn begin(begin: &Begin) -> Self {
-        // A hint is shown, never trusted: it only pre-fills the field. Long junk is dropped.
-        let identifier = begin
-            .hint
-            .as_deref()
-            .map(str::trim)
-            .filter(|hint| hint.len() <= 32)
-            .unwrap_or_default()
-            .to_owned();
-        Self::Credentials {
-            identifier,
-            expected: begin.account,
-        }
+        Self::Credentials(PasswordForm::new(begin))
     }
 
     fn step(&self, services: &Services) -> Step {
         match self {
-            Self::Credentials { identifier, .. } => Step::Credentials {
-                identifier: identifier.clone(),
-            },
+            Self::Credentials(form) => form.step(),
             Self::Otp { sent, phones, .. } => {
                 let others = phones
                     .iter()
@@ -128,24 +110,26 @@ impl Method for PasswordSms {
     async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Progress, FlowError> {
         let acted = match (&mut *self, action) {
             (
-                Self::Credentials {
-                    identifier: shown,
-                    expected,
-                },
+                Self::Credentials(form),
                 Action::SignIn {
                     identifier,
                     password,
                     captcha,
                 },
             ) => {
-                *shown = identifier.trim().to_owned();
-                let expected = *expected;
-                let (next, acted) =
-                    credentials(ctx, &identifier, &password, captcha.as_deref(), expected).await?;
-                if let Some(next) = next {
-                    *self = next;
+                let submitted = form
+                    .submit(ctx, &identifier, &password, captcha.as_deref())
+                    .await?;
+                match submitted {
+                    Err(problem) => Acted::problem(problem),
+                    Ok(account) => {
+                        let (next, acted) = first_code(ctx, account.id).await?;
+                        if let Some(next) = next {
+                            *self = next;
+                        }
+                        acted
+                    }
                 }
-                acted
             }
             (Self::Otp { account, sent, .. }, Action::Otp { code }) => {
                 let account = *account;
@@ -278,68 +262,18 @@ impl Method for PasswordSms {
     }
 }
 
-/// ID + password (+ captcha): the next state when they are right, and the refusals.
-async fn credentials(
+/// ID and password were right: the code to the account's default OTP phone (a lost-phone
+/// change whose cool-down is over settled first), and the state that waits for it; or the
+/// refusal.
+async fn first_code(
     ctx: &mut Ctx<'_>,
-    identifier: &str,
-    password: &str,
-    captcha: Option<&str>,
-    expected: Option<AccountId>,
+    account: AccountId,
 ) -> Result<(Option<PasswordSms>, Acted), FlowError> {
-    let identifier = match Identifier::parse(identifier) {
-        Ok(identifier) => identifier,
-        Err(problem) => return Ok((None, Acted::problem(problem))),
-    };
     let services = ctx.services;
-    let account = identifier.account(services).await?;
-    let subject = account.as_ref().map(|account| account.id);
-    if let Err(problem) = pass_gate(
-        ctx,
-        ThrottleAction::SignIn,
-        identifier.key(),
-        subject,
-        captcha,
-        false,
-    )
-    .await?
-    {
-        return Ok((None, Acted::problem(problem)));
-    }
-    let phc = match &account {
-        Some(account) => services.store.password_phc(account.id).await?,
-        None => None,
-    };
-    // An unknown ID is checked against a dummy hash: same answer, same time.
-    let matches = services.passwords.verify(password, phc.as_deref()).await?;
-    let account = match account {
-        Some(account) if matches => account,
-        known => {
-            if let Some(account) = known {
-                let details = json!({ "reason": "password" });
-                audit(
-                    services,
-                    Some(account.id),
-                    AuditKind::SignInFailed,
-                    ctx.client,
-                    details,
-                )
-                .await?;
-            }
-            common::failed_attempt(ctx, ThrottleAction::SignIn, identifier.key(), subject).await?;
-            return Ok((None, Acted::problem(Problem::form("credentials.invalid"))));
-        }
-    };
-    common::succeeded_attempt(ctx, ThrottleAction::SignIn, identifier.key(), account.id).await?;
-    if expected.is_some_and(|expected| expected != account.id) {
-        return Ok((None, Acted::problem(Problem::form("step_up.other_account"))));
-    }
-    if account.status != AccountStatus::Active {
-        return Ok((None, Acted::problem(Problem::form("account.locked"))));
-    }
-    phone_change::settle(services, account.id).await?;
+    phone_change::settle(services, account).await?;
     let phones: Vec<PhoneNumber> = services
         .store
-        .phones(account.id)
+        .phones(account)
         .await?
         .into_iter()
         .map(|phone| phone.phone)
@@ -354,7 +288,7 @@ async fn credentials(
     {
         Ok(sent) => Ok((
             Some(PasswordSms::Otp {
-                account: account.id,
+                account,
                 sent,
                 phones,
             }),
@@ -363,10 +297,7 @@ async fn credentials(
         // The password was right: the person goes on to choose another phone or the
         // lost-phone change, with nothing to type again.
         Err(problem) if problem.code == "sms.daily_limit" => Ok((
-            Some(PasswordSms::NoCode {
-                account: account.id,
-                phones,
-            }),
+            Some(PasswordSms::NoCode { account, phones }),
             Acted::problem(problem),
         )),
         Err(problem) => Ok((None, Acted::problem(problem))),
