@@ -13,10 +13,10 @@ use serde::{Deserialize, Serialize};
 use store::{Account, AuthorizationCode, GrantType, OidcClient, Session};
 use time::OffsetDateTime;
 
+use crate::core::Core;
 use crate::error::{AuthorizeError, FatalReason, OidcError};
 use crate::params::{Params, Repeated};
 use crate::pkce;
-use crate::provider::Core;
 use crate::redirect_uri;
 
 /// Longest `state` and `nonce` kept (they travel back in URLs and tokens).

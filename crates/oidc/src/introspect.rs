@@ -10,10 +10,10 @@ use serde_json::{Map, Value, json};
 use store::ClientAuthMethod;
 
 use crate::clients::PresentedClient;
+use crate::core::{Core, secret_hash};
 use crate::discovery::INTROSPECT_PATH;
 use crate::error::{OidcError, TokenError, TokenErrorCode};
 use crate::params::Params;
-use crate::provider::{Core, secret_hash};
 use crate::token::{authenticate, live_access_token, looks_like_jwt, repeated, unix};
 
 pub(crate) async fn introspect(

@@ -19,6 +19,7 @@ pub mod keys;
 
 pub mod authorize;
 pub mod claims;
+mod core;
 pub mod discovery;
 pub mod error;
 mod introspect;

@@ -14,9 +14,9 @@ use store::{OidcClient, PendingLogout, Session};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::core::Core;
 use crate::error::{EndSessionError, EndSessionRefusal, OidcError};
 use crate::params::Params;
-use crate::provider::Core;
 use crate::token::{ID_TOKEN_TYP, verified};
 
 pub(crate) const LOGOUT_TOKEN_TYP: &str = "logout+jwt";

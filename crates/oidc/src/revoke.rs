@@ -5,10 +5,10 @@
 //! cannot be used to probe for tokens or to revoke someone else's.
 
 use crate::clients::PresentedClient;
+use crate::core::{Core, secret_hash};
 use crate::discovery::REVOKE_PATH;
 use crate::error::{OidcError, TokenError};
 use crate::params::Params;
-use crate::provider::{Core, secret_hash};
 use crate::token::{
     ACCESS_TOKEN_TYP, AccessClaims, authenticate, looks_like_jwt, repeated, verified,
 };

@@ -21,12 +21,12 @@ use uuid::Uuid;
 
 use crate::claims::{amr_values, is_personal_scope};
 use crate::clients::{ClientAuthError, PresentedClient};
+use crate::core::{Core, secret_hash};
 use crate::discovery::TOKEN_PATH;
 use crate::error::{OidcError, TokenError, TokenErrorCode};
 use crate::keys::KeyError;
 use crate::params::{Params, Repeated};
 use crate::pkce;
-use crate::provider::{Core, secret_hash};
 
 pub(crate) const ID_TOKEN_TYP: &str = "JWT";
 pub(crate) const ACCESS_TOKEN_TYP: &str = "at+jwt";

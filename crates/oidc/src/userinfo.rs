@@ -6,8 +6,8 @@
 use serde_json::{Map, Value};
 
 use crate::claims::{Person, user_claims};
+use crate::core::Core;
 use crate::error::BearerError;
-use crate::provider::Core;
 use crate::token::live_access_token;
 
 const NOT_ACTIVE: &str = "the access token is expired, revoked or not issued here";
