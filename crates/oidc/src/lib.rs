@@ -23,6 +23,7 @@ mod core;
 pub mod discovery;
 pub mod error;
 mod introspect;
+mod locale;
 pub mod logout;
 mod params;
 pub mod parked;

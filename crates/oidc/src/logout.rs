@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::core::Core;
 use crate::error::{EndSessionError, EndSessionRefusal, OidcError};
+use crate::locale::first_supported_locale;
 use crate::params::Params;
 use crate::token::{ID_TOKEN_TYP, verified};
 
@@ -80,7 +81,7 @@ pub(crate) async fn end_session(
     let client_param = get("client_id")?;
     let redirect_param = get("post_logout_redirect_uri")?;
     let state = get("state")?;
-    let ui_locales = get("ui_locales")?.and_then(crate::authorize::first_supported_locale);
+    let ui_locales = get("ui_locales")?.and_then(first_supported_locale);
 
     // An invalid hint (forged, of another issuer) counts as no hint; an expired one is fine.
     let hint = match hint_text {
