@@ -1,5 +1,5 @@
 //! What the protocol modules share: the store, keys, clock, randomness and configuration, with
-//! the small services built on them (identifiers, secrets, subjects).
+//! the small services built on them (identifiers, secrets, subjects, verifying our own tokens).
 //! It knows no endpoint: the endpoint modules and the `Provider` facade build on it.
 
 use std::sync::Arc;
@@ -7,6 +7,7 @@ use std::sync::Arc;
 use domain::digest::{MacKey, decode_token, encode_token, sha256};
 use domain::random::Randomness;
 use domain::{AccountStatus, Clock};
+use serde::de::DeserializeOwned;
 use store::{Account, AccountId, OidcClient, Store};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -15,7 +16,7 @@ use crate::claims;
 use crate::clients::ClientAuthenticator;
 use crate::config::OidcConfig;
 use crate::error::OidcError;
-use crate::keys::KeyRing;
+use crate::keys::{KeyError, KeyRing};
 
 /// What the protocol modules share.
 pub(crate) struct Core {
@@ -82,5 +83,24 @@ impl Core {
             .account(id)
             .await?
             .filter(|account| account.status == AccountStatus::Active))
+    }
+
+    /// The claims of a token this provider signed, `None` when it is refused (bad signature,
+    /// unknown key, wrong `typ`, expired, claims of another shape).
+    pub async fn verified<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        typ: &str,
+        validate_exp: bool,
+    ) -> Result<Option<T>, OidcError> {
+        match self
+            .keys
+            .verify::<T>(token, Some(typ), validate_exp, self.now())
+            .await
+        {
+            Ok(claims) => Ok(Some(claims)),
+            Err(KeyError::Token(_)) => Ok(None),
+            Err(fault) => Err(fault.into()),
+        }
     }
 }

@@ -17,11 +17,14 @@ pub mod config;
 pub mod jwt;
 pub mod keys;
 
+mod access;
 pub mod authorize;
+mod caller;
 pub mod claims;
 mod core;
 pub mod discovery;
 pub mod error;
+mod id_token;
 mod introspect;
 mod locale;
 pub mod logout;

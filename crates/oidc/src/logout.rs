@@ -16,9 +16,9 @@ use uuid::Uuid;
 
 use crate::core::Core;
 use crate::error::{EndSessionError, EndSessionRefusal, OidcError};
+use crate::id_token::ID_TOKEN_TYP;
 use crate::locale::first_supported_locale;
 use crate::params::Params;
-use crate::token::{ID_TOKEN_TYP, verified};
 
 pub(crate) const LOGOUT_TOKEN_TYP: &str = "logout+jwt";
 const BACKCHANNEL_EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
@@ -85,7 +85,8 @@ pub(crate) async fn end_session(
 
     // An invalid hint (forged, of another issuer) counts as no hint; an expired one is fine.
     let hint = match hint_text {
-        Some(text) => verified::<Hint>(core, text, ID_TOKEN_TYP, false)
+        Some(text) => core
+            .verified::<Hint>(text, ID_TOKEN_TYP, false)
             .await?
             .filter(|hint| hint.iss == core.issuer),
         None => None,
