@@ -13,10 +13,11 @@ use serde::{Deserialize, Serialize};
 use store::{Account, AuthorizationCode, GrantType, OidcClient, Session};
 use time::OffsetDateTime;
 
+use crate::core::Core;
 use crate::error::{AuthorizeError, FatalReason, OidcError};
+use crate::locale::first_supported_locale;
 use crate::params::{Params, Repeated};
 use crate::pkce;
-use crate::provider::Core;
 use crate::redirect_uri;
 
 /// Longest `state` and `nonce` kept (they travel back in URLs and tokens).
@@ -381,19 +382,6 @@ pub fn acr_preference(minimum: AssuranceLevel, acr_values: Option<&str>) -> Vec<
         }
     }
     preference
-}
-
-pub(crate) fn first_supported_locale(list: &str) -> Option<&'static str> {
-    list.split(' ').find_map(|tag| {
-        let primary = tag.split(['-', '_']).next().unwrap_or_default();
-        if primary.eq_ignore_ascii_case("vi") {
-            Some("vi")
-        } else if primary.eq_ignore_ascii_case("en") {
-            Some("en")
-        } else {
-            None
-        }
-    })
 }
 
 // ---- assurance ----------------------------------------------------------------------------

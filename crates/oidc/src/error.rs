@@ -6,6 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::keys::KeyError;
+use crate::params::Repeated;
 
 /// Something the provider could not do for reasons outside the request.
 #[derive(Debug, thiserror::Error)]
@@ -130,6 +131,11 @@ impl TokenError {
 
     pub(crate) fn invalid_grant(description: impl Into<String>) -> Self {
         Self::refused(TokenErrorCode::InvalidGrant, description)
+    }
+
+    /// A parameter of the form was sent more than once.
+    pub(crate) fn repeated(Repeated(name): Repeated) -> Self {
+        Self::invalid_request(format!("{name} was sent more than once"))
     }
 
     /// The error code, `None` for a fault.

@@ -8,13 +8,15 @@
 
 use serde_json::{Map, Value, json};
 use store::ClientAuthMethod;
+use time::OffsetDateTime;
 
+use crate::access::{live_access_token, looks_like_jwt};
+use crate::caller::authenticate;
 use crate::clients::PresentedClient;
+use crate::core::{Core, secret_hash};
 use crate::discovery::INTROSPECT_PATH;
 use crate::error::{OidcError, TokenError, TokenErrorCode};
 use crate::params::Params;
-use crate::provider::{Core, secret_hash};
-use crate::token::{authenticate, live_access_token, looks_like_jwt, repeated, unix};
 
 pub(crate) async fn introspect(
     core: &Core,
@@ -33,9 +35,11 @@ pub(crate) async fn introspect(
     let params = Params::new(form);
     let token = params
         .get("token")
-        .map_err(repeated)?
+        .map_err(TokenError::repeated)?
         .ok_or_else(|| TokenError::invalid_request("token is required"))?;
-    params.get("token_type_hint").map_err(repeated)?;
+    params
+        .get("token_type_hint")
+        .map_err(TokenError::repeated)?;
     let answer = if looks_like_jwt(token) {
         access_token(core, &client.id, token).await?
     } else {
@@ -112,6 +116,11 @@ async fn refresh_token(
         "auth_time": unix(grant.auth_time),
         "acr": grant.acr.as_str(),
     })))
+}
+
+/// Seconds since the epoch, for JSON answers.
+fn unix(at: OffsetDateTime) -> i64 {
+    at.unix_timestamp()
 }
 
 fn as_map(value: Value) -> Option<Map<String, Value>> {

@@ -17,11 +17,16 @@ pub mod config;
 pub mod jwt;
 pub mod keys;
 
+mod access;
 pub mod authorize;
+mod caller;
 pub mod claims;
+mod core;
 pub mod discovery;
 pub mod error;
+mod id_token;
 mod introspect;
+mod locale;
 pub mod logout;
 mod params;
 pub mod parked;

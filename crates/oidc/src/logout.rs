@@ -14,10 +14,11 @@ use store::{OidcClient, PendingLogout, Session};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+use crate::core::Core;
 use crate::error::{EndSessionError, EndSessionRefusal, OidcError};
+use crate::id_token::ID_TOKEN_TYP;
+use crate::locale::first_supported_locale;
 use crate::params::Params;
-use crate::provider::Core;
-use crate::token::{ID_TOKEN_TYP, verified};
 
 pub(crate) const LOGOUT_TOKEN_TYP: &str = "logout+jwt";
 const BACKCHANNEL_EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
@@ -80,11 +81,12 @@ pub(crate) async fn end_session(
     let client_param = get("client_id")?;
     let redirect_param = get("post_logout_redirect_uri")?;
     let state = get("state")?;
-    let ui_locales = get("ui_locales")?.and_then(crate::authorize::first_supported_locale);
+    let ui_locales = get("ui_locales")?.and_then(first_supported_locale);
 
     // An invalid hint (forged, of another issuer) counts as no hint; an expired one is fine.
     let hint = match hint_text {
-        Some(text) => verified::<Hint>(core, text, ID_TOKEN_TYP, false)
+        Some(text) => core
+            .verified::<Hint>(text, ID_TOKEN_TYP, false)
             .await?
             .filter(|hint| hint.iss == core.issuer),
         None => None,

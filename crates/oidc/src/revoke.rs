@@ -4,14 +4,13 @@
 //! another client's is answered the same way, 200 and nothing done (§2.2), so revocation
 //! cannot be used to probe for tokens or to revoke someone else's.
 
+use crate::access::{ACCESS_TOKEN_TYP, AccessClaims, looks_like_jwt};
+use crate::caller::authenticate;
 use crate::clients::PresentedClient;
+use crate::core::{Core, secret_hash};
 use crate::discovery::REVOKE_PATH;
 use crate::error::{OidcError, TokenError};
 use crate::params::Params;
-use crate::provider::{Core, secret_hash};
-use crate::token::{
-    ACCESS_TOKEN_TYP, AccessClaims, authenticate, looks_like_jwt, repeated, verified,
-};
 
 pub(crate) async fn revoke(
     core: &Core,
@@ -22,12 +21,16 @@ pub(crate) async fn revoke(
     let params = Params::new(form);
     let token = params
         .get("token")
-        .map_err(repeated)?
+        .map_err(TokenError::repeated)?
         .ok_or_else(|| TokenError::invalid_request("token is required"))?;
-    params.get("token_type_hint").map_err(repeated)?;
+    params
+        .get("token_type_hint")
+        .map_err(TokenError::repeated)?;
     let now = core.now();
     if looks_like_jwt(token) {
-        let claims = verified::<AccessClaims>(core, token, ACCESS_TOKEN_TYP, true).await?;
+        let claims = core
+            .verified::<AccessClaims>(token, ACCESS_TOKEN_TYP, true)
+            .await?;
         if let Some(claims) = claims.filter(|c| c.iss == core.issuer && c.client_id == client.id) {
             let expires_at = time::OffsetDateTime::from_unix_timestamp(claims.exp)
                 .map_err(|_| OidcError::Internal("access token exp out of range".to_owned()))?;

@@ -7,29 +7,24 @@
 //! are short, stateless, revocable one by one (`jti`), and the token endpoint's throughput for
 //! machine clients is then bounded by signing, not by the database.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use domain::AssuranceLevel;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use store::{
     ClientAuthMethod, CodeRedemption, Grant, GrantType, NewRefreshToken, OidcClient,
-    RefreshRotation, SigningAlg, StoreError,
+    RefreshRotation, StoreError,
 };
 use time::OffsetDateTime;
-use uuid::Uuid;
 
+use crate::access::{ACCESS_TOKEN_TYP, AccessClaims};
+use crate::caller::authenticate;
 use crate::claims::{amr_values, is_personal_scope};
-use crate::clients::{ClientAuthError, PresentedClient};
+use crate::clients::PresentedClient;
+use crate::core::{Core, secret_hash};
 use crate::discovery::TOKEN_PATH;
 use crate::error::{OidcError, TokenError, TokenErrorCode};
-use crate::keys::KeyError;
-use crate::params::{Params, Repeated};
+use crate::id_token::{ID_TOKEN_TYP, IdClaims, token_hash};
+use crate::params::Params;
 use crate::pkce;
-use crate::provider::{Core, secret_hash};
-
-pub(crate) const ID_TOKEN_TYP: &str = "JWT";
-pub(crate) const ACCESS_TOKEN_TYP: &str = "at+jwt";
 
 /// A successful token response (RFC 6749 §5.1). The web layer sends it as JSON with
 /// `Cache-Control: no-store`. `Debug` hides the tokens.
@@ -62,55 +57,6 @@ impl std::fmt::Debug for TokenResponse {
     }
 }
 
-/// The claims of a JWT access token (RFC 9068 §2.2). `aud` is the issuer: dvcid itself is the
-/// resource server these tokens are for (userinfo); other resource servers ask introspection.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct AccessClaims {
-    pub iss: String,
-    pub sub: String,
-    pub aud: String,
-    pub client_id: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub scope: String,
-    pub exp: i64,
-    pub iat: i64,
-    pub jti: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub auth_time: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub acr: Option<String>,
-    /// The grant (token family) a person's token belongs to; absent for `client_credentials`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gid: Option<Uuid>,
-}
-
-impl AccessClaims {
-    pub fn scopes(&self) -> impl Iterator<Item = &str> {
-        self.scope.split(' ').filter(|s| !s.is_empty())
-    }
-}
-
-/// The claims of an ID token (OpenID Connect Core §2). No personal claims: they are released
-/// by userinfo only, so that an ID token passed around (as `id_token_hint`, in logs of a
-/// relying service) carries nothing but the `sub`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct IdClaims {
-    pub iss: String,
-    pub sub: String,
-    pub aud: String,
-    pub exp: i64,
-    pub iat: i64,
-    pub auth_time: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nonce: Option<String>,
-    pub acr: String,
-    pub amr: Vec<String>,
-    pub azp: String,
-    pub sid: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub at_hash: Option<String>,
-}
-
 pub(crate) async fn exchange(
     core: &Core,
     presented: &PresentedClient,
@@ -119,7 +65,7 @@ pub(crate) async fn exchange(
     let params = Params::new(form);
     let grant_type = params
         .get("grant_type")
-        .map_err(repeated)?
+        .map_err(TokenError::repeated)?
         .ok_or_else(|| TokenError::invalid_request("grant_type is required"))?;
     let client = authenticate(core, presented, TOKEN_PATH).await?;
     let now = core.now();
@@ -132,37 +78,6 @@ pub(crate) async fn exchange(
             "supported: authorization_code, refresh_token, client_credentials",
         )),
     }
-}
-
-pub(crate) fn repeated(Repeated(name): Repeated) -> TokenError {
-    TokenError::invalid_request(format!("{name} was sent more than once"))
-}
-
-/// Authenticates the caller of the token, introspection or revocation endpoint. A
-/// `private_key_jwt` assertion may name the issuer, the token endpoint or the endpoint called.
-pub(crate) async fn authenticate(
-    core: &Core,
-    presented: &PresentedClient,
-    endpoint_path: &str,
-) -> Result<OidcClient, TokenError> {
-    let token_endpoint = core.endpoint(TOKEN_PATH);
-    let endpoint = core.endpoint(endpoint_path);
-    let audiences = [
-        core.issuer.as_str(),
-        token_endpoint.as_str(),
-        endpoint.as_str(),
-    ];
-    core.clients
-        .authenticate(presented, &audiences, core.now())
-        .await
-        .map_err(|error| match error {
-            ClientAuthError::Store(fault) => TokenError::Fault(fault.into()),
-            refusal => TokenError::Refused {
-                code: TokenErrorCode::InvalidClient,
-                description: refusal.description(),
-                basic: presented.basic.is_some(),
-            },
-        })
 }
 
 fn allows(client: &OidcClient, grant: GrantType) -> bool {
@@ -187,14 +102,14 @@ async fn authorization_code(
     }
     let code = params
         .get("code")
-        .map_err(repeated)?
+        .map_err(TokenError::repeated)?
         .ok_or_else(|| TokenError::invalid_request("code is required"))?;
     // Checked before the code is spent, so that a malformed request does not burn it.
     let redirect_uri = params
         .get("redirect_uri")
-        .map_err(repeated)?
+        .map_err(TokenError::repeated)?
         .ok_or_else(|| TokenError::invalid_request("redirect_uri is required"))?;
-    let verifier = params.get("code_verifier").map_err(repeated)?;
+    let verifier = params.get("code_verifier").map_err(TokenError::repeated)?;
     let Some(code_hash) = secret_hash(code) else {
         return Err(TokenError::invalid_grant("the code is unknown or expired"));
     };
@@ -278,9 +193,9 @@ async fn refresh(
     }
     let presented = params
         .get("refresh_token")
-        .map_err(repeated)?
+        .map_err(TokenError::repeated)?
         .ok_or_else(|| TokenError::invalid_request("refresh_token is required"))?;
-    let requested_scope = params.get("scope").map_err(repeated)?;
+    let requested_scope = params.get("scope").map_err(TokenError::repeated)?;
     let Some(hash) = secret_hash(presented) else {
         return Err(TokenError::invalid_grant("the refresh token is unknown"));
     };
@@ -368,7 +283,7 @@ async fn client_credentials(
         .map(String::as_str)
         .filter(|scope| !is_personal_scope(scope))
         .collect();
-    let scopes = match params.get("scope").map_err(repeated)? {
+    let scopes = match params.get("scope").map_err(TokenError::repeated)? {
         None => allowed,
         Some(requested) => {
             let mut scopes = Vec::new();
@@ -480,111 +395,9 @@ fn acr_value(level: AssuranceLevel) -> String {
     level.as_str().to_owned()
 }
 
-/// `at_hash` (OpenID Connect Core §3.1.3.6): the left half of the token's hash, with the hash
-/// of the ID token's algorithm — SHA-256 for RS256 and ES256, SHA-512 for EdDSA (Ed25519).
-pub(crate) fn token_hash(alg: SigningAlg, token: &str) -> String {
-    use aws_lc_rs::digest;
-    let algorithm = match alg {
-        SigningAlg::RS256 | SigningAlg::ES256 => &digest::SHA256,
-        SigningAlg::EdDSA => &digest::SHA512,
-    };
-    let hash = digest::digest(algorithm, token.as_bytes());
-    let bytes = hash.as_ref();
-    let half = bytes.get(..bytes.len() / 2).unwrap_or_default();
-    URL_SAFE_NO_PAD.encode(half)
-}
-
-/// The claims of a token this provider signed, `None` when it is refused (bad signature,
-/// unknown key, wrong `typ`, expired, claims of another shape).
-pub(crate) async fn verified<T: DeserializeOwned>(
-    core: &Core,
-    token: &str,
-    typ: &str,
-    validate_exp: bool,
-) -> Result<Option<T>, OidcError> {
-    match core
-        .keys
-        .verify::<T>(token, Some(typ), validate_exp, core.now())
-        .await
-    {
-        Ok(claims) => Ok(Some(claims)),
-        Err(KeyError::Token(_)) => Ok(None),
-        Err(fault) => Err(fault.into()),
-    }
-}
-
-/// A live access token: signed by us, unexpired, not revoked, of a live grant of an active
-/// account (or of a still registered client, for its own tokens).
-pub(crate) struct LiveAccess {
-    pub claims: AccessClaims,
-    /// `None` for a client's own (`client_credentials`) token.
-    pub grant: Option<Grant>,
-}
-
-pub(crate) async fn live_access_token(
-    core: &Core,
-    token: &str,
-) -> Result<Option<LiveAccess>, OidcError> {
-    let Some(claims) = verified::<AccessClaims>(core, token, ACCESS_TOKEN_TYP, true).await? else {
-        return Ok(None);
-    };
-    if claims.iss != core.issuer || claims.aud != core.issuer {
-        return Ok(None);
-    }
-    if core.store.access_token_revoked(&claims.jti).await? {
-        return Ok(None);
-    }
-    let now = core.now();
-    let grant = match claims.gid {
-        Some(id) => {
-            let Some(grant) = core.store.grant(id).await? else {
-                return Ok(None);
-            };
-            let live = grant.revoked_at.is_none()
-                && grant.expires_at > now
-                && grant.client_id == claims.client_id;
-            if !live || core.active_account(grant.account_id).await?.is_none() {
-                return Ok(None);
-            }
-            Some(grant)
-        }
-        None => {
-            if core.store.client(&claims.client_id).await?.is_none() {
-                return Ok(None);
-            }
-            None
-        }
-    };
-    Ok(Some(LiveAccess { claims, grant }))
-}
-
-/// Seconds since the epoch, for JSON answers.
-pub(crate) fn unix(at: OffsetDateTime) -> i64 {
-    at.unix_timestamp()
-}
-
-pub(crate) fn looks_like_jwt(token: &str) -> bool {
-    token.matches('.').count() == 2
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn at_hash_follows_the_id_token_algorithm() {
-        // OpenID Connect Core appendix A.3's access token and at_hash (RS256).
-        let token = "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y";
-        assert_eq!(
-            token_hash(SigningAlg::RS256, token),
-            "77QmUPtjPfzWtF2AnpK9RQ"
-        );
-        assert_eq!(
-            token_hash(SigningAlg::ES256, token),
-            "77QmUPtjPfzWtF2AnpK9RQ"
-        );
-        assert_eq!(token_hash(SigningAlg::EdDSA, token).len(), 43);
-    }
 
     #[test]
     fn refreshes_may_narrow_but_not_widen() {

@@ -5,10 +5,10 @@
 
 use serde_json::{Map, Value};
 
+use crate::access::live_access_token;
 use crate::claims::{Person, user_claims};
-use crate::error::BearerError;
-use crate::provider::Core;
-use crate::token::live_access_token;
+use crate::core::Core;
+use crate::error::{BearerError, OidcError};
 
 const NOT_ACTIVE: &str = "the access token is expired, revoked or not issued here";
 
@@ -38,7 +38,7 @@ pub(crate) async fn claims(core: &Core, access_token: &str) -> Result<UserInfo, 
         core.store
             .client(&grant.client_id)
             .await
-            .map_err(crate::OidcError::from)?,
+            .map_err(OidcError::from)?,
         core.active_account(grant.account_id).await?,
     ) else {
         return Err(BearerError::InvalidToken(NOT_ACTIVE));
@@ -51,7 +51,7 @@ pub(crate) async fn claims(core: &Core, access_token: &str) -> Result<UserInfo, 
         core.store
             .phones(account.id)
             .await
-            .map_err(crate::OidcError::from)?
+            .map_err(OidcError::from)?
             .into_iter()
             .find(|phone| phone.is_default)
             .map(|phone| phone.phone)

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use store::{ClientAuthMethod, OidcClient, Store, StoreError};
 use time::{Duration, OffsetDateTime};
 
-use super::auth_method_name;
-use crate::OidcConfig;
+use super::names::auth_method_name;
+use crate::config::OidcConfig;
 use crate::jwt::{JwtError, Unverified};
 use crate::keys::read_jwks;
 

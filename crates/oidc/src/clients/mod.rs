@@ -3,6 +3,8 @@
 //! token, introspection and revocation endpoints ([`auth`]).
 
 pub mod auth;
+mod error;
+mod names;
 mod validate;
 mod web_origin;
 
@@ -11,65 +13,13 @@ use std::sync::Arc;
 use domain::Clock;
 use domain::digest::{encode_token, sha256};
 use domain::random::Randomness;
-use store::{ClientAuthMethod, ClientSettings, GrantType, OidcClient, Store, StoreError};
+use store::{OidcClient, Store, StoreError};
 
 pub use auth::{ClientAuthError, ClientAuthenticator, JWT_BEARER, PresentedClient};
-pub use validate::{KNOWN_SCOPES, check_uri, valid_client_id};
+pub use error::ClientError;
+pub use names::{auth_method_name, grant_type_name, uses_secret};
+pub use validate::{KNOWN_SCOPES, NewClient, check_uri, valid_client_id};
 pub use web_origin::web_origin;
-
-/// A client to register.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewClient {
-    pub id: String,
-    pub name: String,
-    pub settings: ClientSettings,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ClientError {
-    /// A registration rule was broken; `field` is the `ClientSettings` field (or `client_id`,
-    /// `name`) at fault, so that a form or the CLI can point at it.
-    #[error("{field}: {message}")]
-    Invalid {
-        field: &'static str,
-        message: String,
-    },
-    #[error("a client with client_id {0:?} already exists")]
-    Exists(String),
-    #[error("there is no client with client_id {0:?}")]
-    NotFound(String),
-    #[error("client {id:?} authenticates with {method}, which has no client secret")]
-    NoSecret { id: String, method: &'static str },
-    #[error("the store failed: {0}")]
-    Store(#[from] StoreError),
-}
-
-/// The registration name of an authentication method (`token_endpoint_auth_method`).
-pub const fn auth_method_name(method: ClientAuthMethod) -> &'static str {
-    match method {
-        ClientAuthMethod::ClientSecretBasic => "client_secret_basic",
-        ClientAuthMethod::ClientSecretPost => "client_secret_post",
-        ClientAuthMethod::PrivateKeyJwt => "private_key_jwt",
-        ClientAuthMethod::None => "none",
-    }
-}
-
-/// The OAuth name of a grant type.
-pub const fn grant_type_name(grant: GrantType) -> &'static str {
-    match grant {
-        GrantType::AuthorizationCode => "authorization_code",
-        GrantType::RefreshToken => "refresh_token",
-        GrantType::ClientCredentials => "client_credentials",
-    }
-}
-
-/// Whether the method authenticates with a client secret.
-pub const fn uses_secret(method: ClientAuthMethod) -> bool {
-    matches!(
-        method,
-        ClientAuthMethod::ClientSecretBasic | ClientAuthMethod::ClientSecretPost
-    )
-}
 
 /// Registers, lists, shows and removes clients, and rotates their secrets.
 pub struct ClientRegistry {

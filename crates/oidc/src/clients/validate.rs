@@ -1,12 +1,21 @@
-//! The rules a client registration must follow; each refusal names the field at fault.
+//! A client to register and the rules its registration must follow; each refusal names the
+//! field at fault.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use store::{ClientAuthMethod, ClientSettings, GrantType};
 use url::{Host, Url};
 
-use super::{ClientError, NewClient};
+use super::error::ClientError;
 use crate::keys::read_jwks;
+
+/// A client to register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewClient {
+    pub id: String,
+    pub name: String,
+    pub settings: ClientSettings,
+}
 
 /// Scopes a client may be allowed.
 pub const KNOWN_SCOPES: [&str; 6] = [

@@ -11,8 +11,8 @@ use aws_lc_rs::signature::{
 use serde_json::{Map, Value, json};
 use store::SigningAlg;
 
-use super::KeyError;
-use super::jwk::b64;
+use super::error::KeyError;
+use super::jwk::{b64, read_jwk};
 use crate::jwt::{self, VerifyingKey};
 
 /// A private key of one of our algorithms.
@@ -116,7 +116,7 @@ impl PrivateKey {
     /// The public half, ready to verify.
     pub(crate) fn verifying_key(&self) -> Result<VerifyingKey, KeyError> {
         let members = Value::Object(self.public_members()?);
-        super::jwk::read_jwk(&members)
+        read_jwk(&members)
             .map(|jwk| jwk.key)
             .map_err(|_| KeyError::Generate(jwt::alg_name(self.alg())))
     }

@@ -11,9 +11,12 @@ use serde_json::{Value, json};
 use store::{SigningAlg, SigningKey, Store};
 use time::{Duration, OffsetDateTime};
 
+use super::error::KeyError;
 use super::generate::PrivateKey;
-use super::{KeyError, KeyInfo, Schedule, SealingKey, describe, jwk, signing_choice};
-use crate::OidcConfig;
+use super::jwk;
+use super::schedule::{KeyInfo, Schedule, describe, signing_choice};
+use super::seal::SealingKey;
+use crate::config::OidcConfig;
 use crate::jwt::{self, JwtError, Unverified, VerifyingKey};
 
 /// How long a loaded snapshot is used before the store is read again.

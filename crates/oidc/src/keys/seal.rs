@@ -10,7 +10,7 @@ use aws_lc_rs::aead::{AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKe
 use aws_lc_rs::hkdf::{HKDF_SHA256, KeyType, Salt};
 use store::SigningAlg;
 
-use super::KeyError;
+use super::error::KeyError;
 use crate::jwt;
 
 const VERSION: u8 = 1;
