@@ -8,9 +8,9 @@ use store::{
     Account, AccountId, AccountPhone, AuditEvent, PendingPhoneChange, Session, StoreError,
 };
 
-use crate::FlowError;
 use crate::common::{audit_context, check_new_password, check_password};
 use crate::context::Client;
+use crate::error::FlowError;
 use crate::phone_change;
 use crate::problem::Problem;
 use crate::services::Services;

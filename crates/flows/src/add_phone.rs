@@ -12,8 +12,8 @@ use domain::PhoneNumber;
 use serde::{Deserialize, Serialize};
 use store::AccountId;
 
-use crate::FlowError;
 use crate::common::{audit_context, check_password, otp_refused, otp_step, resend};
+use crate::error::FlowError;
 use crate::flow::{Acted, Ctx, Flow, Start};
 use crate::notices;
 use crate::otp::{OtpCheck, OtpPurpose, SentOtp};

@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::config::CaptchaConfig;
-use crate::random::Randomness;
-use crate::secrets::{equal, to_hex};
+use domain::digest::{equal, to_hex};
+use domain::random::Randomness;
 
 /// The only algorithm offered; ALTCHA also names SHA-1 and SHA-512, which are refused.
 pub const ALGORITHM: &str = "SHA-256";

@@ -5,16 +5,16 @@ use domain::{CredentialKind, LegacyCmnd, PasswordContext, PersonalId};
 use store::{Account, AccountId, Actor, AuditContext, AuditKind, NewAuditEvent};
 use unicode_normalization::UnicodeNormalization;
 
-use crate::FlowError;
 use crate::captcha::Captcha;
 use crate::context::Client;
+use crate::error::FlowError;
 use crate::flow::{Acted, Ctx};
 use crate::otp::{OtpCheck, OtpPurpose, SentOtp, otp_refusal};
 use crate::problem::Problem;
-use crate::secrets::{sha256, to_hex};
 use crate::services::Services;
 use crate::throttle::{Attempt, Gate, ThrottleAction};
 use crate::view::Step;
+use domain::digest::{sha256, to_hex};
 
 /// What people sign in with on the "CMT/CCCD" tab: a 12-digit personal ID or a 9-digit CMND.
 pub(crate) enum Identifier {

@@ -8,12 +8,12 @@ use domain::{AccountKind, AssuranceLevel, Clock, PasswordPolicy};
 use store::{AccountId, FlowRecord, Store};
 use uuid::Uuid;
 
-use crate::FlowError;
 use crate::account::AccountService;
 use crate::add_phone::AddPhone;
 use crate::captcha::Captcha;
 use crate::config::FlowConfig;
 use crate::context::Client;
+use crate::error::FlowError;
 use crate::flow::{Ctx, Flow, Start};
 use crate::login::Login;
 use crate::methods::{self, MethodKind};
@@ -21,14 +21,14 @@ use crate::otp::Otps;
 use crate::passwords::Passwords;
 use crate::persist::{self, Loaded};
 use crate::problem::Problem;
-use crate::random::Randomness;
 use crate::recovery::Recovery;
 use crate::registration::{RegisterBhxh, RegisterPhone};
-use crate::secrets::{MacKey, decode_token, encode_token};
 use crate::services::Services;
 use crate::sessions::{IssuedSession, Sessions};
 use crate::throttle::Throttle;
 use crate::view::{Action, FlowKind, FlowView};
+use domain::digest::{MacKey, decode_token, encode_token};
+use domain::random::Randomness;
 
 /// What the engine is built from.
 pub struct EngineParts {

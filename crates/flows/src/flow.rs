@@ -9,9 +9,9 @@ use serde::de::DeserializeOwned;
 use store::{AccountId, StepWrite};
 use uuid::Uuid;
 
-use crate::FlowError;
 use crate::captcha::Captcha;
 use crate::context::Client;
+use crate::error::FlowError;
 use crate::methods::kind::MethodKind;
 use crate::problem::Problem;
 use crate::services::Services;

@@ -20,6 +20,7 @@ mod common;
 mod config;
 mod context;
 mod engine;
+mod error;
 mod flow;
 mod login;
 mod methods;
@@ -33,7 +34,6 @@ mod problem;
 mod purpose;
 mod recovery;
 mod registration;
-use domain::{digest as secrets, random};
 mod services;
 mod sessions;
 mod throttle;
@@ -48,40 +48,9 @@ pub use context::Client;
 pub use domain::digest::{MacKey, sha256};
 pub use domain::random::{OsRandomness, Randomness, SeededRandomness};
 pub use engine::{Engine, EngineParts, Outcome, SignInRequest, Started};
+pub use error::FlowError;
 pub use methods::{Descriptor, MethodKind};
 pub use otp::OtpPurpose;
 pub use problem::{Detail, PROBLEM_CODES, Problem};
 pub use sessions::{IssuedSession, Sessions};
 pub use view::{Action, Done, FlowKind, FlowView, RegisterBhxhValues, RegisterPhoneValues, Step};
-
-use thiserror::Error;
-
-/// Faults: the flow cannot be shown or moved on at all. Everything a person can correct is a
-/// `Problem` in the view instead.
-#[derive(Debug, Error)]
-pub enum FlowError {
-    /// Unknown, expired, or not this browser's (the binding token does not match).
-    #[error("the flow does not exist or has expired")]
-    NotFound,
-    /// Another request moved the flow on first (two tabs, a double click).
-    #[error("the flow was changed by another request")]
-    Conflict,
-    /// A flow that needs a signed-in account was started without one.
-    #[error("this flow needs a signed-in account")]
-    NeedsAccount,
-    #[error("password hashing failed: {0}")]
-    Hashing(String),
-    #[error("stored flow state is unreadable: {0}")]
-    State(#[from] serde_json::Error),
-    #[error(transparent)]
-    Store(store::StoreError),
-}
-
-impl From<store::StoreError> for FlowError {
-    fn from(error: store::StoreError) -> Self {
-        match error {
-            store::StoreError::Conflict => Self::Conflict,
-            other => Self::Store(other),
-        }
-    }
-}

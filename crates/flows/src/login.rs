@@ -16,8 +16,8 @@ use serde_json::json;
 use store::{AuditKind, NewAuditEvent, StepWrite};
 use uuid::Uuid;
 
-use crate::FlowError;
 use crate::common::audit_context;
+use crate::error::FlowError;
 use crate::flow::{Acted, Ctx, Flow, Start};
 use crate::methods::kind::MethodKind;
 use crate::methods::{self, Begin, Evidence, MethodState, Progress};

@@ -11,15 +11,15 @@ use store::{NewOtpChallenge, OtpChallenge, ResendLimit, StepWrite, Store};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::FlowError;
 use crate::config::OtpLimits;
 use crate::context::Client;
+use crate::error::FlowError;
 use crate::notices;
 use crate::problem::Problem;
 pub use crate::purpose::OtpPurpose;
-use crate::random::Randomness;
-use crate::secrets::{MacKey, equal};
 use crate::throttle::{Throttle, ThrottleKey};
+use domain::digest::{MacKey, equal};
+use domain::random::Randomness;
 
 /// A code sent and where it went, as a flow remembers it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,8 +6,8 @@ use domain::AccountStatus;
 use serde::{Deserialize, Serialize};
 use store::{Account, AccountId, AuditKind};
 
-use crate::FlowError;
 use crate::common::{Identifier, audit, failed_attempt, pass_gate, succeeded_attempt};
+use crate::error::FlowError;
 use crate::flow::Ctx;
 use crate::methods::method::Begin;
 use crate::problem::Problem;

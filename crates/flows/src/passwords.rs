@@ -10,10 +10,10 @@ use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
 use argon2::{ARGON2ID_IDENT, Algorithm, Argon2, Block, Params, Version};
 use tokio::sync::Semaphore;
 
-use crate::FlowError;
 use crate::config::Argon2Params;
-use crate::random::Randomness;
-use crate::secrets::equal;
+use crate::error::FlowError;
+use domain::digest::equal;
+use domain::random::Randomness;
 
 const OUTPUT_LEN: usize = 32;
 
@@ -53,7 +53,7 @@ impl Passwords {
         };
         let mut filler = [0u8; 24];
         passwords.random.fill(&mut filler);
-        passwords.dummy = passwords.hash(&crate::secrets::to_hex(&filler)).await?;
+        passwords.dummy = passwords.hash(&domain::digest::to_hex(&filler)).await?;
         Ok(passwords)
     }
 
@@ -156,7 +156,7 @@ mod tests {
     use argon2::password_hash::PasswordVerifier;
 
     use super::*;
-    use crate::random::SeededRandomness;
+    use domain::random::SeededRandomness;
 
     fn config() -> Argon2Params {
         Argon2Params {

@@ -8,9 +8,9 @@ use store::{AccountId, FlowRecord, NewFlow, StepWrite, Store};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::FlowError;
 use crate::captcha::Captcha;
-use crate::secrets::{equal, sha256, to_hex};
+use crate::error::FlowError;
+use domain::digest::{equal, sha256, to_hex};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Envelope<S> {

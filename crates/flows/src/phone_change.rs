@@ -14,9 +14,9 @@ use domain::PhoneNumber;
 use store::{Account, AccountId, StepWrite};
 use time::Duration;
 
-use crate::FlowError;
 use crate::common::{Identifier, audit_context, security_refusal};
 use crate::context::Client;
+use crate::error::FlowError;
 use crate::flow::{Acted, Ctx};
 use crate::notices;
 use crate::problem::Problem;

@@ -11,10 +11,10 @@ use domain::{PasswordContext, PhoneNumber};
 use serde::{Deserialize, Serialize};
 use store::{AccountId, AuditKind};
 
-use crate::FlowError;
 use crate::common::{
     Identifier, audit_context, check_new_password, otp_refused, pass_gate, resend,
 };
+use crate::error::FlowError;
 use crate::flow::{Acted, Ctx, Flow, Start};
 use crate::notices;
 use crate::otp::{OtpCheck, OtpPurpose, SentOtp};

@@ -20,8 +20,8 @@ use serde::{Deserialize, Serialize};
 use store::{AccountId, Identity, NewAccount, StoreError};
 use time::Date;
 
-use crate::FlowError;
 use crate::common::{audit_context, check_new_password, otp_refused, otp_step, resend, same_name};
+use crate::error::FlowError;
 use crate::flow::{Acted, Ctx, Flow, Start};
 use crate::otp::{OtpCheck, OtpPurpose, SentOtp};
 use crate::problem::Problem;

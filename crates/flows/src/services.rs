@@ -11,9 +11,9 @@ use store::Store;
 use crate::config::FlowConfig;
 use crate::otp::Otps;
 use crate::passwords::Passwords;
-use crate::random::Randomness;
 use crate::sessions::Sessions;
 use crate::throttle::Throttle;
+use domain::random::Randomness;
 
 pub struct Services {
     pub(crate) store: Arc<dyn Store>,

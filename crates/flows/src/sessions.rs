@@ -8,11 +8,11 @@ use store::{Account, AccountId, NewSession, Session, StepWrite, Store};
 use time::Duration;
 use uuid::Uuid;
 
-use crate::FlowError;
 use crate::config::SessionLimits;
 use crate::context::Client;
-use crate::random::Randomness;
-use crate::secrets::{decode_token, encode_token, sha256};
+use crate::error::FlowError;
+use domain::digest::{decode_token, encode_token, sha256};
+use domain::random::Randomness;
 
 /// A session just opened: the token is shown once, to be set as a cookie or returned to an app.
 #[derive(Debug, Clone)]

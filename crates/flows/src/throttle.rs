@@ -18,8 +18,8 @@ use std::sync::Arc;
 use store::Store;
 use time::{Duration, OffsetDateTime};
 
-use crate::FlowError;
 use crate::config::ThrottleLimits;
+use crate::error::FlowError;
 
 /// What is being attempted; part of every counter's key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
 use super::*;
-use crate::random::SeededRandomness;
+use domain::random::SeededRandomness;
 
 const EASY: CaptchaConfig = CaptchaConfig { max_number: 5_000 };
 

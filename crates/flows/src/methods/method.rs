@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use store::{AccountId, Credential};
 
 use super::kind::MethodKind;
-use crate::FlowError;
+use crate::error::FlowError;
 use crate::flow::{Acted, Ctx};
 use crate::services::Services;
 use crate::view::{Action, Step};

@@ -9,7 +9,7 @@ use domain::AccountKind;
 use serde::{Deserialize, Serialize};
 use store::Credential;
 
-use crate::FlowError;
+use crate::error::FlowError;
 use crate::flow::Ctx;
 use crate::services::Services;
 use crate::view::{Action, Step};

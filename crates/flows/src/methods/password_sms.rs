@@ -19,8 +19,8 @@ use store::{AccountId, AuditKind};
 
 use super::kind::MethodKind;
 use super::method::{Begin, Descriptor, Evidence, Method, Progress};
-use crate::FlowError;
 use crate::common::{audit, otp_refused, otp_step, resend, same_name};
+use crate::error::FlowError;
 use crate::flow::{Acted, Ctx};
 use crate::otp::{OtpCheck, OtpPurpose, SentOtp};
 use crate::password_form::PasswordForm;

@@ -24,13 +24,13 @@ use time::OffsetDateTime;
 
 use super::kind::MethodKind;
 use super::method::{Begin, Descriptor, Evidence, Method, Progress};
-use crate::FlowError;
+use crate::error::FlowError;
 use crate::flow::{Acted, Ctx};
 use crate::password_form::PasswordForm;
 use crate::problem::Problem;
-use crate::secrets::equal;
 use crate::services::Services;
 use crate::view::{Action, Step};
+use domain::digest::equal;
 
 /// Wrong codes a flow may try.
 const MAX_ATTEMPTS: i32 = 5;
