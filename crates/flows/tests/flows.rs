@@ -638,19 +638,9 @@ async fn lost_phone_change_is_cancelled_by_the_old_phone(db: TestDb) {
     let person = world.person(DemoRole::PhoneRegistration);
     let lost = PhoneNumber::parse("0867000111").unwrap();
     account_with_phone(&world, &person, &lost).await;
-    let flow = world.start(FlowKind::Login).await;
-    world.act(&flow, sign_in_action(&person, PASSWORD)).await;
-    world.act(&flow, Action::LostPhone).await;
-    world
-        .act(
-            &flow,
-            Action::NewPhone {
-                phone: person.phone.national(),
-            },
-        )
+    let done = world
+        .change_lost_phone(&person, PASSWORD, &person.phone)
         .await;
-    let code = world.last_otp(&person.phone);
-    let done = world.act(&flow, Action::Otp { code }).await;
     let token = done.session.expect("signed in").token;
 
     let sms = world.sandbox.sms_outbox(Some(&lost));
@@ -714,26 +704,17 @@ async fn lost_phone_change_is_cancelled_by_the_old_phone(db: TestDb) {
             .any(|event| event.kind == AuditKind::PhoneChangeCancelled)
     );
 }
+
 async fn lost_phone_change_is_refused_for_someone_elses_phone(db: TestDb) {
     let world = World::new(db).await;
     let borrower = world.person(DemoRole::BorrowedPhone);
     let lost = PhoneNumber::parse("0867000222").unwrap();
     account_with_phone(&world, &borrower, &lost).await;
 
-    let flow = world.start(FlowKind::Login).await;
-    world.act(&flow, sign_in_action(&borrower, PASSWORD)).await;
-    world.act(&flow, Action::LostPhone).await;
     // The phone the borrower uses belongs to a relative in the subscriber database.
-    world
-        .act(
-            &flow,
-            Action::NewPhone {
-                phone: borrower.phone.national(),
-            },
-        )
+    let refused = world
+        .change_lost_phone(&borrower, PASSWORD, &borrower.phone)
         .await;
-    let code = world.last_otp(&borrower.phone);
-    let refused = world.act(&flow, Action::Otp { code }).await;
     assert_step(&refused.view, "phone_refused");
     assert!(refused.session.is_none());
     let account = world

@@ -886,24 +886,7 @@ impl FlowStore for SqlStore<Db> {
         expected_version: i64,
         now: OffsetDateTime,
     ) -> Result<FlowRecord> {
-        let row = sqlx::query(concat!(
-            "UPDATE flows SET state = $3, account_id = $4, expires_at = $5, updated_at = $6, \
-             version = version + 1 WHERE id = $1 AND version = $2 AND expires_at > $6 RETURNING ",
-            flow_columns!()
-        ))
-        .bind(flow.id)
-        .bind(expected_version)
-        .bind(Json(&flow.state))
-        .bind(flow.account_id.map(|id| id.0))
-        .bind(to_ms(flow.expires_at))
-        .bind(to_ms(now))
-        .fetch_optional(&self.writer)
-        .await?;
-        match row {
-            Some(row) => flow_from_row(&row),
-            None if self.flow(flow.id, now).await?.is_some() => Err(StoreError::Conflict),
-            None => Err(StoreError::NotFound { what: "flow" }),
-        }
+        self.save_step(flow, expected_version, &[], now).await
     }
 
     async fn save_step(

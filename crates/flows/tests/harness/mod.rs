@@ -186,6 +186,23 @@ impl World {
             .id
     }
 
+    /// "Mất số điện thoại nhận OTP" to the end: `person` signs in with `password`, says the OTP
+    /// phone is lost, gives `new_phone` and types the code it receives; the last outcome.
+    pub async fn change_lost_phone(
+        &self,
+        person: &Person,
+        password: &str,
+        new_phone: &PhoneNumber,
+    ) -> Outcome {
+        let flow = self.start(FlowKind::Login).await;
+        self.act(&flow, sign_in_action(person, password)).await;
+        self.act(&flow, Action::LostPhone).await;
+        let phone = new_phone.national();
+        self.act(&flow, Action::NewPhone { phone }).await;
+        let code = self.last_otp(new_phone);
+        self.act(&flow, Action::Otp { code }).await
+    }
+
     /// Password and OTP; returns the session token.
     pub async fn sign_in(&self, person: &Person, password: &str) -> String {
         let flow = self.start(FlowKind::Login).await;

@@ -6,6 +6,8 @@
 use reqwest::Client;
 use serde_json::{Value, json};
 
+use store::testing::TestDb;
+
 use super::{Options, last_otp, person, serve_with, sms_count, solve_captcha};
 
 const PASSWORD: &str = "mây trắng bay qua đồi";
@@ -97,6 +99,16 @@ impl App {
     }
 }
 
+/// A served app whose first synthetic person registered through the API, with that app.
+async fn with_registered_holder(options: Options) -> (TestDb, String, sandbox::Person, App) {
+    let db = store::testing::sqlite().await;
+    let base = serve_with(&db, options).await;
+    let holder = person(0);
+    let mut own = App::new(&base);
+    own.register(&holder).await;
+    (db, base, holder, own)
+}
+
 fn register_form(someone: &sandbox::Person) -> Value {
     json!({
         "action": "register_phone",
@@ -125,11 +137,7 @@ fn codes(flow: &Value) -> Vec<String> {
 /// app (its device token) goes straight on; each refusal is in the account's history.
 #[tokio::test]
 async fn a_script_guessing_passwords_cannot_stop_the_holders_app() {
-    let db = store::testing::sqlite().await;
-    let base = serve_with(&db, Options::default()).await;
-    let holder = person(0);
-    let mut own = App::new(&base);
-    own.register(&holder).await;
+    let (_db, base, holder, mut own) = with_registered_holder(Options::default()).await;
     assert!(
         own.device.is_some(),
         "an app without a device token is given one"
@@ -171,11 +179,7 @@ async fn a_script_guessing_passwords_cannot_stop_the_holders_app() {
 /// once it is spent; the holder's sign-in SMS still arrives.
 #[tokio::test]
 async fn strangers_recovery_requests_leave_the_sign_in_sms_alone() {
-    let db = store::testing::sqlite().await;
-    let base = serve_with(&db, Options::default()).await;
-    let holder = person(0);
-    let mut own = App::new(&base);
-    own.register(&holder).await;
+    let (_db, base, holder, mut own) = with_registered_holder(Options::default()).await;
     let before = sms_count(&holder.phone);
     for _ in 0..8 {
         let mut stranger = App::new(&base);
@@ -223,17 +227,13 @@ async fn registration_tells_of_an_account_only_after_the_otp() {
 /// current phone confirmed, and the current phone is told.
 #[tokio::test]
 async fn parallel_resends_send_once_and_a_new_phone_needs_the_current_one() {
-    let db = store::testing::sqlite().await;
     let mut config = super::test_flow_config();
     config.otp.resend_after_secs = 0;
     let options = Options {
         flows: Some(config),
         ..Options::default()
     };
-    let base = serve_with(&db, options).await;
-    let holder = person(0);
-    let mut own = App::new(&base);
-    own.register(&holder).await;
+    let (_db, _, holder, mut own) = with_registered_holder(options).await;
     let (id, token, _) = own.start("login", None).await;
     own.act(&id, &token, sign_in(&holder, PASSWORD)).await;
     let before = sms_count(&holder.phone);
