@@ -112,6 +112,12 @@
       var pressed = event.submitter || null;
       var busyLabel = form.getAttribute("data-busy");
       window.setTimeout(function () {
+        // Another handler held this submission back (the captcha still verifying): it will
+        // send the form itself later, so the form is not busy yet.
+        if (event.defaultPrevented) {
+          form.removeAttribute("aria-busy");
+          return;
+        }
         buttons().forEach(function (button, index) {
           labels[index] = button.textContent;
           button.disabled = true;
@@ -124,8 +130,8 @@
         if (status) {
           status.textContent = status.getAttribute("data-busy-status");
         }
+        timer = window.setTimeout(release, BUSY_MAX_MS);
       }, 0);
-      timer = window.setTimeout(release, BUSY_MAX_MS);
     });
     // Back to a page kept in the browser's memory: the form can be used again.
     window.addEventListener("pageshow", function (event) {
