@@ -57,17 +57,14 @@ impl Identifier {
 /// used up either way. Refusals are security events: audited and counted.
 pub(crate) async fn pass_gate(
     ctx: &mut Ctx<'_>,
-    action: ThrottleAction,
-    key: &str,
+    attempt: &Attempt<'_>,
     subject: Option<AccountId>,
     answer: Option<&str>,
     always: bool,
 ) -> Result<Result<(), Problem>, FlowError> {
     let services = ctx.services;
     let now = services.clock.now();
-    let known_device = known_device(services, ctx.client, subject).await?;
-    let attempt = attempt_of(ctx.client, action, key, known_device);
-    let gate = services.throttle.attempt(&attempt, now).await?;
+    let gate = services.throttle.attempt(attempt, now).await?;
     let offered = ctx.captcha.take();
     let gate = match gate {
         Gate::Open if always => Gate::CaptchaRequired,
@@ -102,6 +99,7 @@ pub(crate) async fn pass_gate(
         *ctx.captcha = Some(Captcha::new(services.random.as_ref(), &difficulty));
     }
     if problem.code != "captcha.required" {
+        let action = attempt.action;
         security_refusal(services, subject, ctx.client, action, problem.code).await?;
     }
     Ok(Err(problem))
@@ -155,16 +153,12 @@ pub(crate) async fn otp_refused(
 /// attempt will need it.
 pub(crate) async fn failed_attempt(
     ctx: &mut Ctx<'_>,
-    action: ThrottleAction,
-    key: &str,
-    subject: Option<AccountId>,
+    attempt: &Attempt<'_>,
 ) -> Result<(), FlowError> {
     let services = ctx.services;
     let now = services.clock.now();
-    services.throttle.failed(key, now).await?;
-    let known_device = known_device(services, ctx.client, subject).await?;
-    let attempt = attempt_of(ctx.client, action, key, known_device);
-    let needed = services.throttle.next_needs_captcha(&attempt, now).await?;
+    services.throttle.failed(attempt.account, now).await?;
+    let needed = services.throttle.next_needs_captcha(attempt, now).await?;
     if needed && ctx.captcha.is_none() {
         *ctx.captcha = Some(Captcha::new(
             services.random.as_ref(),
@@ -176,30 +170,28 @@ pub(crate) async fn failed_attempt(
 
 /// The right secret: this device's or address's failures are forgiven.
 pub(crate) async fn succeeded_attempt(
-    ctx: &mut Ctx<'_>,
-    action: ThrottleAction,
-    key: &str,
-    account: AccountId,
+    services: &Services,
+    attempt: &Attempt<'_>,
 ) -> Result<(), FlowError> {
-    let services = ctx.services;
-    let known_device = known_device(services, ctx.client, Some(account)).await?;
-    let attempt = attempt_of(ctx.client, action, key, known_device);
-    services.throttle.succeeded(&attempt).await
+    services.throttle.succeeded(attempt).await
 }
 
-fn attempt_of<'a>(
+/// An attempt on `key` (the account `subject`, when it exists) from the client's device and
+/// address; whether the device is one the account knows is looked up once, here.
+pub(crate) async fn attempt_by<'a>(
+    services: &Services,
     client: &'a Client,
     action: ThrottleAction,
     key: &'a str,
-    known_device: bool,
-) -> Attempt<'a> {
-    Attempt {
+    subject: Option<AccountId>,
+) -> Result<Attempt<'a>, FlowError> {
+    Ok(Attempt {
         action,
         account: key,
         device: client.device.as_deref(),
         address: client.address.as_deref(),
-        known_device,
-    }
+        known_device: known_device(services, client, subject).await?,
+    })
 }
 
 /// Whether this browser or app signed in to the account before (its device cookie is one of

@@ -6,7 +6,7 @@ use domain::AccountStatus;
 use serde::{Deserialize, Serialize};
 use store::{Account, AccountId, AuditKind};
 
-use crate::common::{Identifier, audit, failed_attempt, pass_gate, succeeded_attempt};
+use crate::common::{Identifier, attempt_by, audit, failed_attempt, pass_gate, succeeded_attempt};
 use crate::error::FlowError;
 use crate::flow::Ctx;
 use crate::methods::method::Begin;
@@ -67,8 +67,10 @@ impl PasswordForm {
         let services = ctx.services;
         let account = identifier.account(services).await?;
         let subject = account.as_ref().map(|account| account.id);
-        let key = identifier.key();
-        let gate = pass_gate(ctx, ThrottleAction::SignIn, key, subject, captcha, false).await?;
+        let client = ctx.client;
+        let action = ThrottleAction::SignIn;
+        let attempt = attempt_by(services, client, action, identifier.key(), subject).await?;
+        let gate = pass_gate(ctx, &attempt, subject, captcha, false).await?;
         if let Err(problem) = gate {
             return Ok(Err(problem));
         }
@@ -85,11 +87,11 @@ impl PasswordForm {
                     let kind = AuditKind::SignInFailed;
                     audit(services, Some(account.id), kind, ctx.client, details).await?;
                 }
-                failed_attempt(ctx, ThrottleAction::SignIn, key, subject).await?;
+                failed_attempt(ctx, &attempt).await?;
                 return Ok(Err(Problem::form("credentials.invalid")));
             }
         };
-        succeeded_attempt(ctx, ThrottleAction::SignIn, key, account.id).await?;
+        succeeded_attempt(services, &attempt).await?;
         if self.expected.is_some_and(|expected| expected != account.id) {
             return Ok(Err(Problem::form("step_up.other_account")));
         }

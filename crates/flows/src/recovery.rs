@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use store::{AccountId, AuditKind};
 
 use crate::common::{
-    Identifier, audit_context, check_new_password, otp_refused, pass_gate, resend,
+    Identifier, attempt_by, audit_context, check_new_password, otp_refused, pass_gate, resend,
 };
 use crate::error::FlowError;
 use crate::flow::{Acted, Ctx, Flow, Start};
@@ -103,15 +103,11 @@ impl Flow for Recovery {
                 };
                 let account = identifier.account(services).await?;
                 let subject = account.as_ref().map(|account| account.id);
-                if let Err(problem) = pass_gate(
-                    ctx,
-                    ThrottleAction::Recovery,
-                    identifier.key(),
-                    subject,
-                    captcha.as_deref(),
-                    true,
-                )
-                .await?
+                let action = ThrottleAction::Recovery;
+                let attempt =
+                    attempt_by(services, ctx.client, action, identifier.key(), subject).await?;
+                if let Err(problem) =
+                    pass_gate(ctx, &attempt, subject, captcha.as_deref(), true).await?
                 {
                     return Ok(Acted::problem(problem));
                 }
