@@ -1,9 +1,9 @@
 'use strict';
 // Scenario 10: a relying service signs a person in through the portal (OpenID Connect, O1).
 // The demo's client `dvc-demo` sends the browser to /authorize with the run's language
-// (ui_locales) and the person's ID (login_hint) → the sign-in page in that language with the
-// ID filled in → password → SMS OTP → back at the service's redirect URI with a code, its
-// state and the issuer (RFC 9207) → a second request with prompt=none comes back at once
+// (ui_locales) and the person's ID (login_hint) → the sign-in page in that language, naming
+// the service, with the ID filled in → password → SMS OTP → back at the service's redirect
+// URI with a code, its state and the issuer (RFC 9207) → a second request with prompt=none comes back at once
 // (single sign-on) → logout without an id_token_hint asks first → the service's registered
 // post-logout address → prompt=none now answers login_required.
 
@@ -53,6 +53,9 @@ scenario('A relying service signs a person in through the portal', 'relying-serv
   await run.expectHeading('action-sign-in');
   assert.equal(await page.locator('#f-identifier').inputValue(), person.personal_id,
     'the login_hint fills in the ID');
+  assert.equal(await steps.text(page.locator('.for-service')),
+    run.t('flow-for-service', { service: 'Dịch vụ công mẫu (demo)' }),
+    'the sign-in page names the service the person is signing in to');
   await run.screen('rp-login');
   const seen = await env.outbox.count(person.phone);
   await page.locator('#f-password').fill(password);

@@ -11,6 +11,7 @@ use store::{
 use crate::common::{audit_context, check_new_password, check_password};
 use crate::context::Client;
 use crate::error::FlowError;
+use crate::notices;
 use crate::phone_change;
 use crate::problem::Problem;
 use crate::services::Services;
@@ -79,47 +80,106 @@ impl AccountService<'_> {
         Ok(Ok(()))
     }
 
+    /// Makes another of the account's OTP phones the default: the password again, and the
+    /// phone that was the default is told (S4: no silent change of an authenticator).
     pub async fn make_default_phone(
         &self,
         account: AccountId,
         phone: &str,
+        password: &str,
         client: &Client,
     ) -> Result<Result<(), Problem>, FlowError> {
-        let Ok(phone) = PhoneNumber::parse(phone) else {
-            return Ok(Err(unknown_phone()));
+        let services = self.services;
+        let phone = match self
+            .confirm_phone_change(account, phone, password, client)
+            .await?
+        {
+            Ok(phone) => phone,
+            Err(problem) => return Ok(Err(problem)),
         };
-        if let Some(problem) = phone_change::refuse_while_pending(self.services, account).await? {
-            return Ok(Err(problem));
-        }
-        let now = self.services.clock.now();
-        let done = self
-            .services
+        let previous = services
             .store
-            .set_default_phone(account, &phone, &audit_context(client), now)
+            .phones(account)
+            .await?
+            .into_iter()
+            .find(|p| p.is_default);
+        let done = services
+            .store
+            .set_default_phone(
+                account,
+                &phone,
+                &audit_context(client),
+                services.clock.now(),
+            )
             .await;
+        if done.is_ok()
+            && let Some(previous) = previous.filter(|previous| previous.phone != phone)
+        {
+            notify(
+                services,
+                &previous.phone,
+                notices::default_phone_changed(&phone),
+            )
+            .await;
+        }
         phone_refusal(done)
     }
 
-    /// Removes an OTP phone; never the last one.
+    /// Removes an OTP phone, never the last one: the password again, and the removed phone is
+    /// told (S4).
     pub async fn remove_phone(
         &self,
         account: AccountId,
         phone: &str,
+        password: &str,
         client: &Client,
     ) -> Result<Result<(), Problem>, FlowError> {
+        let services = self.services;
+        let phone = match self
+            .confirm_phone_change(account, phone, password, client)
+            .await?
+        {
+            Ok(phone) => phone,
+            Err(problem) => return Ok(Err(problem)),
+        };
+        let done = services
+            .store
+            .remove_phone(
+                account,
+                &phone,
+                &audit_context(client),
+                services.clock.now(),
+            )
+            .await;
+        if done.is_ok() {
+            notify(services, &phone, notices::phone_removed(&phone)).await;
+        }
+        phone_refusal(done)
+    }
+
+    /// What changing an OTP phone asks first: one of the account's phones, no lost-phone
+    /// change waiting, and the password again (a stolen session alone cannot do it).
+    async fn confirm_phone_change(
+        &self,
+        account: AccountId,
+        phone: &str,
+        password: &str,
+        client: &Client,
+    ) -> Result<Result<PhoneNumber, Problem>, FlowError> {
+        let services = self.services;
         let Ok(phone) = PhoneNumber::parse(phone) else {
             return Ok(Err(unknown_phone()));
         };
-        if let Some(problem) = phone_change::refuse_while_pending(self.services, account).await? {
+        if let Some(problem) = phone_change::refuse_while_pending(services, account).await? {
             return Ok(Err(problem));
         }
-        let now = self.services.clock.now();
-        let done = self
-            .services
-            .store
-            .remove_phone(account, &phone, &audit_context(client), now)
-            .await;
-        phone_refusal(done)
+        if password.is_empty() {
+            return Ok(Err(Problem::field("password", "field.required")));
+        }
+        if let Some(problem) = check_password(services, client, account, password).await? {
+            return Ok(Err(problem));
+        }
+        Ok(Ok(phone))
     }
 
     /// Changes the password (the current one required). Every session ends, as after any
@@ -202,6 +262,13 @@ impl AccountService<'_> {
             serde_json::json!({}),
         )
         .await
+    }
+}
+
+/// A notice about a change already made and audited: a failed text is logged, not fatal.
+async fn notify(services: &Services, phone: &PhoneNumber, text: String) {
+    if let Err(error) = services.connectors.sms.send(phone, &text).await {
+        tracing::warn!(%error, "phone change notice not sent");
     }
 }
 

@@ -140,10 +140,15 @@ impl Captcha {
     /// Whether `answer` is this challenge's solution (a base64 ALTCHA payload) or, from a
     /// page without script, the digits of the text alternative (anything but digits is
     /// ignored: "7 2 9 4" is fine).
-    pub fn accepts(&self, answer: &str) -> bool {
+    ///
+    /// A proof of work must also have been asked with at least `max_number` (an address
+    /// slowed down cannot answer an easier challenge it was given before).
+    pub(crate) fn accepts(&self, answer: &str, max_number: u64) -> bool {
         let answer = answer.trim();
         match Solution::decode(answer) {
-            Some(solution) => self.work.is_solved_by(&solution),
+            Some(solution) => {
+                self.work.max_number >= max_number && self.work.is_solved_by(&solution)
+            }
             None if answer.chars().count() <= TEXT_ANSWER_MAX_CHARS => {
                 let typed: String = answer.chars().filter(char::is_ascii_digit).collect();
                 equal(typed.as_bytes(), self.digits.as_bytes())

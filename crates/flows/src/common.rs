@@ -12,7 +12,7 @@ use crate::flow::{Acted, Ctx};
 use crate::otp::{OtpCheck, OtpPurpose, SentOtp, otp_refusal};
 use crate::problem::Problem;
 use crate::services::Services;
-use crate::throttle::{Attempt, Gate, ThrottleAction};
+use crate::throttle::{Attempt, CaptchaWork, Gate, ThrottleAction};
 use crate::view::Step;
 use domain::digest::{sha256, to_hex};
 
@@ -70,15 +70,20 @@ pub(crate) async fn pass_gate(
         Gate::Open if always => Gate::CaptchaRequired,
         other => other,
     };
+    let work = match gate {
+        Gate::SlowCaptcha => CaptchaWork::Slow,
+        _ => CaptchaWork::Normal,
+    };
     let refusal = match gate {
         Gate::Open => None,
         Gate::Blocked { retry_after } => Some(Problem::form("throttled").retry_after(retry_after)),
         Gate::RecoveryOnly => Some(Problem::form("account.recovery_required")),
         Gate::CaptchaRequired | Gate::SlowCaptcha => {
+            let least = work.max_number(&services.config.captcha);
             let solved = offered
                 .as_ref()
                 .zip(answer)
-                .is_some_and(|(captcha, answer)| captcha.accepts(answer));
+                .is_some_and(|(captcha, answer)| captcha.accepts(answer, least));
             if solved {
                 None
             } else if answer.is_some_and(|a| !a.trim().is_empty()) {
@@ -91,12 +96,8 @@ pub(crate) async fn pass_gate(
     let Some(problem) = refusal else {
         return Ok(Ok(()));
     };
-    let mut difficulty = services.config.captcha.clone();
-    if gate == Gate::SlowCaptcha {
-        difficulty.max_number = difficulty.max_number.saturating_mul(10);
-    }
     if always || matches!(gate, Gate::CaptchaRequired | Gate::SlowCaptcha) {
-        *ctx.captcha = Some(Captcha::new(services.random.as_ref(), &difficulty));
+        *ctx.captcha = Some(new_captcha(services, work));
     }
     if problem.code != "captcha.required" {
         let action = attempt.action;
@@ -158,14 +159,19 @@ pub(crate) async fn failed_attempt(
     let services = ctx.services;
     let now = services.clock.now();
     services.throttle.failed(attempt.account, now).await?;
-    let needed = services.throttle.next_needs_captcha(attempt, now).await?;
-    if needed && ctx.captcha.is_none() {
-        *ctx.captcha = Some(Captcha::new(
-            services.random.as_ref(),
-            &services.config.captcha,
-        ));
+    if let Some(work) = services.throttle.next_needs_captcha(attempt, now).await?
+        && ctx.captcha.is_none()
+    {
+        *ctx.captcha = Some(new_captcha(services, work));
     }
     Ok(())
+}
+
+/// A fresh captcha costing `work`.
+pub(crate) fn new_captcha(services: &Services, work: CaptchaWork) -> Captcha {
+    let mut config = services.config.captcha.clone();
+    config.max_number = work.max_number(&services.config.captcha);
+    Captcha::new(services.random.as_ref(), &config)
 }
 
 /// The right secret: this device's or address's failures are forgiven.
@@ -249,6 +255,7 @@ pub(crate) fn otp_step(
         resends_left: services.otps.resends_left(sent),
         other_phones,
         lost_phone,
+        awaits_code: true,
     }
 }
 

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::account::AccountService;
 use crate::add_phone::AddPhone;
 use crate::captcha::Captcha;
+use crate::common::new_captcha;
 use crate::config::FlowConfig;
 use crate::context::Client;
 use crate::error::FlowError;
@@ -25,7 +26,7 @@ use crate::recovery::Recovery;
 use crate::registration::{RegisterBhxh, RegisterPhone};
 use crate::services::Services;
 use crate::sessions::{IssuedSession, Sessions};
-use crate::throttle::Throttle;
+use crate::throttle::{CaptchaWork, Throttle, ThrottleAction};
 use crate::view::{Action, FlowKind, FlowView};
 use domain::digest::{MacKey, decode_token, encode_token};
 use domain::random::Randomness;
@@ -75,6 +76,8 @@ pub struct SignInRequest<'a> {
     pub signed_in: Option<(uuid::Uuid, AccountId)>,
     /// The relying service's name, shown on the sign-in pages.
     pub client_name: Option<&'a str>,
+    /// Who asks: an address that already needs the captcha gets it on the first form.
+    pub client: Option<&'a Client>,
 }
 
 impl Engine {
@@ -166,10 +169,12 @@ impl Engine {
         kind: FlowKind,
         return_to: Option<&str>,
         account: Option<AccountId>,
+        client: &Client,
     ) -> Result<Started, FlowError> {
         if kind == FlowKind::Login {
             let request = SignInRequest {
                 return_to,
+                client: Some(client),
                 ..SignInRequest::default()
             };
             return self.start_sign_in(request).await;
@@ -209,6 +214,21 @@ impl Engine {
                 (methods_reaching(required), required)
             }
         };
+        // Step-up comes from the holder's own signed-in browser: no captcha up front.
+        let address = request
+            .client
+            .and_then(|client| client.address.as_deref())
+            .filter(|_| request.signed_in.is_none());
+        let captcha = match address {
+            Some(address) => {
+                let now = self.services.clock.now();
+                let throttle = &self.services.throttle;
+                throttle
+                    .address_needs_captcha(ThrottleAction::SignIn, address, now)
+                    .await?
+            }
+            None => None,
+        };
         let start = Start {
             account: request.signed_in.map(|(_, account)| account),
             session: request.signed_in.map(|(session, _)| session),
@@ -216,6 +236,7 @@ impl Engine {
             required: Some(required),
             offered,
             client_name: request.client_name.map(str::to_owned),
+            captcha,
         };
         let return_to = request.return_to.and_then(safe_return_path);
         self.start_as::<Login>(return_to, start).await
@@ -303,8 +324,12 @@ impl Engine {
         // portal's form did; by default it is asked only once throttling says so.
         let always =
             F::KIND == FlowKind::Login && services.config.throttle.captcha_after_per_account == 0;
-        let captcha = (F::CAPTCHA_AT_START || always)
-            .then(|| Captcha::new(services.random.as_ref(), &services.config.captcha));
+        let captcha = match start.captcha {
+            Some(work) => Some(new_captcha(services, work)),
+            None => {
+                (F::CAPTCHA_AT_START || always).then(|| new_captcha(services, CaptchaWork::Normal))
+            }
+        };
         let loaded = persist::create(
             services.store.as_ref(),
             persist::NewEnvelope {

@@ -16,6 +16,7 @@ use crate::methods::kind::MethodKind;
 use crate::problem::Problem;
 use crate::services::Services;
 use crate::sessions::IssuedSession;
+use crate::throttle::CaptchaWork;
 use crate::view::{Action, FlowKind, Step};
 
 /// What an action did besides changing the state.
@@ -61,6 +62,8 @@ pub(crate) struct Start {
     pub offered: Vec<MethodKind>,
     /// The relying service the sign-in is for, shown on its pages.
     pub client_name: Option<String>,
+    /// The captcha the first form already asks: the client's address needs one.
+    pub captcha: Option<CaptchaWork>,
 }
 
 /// What an action may touch besides its own state.

@@ -114,6 +114,20 @@ pub(crate) fn phone_added(added: &PhoneNumber) -> String {
     text(&VI, "sms-phone-added", &[("phone", added.masked())])
 }
 
+/// The SMS to the phone that was the default after another one was made the default.
+pub(crate) fn default_phone_changed(new_default: &PhoneNumber) -> String {
+    text(
+        &VI,
+        "sms-default-phone-changed",
+        &[("phone", new_default.masked())],
+    )
+}
+
+/// The SMS to a phone just removed from the account's OTP phones.
+pub(crate) fn phone_removed(removed: &PhoneNumber) -> String {
+    text(&VI, "sms-phone-removed", &[("phone", removed.masked())])
+}
+
 /// `HH:MM DD/MM/YYYY` in Vietnam's time (UTC+7, no daylight saving).
 fn vietnam_time(at: OffsetDateTime) -> String {
     let local = at.to_offset(time::macros::offset!(+7));
@@ -148,6 +162,8 @@ mod tests {
         texts.push(phone_change_scheduled(&phone, at, "ABCD2345"));
         texts.push(password_reset());
         texts.push(phone_added(&phone));
+        texts.push(default_phone_changed(&phone));
+        texts.push(phone_removed(&phone));
         for text in &texts {
             assert!(text.is_ascii(), "{text}");
             assert!(!text.contains("sms-"), "a key, not a text: {text}");

@@ -68,6 +68,7 @@ impl Flow for Recovery {
                 resends_left: services.otps.resends_left(sent),
                 other_phones: Vec::new(),
                 lost_phone: false,
+                awaits_code: true,
             },
             Self::Decoy { sent_at, .. } => Step::Otp {
                 phone: String::new(),
@@ -75,6 +76,7 @@ impl Flow for Recovery {
                 resends_left: limits.max_resends,
                 other_phones: Vec::new(),
                 lost_phone: false,
+                awaits_code: true,
             },
             Self::NewPassword { .. } => Step::Password {
                 min_length: services.password_policy.min_length_with_second_factor,

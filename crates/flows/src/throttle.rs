@@ -18,7 +18,7 @@ use std::sync::Arc;
 use store::Store;
 use time::{Duration, OffsetDateTime};
 
-use crate::config::ThrottleLimits;
+use crate::config::{CaptchaConfig, ThrottleLimits};
 use crate::error::FlowError;
 
 /// What is being attempted; part of every counter's key.
@@ -116,6 +116,24 @@ pub enum Gate {
     RecoveryOnly,
 }
 
+/// How much work the captcha the next attempt needs must cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum CaptchaWork {
+    Normal,
+    /// Ten times the work: the address is past its block limit (see `Gate::SlowCaptcha`).
+    Slow,
+}
+
+impl CaptchaWork {
+    /// The proof of work's `max_number` for this level.
+    pub(crate) fn max_number(self, config: &CaptchaConfig) -> u64 {
+        match self {
+            Self::Normal => config.max_number,
+            Self::Slow => config.max_number.saturating_mul(10),
+        }
+    }
+}
+
 /// The long-term ceiling of consecutive failures (NIST SP 800-63B: at most 100).
 const CONSECUTIVE_FAILURE_CEILING: i64 = 100;
 /// Consecutive failures are remembered this long without a success.
@@ -177,28 +195,50 @@ impl Throttle {
         })
     }
 
-    /// Whether the next attempt from this device or address will need the captcha, without
-    /// counting one — so the page can show it before the submit that needs it.
+    /// The captcha the next attempt from this device or address will need, without counting
+    /// one — so the page can show it before the submit that needs it.
     pub(crate) async fn next_needs_captcha(
         &self,
         attempt: &Attempt<'_>,
         now: OffsetDateTime,
-    ) -> Result<bool, FlowError> {
+    ) -> Result<Option<CaptchaWork>, FlowError> {
         let (start, _) = self.window(now);
         let own = self.store.hits(&own_key(attempt).text(), start).await?;
+        let own_needs =
+            (own >= self.limits.captcha_after_per_account).then_some(CaptchaWork::Normal);
         if attempt.known_device {
-            return Ok(own >= self.limits.captcha_after_per_account);
+            return Ok(own_needs);
         }
         let address = match attempt.address {
             Some(address) => {
-                self.store
-                    .hits(&ThrottleKey::Address(attempt.action, address).text(), start)
+                self.address_needs_captcha(attempt.action, address, now)
                     .await?
             }
-            None => 0,
+            None => None,
         };
-        Ok(own >= self.limits.captcha_after_per_account
-            || address >= self.limits.captcha_after_per_address)
+        Ok(address.max(own_needs))
+    }
+
+    /// The captcha the next attempt from `address` needs because of the address alone:
+    /// before the first submit, when the person is not known yet.
+    pub(crate) async fn address_needs_captcha(
+        &self,
+        action: ThrottleAction,
+        address: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<CaptchaWork>, FlowError> {
+        let (start, _) = self.window(now);
+        let hits = self
+            .store
+            .hits(&ThrottleKey::Address(action, address).text(), start)
+            .await?;
+        Ok(if hits >= self.limits.block_after_per_address {
+            Some(CaptchaWork::Slow)
+        } else if hits >= self.limits.captcha_after_per_address {
+            Some(CaptchaWork::Normal)
+        } else {
+            None
+        })
     }
 
     /// A wrong password: one more consecutive failure for the account.

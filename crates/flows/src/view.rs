@@ -89,6 +89,9 @@ pub enum Step {
         other_phones: Vec<String>,
         /// "Mất số điện thoại nhận OTP" is offered (P2).
         lost_phone: bool,
+        /// The person has a code to type. False when none could be sent (the phone's daily
+        /// SMS limit): only the other phones and the lost-phone change are offered.
+        awaits_code: bool,
     },
     /// The new phone for a lost one (P2).
     NewPhone {

@@ -611,7 +611,7 @@ async fn lost_phone_is_replaced_only_for_its_owner(db: TestDb) {
         .unwrap();
     assert_eq!(refused.unwrap_err().code, "phone_change.pending");
     let refused = accounts
-        .remove_phone(account, lost.e164(), &world.client)
+        .remove_phone(account, lost.e164(), PASSWORD, &world.client)
         .await
         .unwrap();
     assert_eq!(refused.unwrap_err().code, "phone_change.pending");
@@ -703,6 +703,85 @@ async fn lost_phone_change_is_cancelled_by_the_old_phone(db: TestDb) {
             .iter()
             .any(|event| event.kind == AuditKind::PhoneChangeCancelled)
     );
+}
+
+/// The default phone's daily SMS limit reached at sign-in: the password was right, so the
+/// person is offered the account's other phones and the lost-phone change with nothing to
+/// type again, and the page does not claim a code was sent.
+async fn daily_sms_limit_offers_the_other_phones_and_the_lost_phone_change(db: TestDb) {
+    let mut config = harness::fast_config();
+    config.otp.max_sms_per_phone_per_day = 2;
+    let world = World::with_config(db, config).await;
+    let person = world.person(DemoRole::PhoneRegistration);
+    let first = PhoneNumber::parse("0867000333").unwrap();
+    account_with_phone(&world, &person, &first).await;
+    let account = world.account_id(&person).await;
+    let second = PhoneNumber::parse("0867000444").unwrap();
+    let system = store::AuditContext {
+        actor: store::Actor::System,
+        client_ip: None,
+    };
+    world
+        .db
+        .store
+        .add_phone(account, &second, false, &system, harness::START)
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let flow = world.start(FlowKind::Login).await;
+        let otp = world.act(&flow, sign_in_action(&person, PASSWORD)).await;
+        assert!(matches!(
+            otp.view.step,
+            Step::Otp {
+                awaits_code: true,
+                ..
+            }
+        ));
+    }
+    assert_eq!(world.sms_count(&first), 2);
+
+    let no_code = |view: &flows::FlowView| match &view.step {
+        Step::Otp {
+            awaits_code,
+            other_phones,
+            lost_phone,
+            ..
+        } => (*awaits_code, other_phones.clone(), *lost_phone),
+        other => panic!("not at the OTP step: {other:?}"),
+    };
+    let flow = world.start(FlowKind::Login).await;
+    let limited = world.act(&flow, sign_in_action(&person, PASSWORD)).await;
+    assert_problem(&limited.view, "sms.daily_limit");
+    assert_eq!(
+        no_code(&limited.view),
+        (false, vec![second.masked()], true),
+        "nothing to type; the other phone and the lost-phone change offered"
+    );
+    assert_eq!(
+        world.sms_count(&first),
+        2,
+        "nothing more sent to the first phone"
+    );
+    let other = world.act(&flow, Action::UsePhone { index: 0 }).await;
+    assert_eq!(otp_phone(&other.view), second.masked());
+    assert!(matches!(
+        other.view.step,
+        Step::Otp {
+            awaits_code: true,
+            ..
+        }
+    ));
+    let code = world.last_otp(&second);
+    let done = world.act(&flow, Action::Otp { code }).await;
+    assert!(
+        done.session.is_some(),
+        "signed in with the other phone's code"
+    );
+
+    let flow = world.start(FlowKind::Login).await;
+    world.act(&flow, sign_in_action(&person, PASSWORD)).await;
+    let lost = world.act(&flow, Action::LostPhone).await;
+    assert_step(&lost.view, "new_phone");
 }
 
 async fn lost_phone_change_is_refused_for_someone_elses_phone(db: TestDb) {
@@ -856,7 +935,7 @@ async fn a_flow_belongs_to_its_starter_and_expires(db: TestDb) {
     let flow = world.start(FlowKind::Login).await;
     let stranger = world
         .engine
-        .start(FlowKind::Login, None, None)
+        .start(FlowKind::Login, None, None, &world.client)
         .await
         .unwrap();
     let stolen = world.engine.view(flow.view.id, &stranger.binding).await;
@@ -874,13 +953,16 @@ async fn a_flow_belongs_to_its_starter_and_expires(db: TestDb) {
     for bad in ["https://evil.example/", "//evil.example", "/\\evil.example"] {
         let started = world
             .engine
-            .start(FlowKind::Login, Some(bad), None)
+            .start(FlowKind::Login, Some(bad), None, &world.client)
             .await
             .unwrap();
         assert_eq!(started.view.return_to, None, "{bad}");
     }
     assert!(matches!(
-        world.engine.start(FlowKind::AddPhone, None, None).await,
+        world
+            .engine
+            .start(FlowKind::AddPhone, None, None, &world.client)
+            .await,
         Err(FlowError::NeedsAccount)
     ));
 }
@@ -923,7 +1005,7 @@ async fn account_pages_manage_phones_password_and_sessions(db: TestDb) {
     // Add a phone: password again, then a code to the new phone.
     let flow = world
         .engine
-        .start(FlowKind::AddPhone, None, Some(account.id))
+        .start(FlowKind::AddPhone, None, Some(account.id), &world.client)
         .await
         .unwrap();
     let new_phone = PhoneNumber::parse("0912000333").unwrap();
@@ -969,18 +1051,48 @@ async fn account_pages_manage_phones_password_and_sessions(db: TestDb) {
     let overview = accounts.overview(account.id).await.unwrap();
     assert_eq!(overview.phones.len(), 2);
 
+    // Another default, or a phone removed: the password again, and the old phone is told.
+    let without_password = accounts
+        .make_default_phone(account.id, new_phone.e164(), "", &world.client)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(
+        (without_password.code, without_password.field),
+        ("field.required", Some("password"))
+    );
+    let wrong = accounts
+        .remove_phone(account.id, new_phone.e164(), "wrong", &world.client)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(wrong.code, "password.wrong");
+    assert_eq!(accounts.overview(account.id).await.unwrap().phones.len(), 2);
+    let texts_before = world.sms_count(&person.phone);
     accounts
-        .make_default_phone(account.id, new_phone.e164(), &world.client)
+        .make_default_phone(account.id, new_phone.e164(), PASSWORD, &world.client)
         .await
         .unwrap()
         .unwrap();
+    assert_eq!(world.sms_count(&person.phone), texts_before + 1);
+    let told = world.sandbox.sms_outbox(Some(&person.phone));
+    assert!(
+        told.first().unwrap().text.contains(&new_phone.masked()),
+        "the phone that was the default is told which number replaced it"
+    );
     accounts
-        .remove_phone(account.id, person.phone.e164(), &world.client)
+        .remove_phone(account.id, person.phone.e164(), PASSWORD, &world.client)
         .await
         .unwrap()
         .unwrap();
+    assert_eq!(world.sms_count(&person.phone), texts_before + 2);
+    let told = world.sandbox.sms_outbox(Some(&person.phone));
+    assert!(
+        told.first().unwrap().text.contains("go khoi"),
+        "the removed phone is told"
+    );
     let last = accounts
-        .remove_phone(account.id, new_phone.e164(), &world.client)
+        .remove_phone(account.id, new_phone.e164(), PASSWORD, &world.client)
         .await
         .unwrap();
     assert_eq!(last.unwrap_err().code, "phone.last");
@@ -1135,6 +1247,7 @@ store::store_tests!(
     lost_phone_is_replaced_only_for_its_owner,
     lost_phone_change_is_refused_for_someone_elses_phone,
     lost_phone_change_is_cancelled_by_the_old_phone,
+    daily_sms_limit_offers_the_other_phones_and_the_lost_phone_change,
     forgot_password_ends_every_session,
     forgot_password_for_an_unknown_id_looks_the_same,
     sms_outage_is_a_clear_retryable_refusal,

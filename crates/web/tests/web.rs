@@ -194,13 +194,8 @@ async fn provider(db: &TestDb, public_base_url: &str) -> Arc<oidc::Provider> {
 
 /// The 6-digit code of the newest SMS the last served sandbox sent to `phone`.
 fn last_otp(phone: &domain::PhoneNumber) -> String {
-    let sandbox = SANDBOX.with(|cell| cell.borrow().clone()).unwrap();
-    let text = sandbox
-        .sms_outbox(Some(phone))
-        .first()
-        .unwrap()
-        .text
-        .clone();
+    let texts = sms_texts(phone);
+    let text = texts.first().unwrap();
     text.split(|c: char| !c.is_ascii_digit())
         .find(|w| w.len() == 6)
         .unwrap()
@@ -209,8 +204,14 @@ fn last_otp(phone: &domain::PhoneNumber) -> String {
 
 /// How many SMS the last served sandbox sent to `phone`.
 fn sms_count(phone: &domain::PhoneNumber) -> usize {
+    sms_texts(phone).len()
+}
+
+/// The texts the last served sandbox sent to `phone`, newest first.
+fn sms_texts(phone: &domain::PhoneNumber) -> Vec<String> {
     let sandbox = SANDBOX.with(|cell| cell.borrow().clone()).unwrap();
-    sandbox.sms_outbox(Some(phone)).len()
+    let outbox = sandbox.sms_outbox(Some(phone));
+    outbox.into_iter().map(|sms| sms.text).collect()
 }
 
 /// Solves a flow document's captcha as an app does: tries every number up to `maxnumber`

@@ -12,6 +12,8 @@ sms-otp-confirm-change = xac nhan thay doi so dien thoai nhan OTP
 sms-phone-change-scheduled = So nhan OTP tai khoan Cong Dich vu cong quoc gia cua ban se doi sang { $phone } luc { $at }. Neu khong phai ban, vao muc Huy doi so dien thoai tren Cong va nhap ma { $code }.
 sms-password-reset = Mat khau tai khoan Cong Dich vu cong quoc gia cua ban vua duoc dat lai; moi phien dang nhap da ket thuc. Neu khong phai ban, hay goi tong dai ho tro.
 sms-phone-added = So { $phone } vua duoc them lam so nhan OTP cua tai khoan Cong Dich vu cong quoc gia cua ban. Neu khong phai ban, hay doi mat khau va goi tong dai ho tro.
+sms-default-phone-changed = So { $phone } vua duoc dat lam so nhan OTP mac dinh cua tai khoan Cong Dich vu cong quoc gia cua ban thay cho so nay. Neu khong phai ban, hay doi mat khau va goi tong dai ho tro.
+sms-phone-removed = So { $phone } vua bi go khoi danh sach so nhan OTP cua tai khoan Cong Dich vu cong quoc gia. Neu khong phai ban, hay doi mat khau va goi tong dai ho tro.
 
 email-phone-change-scheduled-subject = Yêu cầu đổi số điện thoại nhận OTP
 email-phone-change-scheduled = Số điện thoại nhận OTP của tài khoản Cổng Dịch vụ công quốc gia của bạn sẽ được đổi thành { $phone } lúc { $at }. Nếu không phải bạn yêu cầu, hãy vào mục "Hủy đổi số điện thoại" trên Cổng và nhập mã { $code }.

@@ -45,10 +45,10 @@ fn solved_payload(captcha: &Captcha) -> Value {
 fn a_solved_challenge_is_accepted() {
     let captcha = captcha(1);
     let mut solved = solved_payload(&captcha);
-    assert!(captcha.accepts(&encode(&solved)));
+    assert!(captcha.accepts(&encode(&solved), 0));
     // The ALTCHA widget adds how long it took; other members are ignored.
     solved["took"] = json!(812);
-    assert!(captcha.accepts(&encode(&solved)));
+    assert!(captcha.accepts(&encode(&solved), 0));
 }
 
 #[test]
@@ -62,12 +62,12 @@ fn a_wrong_number_is_refused() {
         }
         let mut tampered = solved.clone();
         tampered["number"] = json!(wrong);
-        assert!(!captcha.accepts(&encode(&tampered)), "number {wrong}");
+        assert!(!captcha.accepts(&encode(&tampered), 0), "number {wrong}");
     }
     let mut text = solved.clone();
     text["number"] = json!(number.to_string());
     assert!(
-        !captcha.accepts(&encode(&text)),
+        !captcha.accepts(&encode(&text), 0),
         "the number is a JSON number"
     );
 }
@@ -91,12 +91,15 @@ fn a_tampered_signature_challenge_salt_or_algorithm_is_refused() {
     ] {
         let mut tampered = solved.clone();
         tampered[member] = value.clone();
-        assert!(!captcha.accepts(&encode(&tampered)), "{member} = {value}");
+        assert!(
+            !captcha.accepts(&encode(&tampered), 0),
+            "{member} = {value}"
+        );
     }
     for member in ["algorithm", "challenge", "number", "salt", "signature"] {
         let mut missing = solved.clone();
         missing.as_object_mut().unwrap().remove(member);
-        assert!(!captcha.accepts(&encode(&missing)), "without {member}");
+        assert!(!captcha.accepts(&encode(&missing), 0), "without {member}");
     }
 }
 
@@ -106,8 +109,8 @@ fn another_flows_solution_is_refused() {
     let theirs = captcha(5);
     assert_ne!(ours.prompt().challenge, theirs.prompt().challenge);
     let solved_elsewhere = solved_payload(&theirs);
-    assert!(theirs.accepts(&encode(&solved_elsewhere)));
-    assert!(!ours.accepts(&encode(&solved_elsewhere)));
+    assert!(theirs.accepts(&encode(&solved_elsewhere), 0));
+    assert!(!ours.accepts(&encode(&solved_elsewhere), 0));
 }
 
 #[test]
@@ -125,7 +128,7 @@ fn garbage_is_refused() {
         not_an_object.as_str(),
         huge.as_str(),
     ] {
-        assert!(!captcha.accepts(answer), "{answer:?}");
+        assert!(!captcha.accepts(answer, 0), "{answer:?}");
     }
 }
 
@@ -141,9 +144,9 @@ fn the_text_alternative_answers_too() {
         "both languages spell the same digits"
     );
     assert_eq!(digits.len(), 4);
-    assert!(captcha.accepts(&digits));
+    assert!(captcha.accepts(&digits, 0));
     let spaced: String = digits.chars().flat_map(|digit| [digit, ' ']).collect();
-    assert!(captcha.accepts(&format!("  {spaced} ")));
+    assert!(captcha.accepts(&format!("  {spaced} "), 0));
     let wrong: String = digits
         .chars()
         .map(|digit| {
@@ -154,10 +157,10 @@ fn the_text_alternative_answers_too() {
             }
         })
         .collect();
-    assert!(!captcha.accepts(&wrong));
-    assert!(!captcha.accepts(&digits[..3]));
+    assert!(!captcha.accepts(&wrong, 0));
+    assert!(!captcha.accepts(&digits[..3], 0));
     // A long answer is never taken for typed digits, whatever digits it holds.
-    assert!(!captcha.accepts(&format!("{digits}{}", " ".repeat(40) + "x")));
+    assert!(!captcha.accepts(&format!("{digits}{}", " ".repeat(40) + "x"), 0));
 }
 
 fn digits_of(words: &str, names: &[&str; 10]) -> String {
@@ -221,10 +224,10 @@ fn the_number_is_drawn_from_the_injected_randomness_within_maxnumber() {
 #[test]
 fn a_captcha_stored_before_the_proof_of_work_takes_the_text_answer() {
     let stored: Captcha = serde_json::from_value(json!({ "digits": "7294" })).unwrap();
-    assert!(stored.accepts("7 2 9 4"));
+    assert!(stored.accepts("7 2 9 4", 0));
     let prompt = stored.prompt();
     assert_eq!(prompt.maxnumber, 0);
-    assert!(!stored.accepts(&encode(&payload(&prompt, 0))));
+    assert!(!stored.accepts(&encode(&payload(&prompt, 0)), 0));
 }
 
 #[test]
@@ -233,7 +236,7 @@ fn a_stored_captcha_reads_back_the_same() {
     let stored = serde_json::to_string(&captcha).unwrap();
     let read: Captcha = serde_json::from_str(&stored).unwrap();
     assert_eq!(read, captcha);
-    assert!(read.accepts(&encode(&solved_payload(&captcha))));
+    assert!(read.accepts(&encode(&solved_payload(&captcha)), 0));
 }
 
 #[test]

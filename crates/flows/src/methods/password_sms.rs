@@ -95,6 +95,7 @@ impl Method for PasswordSms {
                 resends_left: 0,
                 other_phones: phones.iter().skip(1).map(PhoneNumber::masked).collect(),
                 lost_phone: true,
+                awaits_code: false,
             },
             Self::NewPhone { phone, .. } => Step::NewPhone {
                 phone: phone.clone(),

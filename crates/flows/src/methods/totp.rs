@@ -74,6 +74,7 @@ impl Method for Totp {
                 resends_left: 0,
                 other_phones: Vec::new(),
                 lost_phone: false,
+                awaits_code: true,
             },
         }
     }

@@ -118,8 +118,13 @@ impl World {
     }
 
     pub async fn start(&self, kind: FlowKind) -> Started {
+        self.start_from(kind, &self.client).await
+    }
+
+    /// A flow started by another device or address than the world's own client.
+    pub async fn start_from(&self, kind: FlowKind, client: &Client) -> Started {
         self.engine
-            .start(kind, Some("/tai-khoan"), None)
+            .start(kind, Some("/tai-khoan"), None, client)
             .await
             .unwrap()
     }

@@ -1,7 +1,7 @@
 //! `/api/account`: the account pages' operations for a bearer session.
 
+use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -27,18 +27,23 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/account", get(overview))
         .route("/api/account/identity/refresh", post(refresh_identity))
         .route("/api/account/phones/default", post(make_default))
-        .route("/api/account/phones/{phone}", delete(remove_phone))
+        .route("/api/account/phones/remove", post(remove_phone))
         .route("/api/account/password", post(change_password))
         .route("/api/account/sessions", get(sessions))
         .route("/api/account/sessions/end-others", post(end_others))
         .route("/api/account/history", get(history))
         .route("/api/session", delete(sign_out))
+        .route("/api/phone-change/cancel", post(cancel_phone_change))
 }
 
 type Signed = Result<SignedIn, NotSignedIn>;
 
 fn unauthorized(tr: &Tr) -> Response {
     Failure::from(NotSignedIn).respond(tr, Format::Json)
+}
+
+fn bad_body(tr: &Tr) -> Response {
+    Failure::with_message(ErrorKind::BadRequest, "api-bad-request-body").respond(tr, Format::Json)
 }
 
 fn rfc3339(at: OffsetDateTime) -> String {
@@ -104,6 +109,10 @@ async fn overview(State(state): State<AppState>, tr: Tr, signed: Signed) -> Resp
                 "gender": identity.gender,
                 "email": account.email,
                 "phones": overview.phones.iter().map(phone_json).collect::<Vec<_>>(),
+                "pending_phone_change": overview.pending_phone_change.as_ref().map(|pending| json!({
+                    "phone": pending.phone.masked(),
+                    "effective_at": rfc3339(pending.effective_at),
+                })),
                 "session": { "acr": signed.session.acr.as_str(), "amr": signed.session.amr },
             }))
             .into_response()
@@ -131,10 +140,12 @@ async fn refresh_identity(
     )
 }
 
+/// Which OTP phone, and the password again (S4).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PhoneChoice {
     phone: String,
+    password: String,
 }
 
 async fn make_default(
@@ -148,17 +159,13 @@ async fn make_default(
         return unauthorized(&tr);
     };
     let Ok(Json(choice)) = body else {
-        return Failure::with_message(ErrorKind::BadRequest, "api-bad-request-body")
-            .respond(&tr, Format::Json);
+        return bad_body(&tr);
     };
-    answer(
-        state
-            .engine
-            .accounts()
-            .make_default_phone(signed.account.id, &choice.phone, &client)
-            .await,
-        &tr,
-    )
+    let accounts = state.engine.accounts();
+    let done = accounts
+        .make_default_phone(signed.account.id, &choice.phone, &choice.password, &client)
+        .await;
+    answer(done, &tr)
 }
 
 async fn remove_phone(
@@ -166,19 +173,44 @@ async fn remove_phone(
     tr: Tr,
     signed: Signed,
     RequestClient(client): RequestClient,
-    Path(phone): Path<String>,
+    body: Result<Json<PhoneChoice>, JsonRejection>,
 ) -> Response {
     let Ok(signed) = signed else {
         return unauthorized(&tr);
     };
-    answer(
-        state
-            .engine
-            .accounts()
-            .remove_phone(signed.account.id, &phone, &client)
-            .await,
-        &tr,
-    )
+    let Ok(Json(choice)) = body else {
+        return bad_body(&tr);
+    };
+    let accounts = state.engine.accounts();
+    let done = accounts
+        .remove_phone(signed.account.id, &choice.phone, &choice.password, &client)
+        .await;
+    answer(done, &tr)
+}
+
+/// "Hủy đổi số điện thoại": the ID and the code the replaced phone received; nobody needs to
+/// be signed in, the code is the proof.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhoneChangeCancel {
+    identifier: String,
+    code: String,
+}
+
+async fn cancel_phone_change(
+    State(state): State<AppState>,
+    tr: Tr,
+    RequestClient(client): RequestClient,
+    body: Result<Json<PhoneChangeCancel>, JsonRejection>,
+) -> Response {
+    let Ok(Json(cancel)) = body else {
+        return bad_body(&tr);
+    };
+    let done = state
+        .engine
+        .cancel_phone_change(&cancel.identifier, &cancel.code, &client)
+        .await;
+    answer(done, &tr)
 }
 
 #[derive(Debug, Deserialize)]
@@ -200,8 +232,7 @@ async fn change_password(
         return unauthorized(&tr);
     };
     let Ok(Json(change)) = body else {
-        return Failure::with_message(ErrorKind::BadRequest, "api-bad-request-body")
-            .respond(&tr, Format::Json);
+        return bad_body(&tr);
     };
     let accounts = state.engine.accounts();
     match accounts

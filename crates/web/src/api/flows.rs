@@ -43,6 +43,7 @@ async fn create(
     tr: Tr,
     signed_in: Result<SignedIn, crate::auth::NotSignedIn>,
     device: Option<Extension<Device>>,
+    RequestClient(client): RequestClient,
     body: Result<Json<CreateFlow>, JsonRejection>,
 ) -> Response {
     let Ok(Json(request)) = body else {
@@ -52,7 +53,7 @@ async fn create(
     let account = signed_in.ok().map(|signed_in| signed_in.account.id);
     match state
         .engine
-        .start(request.kind, request.return_to.as_deref(), account)
+        .start(request.kind, request.return_to.as_deref(), account, &client)
         .await
     {
         Ok(started) => {

@@ -15,6 +15,7 @@ use uuid::Uuid;
 use super::endpoints::fault;
 use super::params;
 use crate::auth::{NotSignedIn, SignedIn};
+use crate::client::RequestClient;
 use crate::errors::{ErrorKind, ErrorPage};
 use crate::failure::Failure;
 use crate::i18n::Tr;
@@ -26,6 +27,7 @@ pub(super) async fn authorize_get(
     tr: Tr,
     RawQuery(query): RawQuery,
     signed: Result<SignedIn, NotSignedIn>,
+    RequestClient(client): RequestClient,
 ) -> Response {
     let params = params::from_query(query.as_deref());
     let request = match state.provider.authorization_request(&params).await {
@@ -34,7 +36,7 @@ pub(super) async fn authorize_get(
         Err(AuthorizeError::Fatal(reason)) => return refused(&tr, reason),
         Err(AuthorizeError::Fault(error)) => return fault(&error),
     };
-    proceed(&state, &tr, request, signed.ok(), None).await
+    proceed(&state, &tr, &client, request, signed.ok(), None).await
 }
 
 /// Back from the sign-in flow (or showing the consent page again).
@@ -43,12 +45,14 @@ pub(super) async fn resume(
     tr: Tr,
     Path(id): Path<Uuid>,
     signed: Result<SignedIn, NotSignedIn>,
+    RequestClient(client): RequestClient,
 ) -> Response {
     match state.provider.parked(id).await {
         Ok(Some(parked)) => {
             proceed(
                 &state,
                 &tr,
+                &client,
                 parked.request,
                 signed.ok(),
                 Some((id, parked.seen_at)),
@@ -98,6 +102,7 @@ pub(super) async fn answer_consent(
 async fn proceed(
     state: &AppState,
     tr: &Tr,
+    client: &flows::Client,
     request: AuthorizationRequest,
     signed: Option<SignedIn>,
     parked: Option<(Uuid, time::OffsetDateTime)>,
@@ -154,6 +159,7 @@ async fn proceed(
                     .filter(|_| step_up)
                     .map(|signed| (signed.session.id, signed.account.id)),
                 client_name: Some(request.client_name()),
+                client: Some(client),
             };
             match state.engine.start_sign_in(sign_in).await {
                 Ok(started) => {

@@ -256,6 +256,7 @@ fn event_row(event: &AuditEvent, tr: &Tr) -> EventRow {
 struct AccountForm {
     csrf: String,
     phone: String,
+    password: String,
     current: String,
     new: String,
     confirm: String,
@@ -334,22 +335,105 @@ async fn refresh_identity(post: AccountPost) -> Response {
     after(&post, result, "refreshed").await
 }
 
+/// Making another OTP phone the default or removing one: the account page's button leads to a
+/// page that asks the password again (S4), which posts back here.
+#[derive(Clone, Copy)]
+enum PhoneChange {
+    MakeDefault,
+    Remove,
+}
+
+impl PhoneChange {
+    fn action(self) -> &'static str {
+        match self {
+            Self::MakeDefault => "/account/phones/default",
+            Self::Remove => "/account/phones/remove",
+        }
+    }
+
+    /// The `done` note on the account page afterwards.
+    fn done(self) -> &'static str {
+        match self {
+            Self::MakeDefault => "default",
+            Self::Remove => "removed",
+        }
+    }
+
+    /// The confirmation page's title and lead text keys.
+    fn texts(self) -> (&'static str, &'static str) {
+        match self {
+            Self::MakeDefault => ("account-make-default", "account-make-default-lead"),
+            Self::Remove => ("account-remove-phone", "account-remove-phone-lead"),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account_phone_confirm.html")]
+struct PhoneConfirmPage<'a> {
+    tr: &'a Tr,
+    csrf: &'a str,
+    title: String,
+    lead: String,
+    action: &'static str,
+    phone: &'a str,
+    form: FormState,
+}
+
+fn phone_confirm_page(post: &AccountPost, change: PhoneChange, form: FormState) -> Response {
+    let tr = &post.tr;
+    let masked = domain::PhoneNumber::parse(&post.form.phone)
+        .map(|phone| phone.masked())
+        .unwrap_or_default();
+    let (title, lead) = change.texts();
+    let page = PhoneConfirmPage {
+        tr,
+        csrf: &post.form.csrf,
+        title: tr.t_args(title, &[("phone", &masked)]),
+        lead: tr.t_args(lead, &[("phone", &masked)]),
+        action: change.action(),
+        phone: &post.form.phone,
+        form,
+    };
+    page::render(StatusCode::OK, tr, &page)
+}
+
 async fn make_default(post: AccountPost) -> Response {
-    let accounts = post.state.engine.accounts();
-    let account = post.signed.account.id;
-    let result = accounts
-        .make_default_phone(account, &post.form.phone, &post.client)
-        .await;
-    after(&post, result, "default").await
+    change_phone(post, PhoneChange::MakeDefault).await
 }
 
 async fn remove_phone(post: AccountPost) -> Response {
+    change_phone(post, PhoneChange::Remove).await
+}
+
+async fn change_phone(post: AccountPost, change: PhoneChange) -> Response {
+    let form = &post.form;
+    if form.password.is_empty() {
+        return phone_confirm_page(&post, change, FormState::new());
+    }
     let accounts = post.state.engine.accounts();
     let account = post.signed.account.id;
-    let result = accounts
-        .remove_phone(account, &post.form.phone, &post.client)
-        .await;
-    after(&post, result, "removed").await
+    let (phone, password, client) = (&form.phone, &form.password, &post.client);
+    let result = match change {
+        PhoneChange::MakeDefault => {
+            accounts
+                .make_default_phone(account, phone, password, client)
+                .await
+        }
+        PhoneChange::Remove => {
+            accounts
+                .remove_phone(account, phone, password, client)
+                .await
+        }
+    };
+    match result {
+        Ok(Err(problem)) if problem.field == Some("password") => {
+            let mut confirm = FormState::new();
+            confirm.add_error("password", problems::message(&problem, &post.tr));
+            phone_confirm_page(&post, change, confirm)
+        }
+        result => after(&post, result, change.done()).await,
+    }
 }
 
 async fn change_password(post: AccountPost) -> Response {

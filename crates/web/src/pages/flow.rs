@@ -40,35 +40,44 @@ struct StartQuery {
     return_to: Option<String>,
 }
 
-async fn start_login(state: State<AppState>, tr: Tr, Query(query): Query<StartQuery>) -> Response {
-    start(state, tr, FlowKind::Login, query.return_to.as_deref(), None).await
+async fn start_login(
+    state: State<AppState>,
+    tr: Tr,
+    client: RequestClient,
+    Query(query): Query<StartQuery>,
+) -> Response {
+    let return_to = query.return_to.as_deref();
+    start(state, tr, client, FlowKind::Login, return_to, None).await
 }
 
-async fn start_register_phone(state: State<AppState>, tr: Tr) -> Response {
-    start(state, tr, FlowKind::RegisterPhone, None, None).await
+async fn start_register_phone(state: State<AppState>, tr: Tr, client: RequestClient) -> Response {
+    start(state, tr, client, FlowKind::RegisterPhone, None, None).await
 }
 
-async fn start_register_bhxh(state: State<AppState>, tr: Tr) -> Response {
-    start(state, tr, FlowKind::RegisterBhxh, None, None).await
+async fn start_register_bhxh(state: State<AppState>, tr: Tr, client: RequestClient) -> Response {
+    start(state, tr, client, FlowKind::RegisterBhxh, None, None).await
 }
 
-async fn start_recovery(state: State<AppState>, tr: Tr) -> Response {
-    start(state, tr, FlowKind::Recovery, None, None).await
+async fn start_recovery(state: State<AppState>, tr: Tr, client: RequestClient) -> Response {
+    start(state, tr, client, FlowKind::Recovery, None, None).await
 }
 
 async fn start_add_phone(
     state: State<AppState>,
     tr: Tr,
+    client: RequestClient,
     signed: Result<SignedIn, crate::auth::NotSignedIn>,
 ) -> Response {
     match signed {
         Ok(signed) => {
+            let account = Some(signed.account.id);
             start(
                 state,
                 tr,
+                client,
                 FlowKind::AddPhone,
                 Some("/account"),
-                Some(signed.account.id),
+                account,
             )
             .await
         }
@@ -79,11 +88,12 @@ async fn start_add_phone(
 async fn start(
     State(state): State<AppState>,
     tr: Tr,
+    RequestClient(client): RequestClient,
     kind: FlowKind,
     return_to: Option<&str>,
     account: Option<store::AccountId>,
 ) -> Response {
-    match state.engine.start(kind, return_to, account).await {
+    match state.engine.start(kind, return_to, account, &client).await {
         Ok(started) => show_started(&state, &tr, &started, None),
         Err(error) => Failure::from(error).respond(&tr, Format::Html),
     }

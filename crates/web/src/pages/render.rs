@@ -49,6 +49,7 @@ struct OtpPart {
     resends_left: i32,
     other_phones: Vec<(usize, String)>,
     lost_phone: bool,
+    awaits_code: bool,
 }
 
 /// The captcha on the page: the proof-of-work challenge for app.js to solve, and the text
@@ -115,6 +116,7 @@ pub(super) fn flow_page(
             resends_left,
             other_phones,
             lost_phone,
+            awaits_code,
         } => {
             let now = time::OffsetDateTime::now_utc();
             otp = OtpPart {
@@ -125,6 +127,7 @@ pub(super) fn flow_page(
                 resends_left: *resends_left,
                 other_phones: other_phones.iter().cloned().enumerate().collect(),
                 lost_phone: *lost_phone,
+                awaits_code: *awaits_code,
             };
             "otp"
         }

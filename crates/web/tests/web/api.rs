@@ -189,18 +189,20 @@ async fn an_app_registers_signs_in_and_reads_its_account() {
         "{events:?}"
     );
 
-    let removed = api
-        .http
-        .delete(format!(
-            "{}/api/account/phones/{}",
-            api.base,
-            someone.phone.e164()
-        ))
-        .bearer_auth(&session)
-        .header("accept-language", "en")
-        .send()
-        .await
-        .unwrap();
+    // Removing an OTP phone asks the password again.
+    let remove = |password: &str| {
+        api.http
+            .post(format!("{}/api/account/phones/remove", api.base))
+            .bearer_auth(&session)
+            .header("accept-language", "en")
+            .json(&json!({ "phone": someone.phone.e164(), "password": password }))
+            .send()
+    };
+    let wrong = remove("sai mật khẩu").await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = wrong.json().await.unwrap();
+    assert_eq!(body["error"], "password.wrong", "{body}");
+    let removed = remove(PASSWORD).await.unwrap();
     assert_eq!(removed.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = removed.json().await.unwrap();
     assert_eq!(body["error"], "phone.last");
@@ -362,12 +364,13 @@ async fn the_openapi_document_describes_every_route() {
         "/api/account",
         "/api/account/identity/refresh",
         "/api/account/phones/default",
-        "/api/account/phones/{phone}",
+        "/api/account/phones/remove",
         "/api/account/password",
         "/api/account/sessions",
         "/api/account/sessions/end-others",
         "/api/account/history",
         "/api/session",
+        "/api/phone-change/cancel",
     ] {
         assert!(paths.contains_key(path), "{path} is not described");
     }

@@ -35,11 +35,35 @@ async fn pages_register_sign_in_and_protect_account_forms() {
         .await;
     assert_eq!(location(&ended), "/account?done=others");
 
-    // The last OTP phone cannot be removed: the page says why.
+    // Removing an OTP phone asks the password again on a page of its own; a wrong one is
+    // said there; the last phone cannot be removed, and the account page says why.
+    let phone = who.phone.e164();
+    let asked = browser
+        .post(
+            "/account/phones/remove",
+            &[("csrf", &token), ("phone", phone)],
+        )
+        .await;
+    let text = asked.text().await.unwrap();
+    assert!(text.contains("Nhập mật khẩu để xóa số"), "{text}");
+    assert!(text.contains(r#"name="password""#), "{text}");
+    let wrong = browser
+        .post(
+            "/account/phones/remove",
+            &[("csrf", &token), ("phone", phone), ("password", "sai")],
+        )
+        .await;
+    let text = wrong.text().await.unwrap();
+    assert!(text.contains("Mật khẩu không đúng"), "{text}");
+    assert!(text.contains("Nhập mật khẩu để xóa số"), "{text}");
     let refused = browser
         .post(
             "/account/phones/remove",
-            &[("csrf", &token), ("phone", who.phone.e164())],
+            &[
+                ("csrf", &token),
+                ("phone", phone),
+                ("password", "mây trắng bay qua đồi"),
+            ],
         )
         .await;
     let text = refused.text().await.unwrap();

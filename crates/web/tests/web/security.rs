@@ -304,3 +304,131 @@ async fn registration_stops_asking_the_registries_after_mismatches() {
     let body = honest.act(&id, &token, register_form(&someone)).await;
     assert_eq!(codes(&body["flow"]), ["registration.throttled"], "{body}");
 }
+
+/// A lost-phone change through the JSON API: it waits out its cool-down, the session it opened
+/// cannot change phones meanwhile, and the replaced phone's code cancels it and ends that
+/// session; a wrong code gets the same answer as an unknown ID.
+#[tokio::test]
+async fn a_lost_phone_change_waits_and_the_old_phone_cancels_it() {
+    let (db, base, holder, mut own) = with_registered_holder(Options::default()).await;
+    // The account's OTP phone is one the holder lost; the subscriber database says
+    // `holder.phone` is theirs.
+    let lost = domain::PhoneNumber::parse("0867000111").unwrap();
+    let account = db
+        .store
+        .account_by_personal_id(&holder.personal_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let system = store::AuditContext {
+        actor: store::Actor::System,
+        client_ip: None,
+    };
+    let now = time::OffsetDateTime::now_utc();
+    db.store
+        .add_phone(account, &lost, true, &system, now)
+        .await
+        .unwrap();
+    db.store
+        .remove_phone(account, &holder.phone, &system, now)
+        .await
+        .unwrap();
+
+    let (id, token, _) = own.start("login", None).await;
+    let body = own.act(&id, &token, sign_in(&holder, PASSWORD)).await;
+    assert_eq!(body["flow"]["step"], "otp", "{body}");
+    own.act(&id, &token, json!({ "action": "lost_phone" }))
+        .await;
+    let new_phone = json!({ "action": "new_phone", "phone": holder.phone.national() });
+    let body = own.act(&id, &token, new_phone).await;
+    assert_eq!(body["flow"]["step"], "otp", "{body}");
+    let code = last_otp(&holder.phone);
+    let body = own
+        .act(&id, &token, json!({ "action": "otp", "code": code }))
+        .await;
+    let session = body["session"]["token"].as_str().unwrap().to_owned();
+
+    let http = Client::new();
+    let overview: Value = http
+        .get(format!("{base}/api/account"))
+        .bearer_auth(&session)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(overview["phones"][0]["phone"], lost.e164(), "{overview}");
+    let pending = &overview["pending_phone_change"];
+    assert_eq!(pending["phone"], holder.phone.masked(), "{overview}");
+    assert!(pending["effective_at"].is_string(), "{overview}");
+    let removed: Value = http
+        .post(format!("{base}/api/account/phones/remove"))
+        .bearer_auth(&session)
+        .json(&json!({ "phone": lost.e164(), "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(removed["error"], "phone_change.pending", "{removed}");
+
+    let warning = super::sms_texts(&lost).into_iter().next().unwrap();
+    let cancel_code = warning
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .find(|word| {
+            word.len() == 8
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
+        .unwrap_or_else(|| panic!("no cancel code in {warning:?}"))
+        .to_owned();
+    let cancel = |identifier: String, code: String| {
+        http.post(format!("{base}/api/phone-change/cancel"))
+            .json(&json!({ "identifier": identifier, "code": code }))
+            .send()
+    };
+    let wrong = cancel(holder.personal_id.to_string(), "AAAAAAAA".into())
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    let wrong: Value = wrong.json().await.unwrap();
+    let stranger = person(1).personal_id.to_string();
+    let unknown: Value = cancel(stranger, cancel_code.clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(wrong["error"], "phone_change.cancel_invalid", "{wrong}");
+    assert_eq!(wrong, unknown, "the same answer for another ID");
+    let cancelled = cancel(holder.personal_id.to_string(), cancel_code)
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), reqwest::StatusCode::NO_CONTENT);
+
+    let after = http
+        .get(format!("{base}/api/account"))
+        .bearer_auth(&session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        after.status(),
+        reqwest::StatusCode::UNAUTHORIZED,
+        "the change's session ended"
+    );
+    let phones = db.store.phones(account).await.unwrap();
+    assert_eq!(phones.len(), 1);
+    assert_eq!(phones[0].phone, lost, "the change never happens");
+    assert!(
+        db.store
+            .pending_phone_change(account)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
