@@ -1,0 +1,7 @@
+//! The `pki` crate's tests, one binary.
+
+mod ocsp;
+mod openssl;
+mod refusals;
+mod support;
+mod web_eid;
