@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use der::Encode;
 use rustls_pki_types::{CertificateDer, TrustAnchor};
 use x509_cert::Certificate;
+use x509_cert::ext::pkix::BasicConstraints;
 
 /// Why trust anchors could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -118,6 +119,14 @@ impl TrustAnchors {
                 subject: cert.tbs_certificate.subject.to_string(),
                 detail,
             };
+            // A folder holding an end-entity certificate by mistake must not make it a root.
+            let is_ca = matches!(
+                cert.tbs_certificate.get::<BasicConstraints>(),
+                Ok(Some((_, constraints))) if constraints.ca
+            );
+            if !is_ca {
+                return Err(not_an_anchor("not a CA certificate".to_owned()));
+            }
             let der =
                 CertificateDer::from(cert.to_der().map_err(|e| not_an_anchor(e.to_string()))?);
             let anchor = webpki::anchor_from_trusted_cert(&der)

@@ -126,6 +126,8 @@ impl RevocationChecker {
             let Ok(response) = self.fetcher.ocsp(url, request).await else {
                 continue;
             };
+            // A responder that answers wrongly (bad signature, stale, unknown…) is not down:
+            // its answer is the refusal, named as such, rather than a reason to look elsewhere.
             match ocsp::read(&response, issuer, &cert_id, &nonce, &self.config, at)
                 .map_err(unavailable)?
             {

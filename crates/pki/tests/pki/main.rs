@@ -1,5 +1,6 @@
 //! The `pki` crate's tests, one binary.
 
+mod anchors;
 mod ocsp;
 mod openssl;
 mod refusals;
