@@ -5,7 +5,10 @@ use std::sync::Arc;
 
 use aws_lc_rs::digest;
 use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _};
+use aws_lc_rs::signature::{
+    ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _, RSA_PKCS1_SHA256, RSA_PSS_SHA256,
+    RsaEncoding, RsaKeyPair,
+};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use pki::{CertIdentity, Refusal, RevocationConfig, TokenProblem, UsagePolicy, web_eid};
@@ -44,31 +47,39 @@ impl Agent {
     }
 
     fn signature(&self, origin: &str, nonce: &str) -> Vec<u8> {
-        let mut message = digest::digest(&digest::SHA256, origin.as_bytes())
-            .as_ref()
-            .to_vec();
-        message.extend_from_slice(digest::digest(&digest::SHA256, nonce.as_bytes()).as_ref());
         self.key
-            .sign(&SystemRandom::new(), &message)
+            .sign(&SystemRandom::new(), &message(origin, nonce))
             .unwrap()
             .as_ref()
             .to_vec()
     }
 
     fn token_with(&self, algorithm: &str, format: &str, signature: &[u8]) -> String {
-        serde_json::json!({
-            "unverifiedCertificate": STANDARD.encode(&self.certificate),
-            "algorithm": algorithm,
-            "signature": STANDARD.encode(signature),
-            "format": format,
-            "appVersion": "https://web-eid.eu/web-eid-app/releases/2.5.0+0",
-        })
-        .to_string()
+        token_json(&self.certificate, algorithm, format, signature)
     }
 
     fn token(&self, origin: &str, nonce: &str) -> String {
         self.token_with("ES256", "web-eid:1.0", &self.signature(origin, nonce))
     }
+}
+
+fn message(origin: &str, nonce: &str) -> Vec<u8> {
+    let mut message = digest::digest(&digest::SHA256, origin.as_bytes())
+        .as_ref()
+        .to_vec();
+    message.extend_from_slice(digest::digest(&digest::SHA256, nonce.as_bytes()).as_ref());
+    message
+}
+
+fn token_json(certificate: &[u8], algorithm: &str, format: &str, signature: &[u8]) -> String {
+    serde_json::json!({
+        "unverifiedCertificate": STANDARD.encode(certificate),
+        "algorithm": algorithm,
+        "signature": STANDARD.encode(signature),
+        "format": format,
+        "appVersion": "https://web-eid.eu/web-eid-app/releases/2.5.0+0",
+    })
+    .to_string()
 }
 
 fn setup() -> (Arc<World>, pki::Validator, Agent) {
@@ -213,4 +224,43 @@ async fn a_good_signature_does_not_excuse_the_certificate() {
         .await
         .unwrap_err();
     assert_eq!(refusal.code(), "pki.expired");
+}
+
+#[tokio::test]
+async fn rsa_tokens_in_pkcs1_and_pss_padding() {
+    let (world, validator, _) = setup();
+    let rcgen_key =
+        KeyPair::generate_rsa_for(&rcgen::PKCS_RSA_SHA256, rcgen::RsaKeySize::_2048).unwrap();
+    let key = RsaKeyPair::from_pkcs8(&rcgen_key.serialize_der()).unwrap();
+    let certificate = Leaf::default()
+        .params()
+        .signed_by(&rcgen_key, &world.ca.issuer())
+        .unwrap()
+        .der()
+        .to_vec();
+    let paddings: [(&str, &str, &'static dyn RsaEncoding); 2] = [
+        ("RS256", "PS256", &RSA_PKCS1_SHA256),
+        ("PS256", "RS256", &RSA_PSS_SHA256),
+    ];
+    for (algorithm, other, padding) in paddings {
+        let mut signature = vec![0; key.public_modulus_len()];
+        key.sign(
+            padding,
+            &SystemRandom::new(),
+            &message(ORIGIN, NONCE),
+            &mut signature,
+        )
+        .unwrap();
+        let good = token_json(&certificate, algorithm, "web-eid:1.0", &signature);
+        verify(&validator, &good)
+            .await
+            .unwrap_or_else(|e| panic!("{algorithm}: {e:?}"));
+        // The same signature claimed with the other padding does not verify.
+        let mislabelled = token_json(&certificate, other, "web-eid:1.0", &signature);
+        assert_eq!(
+            verify(&validator, &mislabelled).await.unwrap_err(),
+            Refusal::Token(TokenProblem::SignatureMismatch),
+            "{algorithm} as {other}"
+        );
+    }
 }
