@@ -42,7 +42,7 @@ pub(crate) enum Answer {
     Unavailable,
 }
 
-/// The CertID of the certificate with `serial` issued by `issuer`, with SHA-1 hashes: RFC 6960
+/// The CertID of `subject`, issued by `issuer`, with SHA-1 hashes: RFC 6960
 /// responders must accept SHA-1 and not all accept anything else.
 pub(crate) fn cert_id(
     issuer: &Certificate,
