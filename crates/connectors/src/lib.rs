@@ -21,6 +21,7 @@ mod error;
 mod http;
 mod mail;
 mod population;
+pub mod revocation;
 mod sms;
 mod subscribers;
 mod wire;

@@ -1,0 +1,8 @@
+//! The `pki` crate's tests, one binary.
+
+mod anchors;
+mod ocsp;
+mod openssl;
+mod refusals;
+mod support;
+mod web_eid;
