@@ -15,5 +15,8 @@
 
 pub mod certificate;
 pub mod import;
+pub mod pages;
+pub mod requests;
+pub mod server;
 pub mod token;
 pub mod web_eid;
