@@ -334,6 +334,27 @@ async fn the_confirm_page_names_the_site_and_lists_both_certificates() {
     assert_eq!(input_values(&html, "certificate").len(), 2);
     assert_eq!(input_values(&html, "csrf").len(), 1);
     assert!(!html.contains("<script"));
+
+    // In Vietnamese when the portal asks so.
+    let vi = request("POST", "/web-eid/authenticate")
+        .header("origin", OTHER_PORTAL)
+        .header("content-type", "application/json")
+        .body(Body::from(
+            json!({ "challengeNonce": nonce(), "lang": "vi" }).to_string(),
+        ))
+        .unwrap();
+    let (_, body, _) = agent.json(vi).await;
+    let url = body["confirmUrl"]
+        .as_str()
+        .unwrap()
+        .strip_prefix(AGENT)
+        .unwrap()
+        .to_owned();
+    let (_, html) = agent
+        .page(request("GET", &url).body(Body::empty()).unwrap())
+        .await;
+    assert!(html.contains("Đăng nhập bằng USB ký số"), "{html}");
+    assert!(html.contains(&format!("id=\"origin\">{OTHER_PORTAL}<")));
 }
 
 #[tokio::test]
