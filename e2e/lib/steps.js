@@ -56,7 +56,7 @@ async function expectFormError(run, message) {
 async function openLogin(run) {
   await run.open('/login');
   await run.expectHeading('action-sign-in');
-  assert.equal(await run.page.locator('.tabs a[aria-current="page"]').innerText(), run.t('login-tab-id-card'));
+  assert.equal(await run.page.locator('.tabs [aria-current="page"]').innerText(), run.t('login-tab-password-sms'));
   // The tabs of a row end on the same line, the red rule under them (a tab whose label wraps
   // makes its row taller; the others must grow with it).
   const boxes = await run.page.locator('.tabs a').evaluateAll((links) => links.map((link) => {

@@ -46,7 +46,7 @@ pub(crate) enum AddPhone {
 impl Flow for AddPhone {
     const KIND: FlowKind = FlowKind::AddPhone;
 
-    fn start(start: &Start) -> Option<Self> {
+    fn start(start: &Start, _services: &Services) -> Option<Self> {
         start.account.map(|account| Self::Form {
             account,
             phone: String::new(),

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use crate::account::AccountService;
 use crate::add_phone::AddPhone;
 use crate::captcha::Captcha;
+use crate::certificates::CertificateSignIn;
 use crate::common::new_captcha;
 use crate::config::FlowConfig;
 use crate::context::Client;
@@ -78,6 +79,8 @@ pub struct SignInRequest<'a> {
     pub client_name: Option<&'a str>,
     /// Who asks: an address that already needs the captcha gets it on the first form.
     pub client: Option<&'a Client>,
+    /// The method to begin with, when it is offered (the sign-in page's tab).
+    pub first: Option<MethodKind>,
 }
 
 impl Engine {
@@ -119,7 +122,14 @@ impl Engine {
             passwords,
             throttle,
             sessions,
+            certificates: None,
         })
+    }
+
+    /// Turns on sign-in with certificates through the local signing agent (USB token).
+    pub fn with_certificate_sign_in(mut self, certificates: CertificateSignIn) -> Self {
+        self.services.certificates = Some(Arc::new(certificates));
+        self
     }
 
     pub fn config(&self) -> &FlowConfig {
@@ -155,7 +165,7 @@ impl Engine {
         kind: AccountKind,
     ) -> Result<AssuranceLevel, FlowError> {
         let credentials = self.services.store.credentials(account).await?;
-        Ok(methods::held_by(kind, &credentials)
+        Ok(methods::held_by(&self.services, kind, &credentials)
             .first()
             .map_or(AssuranceLevel::LoA1, |method| {
                 methods::descriptor(*method).level
@@ -208,10 +218,10 @@ impl Engine {
                     .acr_preference
                     .iter()
                     .copied()
-                    .find(|level| reachable_by_some_method(*level))
+                    .find(|level| !self.methods_reaching(*level).is_empty())
                     .or(request.acr_preference.first().copied())
                     .unwrap_or(AssuranceLevel::LoA2);
-                (methods_reaching(required), required)
+                (self.methods_reaching(required), required)
             }
         };
         // Step-up comes from the holder's own signed-in browser: no captcha up front.
@@ -229,6 +239,11 @@ impl Engine {
             }
             None => None,
         };
+        let mut offered = offered;
+        if let Some(first) = request.first {
+            // A stable sort: the others keep their order behind it.
+            offered.sort_by_key(|method| *method != first);
+        }
         let start = Start {
             account: request.signed_in.map(|(_, account)| account),
             session: request.signed_in.map(|(session, _)| session),
@@ -242,6 +257,17 @@ impl Engine {
         self.start_as::<Login>(return_to, start).await
     }
 
+    /// The enabled methods reaching `level`, strongest first but the portal's own method
+    /// first: it is what nearly everyone has.
+    fn methods_reaching(&self, level: AssuranceLevel) -> Vec<MethodKind> {
+        let mut offered: Vec<MethodKind> = methods::enabled(&self.services)
+            .into_iter()
+            .filter(|method| methods::descriptor(*method).level >= level)
+            .collect();
+        offered.sort_by_key(|method| *method != MethodKind::PasswordSms);
+        offered
+    }
+
     /// Step-up: the first preferred level the account can reach, and its methods that do.
     async fn step_up_methods(
         &self,
@@ -253,7 +279,7 @@ impl Engine {
             return Err(FlowError::NeedsAccount);
         };
         let credentials = store.credentials(account).await?;
-        let held = methods::held_by(holder.kind, &credentials);
+        let held = methods::held_by(&self.services, holder.kind, &credentials);
         let preference = if preference.is_empty() {
             &[AssuranceLevel::LoA2][..]
         } else {
@@ -318,7 +344,7 @@ impl Engine {
     ) -> Result<Started, FlowError> {
         let services = &self.services;
         let binding = services.random.token();
-        let state = F::start(&start).ok_or(FlowError::NeedsAccount)?;
+        let state = F::start(&start, services).ok_or(FlowError::NeedsAccount)?;
         let now = services.clock.now();
         // With `captcha_after_per_account = 0` sign-in asks the captcha every time, as the
         // portal's form did; by default it is asked only once throttling says so.
@@ -411,23 +437,6 @@ impl Engine {
 }
 
 /// Whether some built-in method reaches `level`.
-fn reachable_by_some_method(level: AssuranceLevel) -> bool {
-    MethodKind::all()
-        .into_iter()
-        .any(|method| methods::descriptor(method).level >= level)
-}
-
-/// The built-in methods reaching `level`, strongest first.
-fn methods_reaching(level: AssuranceLevel) -> Vec<MethodKind> {
-    let mut offered: Vec<MethodKind> = MethodKind::all()
-        .into_iter()
-        .filter(|method| methods::descriptor(*method).level >= level)
-        .collect();
-    // The portal's own method first: it is what nearly everyone has.
-    offered.sort_by_key(|method| *method != MethodKind::PasswordSms);
-    offered
-}
-
 fn kind_of(record: &FlowRecord) -> Result<FlowKind, FlowError> {
     FlowKind::parse(&record.kind).ok_or(FlowError::NotFound)
 }

@@ -83,7 +83,7 @@ pub(crate) trait Flow: Serialize + DeserializeOwned + Send + Sync + Sized {
     const CAPTCHA_AT_START: bool = false;
 
     /// The state a new flow starts in; `None` when the flow cannot start (no account).
-    fn start(start: &Start) -> Option<Self>;
+    fn start(start: &Start, services: &Services) -> Option<Self>;
     fn step(&self, services: &Services) -> Step;
     /// The sign-in methods the person may switch to at this point (sign-in only).
     fn methods(&self) -> Vec<MethodKind> {

@@ -16,6 +16,7 @@
 mod account;
 mod add_phone;
 mod captcha;
+mod certificates;
 mod common;
 mod config;
 mod context;
@@ -41,6 +42,7 @@ mod view;
 
 pub use account::{AccountService, Overview};
 pub use captcha::{CaptchaPrompt, TextAlternative};
+pub use certificates::CertificateSignIn;
 pub use config::{
     Argon2Params, CaptchaConfig, FlowConfig, OtpLimits, SessionLimits, ThrottleLimits,
 };

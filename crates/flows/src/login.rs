@@ -56,14 +56,14 @@ enum At {
 impl Flow for Login {
     const KIND: FlowKind = FlowKind::Login;
 
-    fn start(start: &Start) -> Option<Self> {
+    fn start(start: &Start, services: &Services) -> Option<Self> {
         let begin = Begin {
             account: start.account,
             hint: start.hint.clone(),
         };
         let at = match start.offered.first() {
             Some(first) => At::Running {
-                method: methods::begin(*first, &begin),
+                method: methods::begin(*first, &begin, services),
             },
             None => At::Unreachable,
         };
@@ -116,7 +116,7 @@ impl Flow for Login {
                 account: ctx.account,
                 hint: None,
             };
-            *method = methods::begin(chosen, &begin);
+            *method = methods::begin(chosen, &begin, ctx.services);
             return Ok(Acted::default());
         }
         let kind = method.kind();

@@ -6,13 +6,14 @@ use serde::Serialize;
 use time::Duration;
 
 /// Every code a flow can refuse with; pages and the API have a message for each.
-pub const PROBLEM_CODES: [&str; 44] = [
+pub const PROBLEM_CODES: [&str; 56] = [
     "account.exists",
     "account.locked",
     "account.no_otp_phone",
     "account.no_personal_id",
     "account.recovery_required",
     "action.unexpected",
+    "agent.challenge_expired",
     "bhxh.mismatch",
     "bhxh.no_phone",
     "bhxh.not_found",
@@ -20,6 +21,7 @@ pub const PROBLEM_CODES: [&str; 44] = [
     "birth_date.invalid",
     "captcha.required",
     "captcha.wrong",
+    "certificate.not_bound",
     "credentials.invalid",
     "field.invalid",
     "field.required",
@@ -43,6 +45,16 @@ pub const PROBLEM_CODES: [&str; 44] = [
     "phone.unknown_choice",
     "phone_change.cancel_invalid",
     "phone_change.pending",
+    "pki.expired",
+    "pki.key_usage",
+    "pki.malformed",
+    "pki.no_identity",
+    "pki.not_yet_valid",
+    "pki.policy_not_allowed",
+    "pki.revocation_unavailable",
+    "pki.revoked",
+    "pki.token_invalid",
+    "pki.untrusted_issuer",
     "population.unavailable",
     "registration.throttled",
     "registry.unavailable",
@@ -134,6 +146,7 @@ mod tests {
             include_str!("login.rs"),
             include_str!("methods/password_sms.rs"),
             include_str!("methods/totp.rs"),
+            include_str!("methods/usb_token.rs"),
             include_str!("registration.rs"),
             include_str!("recovery.rs"),
             include_str!("add_phone.rs"),

@@ -49,7 +49,7 @@ impl Flow for Recovery {
     const KIND: FlowKind = FlowKind::Recovery;
     const CAPTCHA_AT_START: bool = true;
 
-    fn start(_start: &Start) -> Option<Self> {
+    fn start(_start: &Start, _services: &Services) -> Option<Self> {
         Some(Self::Identify {
             identifier: String::new(),
         })

@@ -82,7 +82,7 @@ pub(crate) type RegisterBhxh = Registration<ByBhxh>;
 impl<C: Channel> Flow for Registration<C> {
     const KIND: FlowKind = C::KIND;
 
-    fn start(_start: &Start) -> Option<Self> {
+    fn start(_start: &Start, _services: &Services) -> Option<Self> {
         Some(Self::Form {
             values: C::Values::default(),
         })

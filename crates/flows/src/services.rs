@@ -8,6 +8,7 @@ use connectors::Connectors;
 use domain::{Clock, PasswordPolicy};
 use store::Store;
 
+use crate::certificates::CertificateSignIn;
 use crate::config::FlowConfig;
 use crate::otp::Otps;
 use crate::passwords::Passwords;
@@ -26,4 +27,6 @@ pub struct Services {
     pub(crate) passwords: Passwords,
     pub(crate) throttle: Arc<Throttle>,
     pub(crate) sessions: Sessions,
+    /// Sign-in with certificates, when trust anchors are configured.
+    pub(crate) certificates: Option<Arc<CertificateSignIn>>,
 }

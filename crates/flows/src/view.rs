@@ -230,10 +230,9 @@ pub enum Action {
         #[serde(default)]
         error: Option<String>,
     },
-    /// The local agent's answer: the certificate chain and the signature, base64.
+    /// The local agent's answer: its Web eID authentication token (JSON text).
     AgentResponse {
-        certificate: String,
-        signature: String,
+        token: String,
     },
 }
 

@@ -194,6 +194,8 @@ pub struct Tab {
     pub href: String,
     pub label: String,
     pub current: bool,
+    /// A sign-in method of the flow at `href`: the tab is a button that switches to it.
+    pub method: Option<&'static str>,
 }
 
 impl Tab {
@@ -202,6 +204,15 @@ impl Tab {
             href: href.into(),
             label: label.into(),
             current,
+            method: None,
+        }
+    }
+
+    /// A tab that switches the sign-in flow posted to `action` to `method`.
+    pub fn method(action: &str, method: &'static str, label: String, current: bool) -> Tab {
+        Tab {
+            method: Some(method),
+            ..Tab::new(action, label, current)
         }
     }
 }

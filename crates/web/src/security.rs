@@ -17,9 +17,15 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// The policy of a page whose script also talks to `origin` (the person's local signing
+/// agent); a page that sets its own policy keeps it.
+pub(crate) fn csp_connecting_to(origin: &str) -> String {
+    format!("{CSP}; connect-src 'self' {origin}")
+}
+
 pub(crate) fn apply(router: Router, hsts: bool) -> Router {
     let router = router
-        .layer(overriding(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(if_missing(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(overriding(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(overriding(header::X_FRAME_OPTIONS, "DENY"))
         .layer(overriding(header::REFERRER_POLICY, "no-referrer"))

@@ -48,10 +48,10 @@ async fn show(
     if !state.settings.sandbox_links {
         return ErrorPage::new(ErrorKind::NotFound, &tr).respond(&tr, format);
     }
-    let current = query.tab.as_deref().unwrap_or("id-card");
+    let current = query.tab.as_deref().unwrap_or("password-sms");
     // The sign-in page's tabs, the first one the default.
     let tabs = [
-        ("id-card", tr.t("login-tab-id-card")),
+        ("password-sms", tr.t("login-tab-password-sms")),
         ("usb-token", tr.t("login-tab-usb-token")),
         ("sim-pki", tr.t("login-tab-sim-pki")),
         ("vneid", tr.t("login-tab-vneid")),

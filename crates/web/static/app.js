@@ -274,6 +274,87 @@
   }
 
 
+  // USB ký số: the page asks the person's local signing agent (on 127.0.0.1) to sign the
+  // step's challenge. The agent shows its own window for the certificate and the PIN; the page
+  // polls the agent for the Web eID token and posts it to the flow. The PIN never passes here.
+  function localAgent(box) {
+    var agent = box.getAttribute("data-agent-url");
+    var status = box.querySelector("[data-agent-status]");
+    var startButton = box.querySelector("[data-agent-start]");
+    var popupLink = box.querySelector("[data-agent-popup]");
+    var missing = box.querySelector("[data-agent-missing]");
+    var form = box.querySelector("[data-agent-form]");
+    var say = function (key) {
+      status.textContent = box.getAttribute("data-text-" + key);
+    };
+    var json = function (response) {
+      if (!response.ok && response.status !== 202) {
+        throw new Error("agent answered " + response.status);
+      }
+      return response.json();
+    };
+
+    function check() {
+      say("checking");
+      missing.hidden = true;
+      startButton.hidden = true;
+      fetch(agent + "/status").then(json).then(function () {
+        say("ready");
+        startButton.hidden = false;
+      }).catch(function () {
+        status.textContent = "";
+        missing.hidden = false;
+      });
+    }
+
+    function poll(requestId, deadline) {
+      if (Date.now() > deadline) {
+        say("failed");
+        startButton.hidden = false;
+        return;
+      }
+      fetch(agent + "/web-eid/result/" + encodeURIComponent(requestId)).then(json).then(function (answer) {
+        if (answer.status === "pending") {
+          window.setTimeout(function () { poll(requestId, deadline); }, 1000);
+        } else if (answer.error) {
+          say(answer.error === "pin_locked" ? "locked" : "cancelled");
+          startButton.hidden = false;
+          popupLink.hidden = true;
+        } else {
+          form.querySelector("input[name='token']").value = JSON.stringify(answer);
+          form.submit();
+        }
+      }).catch(function () {
+        say("failed");
+        startButton.hidden = false;
+      });
+    }
+
+    startButton.addEventListener("click", function () {
+      startButton.hidden = true;
+      say("waiting");
+      fetch(agent + "/web-eid/authenticate", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          challengeNonce: box.getAttribute("data-challenge"),
+          lang: box.getAttribute("data-lang"),
+        }),
+      }).then(json).then(function (request) {
+        var opened = window.open(request.confirmUrl, "dvcid-agent", "popup,width=520,height=680");
+        var link = popupLink.querySelector("a");
+        link.href = request.confirmUrl;
+        popupLink.hidden = Boolean(opened);
+        poll(request.requestId, Date.now() + request.expiresIn * 1000);
+      }).catch(function () {
+        say("failed");
+        startButton.hidden = false;
+      });
+    });
+    box.querySelector("[data-agent-retry]").addEventListener("click", check);
+    check();
+  }
+
   function each(selector, action) {
     Array.prototype.forEach.call(document.querySelectorAll(selector), action);
   }
@@ -283,6 +364,7 @@
     each("[data-password-toggle]", passwordToggle);
     each("form[method='post']", submitGuard);
     each("[data-captcha]", captcha);
+    each("[data-local-agent]", localAgent);
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {
       errorSummary(summary);

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 pub enum MethodKind {
     /// Số định danh + mật khẩu → OTP qua SMS (S1–S4, P1–P2).
     PasswordSms,
+    /// USB ký số: a certificate on a token, through the local signing agent (S7).
+    UsbToken,
     /// Password, then an authenticator app's code: built only for tests (`test-methods`).
     #[cfg(feature = "test-methods")]
     Totp,
@@ -17,7 +19,7 @@ pub enum MethodKind {
 impl MethodKind {
     /// Every method built in, in the order the sign-in page offers them.
     pub fn all() -> Vec<MethodKind> {
-        let built_in = vec![Self::PasswordSms];
+        let built_in = vec![Self::PasswordSms, Self::UsbToken];
         #[cfg(feature = "test-methods")]
         let built_in = [built_in, vec![Self::Totp]].concat();
         built_in
@@ -26,6 +28,7 @@ impl MethodKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::PasswordSms => "password_sms",
+            Self::UsbToken => "usb_token",
             #[cfg(feature = "test-methods")]
             Self::Totp => "totp",
         }

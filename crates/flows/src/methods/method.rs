@@ -73,7 +73,7 @@ impl Progress {
 pub(crate) trait Method: Serialize + DeserializeOwned + Send + Sync + Sized {
     const DESCRIPTOR: Descriptor;
 
-    fn begin(begin: &Begin) -> Self;
+    fn begin(begin: &Begin, services: &Services) -> Self;
     fn step(&self, services: &Services) -> Step;
     async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Progress, FlowError>;
 }

@@ -19,6 +19,7 @@ pub(crate) mod method;
 pub(crate) mod password_sms;
 #[cfg(feature = "test-methods")]
 pub(crate) mod totp;
+pub(crate) mod usb_token;
 
 pub use kind::MethodKind;
 pub use method::Descriptor;
@@ -39,9 +40,9 @@ macro_rules! methods {
             match kind { $( $(#[$meta])* MethodKind::$variant => <$state as Method>::DESCRIPTOR ),+ }
         }
 
-        pub(crate) fn begin(kind: MethodKind, begin: &Begin) -> MethodState {
+        pub(crate) fn begin(kind: MethodKind, begin: &Begin, services: &Services) -> MethodState {
             match kind {
-                $( $(#[$meta])* MethodKind::$variant => MethodState::$variant(<$state as Method>::begin(begin)) ),+
+                $( $(#[$meta])* MethodKind::$variant => MethodState::$variant(<$state as Method>::begin(begin, services)) ),+
             }
         }
 
@@ -63,13 +64,30 @@ macro_rules! methods {
 
 methods! {
     PasswordSms(password_sms::PasswordSms),
+    UsbToken(usb_token::UsbToken),
     #[cfg(feature = "test-methods")]
     Totp(totp::Totp),
 }
 
-/// The methods an account can sign in with, strongest first.
-pub(crate) fn held_by(kind: AccountKind, credentials: &[Credential]) -> Vec<MethodKind> {
-    let mut held: Vec<MethodKind> = MethodKind::all()
+/// The methods this deployment runs: every one built in, but those whose outside parts are
+/// not configured (certificates need trust anchors).
+pub(crate) fn enabled(services: &Services) -> Vec<MethodKind> {
+    MethodKind::all()
+        .into_iter()
+        .filter(|method| match method {
+            MethodKind::UsbToken => services.certificates.is_some(),
+            _ => true,
+        })
+        .collect()
+}
+
+/// The enabled methods an account can sign in with, strongest first.
+pub(crate) fn held_by(
+    services: &Services,
+    kind: AccountKind,
+    credentials: &[Credential],
+) -> Vec<MethodKind> {
+    let mut held: Vec<MethodKind> = enabled(services)
         .into_iter()
         .filter(|method| descriptor(*method).applies_to(kind, credentials))
         .collect();

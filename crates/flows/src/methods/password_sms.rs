@@ -74,7 +74,7 @@ impl Method for PasswordSms {
         amr: &[AuthMethod::Pwd, AuthMethod::Sms],
     };
 
-    fn begin(begin: &Begin) -> Self {
+    fn begin(begin: &Begin, _services: &Services) -> Self {
         Self::Credentials(PasswordForm::new(begin))
     }
 

@@ -60,7 +60,7 @@ impl Method for Totp {
         amr: &[AuthMethod::Pwd, AuthMethod::Otp],
     };
 
-    fn begin(begin: &Begin) -> Self {
+    fn begin(begin: &Begin, _services: &Services) -> Self {
         Self::Credentials(PasswordForm::new(begin))
     }
 

@@ -160,6 +160,7 @@ async fn proceed(
                     .map(|signed| (signed.session.id, signed.account.id)),
                 client_name: Some(request.client_name()),
                 client: Some(client),
+                first: None,
             };
             match state.engine.start_sign_in(sign_in).await {
                 Ok(started) => {

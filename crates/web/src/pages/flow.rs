@@ -26,8 +26,9 @@ use crate::page::Format;
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/login", get(start_login))
-        .route("/login/method/{method}", get(render::coming_soon))
+        .route("/login/method/{method}", get(start_login_with))
         .route("/register", get(render::register_choice))
+        .route("/help/signing-agent", get(render::agent_help))
         .route("/register/phone", get(start_register_phone))
         .route("/register/bhxh", get(start_register_bhxh))
         .route("/recovery", get(start_recovery))
@@ -48,6 +49,33 @@ async fn start_login(
 ) -> Response {
     let return_to = query.return_to.as_deref();
     start(state, tr, client, FlowKind::Login, return_to, None).await
+}
+
+/// A sign-in tab outside a flow: a sign-in that begins with that method, or, for a method this
+/// deployment does not run yet, a page that says so.
+async fn start_login_with(
+    State(state): State<AppState>,
+    tr: Tr,
+    RequestClient(client): RequestClient,
+    Path(method): Path<String>,
+    Query(query): Query<StartQuery>,
+) -> Response {
+    let Some(first) = flows::MethodKind::parse(&method.replace('-', "_")) else {
+        return render::coming_soon(tr, &method);
+    };
+    let request = flows::SignInRequest {
+        return_to: query.return_to.as_deref(),
+        client: Some(&client),
+        first: Some(first),
+        ..flows::SignInRequest::default()
+    };
+    match state.engine.start_sign_in(request).await {
+        Ok(started) if started.view.methods.first() == Some(&first) => {
+            show_started(&state, &tr, &started, None)
+        }
+        Ok(_) => render::coming_soon(tr, &method),
+        Err(error) => Failure::from(error).respond(&tr, Format::Html),
+    }
 }
 
 async fn start_register_phone(state: State<AppState>, tr: Tr, client: RequestClient) -> Response {
@@ -158,6 +186,7 @@ pub(super) struct FlowForm {
     bhxh_code: String,
     confirm: String,
     method: String,
+    token: String,
 }
 
 impl FlowForm {
@@ -202,6 +231,7 @@ impl FlowForm {
             "choose_method" => Action::ChooseMethod {
                 method: flows::MethodKind::parse(&self.method)?,
             },
+            "agent_response" => Action::AgentResponse { token: self.token },
             "poll" => Action::Poll,
             "cancel" => Action::Cancel,
             _ => return None,

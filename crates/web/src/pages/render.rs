@@ -2,11 +2,12 @@
 //! field errors or form-level messages.
 
 use askama::Template;
-use axum::extract::Path;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use flows::{CaptchaPrompt, Done, FlowKind, FlowView, Step};
+use flows::{CaptchaPrompt, Done, FlowKind, FlowView, MethodKind, Step};
 
+use crate::AppState;
 use crate::forms::{Form, Notice, Tab};
 use crate::i18n::{Lang, Tr};
 use crate::page;
@@ -210,7 +211,7 @@ pub(super) fn flow_page(
         step,
         action: format!("/flows/{}", view.id),
         form,
-        tabs: login_tabs(tr, "id-card"),
+        tabs: flow_tabs(tr, view, &format!("/flows/{}", view.id)),
         captcha,
         notice,
         otp,
@@ -219,7 +220,25 @@ pub(super) fn flow_page(
         done,
         outside,
     };
-    page::render(status, tr, &page)
+    let mut response = page::render(status, tr, &page);
+    if let Step::LocalAgent { agent_url, .. } = &view.step {
+        allow_agent(&mut response, agent_url);
+    }
+    response
+}
+
+/// The local-agent step's script talks to the person's signing agent: the page's policy lets
+/// it reach that one origin besides the site's own.
+fn allow_agent(response: &mut Response, agent_url: &str) {
+    let Ok(url) = url::Url::parse(agent_url) else {
+        return;
+    };
+    let policy = crate::security::csp_connecting_to(&url.origin().ascii_serialization());
+    if let Ok(value) = axum::http::HeaderValue::from_str(&policy) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::CONTENT_SECURITY_POLICY, value);
+    }
 }
 
 fn done_part(tr: &Tr, result: Done, view: &FlowView) -> DonePart {
@@ -246,21 +265,41 @@ fn done_part(tr: &Tr, result: Done, view: &FlowView) -> DonePart {
     }
 }
 
-/// The sign-in page's tabs (S1): "CMT/CCCD" first and the default.
+/// The sign-in methods still to come (S6, S9): tabs that say so.
+const COMING: [(&str, &str, &str); 2] = [
+    ("sim-pki", "/login/method/sim-pki", "login-tab-sim-pki"),
+    ("vneid", "/login/method/vneid", "login-tab-vneid"),
+];
+
+/// A sign-in flow's tabs: its methods (the running one first in the view, marked current)
+/// in the page's order, as buttons that switch to them; then the methods still to come.
+fn flow_tabs(tr: &Tr, view: &FlowView, action: &str) -> Vec<Tab> {
+    let Some(running) = view.methods.first() else {
+        return Vec::new();
+    };
+    let mut offered = view.methods.clone();
+    offered.sort_by_key(|method| MethodKind::all().iter().position(|known| known == method));
+    let own = offered.iter().map(|method| {
+        let label = tr.t(&format!("login-tab-{}", method.as_str().replace('_', "-")));
+        Tab::method(action, method.as_str(), label, method == running)
+    });
+    let coming = COMING
+        .into_iter()
+        .map(|(_, href, key)| Tab::new(href, tr.t(key), false));
+    own.chain(coming).collect()
+}
+
+/// The sign-in page's tabs outside a flow (S1): the built-in methods start a sign-in with
+/// them, the others say they are coming.
 pub(super) fn login_tabs(tr: &Tr, current: &str) -> Vec<Tab> {
-    [
-        ("id-card", "/login", "login-tab-id-card"),
-        (
-            "usb-token",
-            "/login/method/usb-token",
-            "login-tab-usb-token",
-        ),
-        ("sim-pki", "/login/method/sim-pki", "login-tab-sim-pki"),
-        ("vneid", "/login/method/vneid", "login-tab-vneid"),
-    ]
-    .into_iter()
-    .map(|(id, href, key)| Tab::new(href, tr.t(key), id == current))
-    .collect()
+    let own = [
+        ("password-sms", "/login"),
+        ("usb-token", "/login/method/usb-token"),
+    ];
+    own.into_iter()
+        .chain(COMING.map(|(id, href, _)| (id, href)))
+        .map(|(id, href)| Tab::new(href, tr.t(&format!("login-tab-{id}")), id == current))
+        .collect()
 }
 
 #[derive(Template)]
@@ -271,11 +310,11 @@ struct ComingSoon<'a> {
     notice: Notice,
 }
 
-/// The sign-in tabs whose methods come later say so (S6–S9).
-pub(super) async fn coming_soon(tr: Tr, Path(method): Path<String>) -> Response {
-    let current = match method.as_str() {
-        "usb-token" | "sim-pki" | "vneid" => method.as_str(),
-        _ => "usb-token",
+/// The sign-in tabs whose methods this deployment does not run say so.
+pub(super) fn coming_soon(tr: Tr, method: &str) -> Response {
+    let current = match method {
+        "usb-token" | "sim-pki" | "vneid" => method,
+        _ => "sim-pki",
     };
     let page = ComingSoon {
         tr: &tr,
@@ -283,6 +322,23 @@ pub(super) async fn coming_soon(tr: Tr, Path(method): Path<String>) -> Response 
         notice: Notice::info(tr.t("login-coming-soon")),
     };
     page::render(StatusCode::OK, &tr, &page)
+}
+
+#[derive(Template)]
+#[template(path = "help_agent.html")]
+struct AgentHelp<'a> {
+    tr: &'a Tr,
+    /// This site's origin, which the agent must be told to serve.
+    origin: String,
+}
+
+/// How a person installs and runs the local signing agent (seed 003: "tải về công cụ ký điện
+/// tử"); the USB-token sign-in links here when the agent does not answer.
+pub(super) async fn agent_help(State(state): State<AppState>, tr: Tr) -> Response {
+    let origin = url::Url::parse(&state.settings.public_base_url)
+        .map(|url| url.origin().ascii_serialization())
+        .unwrap_or_default();
+    page::render(StatusCode::OK, &tr, &AgentHelp { tr: &tr, origin })
 }
 
 #[derive(Template)]

@@ -1,0 +1,165 @@
+//! USB ký số (S7): the person's local signing agent signs a challenge with the certificate on
+//! their token, after the PIN typed in the agent's own window; the portal checks the Web eID
+//! token, the certificate's chain and revocation, and signs in the account the certificate is
+//! bound to. The certificate identifies the person: nothing is typed on the portal's page.
+//!
+//! ```text
+//! Agent(challenge) ──agent_response──▶ Proven (LoA3, hwk + pin)
+//!   ▲      │ refused, expired or unbound: a fresh challenge
+//!   └──────┘
+//! ```
+
+use async_trait::async_trait;
+use domain::{AccountKind, AccountStatus, AssuranceLevel, AuthMethod, CredentialKind};
+use pki::{CertIdentity, ValidCertificate};
+use serde::{Deserialize, Serialize};
+use store::{Account, AccountId};
+use time::OffsetDateTime;
+
+use super::kind::MethodKind;
+use super::method::{Begin, Descriptor, Evidence, Method, Progress};
+use crate::certificates::{CHALLENGE_LIFETIME, new_challenge};
+use crate::common::security_refusal;
+use crate::error::FlowError;
+use crate::flow::{Acted, Ctx};
+use crate::problem::Problem;
+use crate::services::Services;
+use crate::throttle::ThrottleAction;
+use crate::view::{Action, Step};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct UsbToken {
+    /// Step-up: the signed-in account the certificate must belong to.
+    expected: Option<AccountId>,
+    /// What the agent signs with this site's origin; answered once, then replaced.
+    challenge: String,
+    #[serde(with = "time::serde::rfc3339")]
+    issued_at: OffsetDateTime,
+}
+
+#[async_trait]
+impl Method for UsbToken {
+    const DESCRIPTOR: Descriptor = Descriptor {
+        kind: MethodKind::UsbToken,
+        account_kinds: &[AccountKind::Citizen, AccountKind::Business],
+        needs: &[CredentialKind::Certificate],
+        level: AssuranceLevel::LoA3,
+        amr: &[AuthMethod::Hwk, AuthMethod::Pin],
+    };
+
+    fn begin(begin: &Begin, services: &Services) -> Self {
+        Self {
+            expected: begin.account,
+            challenge: new_challenge(&services.random),
+            issued_at: services.clock.now(),
+        }
+    }
+
+    fn step(&self, services: &Services) -> Step {
+        let agent_url = services
+            .certificates
+            .as_ref()
+            .map(|certificates| certificates.agent_url().to_owned())
+            .unwrap_or_default();
+        Step::LocalAgent {
+            agent_url,
+            challenge: self.challenge.clone(),
+        }
+    }
+
+    async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Progress, FlowError> {
+        let services = ctx.services;
+        let Action::AgentResponse { token } = action else {
+            return Ok(refusal(Problem::form("action.unexpected")));
+        };
+        let Some(certificates) = &services.certificates else {
+            return Ok(refusal(Problem::form("method.not_offered")));
+        };
+        // Single use: whatever the outcome, the next answer must sign a new challenge.
+        let now = services.clock.now();
+        let challenge = std::mem::replace(&mut self.challenge, new_challenge(&services.random));
+        let issued_at = std::mem::replace(&mut self.issued_at, now);
+        if now > issued_at + CHALLENGE_LIFETIME {
+            return Ok(refusal(Problem::form("agent.challenge_expired")));
+        }
+        let certificate = match certificates.verify(&token, &challenge, now).await {
+            Ok(certificate) => certificate,
+            Err(problem) => {
+                let reason = problem.code;
+                security_refusal(services, None, ctx.client, ThrottleAction::SignIn, reason)
+                    .await?;
+                return Ok(refusal(problem));
+            }
+        };
+        let account = match self.bound_account(services, &certificate).await? {
+            Ok(account) => account,
+            Err(problem) => return Ok(refusal(problem)),
+        };
+        let evidence = Evidence {
+            account: account.id,
+            used: vec![(CredentialKind::Certificate, credential_key(&certificate))],
+            phone_changed: false,
+        };
+        Ok(Progress::Proven(evidence, Acted::default()))
+    }
+}
+
+impl UsbToken {
+    /// The account the certificate was bound to — the same certificate (issuer and serial) and
+    /// the same person or business — able to sign in now.
+    async fn bound_account(
+        &self,
+        services: &Services,
+        certificate: &ValidCertificate,
+    ) -> Result<Result<Account, Problem>, FlowError> {
+        let store = &services.store;
+        let key = credential_key(certificate);
+        let not_bound = || Ok(Err(Problem::form("certificate.not_bound")));
+        let Some(owner) = store
+            .credential_owner(CredentialKind::Certificate, &key)
+            .await?
+        else {
+            return not_bound();
+        };
+        let credentials = store.credentials(owner).await?;
+        let binding = credentials
+            .iter()
+            .find(|held| held.kind == CredentialKind::Certificate && held.key == key);
+        let same_certificate = binding.is_some_and(|held| {
+            held.public_data["issuer"] == certificate.issuer.as_str()
+                && held.public_data["serial"] == certificate.serial_hex.as_str()
+        });
+        let Some(account) = store.account(owner).await? else {
+            return not_bound();
+        };
+        if !same_certificate || !identifies(&account, &certificate.identity) {
+            return not_bound();
+        }
+        if self.expected.is_some_and(|expected| expected != account.id) {
+            return Ok(Err(Problem::form("step_up.other_account")));
+        }
+        if account.status != AccountStatus::Active {
+            return Ok(Err(Problem::form("account.locked")));
+        }
+        Ok(Ok(account))
+    }
+}
+
+/// A certificate credential's key: the SHA-256 of its public key, hex.
+pub(crate) fn credential_key(certificate: &ValidCertificate) -> String {
+    domain::digest::to_hex(&certificate.spki_sha256)
+}
+
+/// Whether the certificate names the account's own person or business.
+pub(crate) fn identifies(account: &Account, identity: &CertIdentity) -> bool {
+    let held = &account.identity;
+    match identity {
+        CertIdentity::Citizen(id) => held.personal_id.as_ref() == Some(id),
+        CertIdentity::LegacyCitizen(cmnd) => held.legacy_cmnd.as_ref() == Some(cmnd),
+        CertIdentity::Organisation { tax_code, .. } => held.tax_code.as_ref() == Some(tax_code),
+    }
+}
+
+fn refusal(problem: Problem) -> Progress {
+    Progress::Continue(Acted::problem(problem))
+}
