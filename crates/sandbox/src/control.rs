@@ -31,15 +31,18 @@ pub enum System {
     Sms,
     /// The mail system (SMTP).
     Email,
+    /// Hệ thống thông tin quốc gia về đăng ký doanh nghiệp — the national business registry.
+    BusinessRegistry,
 }
 
 impl System {
-    pub const ALL: [System; 5] = [
+    pub const ALL: [System; 6] = [
         System::Population,
         System::Subscribers,
         System::Bhxh,
         System::Sms,
         System::Email,
+        System::BusinessRegistry,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +52,7 @@ impl System {
             System::Bhxh => "bhxh",
             System::Sms => "sms",
             System::Email => "email",
+            System::BusinessRegistry => "business_registry",
         }
     }
 }
@@ -84,6 +88,7 @@ pub(crate) struct Controls {
     bhxh: SystemControl,
     sms: SystemControl,
     email: SystemControl,
+    business_registry: SystemControl,
 }
 
 impl Controls {
@@ -94,6 +99,7 @@ impl Controls {
             System::Bhxh => &self.bhxh,
             System::Sms => &self.sms,
             System::Email => &self.email,
+            System::BusinessRegistry => &self.business_registry,
         }
     }
 

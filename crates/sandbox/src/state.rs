@@ -1,4 +1,5 @@
-//! The sandbox's state: the synthetic people, the failure-injection controls and the outboxes.
+//! The sandbox's state: the synthetic people and businesses, the failure-injection controls
+//! and the outboxes.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -8,6 +9,7 @@ use axum::http::header::AUTHORIZATION;
 use domain::{Clock, PhoneNumber, SystemClock};
 use time::OffsetDateTime;
 
+use crate::businesses::SyntheticBusinesses;
 use crate::control::{Controls, Mode, System};
 use crate::email::EmailMessage;
 use crate::outbox::Outbox;
@@ -21,6 +23,7 @@ pub const DEFAULT_OUTBOX_CAPACITY: usize = 10_000;
 /// [`crate::router`] and [`crate::serve_smtp`].
 pub struct Sandbox {
     people: SyntheticPeople,
+    businesses: SyntheticBusinesses,
     controls: Controls,
     sms: Mutex<SmsBox>,
     email: Mutex<Outbox<EmailMessage>>,
@@ -41,6 +44,7 @@ impl Default for Sandbox {
 impl Sandbox {
     pub fn new(people: SyntheticPeople) -> Self {
         Self {
+            businesses: SyntheticBusinesses::generate(&people),
             people,
             controls: Controls::default(),
             sms: Mutex::new(SmsBox::new(DEFAULT_OUTBOX_CAPACITY)),
@@ -75,6 +79,12 @@ impl Sandbox {
     pub fn people(&self) -> &SyntheticPeople {
         &self.people
     }
+
+    /// The national business registry's businesses.
+    pub fn businesses(&self) -> &SyntheticBusinesses {
+        &self.businesses
+    }
+
 
     pub fn set_mode(&self, system: System, mode: Mode) {
         self.controls.set_mode(system, mode);
