@@ -33,16 +33,22 @@ pub enum System {
     Email,
     /// Hệ thống thông tin quốc gia về đăng ký doanh nghiệp — the national business registry.
     BusinessRegistry,
+    /// The OCSP responders of the sandbox certificate authorities.
+    Ocsp,
+    /// The CRL distribution points of the sandbox certificate authorities.
+    Crl,
 }
 
 impl System {
-    pub const ALL: [System; 6] = [
+    pub const ALL: [System; 8] = [
         System::Population,
         System::Subscribers,
         System::Bhxh,
         System::Sms,
         System::Email,
         System::BusinessRegistry,
+        System::Ocsp,
+        System::Crl,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,7 +59,15 @@ impl System {
             System::Sms => "sms",
             System::Email => "email",
             System::BusinessRegistry => "business_registry",
+            System::Ocsp => "ocsp",
+            System::Crl => "crl",
         }
+    }
+
+    /// Whether anyone may ask without the API key: certificate authorities publish OCSP and
+    /// CRLs to every relying party, and their clients send no key.
+    fn is_public(self) -> bool {
+        matches!(self, System::Ocsp | System::Crl)
     }
 }
 
@@ -89,6 +103,8 @@ pub(crate) struct Controls {
     sms: SystemControl,
     email: SystemControl,
     business_registry: SystemControl,
+    ocsp: SystemControl,
+    crl: SystemControl,
 }
 
 impl Controls {
@@ -100,6 +116,8 @@ impl Controls {
             System::Sms => &self.sms,
             System::Email => &self.email,
             System::BusinessRegistry => &self.business_registry,
+            System::Ocsp => &self.ocsp,
+            System::Crl => &self.crl,
         }
     }
 
@@ -142,7 +160,7 @@ pub(crate) async fn gate(
         return ApiError::unavailable(format!("the {system} system is down (sandbox)"))
             .into_response();
     }
-    if !sandbox.authorized(request.headers()) {
+    if !system.is_public() && !sandbox.authorized(request.headers()) {
         return ApiError::unauthorized().into_response();
     }
     let response = next.run(request).await;

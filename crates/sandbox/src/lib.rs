@@ -1,7 +1,7 @@
 //! The other side of every external-system protocol dvcid speaks (population database,
-//! telecom subscribers, BHXH, the business registry, SMS gateway, SMTP), answered from
-//! deterministic synthetic people and businesses, so that the demo and the tests run the real
-//! clients of `connectors`.
+//! telecom subscribers, BHXH, the business registry, SMS gateway, SMTP, the certificate
+//! authorities' OCSP and CRLs), answered from deterministic synthetic people and businesses,
+//! so that the demo and the tests run the real clients of `connectors` and `pki`.
 //!
 //! The protocols are written down in `PROTOCOL.md` beside this crate.
 #![cfg_attr(
@@ -23,6 +23,7 @@ mod error;
 mod outbox;
 pub mod people;
 mod people_api;
+pub mod pki;
 mod population;
 mod relying_party;
 mod sms;
@@ -50,6 +51,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> axum::Router {
         .merge(subscribers::routes(&sandbox))
         .merge(bhxh::routes(&sandbox))
         .merge(business_registry::routes(&sandbox))
+        .merge(pki::routes(&sandbox))
         .merge(sms::routes(&sandbox))
         .merge(email::routes())
         .merge(people_api::routes())

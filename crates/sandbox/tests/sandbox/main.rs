@@ -1,4 +1,5 @@
 //! One test binary for the sandbox (to save link time): the HTTP protocols against
-//! PROTOCOL.md.
+//! PROTOCOL.md, and the certificate authorities against the `pki` crate's validator.
 
 mod http;
+mod pki;
