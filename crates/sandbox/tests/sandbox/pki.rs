@@ -465,3 +465,43 @@ async fn a_sandbox_without_pki_says_so() {
         assert_eq!(response.status(), 404, "{path}");
     }
 }
+
+#[test]
+fn the_same_seed_gives_the_same_holders_serials_and_keys_on_any_day() {
+    use sandbox::SyntheticBusinesses;
+    use sandbox::pki::SandboxPki;
+
+    let make = |seed, now| {
+        let people = SyntheticPeople::generate(seed, 300);
+        let businesses = SyntheticBusinesses::generate(&people);
+        let base = Url::parse("http://127.0.0.1:8080/").unwrap();
+        SandboxPki::generate(&people, &businesses, &base, now).unwrap()
+    };
+    let identity = |pki: &SandboxPki| -> Vec<_> {
+        pki.issued()
+            .iter()
+            .map(|c| {
+                (
+                    c.role,
+                    c.holder.clone(),
+                    c.serial_hex.clone(),
+                    c.key_pkcs8_pem.clone(),
+                )
+            })
+            .collect()
+    };
+    let today = make(11, START);
+    let next_month = make(11, START + Duration::days(30));
+    assert_eq!(identity(&today), identity(&next_month));
+    assert_eq!(today.issued().len(), CertificateRole::ALL.len());
+    // Dates move with the day the sandbox starts, so each status stays what it says.
+    let expired = |pki: &SandboxPki| {
+        pki.certificate(CertificateRole::CitizenExpired)
+            .unwrap()
+            .not_after
+    };
+    assert_eq!(expired(&next_month) - expired(&today), Duration::days(30));
+
+    let other = make(12, START);
+    assert_ne!(identity(&today), identity(&other));
+}
