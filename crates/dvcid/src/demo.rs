@@ -22,6 +22,8 @@ use crate::{config, logging, shutdown};
 pub const DEFAULT_SEED: u64 = sandbox::DEFAULT_SEED;
 pub const DATABASE_FILE: &str = "dvcid.sqlite3";
 const SECRETS_FILE: &str = "demo-secrets.toml";
+/// The sandbox CAs' root, issuing CAs, certificates and keys, under the data folder.
+const PKI_FOLDER: &str = "sandbox-pki";
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
@@ -57,8 +59,18 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         )
     })?;
     let address = listener.local_addr()?;
-    let sandbox = start_sandbox(args.people, args.seed, SocketAddr::new(address.ip(), 0)).await?;
     let base = Url::parse(&format!("http://{address}/"))?;
+    let sandbox = start_sandbox(
+        args.people,
+        args.seed,
+        SocketAddr::new(address.ip(), 0),
+        &base,
+    )
+    .await?;
+    if let Some(pki) = sandbox.sandbox.pki() {
+        pki.export(&args.data.join(PKI_FOLDER))
+            .context("cannot write the sandbox certificates")?;
+    }
     let connectors = Connectors::from_config(&ConnectorsConfig::sandbox(&base, sandbox.smtp)?)?;
 
     let client = demo_client::register(&store, &base, &args.data).await?;
@@ -96,10 +108,11 @@ pub async fn run_sandbox_alone(
     seed: u64,
 ) -> anyhow::Result<()> {
     logging::init(logging::Format::Human, None)?;
-    let started = start_sandbox(people, seed, smtp_listen).await?;
     let listener = TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
+    let base = Url::parse(&format!("http://{}/", listener.local_addr()?))?;
+    let started = start_sandbox(people, seed, smtp_listen, &base).await?;
     println!(
         "dvcid sandbox: HTTP on http://{}/sandbox/, SMTP on {}, {people} people (seed {seed})",
         listener.local_addr()?,
@@ -120,8 +133,12 @@ async fn start_sandbox(
     people: usize,
     seed: u64,
     smtp_listen: SocketAddr,
+    base: &Url,
 ) -> anyhow::Result<StartedSandbox> {
-    let sandbox = Arc::new(Sandbox::new(SyntheticPeople::generate(seed, people)));
+    let sandbox = Sandbox::new(SyntheticPeople::generate(seed, people))
+        .with_pki(base)
+        .context("cannot start the sandbox certificate authorities")?;
+    let sandbox = Arc::new(sandbox);
     let smtp = TcpListener::bind(smtp_listen)
         .await
         .with_context(|| format!("cannot listen for SMTP on {smtp_listen}"))?;
@@ -184,6 +201,10 @@ fn print_banner(base: &Url, data: &Path, started: &StartedSandbox, client: &Demo
     println!("  E-mail đã gửi:        {base}sandbox/email/page");
     println!("  SMTP (sandbox):       {}", started.smtp);
     println!("  Công dân / People:    {base}sandbox/people");
+    println!(
+        "  Chứng thư số / PKI:   {base}sandbox/pki  (files: {})",
+        data.join(PKI_FOLDER).display()
+    );
     println!("  Health / metrics:     {base}healthz  {base}readyz  {base}metrics");
     println!();
     println!("  OpenID Connect:       {base}.well-known/openid-configuration");

@@ -31,15 +31,24 @@ pub enum System {
     Sms,
     /// The mail system (SMTP).
     Email,
+    /// Hệ thống thông tin quốc gia về đăng ký doanh nghiệp — the national business registry.
+    BusinessRegistry,
+    /// The OCSP responders of the sandbox certificate authorities.
+    Ocsp,
+    /// The CRL distribution points of the sandbox certificate authorities.
+    Crl,
 }
 
 impl System {
-    pub const ALL: [System; 5] = [
+    pub const ALL: [System; 8] = [
         System::Population,
         System::Subscribers,
         System::Bhxh,
         System::Sms,
         System::Email,
+        System::BusinessRegistry,
+        System::Ocsp,
+        System::Crl,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,7 +58,16 @@ impl System {
             System::Bhxh => "bhxh",
             System::Sms => "sms",
             System::Email => "email",
+            System::BusinessRegistry => "business_registry",
+            System::Ocsp => "ocsp",
+            System::Crl => "crl",
         }
+    }
+
+    /// Whether anyone may ask without the API key: certificate authorities publish OCSP and
+    /// CRLs to every relying party, and their clients send no key.
+    fn is_public(self) -> bool {
+        matches!(self, System::Ocsp | System::Crl)
     }
 }
 
@@ -84,6 +102,9 @@ pub(crate) struct Controls {
     bhxh: SystemControl,
     sms: SystemControl,
     email: SystemControl,
+    business_registry: SystemControl,
+    ocsp: SystemControl,
+    crl: SystemControl,
 }
 
 impl Controls {
@@ -94,6 +115,9 @@ impl Controls {
             System::Bhxh => &self.bhxh,
             System::Sms => &self.sms,
             System::Email => &self.email,
+            System::BusinessRegistry => &self.business_registry,
+            System::Ocsp => &self.ocsp,
+            System::Crl => &self.crl,
         }
     }
 
@@ -136,7 +160,7 @@ pub(crate) async fn gate(
         return ApiError::unavailable(format!("the {system} system is down (sandbox)"))
             .into_response();
     }
-    if !sandbox.authorized(request.headers()) {
+    if !system.is_public() && !sandbox.authorized(request.headers()) {
         return ApiError::unauthorized().into_response();
     }
     let response = next.run(request).await;

@@ -1,6 +1,7 @@
 //! The other side of every external-system protocol dvcid speaks (population database,
-//! telecom subscribers, BHXH, SMS gateway, SMTP), answered from deterministic synthetic people,
-//! so that the demo and the tests run the real clients of `connectors`.
+//! telecom subscribers, BHXH, the business registry, SMS gateway, SMTP, the certificate
+//! authorities' OCSP and CRLs), answered from deterministic synthetic people and businesses,
+//! so that the demo and the tests run the real clients of `connectors` and `pki`.
 //!
 //! The protocols are written down in `PROTOCOL.md` beside this crate.
 #![cfg_attr(
@@ -14,12 +15,15 @@
 )]
 
 mod bhxh;
+mod business_registry;
+pub mod businesses;
 mod control;
 mod email;
 mod error;
 mod outbox;
 pub mod people;
 mod people_api;
+pub mod pki;
 mod population;
 mod relying_party;
 mod sms;
@@ -29,6 +33,7 @@ mod style;
 mod subscribers;
 mod wire;
 
+pub use businesses::{Business, BusinessStatus, SyntheticBusinesses};
 pub use control::{Mode, System};
 pub use email::EmailMessage;
 pub use people::{DEFAULT_COUNT, DEFAULT_SEED, DemoIdentity, DemoRole, Person, SyntheticPeople};
@@ -45,6 +50,8 @@ pub fn router(sandbox: Arc<Sandbox>) -> axum::Router {
         .merge(population::routes(&sandbox))
         .merge(subscribers::routes(&sandbox))
         .merge(bhxh::routes(&sandbox))
+        .merge(business_registry::routes(&sandbox))
+        .merge(pki::routes(&sandbox))
         .merge(sms::routes(&sandbox))
         .merge(email::routes())
         .merge(people_api::routes())

@@ -1,4 +1,5 @@
-//! The sandbox's state: the synthetic people, the failure-injection controls and the outboxes.
+//! The sandbox's state: the synthetic people and businesses, the certificate authorities, the
+//! failure-injection controls and the outboxes.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -8,10 +9,14 @@ use axum::http::header::AUTHORIZATION;
 use domain::{Clock, PhoneNumber, SystemClock};
 use time::OffsetDateTime;
 
+use url::Url;
+
+use crate::businesses::SyntheticBusinesses;
 use crate::control::{Controls, Mode, System};
 use crate::email::EmailMessage;
 use crate::outbox::Outbox;
 use crate::people::SyntheticPeople;
+use crate::pki::{PkiError, SandboxPki};
 use crate::sms::{SmsBox, SmsMessage};
 
 /// How many messages each outbox keeps.
@@ -21,6 +26,8 @@ pub const DEFAULT_OUTBOX_CAPACITY: usize = 10_000;
 /// [`crate::router`] and [`crate::serve_smtp`].
 pub struct Sandbox {
     people: SyntheticPeople,
+    businesses: SyntheticBusinesses,
+    pki: Option<SandboxPki>,
     controls: Controls,
     sms: Mutex<SmsBox>,
     email: Mutex<Outbox<EmailMessage>>,
@@ -41,6 +48,8 @@ impl Default for Sandbox {
 impl Sandbox {
     pub fn new(people: SyntheticPeople) -> Self {
         Self {
+            businesses: SyntheticBusinesses::generate(&people),
+            pki: None,
             people,
             controls: Controls::default(),
             sms: Mutex::new(SmsBox::new(DEFAULT_OUTBOX_CAPACITY)),
@@ -65,6 +74,19 @@ impl Sandbox {
         self
     }
 
+    /// Runs the certificate authorities (see [`SandboxPki::generate`]), their URLs under
+    /// `base`, the sandbox's public origin. Call after [`Self::with_clock`]: the certificates'
+    /// dates are counted from the clock's day.
+    pub fn with_pki(mut self, base: &Url) -> Result<Self, PkiError> {
+        self.pki = Some(SandboxPki::generate(
+            &self.people,
+            &self.businesses,
+            base,
+            self.clock.now(),
+        )?);
+        Ok(self)
+    }
+
     /// Keeps at most `capacity` messages in each outbox (clears them).
     pub fn with_outbox_capacity(mut self, capacity: usize) -> Self {
         self.sms = Mutex::new(SmsBox::new(capacity));
@@ -74,6 +96,16 @@ impl Sandbox {
 
     pub fn people(&self) -> &SyntheticPeople {
         &self.people
+    }
+
+    /// The national business registry's businesses.
+    pub fn businesses(&self) -> &SyntheticBusinesses {
+        &self.businesses
+    }
+
+    /// The certificate authorities, when started [`Self::with_pki`].
+    pub fn pki(&self) -> Option<&SandboxPki> {
+        self.pki.as_ref()
     }
 
     pub fn set_mode(&self, system: System, mode: Mode) {

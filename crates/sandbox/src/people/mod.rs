@@ -3,7 +3,7 @@
 //! answer about the same people).
 
 mod generate;
-mod names;
+pub(crate) mod names;
 #[cfg(test)]
 mod tests;
 

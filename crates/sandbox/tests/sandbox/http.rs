@@ -193,6 +193,59 @@ async fn match_names_the_fields_that_differ() {
 }
 
 #[tokio::test]
+async fn the_business_registry_answers_by_tax_code_with_a_known_representative() {
+    let running = start().await;
+    let businesses = running.sandbox.businesses().all();
+    let company = &businesses[0];
+    let branch = &businesses[1];
+    let (status, body) = running
+        .get(&format!(
+            "/business-registry/v1/businesses/{}",
+            company.tax_code.as_str()
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["name"], company.name.as_str());
+    assert_eq!(body["status"], "active");
+    let representative = &body["legal_representative"];
+    let id = domain::PersonalId::parse(representative["personal_id"].as_str().unwrap()).unwrap();
+    let person = running.sandbox.people().by_personal_id(&id).unwrap();
+    assert_eq!(representative["full_name"], person.full_name.as_str());
+
+    // A branch, in the spelling without the hyphen too.
+    let digits = branch.tax_code.as_str().replace('-', "");
+    let (status, body) = running
+        .get(&format!("/business-registry/v1/businesses/{digits}"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["tax_code"], branch.tax_code.as_str());
+
+    // 0100109106 is valid but not among the synthetic businesses (their codes are random).
+    let (status, body) = running
+        .get("/business-registry/v1/businesses/0100109106")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_error(&body, "not_found");
+    let (status, body) = running
+        .get("/business-registry/v1/businesses/0100109107")
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error(&body, "bad_request");
+
+    running
+        .sandbox
+        .set_mode(System::BusinessRegistry, Mode::Down);
+    let (status, body) = running
+        .get(&format!(
+            "/business-registry/v1/businesses/{}",
+            company.tax_code.as_str()
+        ))
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_error(&body, "unavailable");
+}
+
+#[tokio::test]
 async fn subscribers_accept_any_phone_spelling() {
     let running = start().await;
     let person = running
