@@ -10,6 +10,7 @@ use flows::{Engine, EngineParts, FlowConfig, OsRandomness};
 use store::Store;
 use tokio::net::TcpListener;
 
+use crate::certificates::{self, CertificatesConfig};
 use crate::shutdown;
 
 pub struct Parts {
@@ -29,6 +30,7 @@ pub struct Parts {
     pub trusted_proxies: web::TrustedProxies,
     /// Routes served beside the application (the demo's sandbox).
     pub extra_routes: Router,
+    pub certificates: Option<CertificatesConfig>,
 }
 
 pub async fn serve(parts: Parts, listener: TcpListener) -> anyhow::Result<()> {
@@ -45,6 +47,12 @@ pub async fn serve(parts: Parts, listener: TcpListener) -> anyhow::Result<()> {
         otp_key: derive(secret, b"otp"),
     })
     .await?;
+    let engine = match &parts.certificates {
+        Some(config) => {
+            engine.with_certificate_sign_in(certificates::sign_in(config, &parts.public_base_url)?)
+        }
+        None => engine,
+    };
     let parts_store = Arc::clone(&parts.store);
     let state = web::AppState {
         store: parts.store,

@@ -13,6 +13,7 @@ use ipnet::IpNet;
 use serde::Deserialize;
 use url::Url;
 
+use crate::certificates::CertificatesConfig;
 use crate::logging;
 
 const ENV_PREFIX: &str = "DVCID_";
@@ -44,6 +45,8 @@ pub struct Config {
     /// Lifetimes and limits of the OpenID provider: tokens, key rotation, client assertions.
     #[serde(default)]
     pub oidc: oidc::OidcConfig,
+    /// Sign-in with certificates (USB token): off unless trust anchors are configured.
+    pub certificates: Option<CertificatesConfig>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -16,6 +16,7 @@ use tokio::net::TcpListener;
 use url::Url;
 
 use crate::app::{self, Parts};
+use crate::certificates::CertificatesConfig;
 use crate::demo_client::{self, DemoClient};
 use crate::{config, logging, shutdown};
 
@@ -67,10 +68,20 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         &base,
     )
     .await?;
-    if let Some(pki) = sandbox.sandbox.pki() {
-        pki.export(&args.data.join(PKI_FOLDER))
-            .context("cannot write the sandbox certificates")?;
-    }
+    // The sandbox CAs are the demo's trust anchors.
+    let certificates = match sandbox.sandbox.pki() {
+        Some(pki) => {
+            let folder = args.data.join(PKI_FOLDER);
+            pki.export(&folder)
+                .context("cannot write the sandbox certificates")?;
+            Some(CertificatesConfig {
+                trust_anchors_dir: folder.join("trust-anchors"),
+                intermediates_dir: Some(folder.join("intermediates")),
+                agent_url: crate::certificates::default_agent_url(),
+            })
+        }
+        None => None,
+    };
     let connectors = Connectors::from_config(&ConnectorsConfig::sandbox(&base, sandbox.smtp)?)?;
 
     let client = demo_client::register(&store, &base, &args.data).await?;
@@ -90,6 +101,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         // The demo is reached directly: no forwarding header is believed.
         trusted_proxies: web::TrustedProxies::default(),
         extra_routes: sandbox::router(sandbox.sandbox),
+        certificates,
     };
     app::serve(parts, listener).await
 }

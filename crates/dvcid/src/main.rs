@@ -3,6 +3,7 @@
 
 mod admin;
 mod app;
+mod certificates;
 mod config;
 mod demo;
 mod demo_client;

@@ -47,6 +47,7 @@ pub async fn run(path: &Path) -> anyhow::Result<()> {
         sandbox_links: false,
         trusted_proxies: web::TrustedProxies::new(config.http.trusted_proxies),
         extra_routes: Router::new(),
+        certificates: config.certificates,
     };
     app::serve(parts, listener).await
 }
