@@ -3,10 +3,12 @@
 //! see and end sessions, read the account's own history.
 
 use connectors::ConnectorError;
-use domain::{AssuranceLevel, PasswordContext, PhoneNumber};
+use domain::{AssuranceLevel, CredentialKind, PasswordContext, PhoneNumber};
 use store::{
-    Account, AccountId, AccountPhone, AuditEvent, PendingPhoneChange, Session, StoreError,
+    Account, AccountId, AccountPhone, AuditEvent, Credential, PendingPhoneChange, Session,
+    StoreError,
 };
+use time::OffsetDateTime;
 
 use crate::common::{audit_context, check_new_password, check_password};
 use crate::context::Client;
@@ -28,6 +30,40 @@ pub struct Overview {
     pub phones: Vec<AccountPhone>,
     /// A lost-phone change waiting out its cool-down.
     pub pending_phone_change: Option<PendingPhoneChange>,
+    /// Certificates bound to the account (USB token).
+    pub certificates: Vec<CertificateSummary>,
+}
+
+/// A certificate bound to the account, as the account pages show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateSummary {
+    pub subject: String,
+    pub issuer: String,
+    pub serial: String,
+    pub not_after: Option<OffsetDateTime>,
+    pub last_used_at: Option<OffsetDateTime>,
+}
+
+impl CertificateSummary {
+    fn of(credential: &Credential) -> Self {
+        let data = &credential.public_data;
+        let text = |name: &str| {
+            data.get(name)
+                .and_then(|value| value.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        Self {
+            subject: text("subject"),
+            issuer: text("issuer"),
+            serial: text("serial"),
+            not_after: data
+                .get("not_after")
+                .and_then(|value| value.as_i64())
+                .and_then(|at| OffsetDateTime::from_unix_timestamp(at).ok()),
+            last_used_at: credential.last_used_at,
+        }
+    }
 }
 
 impl AccountService<'_> {
@@ -37,10 +73,18 @@ impl AccountService<'_> {
         let account = store.account(account).await?.ok_or(FlowError::NotFound)?;
         let phones = store.phones(account.id).await?;
         let pending_phone_change = store.pending_phone_change(account.id).await?;
+        let certificates = store
+            .credentials(account.id)
+            .await?
+            .into_iter()
+            .filter(|credential| credential.kind == CredentialKind::Certificate)
+            .map(|credential| CertificateSummary::of(&credential))
+            .collect();
         Ok(Overview {
             account,
             phones,
             pending_phone_change,
+            certificates,
         })
     }
 

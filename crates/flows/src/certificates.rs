@@ -2,18 +2,22 @@
 //! the agent signs, and the check of its Web eID token — signature over this site's origin and
 //! the challenge, then the certificate's chain, key usage and revocation (`pki`, fail closed).
 
-use std::sync::Arc;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use domain::random::Randomness;
 use pki::{Refusal, UsagePolicy, ValidCertificate, Validator};
+use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
+use crate::common::security_refusal;
+use crate::context::Client;
+use crate::error::FlowError;
 use crate::problem::{Detail, Problem};
+use crate::services::Services;
+use crate::throttle::ThrottleAction;
+use crate::view::Step;
 
 /// How long a challenge may be answered (Web eID's recommendation).
-pub(crate) const CHALLENGE_LIFETIME: Duration = Duration::minutes(5);
+const CHALLENGE_LIFETIME: Duration = Duration::minutes(5);
 
 /// What the portal needs to accept certificates: enabled when the deployment configures
 /// trust anchors.
@@ -37,13 +41,9 @@ impl CertificateSignIn {
         }
     }
 
-    pub(crate) fn agent_url(&self) -> &str {
-        &self.agent_url
-    }
-
     /// The token's certificate, once every check passed; otherwise the reason, worded for the
     /// person.
-    pub(crate) async fn verify(
+    async fn verify(
         &self,
         token: &str,
         challenge: &str,
@@ -62,11 +62,65 @@ impl CertificateSignIn {
     }
 }
 
-/// A fresh challenge: 256 bits from the CSPRNG, base64 (44 characters, as Web eID expects).
-pub(crate) fn new_challenge(random: &Arc<dyn Randomness>) -> String {
-    let mut bytes = [0u8; 32];
-    random.fill(&mut bytes);
-    STANDARD.encode(bytes)
+/// What the local signing agent must sign, kept in the flow's state: answered once, within
+/// five minutes, then replaced whatever the outcome.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct AgentChallenge {
+    challenge: String,
+    #[serde(with = "time::serde::rfc3339")]
+    issued_at: OffsetDateTime,
+}
+
+impl AgentChallenge {
+    /// A fresh challenge: 256 bits from the CSPRNG, base64 (44 characters, as Web eID
+    /// expects).
+    pub(crate) fn new(services: &Services) -> Self {
+        let mut bytes = [0u8; 32];
+        services.random.fill(&mut bytes);
+        Self {
+            challenge: STANDARD.encode(bytes),
+            issued_at: services.clock.now(),
+        }
+    }
+
+    pub(crate) fn step(&self, services: &Services) -> Step {
+        let agent_url = services
+            .certificates
+            .as_ref()
+            .map(|certificates| certificates.agent_url.clone())
+            .unwrap_or_default();
+        Step::LocalAgent {
+            agent_url,
+            challenge: self.challenge.clone(),
+        }
+    }
+
+    /// The agent's token checked against this challenge, which is used up: the certificate,
+    /// or the refusal to show (audited as a security refusal when the token or certificate
+    /// fails).
+    pub(crate) async fn answer(
+        &mut self,
+        services: &Services,
+        client: &Client,
+        token: &str,
+    ) -> Result<Result<ValidCertificate, Problem>, FlowError> {
+        let Some(certificates) = &services.certificates else {
+            return Ok(Err(Problem::form("method.not_offered")));
+        };
+        let asked = std::mem::replace(self, Self::new(services));
+        let now = self.issued_at;
+        if now > asked.issued_at + CHALLENGE_LIFETIME {
+            return Ok(Err(Problem::form("agent.challenge_expired")));
+        }
+        match certificates.verify(token, &asked.challenge, now).await {
+            Ok(certificate) => Ok(Ok(certificate)),
+            Err(problem) => {
+                let reason = problem.code;
+                security_refusal(services, None, client, ThrottleAction::SignIn, reason).await?;
+                Ok(Err(problem))
+            }
+        }
+    }
 }
 
 /// A certificate's refusal as the pages and the API show it: its code, and the exact reason

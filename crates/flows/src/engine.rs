@@ -24,6 +24,7 @@ use crate::passwords::Passwords;
 use crate::persist::{self, Loaded};
 use crate::problem::Problem;
 use crate::recovery::Recovery;
+use crate::register_certificate::RegisterCertificate;
 use crate::registration::{RegisterBhxh, RegisterPhone};
 use crate::services::Services;
 use crate::sessions::{IssuedSession, Sessions};
@@ -200,6 +201,9 @@ impl Engine {
             FlowKind::RegisterBhxh => self.start_as::<RegisterBhxh>(return_to, start).await,
             FlowKind::Recovery => self.start_as::<Recovery>(return_to, start).await,
             FlowKind::AddPhone => self.start_as::<AddPhone>(return_to, start).await,
+            FlowKind::RegisterCertificate => {
+                self.start_as::<RegisterCertificate>(return_to, start).await
+            }
         }
     }
 
@@ -309,6 +313,7 @@ impl Engine {
             FlowKind::RegisterBhxh => self.view_as::<RegisterBhxh>(record),
             FlowKind::Recovery => self.view_as::<Recovery>(record),
             FlowKind::AddPhone => self.view_as::<AddPhone>(record),
+            FlowKind::RegisterCertificate => self.view_as::<RegisterCertificate>(record),
         }
     }
 
@@ -328,6 +333,10 @@ impl Engine {
             FlowKind::RegisterBhxh => self.act_as::<RegisterBhxh>(record, client, action).await,
             FlowKind::Recovery => self.act_as::<Recovery>(record, client, action).await,
             FlowKind::AddPhone => self.act_as::<AddPhone>(record, client, action).await,
+            FlowKind::RegisterCertificate => {
+                self.act_as::<RegisterCertificate>(record, client, action)
+                    .await
+            }
         }
     }
 

@@ -34,13 +34,14 @@ mod phone_change;
 mod problem;
 mod purpose;
 mod recovery;
+mod register_certificate;
 mod registration;
 mod services;
 mod sessions;
 mod throttle;
 mod view;
 
-pub use account::{AccountService, Overview};
+pub use account::{AccountService, CertificateSummary, Overview};
 pub use captcha::{CaptchaPrompt, TextAlternative};
 pub use certificates::CertificateSignIn;
 pub use config::{

@@ -6,7 +6,7 @@ use serde::Serialize;
 use time::Duration;
 
 /// Every code a flow can refuse with; pages and the API have a message for each.
-pub const PROBLEM_CODES: [&str; 56] = [
+pub const PROBLEM_CODES: [&str; 59] = [
     "account.exists",
     "account.locked",
     "account.no_otp_phone",
@@ -21,6 +21,9 @@ pub const PROBLEM_CODES: [&str; 56] = [
     "birth_date.invalid",
     "captcha.required",
     "captcha.wrong",
+    "certificate.account_exists",
+    "certificate.already_bound",
+    "certificate.legacy_id",
     "certificate.not_bound",
     "credentials.invalid",
     "field.invalid",
@@ -147,6 +150,8 @@ mod tests {
             include_str!("methods/password_sms.rs"),
             include_str!("methods/totp.rs"),
             include_str!("methods/usb_token.rs"),
+            include_str!("register_certificate.rs"),
+            include_str!("certificates.rs"),
             include_str!("registration.rs"),
             include_str!("recovery.rs"),
             include_str!("add_phone.rs"),

@@ -22,15 +22,18 @@ pub enum FlowKind {
     Recovery,
     /// Thêm số điện thoại nhận OTP, from the account pages.
     AddPhone,
+    /// Đăng ký bằng USB ký số (R5): citizens and businesses, by their certificate.
+    RegisterCertificate,
 }
 
 impl FlowKind {
-    pub const ALL: [FlowKind; 5] = [
+    pub const ALL: [FlowKind; 6] = [
         Self::Login,
         Self::RegisterPhone,
         Self::RegisterBhxh,
         Self::Recovery,
         Self::AddPhone,
+        Self::RegisterCertificate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +43,7 @@ impl FlowKind {
             Self::RegisterBhxh => "register_bhxh",
             Self::Recovery => "recovery",
             Self::AddPhone => "add_phone",
+            Self::RegisterCertificate => "register_certificate",
         }
     }
 
@@ -104,6 +108,17 @@ pub enum Step {
     },
     RegisterBhxh {
         values: RegisterBhxhValues,
+    },
+    /// Registering by certificate: who it proves (read-only), and the e-mail to add.
+    RegisterCertificate {
+        account_kind: domain::AccountKind,
+        full_name: String,
+        /// The personal ID or the tax code.
+        identifier: String,
+        issuer: String,
+        #[serde(with = "time::serde::rfc3339")]
+        not_after: OffsetDateTime,
+        email: String,
     },
     /// Choose a password, typed twice.
     Password {
@@ -201,6 +216,10 @@ pub enum Action {
     },
     RegisterPhone(RegisterPhoneValues),
     RegisterBhxh(RegisterBhxhValues),
+    /// The e-mail of an account registered by certificate.
+    RegisterCertificate {
+        email: String,
+    },
     SetPassword {
         password: String,
         confirm: String,
@@ -248,6 +267,7 @@ impl Action {
             Self::NewPhone { .. } => "new_phone",
             Self::RegisterPhone(_) => "register_phone",
             Self::RegisterBhxh(_) => "register_bhxh",
+            Self::RegisterCertificate { .. } => "register_certificate",
             Self::SetPassword { .. } => "set_password",
             Self::Identify { .. } => "identify",
             Self::AddPhone { .. } => "add_phone",

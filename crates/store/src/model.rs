@@ -33,7 +33,7 @@ pub struct Account {
 
 /// Who the account belongs to, as proven at registration or refreshed from the population
 /// database (SPEC L3).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
     pub personal_id: Option<PersonalId>,
     pub legacy_cmnd: Option<LegacyCmnd>,
@@ -131,6 +131,11 @@ pub enum StepWrite {
         account: AccountId,
         credential: NewCredential,
         audit: AuditContext,
+    },
+    /// A registration that ends in this step: the account and its credentials.
+    CreateAccount {
+        account: NewAccount,
+        credentials: Vec<NewCredential>,
     },
     /// The lost-phone change (P2): the new phone becomes the default and the lost default
     /// goes, in the same transaction.

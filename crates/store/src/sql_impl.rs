@@ -24,7 +24,7 @@ use crate::convert::{
 use crate::error::{Result, StoreError};
 use crate::model::{
     Account, AccountId, AccountPhone, Actor, AuditContext, AuditEvent, AuditKind, Credential, FlowRecord,
-    Identity, NewAccount, NewAuditEvent, NewFlow, NewOtpChallenge, NewSession, OtpChallenge,
+    Identity, NewAccount, NewAuditEvent, NewCredential, NewFlow, NewOtpChallenge, NewSession, OtpChallenge,
     PendingPhoneChange, ResendLimit, Session, StepWrite,
 };
 use crate::SqlStore;
@@ -212,6 +212,85 @@ async fn insert_session(conn: &mut DbConnection, session: &NewSession, now: Offs
     session_from_row(&row)
 }
 
+/// A new account with its password and default phone, and its audit event.
+async fn insert_account(conn: &mut DbConnection, new: &NewAccount, now: OffsetDateTime) -> Result<Account> {
+    let id = AccountId(Uuid::now_v7());
+    let identity = &new.identity;
+    let row = sqlx::query(concat!(
+        "INSERT INTO accounts (id, kind, personal_id, legacy_cmnd, tax_code, full_name, \
+         birth_date, gender, email, status, registration_channel, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING ",
+        account_columns!()
+    ))
+    .bind(id.0)
+    .bind(new.kind.as_str())
+    .bind(identity.personal_id.as_ref().map(PersonalId::as_str))
+    .bind(identity.legacy_cmnd.as_ref().map(LegacyCmnd::as_str))
+    .bind(identity.tax_code.as_ref().map(TaxCode::as_str))
+    .bind(identity.full_name.as_str())
+    .bind(identity.birth_date)
+    .bind(identity.gender.map(Gender::as_str))
+    .bind(new.email.as_ref().map(Email::as_str))
+    .bind(AccountStatus::Active.as_str())
+    .bind(new.registration_channel.as_str())
+    .bind(to_ms(now))
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(StoreError::from_insert)?;
+    let account = account_from_row(&row)?;
+    if let Some(phone) = &new.default_phone {
+        sqlx::query(
+            "INSERT INTO credentials (account_id, kind, key, is_default, created_at) \
+             VALUES ($1, 'otp_phone', $2, TRUE, $3)",
+        )
+        .bind(id.0)
+        .bind(phone.e164())
+        .bind(to_ms(now))
+        .execute(&mut *conn)
+        .await?;
+    }
+    if let Some(phc) = &new.password_phc {
+        sqlx::query("INSERT INTO credentials (account_id, kind, key, secret, created_at) VALUES ($1, 'password', '', $2, $3)")
+            .bind(id.0)
+            .bind(phc.as_str())
+            .bind(to_ms(now))
+            .execute(&mut *conn)
+            .await?;
+    }
+    let details = json!({
+        "kind": new.kind.as_str(),
+        "channel": new.registration_channel.as_str(),
+    });
+    audit_change(conn, id, AuditKind::AccountRegistered, &new.audit, details, now).await?;
+    Ok(account)
+}
+
+
+/// A credential added to an account, and its audit event.
+async fn insert_credential(
+    conn: &mut DbConnection,
+    account: AccountId,
+    credential: &NewCredential,
+    audit: &AuditContext,
+    now: OffsetDateTime,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO credentials (account_id, kind, key, public_data, secret, is_default, created_at) \
+         VALUES ($1, $2, $3, $4, $5, FALSE, $6)",
+    )
+    .bind(account.0)
+    .bind(credential.kind.as_str())
+    .bind(credential.key.as_str())
+    .bind(credential.public_data.to_string())
+    .bind(credential.secret.as_deref())
+    .bind(to_ms(now))
+    .execute(&mut *conn)
+    .await
+    .map_err(StoreError::from_insert)?;
+    let details = json!({ "kind": credential.kind.as_str() });
+    audit_change(conn, account, AuditKind::CredentialAdded, audit, details, now).await
+}
+
 /// One write of a flow step, inside the step's transaction.
 async fn apply_step_write(conn: &mut DbConnection, write: &StepWrite, now: OffsetDateTime) -> Result<()> {
     match write {
@@ -261,22 +340,15 @@ async fn apply_step_write(conn: &mut DbConnection, write: &StepWrite, now: Offse
                 .await?;
             Ok(())
         }
+        StepWrite::CreateAccount { account, credentials } => {
+            let created = insert_account(conn, account, now).await?;
+            for credential in credentials {
+                insert_credential(conn, created.id, credential, &account.audit, now).await?;
+            }
+            Ok(())
+        }
         StepWrite::AddCredential { account, credential, audit } => {
-            sqlx::query(
-                "INSERT INTO credentials (account_id, kind, key, public_data, secret, is_default, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, FALSE, $6)",
-            )
-            .bind(account.0)
-            .bind(credential.kind.as_str())
-            .bind(credential.key.as_str())
-            .bind(credential.public_data.to_string())
-            .bind(credential.secret.as_deref())
-            .bind(to_ms(now))
-            .execute(&mut *conn)
-            .await
-            .map_err(StoreError::from_insert)?;
-            let details = json!({ "kind": credential.kind.as_str() });
-            audit_change(conn, *account, AuditKind::CredentialAdded, audit, details, now).await
+            insert_credential(conn, *account, credential, audit, now).await
         }
         StepWrite::ReplaceDefaultPhone { account, phone, audit } => {
             replace_default_phone(conn, *account, phone, audit, now).await
@@ -413,55 +485,8 @@ async fn make_default(conn: &mut DbConnection, account: AccountId, phone: &Phone
 #[async_trait]
 impl AccountStore for SqlStore<Db> {
     async fn create_account(&self, new: &NewAccount, now: OffsetDateTime) -> Result<Account> {
-        let id = AccountId(Uuid::now_v7());
-        let identity = &new.identity;
         let mut tx = self.writer.begin().await?;
-        let row = sqlx::query(concat!(
-            "INSERT INTO accounts (id, kind, personal_id, legacy_cmnd, tax_code, full_name, \
-             birth_date, gender, email, status, registration_channel, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING ",
-            account_columns!()
-        ))
-        .bind(id.0)
-        .bind(new.kind.as_str())
-        .bind(identity.personal_id.as_ref().map(PersonalId::as_str))
-        .bind(identity.legacy_cmnd.as_ref().map(LegacyCmnd::as_str))
-        .bind(identity.tax_code.as_ref().map(TaxCode::as_str))
-        .bind(identity.full_name.as_str())
-        .bind(identity.birth_date)
-        .bind(identity.gender.map(Gender::as_str))
-        .bind(new.email.as_ref().map(Email::as_str))
-        .bind(AccountStatus::Active.as_str())
-        .bind(new.registration_channel.as_str())
-        .bind(to_ms(now))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(StoreError::from_insert)?;
-        let account = account_from_row(&row)?;
-        if let Some(phone) = &new.default_phone {
-            sqlx::query(
-                "INSERT INTO credentials (account_id, kind, key, is_default, created_at) \
-                 VALUES ($1, 'otp_phone', $2, TRUE, $3)",
-            )
-            .bind(id.0)
-            .bind(phone.e164())
-            .bind(to_ms(now))
-            .execute(&mut *tx)
-            .await?;
-        }
-        if let Some(phc) = &new.password_phc {
-            sqlx::query("INSERT INTO credentials (account_id, kind, key, secret, created_at) VALUES ($1, 'password', '', $2, $3)")
-                .bind(id.0)
-                .bind(phc.as_str())
-                .bind(to_ms(now))
-                .execute(&mut *tx)
-                .await?;
-        }
-        let details = json!({
-            "kind": new.kind.as_str(),
-            "channel": new.registration_channel.as_str(),
-        });
-        audit_change(&mut tx, id, AuditKind::AccountRegistered, &new.audit, details, now).await?;
+        let account = insert_account(&mut tx, new, now).await?;
         tx.commit().await?;
         Ok(account)
     }

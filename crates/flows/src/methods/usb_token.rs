@@ -14,27 +14,21 @@ use domain::{AccountKind, AccountStatus, AssuranceLevel, AuthMethod, CredentialK
 use pki::{CertIdentity, ValidCertificate};
 use serde::{Deserialize, Serialize};
 use store::{Account, AccountId};
-use time::OffsetDateTime;
 
 use super::kind::MethodKind;
 use super::method::{Begin, Descriptor, Evidence, Method, Progress};
-use crate::certificates::{CHALLENGE_LIFETIME, new_challenge};
-use crate::common::security_refusal;
+use crate::certificates::AgentChallenge;
 use crate::error::FlowError;
 use crate::flow::{Acted, Ctx};
 use crate::problem::Problem;
 use crate::services::Services;
-use crate::throttle::ThrottleAction;
 use crate::view::{Action, Step};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct UsbToken {
     /// Step-up: the signed-in account the certificate must belong to.
     expected: Option<AccountId>,
-    /// What the agent signs with this site's origin; answered once, then replaced.
-    challenge: String,
-    #[serde(with = "time::serde::rfc3339")]
-    issued_at: OffsetDateTime,
+    challenge: AgentChallenge,
 }
 
 #[async_trait]
@@ -50,21 +44,12 @@ impl Method for UsbToken {
     fn begin(begin: &Begin, services: &Services) -> Self {
         Self {
             expected: begin.account,
-            challenge: new_challenge(&services.random),
-            issued_at: services.clock.now(),
+            challenge: AgentChallenge::new(services),
         }
     }
 
     fn step(&self, services: &Services) -> Step {
-        let agent_url = services
-            .certificates
-            .as_ref()
-            .map(|certificates| certificates.agent_url().to_owned())
-            .unwrap_or_default();
-        Step::LocalAgent {
-            agent_url,
-            challenge: self.challenge.clone(),
-        }
+        self.challenge.step(services)
     }
 
     async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Progress, FlowError> {
@@ -72,24 +57,9 @@ impl Method for UsbToken {
         let Action::AgentResponse { token } = action else {
             return Ok(refusal(Problem::form("action.unexpected")));
         };
-        let Some(certificates) = &services.certificates else {
-            return Ok(refusal(Problem::form("method.not_offered")));
-        };
-        // Single use: whatever the outcome, the next answer must sign a new challenge.
-        let now = services.clock.now();
-        let challenge = std::mem::replace(&mut self.challenge, new_challenge(&services.random));
-        let issued_at = std::mem::replace(&mut self.issued_at, now);
-        if now > issued_at + CHALLENGE_LIFETIME {
-            return Ok(refusal(Problem::form("agent.challenge_expired")));
-        }
-        let certificate = match certificates.verify(&token, &challenge, now).await {
+        let certificate = match self.challenge.answer(services, ctx.client, &token).await? {
             Ok(certificate) => certificate,
-            Err(problem) => {
-                let reason = problem.code;
-                security_refusal(services, None, ctx.client, ThrottleAction::SignIn, reason)
-                    .await?;
-                return Ok(refusal(problem));
-            }
+            Err(problem) => return Ok(refusal(problem)),
         };
         let account = match self.bound_account(services, &certificate).await? {
             Ok(account) => account,
@@ -126,8 +96,9 @@ impl UsbToken {
             .iter()
             .find(|held| held.kind == CredentialKind::Certificate && held.key == key);
         let same_certificate = binding.is_some_and(|held| {
-            held.public_data["issuer"] == certificate.issuer.as_str()
-                && held.public_data["serial"] == certificate.serial_hex.as_str()
+            let field = |name: &str| held.public_data.get(name).and_then(|value| value.as_str());
+            field("issuer") == Some(certificate.issuer.as_str())
+                && field("serial") == Some(certificate.serial_hex.as_str())
         });
         let Some(account) = store.account(owner).await? else {
             return not_bound();

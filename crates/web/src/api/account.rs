@@ -109,6 +109,13 @@ async fn overview(State(state): State<AppState>, tr: Tr, signed: Signed) -> Resp
                 "gender": identity.gender,
                 "email": account.email,
                 "phones": overview.phones.iter().map(phone_json).collect::<Vec<_>>(),
+                "certificates": overview.certificates.iter().map(|bound| json!({
+                    "subject": bound.subject,
+                    "issuer": bound.issuer,
+                    "serial": bound.serial,
+                    "not_after": bound.not_after.map(rfc3339),
+                    "last_used_at": bound.last_used_at.map(rfc3339),
+                })).collect::<Vec<_>>(),
                 "pending_phone_change": overview.pending_phone_change.as_ref().map(|pending| json!({
                     "phone": pending.phone.masked(),
                     "effective_at": rfc3339(pending.effective_at),

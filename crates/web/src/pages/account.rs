@@ -62,6 +62,13 @@ struct PhoneRow {
     default: bool,
 }
 
+struct CertificateRow {
+    subject: String,
+    issuer: String,
+    not_after: String,
+    last_used: String,
+}
+
 struct SessionRow {
     current: bool,
     signed_in_at: String,
@@ -84,6 +91,7 @@ struct AccountPage<'a> {
     notice: Option<Notice>,
     facts: Vec<(String, String)>,
     phones: Vec<PhoneRow>,
+    certificates: Vec<CertificateRow>,
     /// "09******78 replaces the default at 16:00 22/11/2026", while a change waits.
     pending_phone: Option<String>,
     password_form: FormState,
@@ -207,8 +215,19 @@ async fn account_page(
             ],
         )
     });
+    let certificates = overview
+        .certificates
+        .iter()
+        .map(|bound| CertificateRow {
+            subject: bound.subject.clone(),
+            issuer: bound.issuer.clone(),
+            not_after: bound.not_after.map(local).unwrap_or_default(),
+            last_used: bound.last_used_at.map_or_else(|| "—".to_owned(), local),
+        })
+        .collect();
     let page = AccountPage {
         tr,
+        certificates,
         pending_phone,
         csrf: csrf::csrf_token(
             state.settings.csrf_key.expose(),

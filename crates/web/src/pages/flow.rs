@@ -31,6 +31,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/help/signing-agent", get(render::agent_help))
         .route("/register/phone", get(start_register_phone))
         .route("/register/bhxh", get(start_register_bhxh))
+        .route("/register/usb-token", get(start_register_certificate))
         .route("/recovery", get(start_recovery))
         .route("/account/phones/add", get(start_add_phone))
         .route("/flows/{id}", get(show).post(submit))
@@ -84,6 +85,14 @@ async fn start_register_phone(state: State<AppState>, tr: Tr, client: RequestCli
 
 async fn start_register_bhxh(state: State<AppState>, tr: Tr, client: RequestClient) -> Response {
     start(state, tr, client, FlowKind::RegisterBhxh, None, None).await
+}
+
+async fn start_register_certificate(
+    state: State<AppState>,
+    tr: Tr,
+    client: RequestClient,
+) -> Response {
+    start(state, tr, client, FlowKind::RegisterCertificate, None, None).await
 }
 
 async fn start_recovery(state: State<AppState>, tr: Tr, client: RequestClient) -> Response {
@@ -232,6 +241,7 @@ impl FlowForm {
                 method: flows::MethodKind::parse(&self.method)?,
             },
             "agent_response" => Action::AgentResponse { token: self.token },
+            "register_certificate" => Action::RegisterCertificate { email: self.email },
             "poll" => Action::Poll,
             "cancel" => Action::Cancel,
             _ => return None,

@@ -30,6 +30,8 @@ struct FlowPage<'a> {
     holder: String,
     done: DonePart,
     outside: OutsidePart,
+    /// Registering by certificate: what the certificate proves, shown read-only.
+    certificate_facts: Vec<(String, String)>,
 }
 
 /// The steps that wait on something outside the page: a redirect out, a confirmation on a
@@ -102,6 +104,7 @@ pub(super) fn flow_page(
     let mut otp = OtpPart::default();
     let (mut min_length, mut holder, mut done) = (0, String::new(), DonePart::default());
     let mut outside = OutsidePart::default();
+    let mut certificate_facts = Vec::new();
     let step = match &view.step {
         Step::Credentials { identifier } => {
             form.set_value("identifier", identifier.clone());
@@ -185,6 +188,31 @@ pub(super) fn flow_page(
             outside.poll_after_secs = *poll_after_secs;
             "waiting"
         }
+        Step::RegisterCertificate {
+            account_kind: kind,
+            full_name,
+            identifier,
+            issuer,
+            not_after,
+            email,
+        } => {
+            form.set_value("email", email.clone());
+            let id_label = match kind {
+                domain::AccountKind::Citizen => "field-personal-id",
+                _ => "field-tax-code",
+            };
+            certificate_facts = vec![
+                (
+                    tr.t("register-certificate-kind"),
+                    tr.t(&format!("register-kind-{}", kind.as_str())),
+                ),
+                (tr.t("field-full-name"), full_name.clone()),
+                (tr.t(id_label), identifier.clone()),
+                (tr.t("register-certificate-issuer"), issuer.clone()),
+                (tr.t("register-certificate-not-after"), date(*not_after)),
+            ];
+            "register_certificate"
+        }
         Step::LocalAgent {
             agent_url,
             challenge,
@@ -219,6 +247,7 @@ pub(super) fn flow_page(
         holder,
         done,
         outside,
+        certificate_facts,
     };
     let mut response = page::render(status, tr, &page);
     if let Step::LocalAgent { agent_url, .. } = &view.step {
@@ -248,6 +277,12 @@ fn done_part(tr: &Tr, result: Done, view: &FlowView) -> DonePart {
             view.return_to.clone().unwrap_or_else(|| "/account".into()),
             "action-continue",
         ),
+        // Registered by certificate: signing in is by the same token.
+        Done::Registered if view.kind == FlowKind::RegisterCertificate => (
+            "done-registered",
+            "/login/method/usb-token".to_owned(),
+            "action-sign-in",
+        ),
         Done::Registered => ("done-registered", "/login".to_owned(), "action-sign-in"),
         Done::PasswordReset => ("done-password-reset", "/login".to_owned(), "action-sign-in"),
         Done::PhoneChanged => (
@@ -263,6 +298,12 @@ fn done_part(tr: &Tr, result: Done, view: &FlowView) -> DonePart {
         link,
         link_label: tr.t(label),
     }
+}
+
+/// A date as people read it, in Vietnam's time: 21/01/2027.
+fn date(at: time::OffsetDateTime) -> String {
+    let at = at.to_offset(time::macros::offset!(+7));
+    format!("{:02}/{:02}/{}", at.day(), u8::from(at.month()), at.year())
 }
 
 /// The sign-in methods still to come (S6, S9): tabs that say so.
@@ -368,6 +409,7 @@ impl FlowPage<'_> {
             }
             (_, "password") => "flow-password-title",
             (FlowKind::AddPhone, _) => "flow-add-phone-title",
+            (FlowKind::RegisterCertificate, _) => "flow-register-certificate-title",
             _ => "action-sign-in",
         };
         self.tr.t(key)
