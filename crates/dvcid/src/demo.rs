@@ -203,6 +203,37 @@ fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Who the demo's USB tokens hold, and how to start the local signing agent with them.
+fn print_usb_tokens(data: &Path, sandbox: &Sandbox) {
+    use sandbox::pki::{CertificateRole, Holder};
+    let Some(pki) = sandbox.pki() else {
+        return;
+    };
+    let who = |role| match pki.certificate(role).map(|issued| &issued.holder) {
+        Some(Holder::Citizen {
+            personal_id,
+            full_name,
+        }) => format!("{full_name} ({personal_id})"),
+        Some(Holder::Organisation { tax_code, name }) => format!("{name} (MST {tax_code})"),
+        None => String::new(),
+    };
+    println!(
+        "  USB ký số / USB token: scripts/demo-token {}   (SoftHSM2 tokens, PIN 123456; needs softhsm2)",
+        data.display()
+    );
+    println!(
+        "    công dân / citizen:  {}",
+        who(CertificateRole::Citizen)
+    );
+    println!(
+        "    doanh nghiệp / business: {}",
+        who(CertificateRole::Business)
+    );
+    println!(
+        "    then: /register/usb-token (register with the token), then /login/method/usb-token (sign in at LoA3)"
+    );
+}
+
 fn print_banner(base: &Url, data: &Path, started: &StartedSandbox, client: &DemoClient) {
     let sandbox = &started.sandbox;
     println!();
@@ -217,6 +248,7 @@ fn print_banner(base: &Url, data: &Path, started: &StartedSandbox, client: &Demo
         "  Chứng thư số / PKI:   {base}sandbox/pki  (files: {})",
         data.join(PKI_FOLDER).display()
     );
+    print_usb_tokens(data, sandbox);
     println!("  Health / metrics:     {base}healthz  {base}readyz  {base}metrics");
     println!();
     println!("  OpenID Connect:       {base}.well-known/openid-configuration");
