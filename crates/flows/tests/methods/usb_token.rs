@@ -1,0 +1,225 @@
+//! USB ký số (S7): the local signing agent signs the flow's challenge with this site's origin;
+//! the portal checks the Web eID token, the certificate's chain and its revocation over HTTP
+//! at the sandbox's OCSP responders and CRLs, and signs in the account the certificate is bound
+//! to at LoA3 — or says exactly why not, and asks for a new signature.
+
+use base64::Engine as _;
+use domain::{AccountKind, AssuranceLevel, Clock, CredentialKind};
+use flows::{Action, Done, FlowKind, MethodKind, Outcome, SignInRequest, Started, Step};
+use sandbox::pki::CertificateRole;
+use store::testing::TestDb;
+use store::{AccountId, AuditKind};
+
+use crate::harness::certificates::{AGENT_URL, Binding, ORIGIN, agent_challenge};
+use crate::harness::{World, assert_problem, assert_step};
+
+fn answer(token: String) -> Action {
+    Action::AgentResponse { token }
+}
+
+/// Signs the flow's current challenge with `role`'s certificate and sends it.
+async fn sign_with(world: &World, flow: &Started, role: CertificateRole) -> (Outcome, String) {
+    let view = world
+        .engine
+        .view(flow.view.id, &flow.binding)
+        .await
+        .unwrap();
+    let challenge = agent_challenge(&view);
+    let token = world.web_eid_token(role, ORIGIN, &challenge);
+    (world.act(flow, answer(token)).await, challenge)
+}
+
+#[track_caller]
+fn assert_signed_in(outcome: &Outcome) {
+    assert!(
+        matches!(
+            outcome.view.step,
+            Step::Done {
+                result: Done::SignedIn
+            }
+        ),
+        "{:#?}",
+        outcome.view
+    );
+}
+
+/// The refusal `code`: nobody signed in, nothing raised, and the agent is asked again with a
+/// challenge other than `signed`.
+#[track_caller]
+fn assert_refused(outcome: &Outcome, code: &str, signed: &str) {
+    assert_problem(&outcome.view, code);
+    assert!(outcome.session.is_none(), "{code}: a session was issued");
+    assert!(!outcome.raised, "{code}: a session was raised");
+    assert_step(&outcome.view, "local_agent");
+    let next = agent_challenge(&outcome.view);
+    assert_ne!(
+        next, signed,
+        "{code}: the signed challenge is offered again"
+    );
+}
+
+/// The holder's own account, the certificate bound to it.
+async fn bound(world: &World, role: CertificateRole) -> AccountId {
+    let account = world.holder_account(role).await;
+    world.bind_certificate(account, role).await;
+    account
+}
+
+async fn a_bound_certificate_signs_in_at_loa3(db: TestDb) {
+    let world = World::with_certificates(db).await;
+    let account = bound(&world, CertificateRole::Citizen).await;
+
+    let flow = world.start_usb_sign_in().await;
+    assert_eq!(flow.view.methods.first(), Some(&MethodKind::UsbToken));
+    let Step::LocalAgent {
+        agent_url,
+        challenge,
+    } = &flow.view.step
+    else {
+        panic!("not at the agent: {:#?}", flow.view);
+    };
+    assert_eq!(agent_url, AGENT_URL);
+    assert_eq!(challenge.len(), 44);
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(challenge)
+        .unwrap();
+    assert_eq!(bytes.len(), 32, "256 bits");
+    let other = world.start_usb_sign_in().await;
+    assert_ne!(&agent_challenge(&other.view), challenge, "one per flow");
+
+    world.advance(30);
+    let (done, _) = sign_with(&world, &flow, CertificateRole::Citizen).await;
+    assert_signed_in(&done);
+    assert_eq!(done.view.return_to.as_deref(), Some("/tai-khoan"));
+    let issued = done.session.expect("signed in");
+    let session = &issued.session;
+    assert_eq!(session.account_id, account);
+    assert_eq!(session.acr, AssuranceLevel::LoA3);
+    assert_eq!(session.amr, ["hwk", "pin"]);
+    let (found, who) = world
+        .engine
+        .sessions()
+        .authenticate(&issued.token)
+        .await
+        .unwrap()
+        .expect("a live session");
+    assert_eq!((found.id, who.id), (session.id, account));
+
+    let key = Binding::of(&world.certificate(CertificateRole::Citizen)).key;
+    let credentials = world.db.store.credentials(account).await.unwrap();
+    let certificate = credentials
+        .iter()
+        .find(|held| held.kind == CredentialKind::Certificate && held.key == key)
+        .unwrap();
+    assert_eq!(certificate.last_used_at, Some(world.clock.now()));
+
+    let trail = world.db.store.audit_of_account(account, 10).await.unwrap();
+    let newest = trail.first().unwrap();
+    assert_eq!(newest.kind, AuditKind::SignedIn);
+    assert_eq!(newest.details["method"], "usb_token");
+    assert_eq!(newest.details["acr"], "LoA3");
+    assert_eq!(newest.details["step_up"], false);
+
+    // Done: the token cannot be answered again.
+    let again = world.act(&flow, answer("{}".into())).await;
+    assert_problem(&again.view, "action.unexpected");
+    assert!(again.session.is_none());
+}
+
+/// A person with two certificates (a token holding both, or two tokens) signs in to the same
+/// account with either, once both are bound.
+async fn the_second_certificate_of_the_same_person_signs_in_too(db: TestDb) {
+    let world = World::with_certificates(db).await;
+    let account = bound(&world, CertificateRole::Citizen).await;
+
+    let flow = world.start_usb_sign_in().await;
+    let (refused, signed) = sign_with(&world, &flow, CertificateRole::CitizenSecond).await;
+    assert_refused(&refused, "certificate.not_bound", &signed);
+
+    world
+        .bind_certificate(account, CertificateRole::CitizenSecond)
+        .await;
+    let (done, _) = sign_with(&world, &flow, CertificateRole::CitizenSecond).await;
+    assert_signed_in(&done);
+    let session = done.session.expect("signed in").session;
+    assert_eq!(session.account_id, account);
+    assert_eq!(session.acr, AssuranceLevel::LoA3);
+
+    let used: Vec<bool> = world
+        .db
+        .store
+        .credentials(account)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|held| held.kind == CredentialKind::Certificate)
+        .map(|held| held.last_used_at.is_some())
+        .collect();
+    assert_eq!(used.len(), 2);
+    assert_eq!(
+        used.iter().filter(|used| **used).count(),
+        1,
+        "only the one used"
+    );
+}
+
+/// An organisation's certificate signs in to the business account of its tax code, a
+/// branch's to the branch's.
+async fn a_business_certificate_signs_in_to_the_business_account(db: TestDb) {
+    let world = World::with_certificates(db).await;
+    let company = bound(&world, CertificateRole::Business).await;
+    let branch = bound(&world, CertificateRole::BusinessBranch).await;
+    let kind = world.db.store.account(company).await.unwrap().unwrap().kind;
+    assert_eq!(kind, AccountKind::Business);
+
+    for (role, account) in [
+        (CertificateRole::Business, company),
+        (CertificateRole::BusinessBranch, branch),
+    ] {
+        let flow = world.start_usb_sign_in().await;
+        let (done, _) = sign_with(&world, &flow, role).await;
+        assert_signed_in(&done);
+        let session = done.session.expect("signed in").session;
+        assert_eq!(session.account_id, account, "{role:?}");
+        assert_eq!(session.acr, AssuranceLevel::LoA3);
+        assert_eq!(session.amr, ["hwk", "pin"]);
+    }
+}
+
+/// `Login`'s plain start (no tab chosen) still lists the USB token beside the password.
+async fn the_usb_token_is_offered_beside_the_password(db: TestDb) {
+    let world = World::with_certificates(db).await;
+    let flow = world.start(FlowKind::Login).await;
+    assert_eq!(
+        flow.view.methods.first(),
+        Some(&MethodKind::PasswordSms),
+        "the portal's own first"
+    );
+    assert!(flow.view.methods.contains(&MethodKind::UsbToken));
+    let chosen = world
+        .act(
+            &flow,
+            Action::ChooseMethod {
+                method: MethodKind::UsbToken,
+            },
+        )
+        .await;
+    assert_step(&chosen.view, "local_agent");
+    let loa3 = world
+        .engine
+        .start_sign_in(SignInRequest {
+            acr_preference: vec![AssuranceLevel::LoA3],
+            ..SignInRequest::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(loa3.view.methods, [MethodKind::UsbToken]);
+    assert_step(&loa3.view, "local_agent");
+}
+
+store::store_tests!(
+    a_bound_certificate_signs_in_at_loa3,
+    the_second_certificate_of_the_same_person_signs_in_too,
+    a_business_certificate_signs_in_to_the_business_account,
+    the_usb_token_is_offered_beside_the_password,
+);
