@@ -4,11 +4,13 @@
 //! to at LoA3 — or says exactly why not, and asks for a new signature.
 
 use base64::Engine as _;
-use domain::{AccountKind, AssuranceLevel, Clock, CredentialKind};
+use domain::{AccountKind, AccountStatus, AssuranceLevel, Clock, CredentialKind};
 use flows::{Action, Done, FlowKind, MethodKind, Outcome, SignInRequest, Started, Step};
 use sandbox::pki::CertificateRole;
+use sandbox::{Mode, System};
 use store::testing::TestDb;
-use store::{AccountId, AuditKind};
+use store::{AccountId, Actor, AuditContext, AuditKind};
+use time::macros::{format_description, offset};
 
 use crate::harness::certificates::{AGENT_URL, Binding, ORIGIN, agent_challenge};
 use crate::harness::{World, assert_problem, assert_step};
@@ -56,6 +58,12 @@ fn assert_refused(outcome: &Outcome, code: &str, signed: &str) {
         next, signed,
         "{code}: the signed challenge is offered again"
     );
+}
+
+async fn no_live_session(world: &World, account: AccountId) {
+    let now = world.clock.now();
+    let live = world.db.store.live_sessions(account, now).await.unwrap();
+    assert!(live.is_empty(), "{live:#?}");
 }
 
 /// The holder's own account, the certificate bound to it.
@@ -186,6 +194,221 @@ async fn a_business_certificate_signs_in_to_the_business_account(db: TestDb) {
     }
 }
 
+/// Certificates bound to their holders' accounts, each refused for what it is, with the
+/// reason; nobody is signed in.
+async fn certificates_the_portal_must_refuse(db: TestDb) {
+    let world = World::with_certificates(db).await;
+    let cases = [
+        (CertificateRole::CitizenExpired, "pki.expired"),
+        (CertificateRole::CitizenNotYetValid, "pki.not_yet_valid"),
+        (CertificateRole::CitizenRevoked, "pki.revoked"),
+        (CertificateRole::BusinessRevoked, "pki.revoked"),
+        (CertificateRole::CitizenUntrusted, "pki.untrusted_issuer"),
+        (CertificateRole::CitizenWrongKeyUsage, "pki.key_usage"),
+    ];
+    let date = format_description!("[year]-[month]-[day]");
+    for (role, code) in cases {
+        let account = bound(&world, role).await;
+        let flow = world.start_usb_sign_in().await;
+        let (refused, signed) = sign_with(&world, &flow, role).await;
+        assert_refused(&refused, code, &signed);
+        no_live_session(&world, account).await;
+        let detail = refused.view.problems[0]
+            .detail
+            .as_ref()
+            .expect("the reason");
+        assert!(!detail.vi.is_empty() && !detail.en.is_empty(), "{role:?}");
+        let issued = world.certificate(role);
+        match code {
+            "pki.expired" => {
+                let on = issued
+                    .not_after
+                    .to_offset(offset!(+7))
+                    .format(date)
+                    .unwrap();
+                assert!(detail.en.contains(&on), "{role:?}: {}", detail.en);
+            }
+            "pki.revoked" => {
+                let revocation = issued.revocation.expect("revoked");
+                let on = revocation.at.to_offset(offset!(+7)).format(date).unwrap();
+                assert!(detail.en.contains(&on), "{role:?}: {}", detail.en);
+                assert!(
+                    detail.en.contains(revocation.reason.label_en()),
+                    "{role:?}: {}",
+                    detail.en
+                );
+            }
+            "pki.key_usage" => assert_eq!(detail.rule, "digital_signature"),
+            _ => {}
+        }
+    }
+}
+
+/// An unbound certificate: "register first". The challenge it signed is spent: the same token
+/// sent again once the certificate is bound is refused, a token over the new challenge is not.
+async fn an_unbound_certificate_is_refused_and_its_token_cannot_be_replayed(db: TestDb) {
+    let world = World::with_certificates(db).await;
+    let account = world.holder_account(CertificateRole::Citizen).await;
+    let flow = world.start_usb_sign_in().await;
+    let challenge = agent_challenge(&flow.view);
+    let token = world.web_eid_token(CertificateRole::Citizen, ORIGIN, &challenge);
+    let refused = world.act(&flow, answer(token.clone())).await;
+    assert_refused(&refused, "certificate.not_bound", &challenge);
+    no_live_session(&world, account).await;
+
+    world
+        .bind_certificate(account, CertificateRole::Citizen)
+        .await;
+    let replayed = world.act(&flow, answer(token)).await;
+    assert_refused(&replayed, "pki.token_invalid", &challenge);
+    let detail = replayed.view.problems[0].detail.as_ref().unwrap();
+    assert_eq!(detail.rule, "signature_mismatch");
+    no_live_session(&world, account).await;
+
+    let (done, _) = sign_with(&world, &flow, CertificateRole::Citizen).await;
+    assert_signed_in(&done);
+    assert_eq!(done.session.unwrap().session.account_id, account);
+}
+
+/// A token made for another site (a phishing page relaying the agent), or over another flow's
+/// challenge, proves nothing here; the flow it was made for still accepts it.
+async fn a_token_for_another_site_or_another_flow_is_refused(db: TestDb) {
+    let world = World::with_certificates(db).await;
+    let account = bound(&world, CertificateRole::Citizen).await;
+
+    let flow = world.start_usb_sign_in().await;
+    let challenge = agent_challenge(&flow.view);
+    for origin in [
+        "https://dichvucong.phishing.test",
+        "https://dichvucong.test/",
+        "http://dichvucong.test",
+    ] {
+        let token = world.web_eid_token(CertificateRole::Citizen, origin, &challenge);
+        let refused = world.act(&flow, answer(token)).await;
+        assert_refused(&refused, "pki.token_invalid", &challenge);
+    }
+    no_live_session(&world, account).await;
+
+    let other = world.start_usb_sign_in().await;
+    let foreign = agent_challenge(&other.view);
+    let view = world
+        .engine
+        .view(flow.view.id, &flow.binding)
+        .await
+        .unwrap();
+    let current = agent_challenge(&view);
+    let token = world.web_eid_token(CertificateRole::Citizen, ORIGIN, &foreign);
+    let refused = world.act(&flow, answer(token.clone())).await;
+    assert_refused(&refused, "pki.token_invalid", &current);
+    no_live_session(&world, account).await;
+
+    let done = world.act(&other, answer(token)).await;
+    assert_signed_in(&done);
+}
+
+/// A challenge may be answered for five minutes; a late answer asks for a new signature.
+async fn a_challenge_expires_after_five_minutes(db: TestDb) {
+    let world = World::with_certificates(db).await;
+    let account = bound(&world, CertificateRole::Citizen).await;
+
+    let flow = world.start_usb_sign_in().await;
+    let challenge = agent_challenge(&flow.view);
+    let token = world.web_eid_token(CertificateRole::Citizen, ORIGIN, &challenge);
+    world.advance(5 * 60 + 1);
+    let late = world.act(&flow, answer(token)).await;
+    assert_refused(&late, "agent.challenge_expired", &challenge);
+    no_live_session(&world, account).await;
+
+    // The new challenge has its own five minutes.
+    let fresh = agent_challenge(&late.view);
+    let token = world.web_eid_token(CertificateRole::Citizen, ORIGIN, &fresh);
+    world.advance(5 * 60 - 1);
+    let done = world.act(&flow, answer(token)).await;
+    assert_signed_in(&done);
+}
+
+/// Revocation fails closed: with neither the OCSP responder nor the CRL reachable nobody signs
+/// in, and the message says so; the CRL alone decides when OCSP is down, both ways.
+async fn revocation_fails_closed_and_falls_back_to_the_crl(db: TestDb) {
+    let world = World::with_certificates(db).await;
+    let account = bound(&world, CertificateRole::Citizen).await;
+    bound(&world, CertificateRole::CitizenRevoked).await;
+    world.sandbox.set_mode(System::Ocsp, Mode::Down);
+    world.sandbox.set_mode(System::Crl, Mode::Down);
+
+    let flow = world.start_usb_sign_in().await;
+    let (refused, signed) = sign_with(&world, &flow, CertificateRole::Citizen).await;
+    assert_refused(&refused, "pki.revocation_unavailable", &signed);
+    no_live_session(&world, account).await;
+    let detail = refused.view.problems[0].detail.as_ref().unwrap();
+    assert_eq!(detail.rule, "unreachable");
+    assert!(world.sandbox.requests(System::Ocsp) > 0, "OCSP was asked");
+    assert!(world.sandbox.requests(System::Crl) > 0, "the CRL was asked");
+
+    world.sandbox.set_mode(System::Crl, Mode::Up);
+    let crl_before = world.sandbox.requests(System::Crl);
+    let (done, _) = sign_with(&world, &flow, CertificateRole::Citizen).await;
+    assert_signed_in(&done);
+    assert_eq!(done.session.unwrap().session.account_id, account);
+    assert!(world.sandbox.requests(System::Crl) > crl_before);
+
+    let flow = world.start_usb_sign_in().await;
+    let (refused, signed) = sign_with(&world, &flow, CertificateRole::CitizenRevoked).await;
+    assert_refused(&refused, "pki.revoked", &signed);
+}
+
+/// The binding names the certificate (issuer and serial, besides the key) and the account
+/// names its holder: a binding that differs in any of them does not sign in.
+async fn a_binding_must_name_the_certificate_and_its_holder(db: TestDb) {
+    let world = World::with_certificates(db).await;
+    let account = world.holder_account(CertificateRole::Citizen).await;
+
+    let mut other_issuer = Binding::of(&world.certificate(CertificateRole::Citizen));
+    other_issuer.issuer = Binding::of(&world.certificate(CertificateRole::CitizenSecond)).issuer;
+    assert_ne!(
+        other_issuer.issuer,
+        Binding::of(&world.certificate(CertificateRole::Citizen)).issuer
+    );
+    world.bind_certificate_as(account, &other_issuer).await;
+    let mut other_serial = Binding::of(&world.certificate(CertificateRole::CitizenSecond));
+    other_serial.serial = world.certificate(CertificateRole::Citizen).serial_hex;
+    world.bind_certificate_as(account, &other_serial).await;
+    // Another person's certificate under this person's account.
+    world
+        .bind_certificate(account, CertificateRole::CitizenCmnd12)
+        .await;
+
+    for role in [
+        CertificateRole::Citizen,
+        CertificateRole::CitizenSecond,
+        CertificateRole::CitizenCmnd12,
+    ] {
+        let flow = world.start_usb_sign_in().await;
+        let (refused, signed) = sign_with(&world, &flow, role).await;
+        assert_refused(&refused, "certificate.not_bound", &signed);
+    }
+    no_live_session(&world, account).await;
+}
+
+async fn a_locked_account_cannot_sign_in_with_its_certificate(db: TestDb) {
+    let world = World::with_certificates(db).await;
+    let account = bound(&world, CertificateRole::Citizen).await;
+    let audit = AuditContext {
+        actor: Actor::System,
+        client_ip: None,
+    };
+    let store = &world.db.store;
+    let now = world.clock.now();
+    store
+        .set_status(account, AccountStatus::Locked, &audit, now)
+        .await
+        .unwrap();
+    let flow = world.start_usb_sign_in().await;
+    let (refused, signed) = sign_with(&world, &flow, CertificateRole::Citizen).await;
+    assert_refused(&refused, "account.locked", &signed);
+    no_live_session(&world, account).await;
+}
+
 /// `Login`'s plain start (no tab chosen) still lists the USB token beside the password.
 async fn the_usb_token_is_offered_beside_the_password(db: TestDb) {
     let world = World::with_certificates(db).await;
@@ -221,5 +444,12 @@ store::store_tests!(
     a_bound_certificate_signs_in_at_loa3,
     the_second_certificate_of_the_same_person_signs_in_too,
     a_business_certificate_signs_in_to_the_business_account,
+    certificates_the_portal_must_refuse,
+    an_unbound_certificate_is_refused_and_its_token_cannot_be_replayed,
+    a_token_for_another_site_or_another_flow_is_refused,
+    a_challenge_expires_after_five_minutes,
+    revocation_fails_closed_and_falls_back_to_the_crl,
+    a_binding_must_name_the_certificate_and_its_holder,
+    a_locked_account_cannot_sign_in_with_its_certificate,
     the_usb_token_is_offered_beside_the_password,
 );
