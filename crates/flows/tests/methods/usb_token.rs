@@ -7,11 +7,12 @@ use base64::Engine as _;
 use domain::{AccountKind, AccountStatus, AssuranceLevel, Clock, CredentialKind};
 use flows::{Action, Done, FlowKind, MethodKind, Outcome, SignInRequest, Started, Step};
 use sandbox::pki::CertificateRole;
-use sandbox::{Mode, System};
+use sandbox::{DemoRole, Mode, System};
 use store::testing::TestDb;
 use store::{AccountId, Actor, AuditContext, AuditKind};
 use time::macros::{format_description, offset};
 
+use crate::PASSWORD;
 use crate::harness::certificates::{AGENT_URL, Binding, ORIGIN, agent_challenge};
 use crate::harness::{World, assert_problem, assert_step};
 
@@ -409,6 +410,177 @@ async fn a_locked_account_cannot_sign_in_with_its_certificate(db: TestDb) {
     no_live_session(&world, account).await;
 }
 
+/// The holder of the `citizen` certificate, registered with a password and phone and signed
+/// in with them (LoA2): their account and session.
+async fn signed_in_at_loa2(world: &World) -> (AccountId, uuid::Uuid) {
+    let person = world.certificate_holder(CertificateRole::Citizen);
+    world.register(&person, PASSWORD).await;
+    let account = world.account_id(&person).await;
+    let token = world.sign_in(&person, PASSWORD).await;
+    let (session, _) = world
+        .engine
+        .sessions()
+        .authenticate(&token)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(session.acr, AssuranceLevel::LoA2);
+    (account, session.id)
+}
+
+fn step_up(session: uuid::Uuid, account: AccountId) -> SignInRequest<'static> {
+    SignInRequest {
+        acr_preference: vec![AssuranceLevel::LoA3],
+        signed_in: Some((session, account)),
+        ..SignInRequest::default()
+    }
+}
+
+/// A relying service asks LoA3 of a person signed in with password and SMS: only the USB
+/// token is offered, and it raises the same session, the methods of both sign-ins kept.
+async fn step_up_from_loa2_to_loa3(db: TestDb) {
+    let world = World::with_certificates(db).await;
+    let (account, session) = signed_in_at_loa2(&world).await;
+    let engine = &world.engine;
+    let level = |account| engine.reachable_level(account, AccountKind::Citizen);
+    assert_eq!(level(account).await.unwrap(), AssuranceLevel::LoA2);
+    let unreachable = engine
+        .start_sign_in(step_up(session, account))
+        .await
+        .unwrap();
+    assert_step(&unreachable.view, "unreachable");
+
+    world
+        .bind_certificate(account, CertificateRole::Citizen)
+        .await;
+    assert_eq!(level(account).await.unwrap(), AssuranceLevel::LoA3);
+    let without = world.person(DemoRole::PhoneRegistration);
+    world.register(&without, PASSWORD).await;
+    let without = world.account_id(&without).await;
+    assert_eq!(level(without).await.unwrap(), AssuranceLevel::LoA2);
+
+    world.advance(60);
+    let flow = engine
+        .start_sign_in(step_up(session, account))
+        .await
+        .unwrap();
+    assert_eq!(flow.view.methods, [MethodKind::UsbToken]);
+    let (done, _) = sign_with(&world, &flow, CertificateRole::Citizen).await;
+    assert!(done.raised, "{:#?}", done.view);
+    assert!(done.session.is_none(), "no second session");
+    let now = world.clock.now();
+    let raised = world.db.store.session(session, now).await.unwrap().unwrap();
+    assert_eq!(raised.acr, AssuranceLevel::LoA3);
+    assert_eq!(raised.amr, ["pwd", "sms", "hwk", "pin"]);
+    assert_eq!(raised.auth_time, now);
+    let live = world.db.store.live_sessions(account, now).await.unwrap();
+    assert_eq!(live.len(), 1, "still the one session");
+    let trail = world.db.store.audit_of_account(account, 1).await.unwrap();
+    assert_eq!(trail[0].details["step_up"], true);
+    assert_eq!(trail[0].details["method"], "usb_token");
+}
+
+/// Step-up proves the signed-in person again: another person's certificate, bound to their
+/// own account, is refused and leaves the session as it was.
+async fn step_up_refuses_another_persons_certificate(db: TestDb) {
+    let world = World::with_certificates(db).await;
+    let (account, session) = signed_in_at_loa2(&world).await;
+    world
+        .bind_certificate(account, CertificateRole::Citizen)
+        .await;
+    let someone_else = bound(&world, CertificateRole::CitizenCmnd12).await;
+
+    let flow = world
+        .engine
+        .start_sign_in(step_up(session, account))
+        .await
+        .unwrap();
+    let (refused, signed) = sign_with(&world, &flow, CertificateRole::CitizenCmnd12).await;
+    assert_refused(&refused, "step_up.other_account", &signed);
+    no_live_session(&world, someone_else).await;
+    let now = world.clock.now();
+    let unchanged = world.db.store.session(session, now).await.unwrap().unwrap();
+    assert_eq!(unchanged.acr, AssuranceLevel::LoA2);
+    assert_eq!(unchanged.amr, ["pwd", "sms"]);
+
+    let (done, _) = sign_with(&world, &flow, CertificateRole::Citizen).await;
+    assert!(done.raised, "{:#?}", done.view);
+}
+
+/// Without trust anchors configured the method is neither offered nor reachable, even for an
+/// account holding a certificate; a node without them refuses a flow another node started.
+async fn without_certificates_configured_the_method_is_not_offered(db: TestDb) {
+    let plain = World::new(db).await;
+    let person = plain.person(DemoRole::PhoneRegistration);
+    plain.register(&person, PASSWORD).await;
+    let account = plain.account_id(&person).await;
+    let binding = Binding {
+        key: "ab".repeat(32),
+        issuer: "CN=Sandbox VNPT-CA,O=VNPT,C=VN".to_owned(),
+        serial: "0A".to_owned(),
+    };
+    plain.bind_certificate_as(account, &binding).await;
+    let level = plain
+        .engine
+        .reachable_level(account, AccountKind::Citizen)
+        .await
+        .unwrap();
+    assert_eq!(level, AssuranceLevel::LoA2);
+
+    let flow = plain.start_usb_sign_in().await;
+    assert!(!flow.view.methods.contains(&MethodKind::UsbToken));
+    assert_step(&flow.view, "credentials");
+    let chosen = plain
+        .act(
+            &flow,
+            Action::ChooseMethod {
+                method: MethodKind::UsbToken,
+            },
+        )
+        .await;
+    assert_problem(&chosen.view, "method.not_offered");
+    let loa3 = plain
+        .engine
+        .start_sign_in(SignInRequest {
+            acr_preference: vec![AssuranceLevel::LoA3],
+            ..SignInRequest::default()
+        })
+        .await
+        .unwrap();
+    assert_step(&loa3.view, "unreachable");
+    assert!(loa3.view.methods.is_empty());
+
+    let token = plain.sign_in(&person, PASSWORD).await;
+    let (session, _) = plain
+        .engine
+        .sessions()
+        .authenticate(&token)
+        .await
+        .unwrap()
+        .unwrap();
+    let step_up = plain
+        .engine
+        .start_sign_in(step_up(session.id, account))
+        .await
+        .unwrap();
+    assert_step(&step_up.view, "unreachable");
+}
+
+async fn a_node_without_certificates_refuses_the_agents_answer(db: TestDb) {
+    let world = World::with_certificates(db).await;
+    bound(&world, CertificateRole::Citizen).await;
+    let flow = world.start_usb_sign_in().await;
+    let challenge = agent_challenge(&flow.view);
+    let token = world.web_eid_token(CertificateRole::Citizen, ORIGIN, &challenge);
+    let other_node = world.second_node().await;
+    let refused = other_node
+        .act(flow.view.id, &flow.binding, &world.client, answer(token))
+        .await
+        .unwrap();
+    assert_problem(&refused.view, "method.not_offered");
+    assert!(refused.session.is_none());
+}
+
 /// `Login`'s plain start (no tab chosen) still lists the USB token beside the password.
 async fn the_usb_token_is_offered_beside_the_password(db: TestDb) {
     let world = World::with_certificates(db).await;
@@ -451,5 +623,9 @@ store::store_tests!(
     revocation_fails_closed_and_falls_back_to_the_crl,
     a_binding_must_name_the_certificate_and_its_holder,
     a_locked_account_cannot_sign_in_with_its_certificate,
+    step_up_from_loa2_to_loa3,
+    step_up_refuses_another_persons_certificate,
+    without_certificates_configured_the_method_is_not_offered,
+    a_node_without_certificates_refuses_the_agents_answer,
     the_usb_token_is_offered_beside_the_password,
 );
