@@ -16,7 +16,15 @@ use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 use url::Url;
 
+pub mod certificates;
+
 pub const START: OffsetDateTime = datetime!(2026-11-21 09:00 UTC);
+
+/// Whether the world runs certificate authorities and signs in with certificates.
+enum Certificates {
+    Off,
+    On,
+}
 
 pub struct World {
     pub db: TestDb,
@@ -46,14 +54,30 @@ impl World {
     }
 
     pub async fn with_config(db: TestDb, config: FlowConfig) -> Self {
-        let sandbox = Arc::new(Sandbox::new(SyntheticPeople::generate(
-            sandbox::DEFAULT_SEED,
-            60,
-        )));
+        Self::assemble(db, config, Certificates::Off).await
+    }
+
+    /// A world whose sandbox runs its certificate authorities (OCSP and CRLs over HTTP, on the
+    /// world's clock) and whose engine signs in with certificates trusting them.
+    pub async fn with_certificates(db: TestDb) -> Self {
+        Self::assemble(db, fast_config(), Certificates::On).await
+    }
+
+    async fn assemble(db: TestDb, config: FlowConfig, certificates: Certificates) -> Self {
         let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let smtp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = Url::parse(&format!("http://{}/", http.local_addr().unwrap())).unwrap();
         let smtp_addr = smtp.local_addr().unwrap();
+        let clock = Arc::new(ManualClock::new(START));
+        let sandbox = match certificates {
+            Certificates::Off => Sandbox::new(SyntheticPeople::generate(sandbox::DEFAULT_SEED, 60)),
+            // The businesses' representatives come after the first 64 people.
+            Certificates::On => Sandbox::new(SyntheticPeople::generate(sandbox::DEFAULT_SEED, 80))
+                .with_clock(clock.clone())
+                .with_pki(&base)
+                .unwrap(),
+        };
+        let sandbox = Arc::new(sandbox);
         tokio::spawn(axum::serve(http, sandbox::router(Arc::clone(&sandbox))).into_future());
         tokio::spawn(sandbox::serve_smtp(smtp, Arc::clone(&sandbox)));
         let mut connectors_config = ConnectorsConfig::sandbox(&base, smtp_addr).unwrap();
@@ -68,7 +92,6 @@ impl World {
             endpoint.timeout_ms = 2_000;
         }
         let connectors = Connectors::from_config(&connectors_config).unwrap();
-        let clock = Arc::new(ManualClock::new(START));
         let engine = Engine::new(EngineParts {
             store: Arc::clone(&db.store),
             connectors: connectors.clone(),
@@ -80,6 +103,10 @@ impl World {
         })
         .await
         .unwrap();
+        let engine = match sandbox.pki() {
+            Some(pki) => engine.with_certificate_sign_in(certificates::sign_in_check(pki)),
+            None => engine,
+        };
         Self {
             db,
             engine: Arc::new(engine),

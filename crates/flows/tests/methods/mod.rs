@@ -11,6 +11,8 @@ use uuid::Uuid;
 use super::PASSWORD;
 use super::harness::{self, World, assert_problem, assert_step, sign_in_action};
 
+mod usb_token;
+
 async fn sign_in_for(world: &World, request: SignInRequest<'_>) -> Started {
     world.engine.start_sign_in(request).await.unwrap()
 }
