@@ -133,19 +133,22 @@ class Run {
     return new URL(this.page.url()).pathname;
   }
 
-  /** Keeps the screen as test-results/<run>/<nn>-<name>.png and checks it with axe-core. */
-  async screen(name) {
+  /**
+   * Keeps the screen as test-results/<run>/<nn>-<name>.png and checks it with axe-core; `page`
+   * is another window of the run (e.g. the signing agent's) when it is not the run's own.
+   */
+  async screen(name, page = this.page) {
     this.screens += 1;
     const file = `${String(this.screens).padStart(2, '0')}-${name}`;
-    await this.page.screenshot({ path: path.join(this.dir, `${file}.png`), fullPage: true });
-    const violations = await this.scan();
-    for (const violation of violations) this.axe.push({ screen: file, url: this.page.url(), ...violation });
+    await page.screenshot({ path: path.join(this.dir, `${file}.png`), fullPage: true });
+    const violations = await this.scan(page);
+    for (const violation of violations) this.axe.push({ screen: file, url: page.url(), ...violation });
     const blocking = violations.filter((violation) => BLOCKING.has(violation.impact));
-    assert.deepEqual(blocking, [], `axe found serious or critical problems on ${file} (${this.page.url()})`);
+    assert.deepEqual(blocking, [], `axe found serious or critical problems on ${file} (${page.url()})`);
   }
 
-  async scan() {
-    return this.scanLivePage ? scanLive(this.page) : this.scanCopy();
+  async scan(page = this.page) {
+    return this.scanLivePage ? scanLive(page) : this.scanCopy(page);
   }
 
   /**
@@ -153,7 +156,7 @@ class Run {
    * into a context that runs scripts (the page's own script blocked, so the copy stays as the
    * person saw it) at the same address and size, with the site's stylesheet, and scanned there.
    */
-  async scanCopy() {
+  async scanCopy(page = this.page) {
     if (!this.scanContext) {
       this.scanContext = await this.browser.newContext({
         ...viewportOf(this.width), javaScriptEnabled: true, bypassCSP: true,
@@ -164,8 +167,8 @@ class Run {
         (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: '' }),
       );
     }
-    const url = this.page.url();
-    const html = await this.page.content();
+    const url = page.url();
+    const html = await page.content();
     await this.scanPage.route(url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }), { times: 1 });
     await this.scanPage.goto(url);
     return scanLive(this.scanPage);

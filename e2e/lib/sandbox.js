@@ -160,4 +160,14 @@ async function registerByApi(base, person, password) {
   assert.equal(`${done.step}/${done.result}`, 'done/registered', `registration of ${person.personal_id}`);
 }
 
-module.exports = { People, Outbox, registerByApi, masked };
+/**
+ * The sandbox certificate authorities' certificates by role (`citizen`, `citizen_second`,
+ * `citizen_revoked`, `business`, …), as /sandbox/pki.json lists them: holder, status,
+ * validity and revocation.
+ */
+async function sandboxCertificates(base) {
+  const { certificates } = await getJson(`${base}/sandbox/pki.json`);
+  return new Map(certificates.map((certificate) => [certificate.role, certificate]));
+}
+
+module.exports = { People, Outbox, registerByApi, masked, sandboxCertificates };
