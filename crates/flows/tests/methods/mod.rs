@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::PASSWORD;
 use super::harness::{self, World, assert_problem, assert_step, sign_in_action};
 
+mod register_certificate;
 mod usb_token;
 
 async fn sign_in_for(world: &World, request: SignInRequest<'_>) -> Started {
