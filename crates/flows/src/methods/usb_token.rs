@@ -18,10 +18,12 @@ use store::{Account, AccountId};
 use super::kind::MethodKind;
 use super::method::{Begin, Descriptor, Evidence, Method, Progress};
 use crate::certificates::AgentChallenge;
+use crate::common::security_refusal;
 use crate::error::FlowError;
 use crate::flow::{Acted, Ctx};
 use crate::problem::Problem;
 use crate::services::Services;
+use crate::throttle::ThrottleAction;
 use crate::view::{Action, Step};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -63,7 +65,13 @@ impl Method for UsbToken {
         };
         let account = match self.bound_account(services, &certificate).await? {
             Ok(account) => account,
-            Err(problem) => return Ok(refusal(problem)),
+            Err(problem) => {
+                // A valid certificate that opens no account here: worth an operator's look.
+                let reason = problem.code;
+                security_refusal(services, None, ctx.client, ThrottleAction::SignIn, reason)
+                    .await?;
+                return Ok(refusal(problem));
+            }
         };
         let evidence = Evidence {
             account: account.id,
