@@ -221,10 +221,7 @@ fn print_usb_tokens(data: &Path, sandbox: &Sandbox) {
         "  USB ký số / USB token: scripts/demo-token {}   (SoftHSM2 tokens, PIN 123456; needs softhsm2)",
         data.display()
     );
-    println!(
-        "    công dân / citizen:  {}",
-        who(CertificateRole::Citizen)
-    );
+    println!("    công dân / citizen:  {}", who(CertificateRole::Citizen));
     println!(
         "    doanh nghiệp / business: {}",
         who(CertificateRole::Business)
