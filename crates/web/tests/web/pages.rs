@@ -132,7 +132,7 @@ async fn the_components_render_accessibly() {
     for text in [
         // Tabs are links, the current one marked.
         r#"<a href="/demo/components?tab=sim-pki" aria-current="page">SIM ký số</a>"#,
-        r#"<a href="/demo/components?tab=id-card">CMT/CCCD</a>"#,
+        r#"<a href="/demo/components?tab=password-sms">CMT/CCCD</a>"#,
         // The error summary links to the fields and is focusable.
         r#"role="alert" aria-labelledby="error-summary-title" tabindex="-1" data-error-summary"#,
         r##"<a href="#f-password">Mật khẩu không được để trống</a>"##,
