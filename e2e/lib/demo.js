@@ -2,8 +2,9 @@
 // Starts a real `dvcid demo` for one test file: a fresh data folder, a port the system picks
 // (the demo is told 127.0.0.1:0 and prints the address it got), OTP resends allowed after
 // 2 s, ready once /readyz answers 200; stopped and its folder removed at the end. Also
-// returns the address of the sandbox's SMTP receiver, from the banner, and the data folder
-// (where the demo writes its sandbox certificates and keys, `sandbox-pki/`).
+// returns, from the banner, the address of the sandbox's SMTP receiver and the secret of the
+// demo's OpenID Connect client `dvc-demo`, and the data folder (where the demo writes its
+// sandbox certificates and keys, `sandbox-pki/`).
 
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -25,7 +26,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * @param {string} name  names the log file, test-results/<name>-demo.log
- * @returns {Promise<{base: string, smtp: string|null, data: string, stop: () => Promise<void>}>}
+ * @returns {Promise<{base: string, smtp: string|null, clientSecret: string|null, data: string,
+ *   stop: () => Promise<void>}>}
  */
 async function startDemo(name, { resendAfter = 2, people = 1000 } = {}) {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'dvcid-e2e-'));
@@ -70,7 +72,9 @@ async function startDemo(name, { resendAfter = 2, people = 1000 } = {}) {
         if (ready) {
           // The sandbox's SMTP receiver, as the banner names it ("SMTP (sandbox): 127.0.0.1:…").
           const smtp = (/SMTP[^\n]*?(127\.0\.0\.1:\d+)/.exec(output) || [])[1] || null;
-          return { base: base.replace(/\/$/, ''), smtp, data, stop };
+          // The demo client's secret ("    client_secret:      …").
+          const clientSecret = (/^\s*client_secret:\s*(\S+)\s*$/m.exec(output) || [])[1] || null;
+          return { base: base.replace(/\/$/, ''), smtp, clientSecret, data, stop };
         }
       }
       await sleep(100);

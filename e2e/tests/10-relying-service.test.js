@@ -8,38 +8,10 @@
 // post-logout address → prompt=none now answers login_required.
 
 const assert = require('node:assert/strict');
-const crypto = require('node:crypto');
 const { scenario } = require('../lib/scenario');
 const { registerByApi } = require('../lib/sandbox');
+const { CLIENT_ID, authorizeUrl, received } = require('../lib/oidc');
 const steps = require('../lib/steps');
-
-const CLIENT_ID = 'dvc-demo';
-
-/** An /authorize address of the demo client, with a fresh PKCE challenge. */
-function authorizeUrl(base, extra) {
-  const verifier = crypto.randomBytes(32).toString('base64url');
-  const challenge = crypto.createHash('sha256').update(verifier).digest('base64url');
-  const url = new URL('/authorize', base);
-  const params = {
-    response_type: 'code',
-    client_id: CLIENT_ID,
-    redirect_uri: `${base}/sandbox/rp/callback`,
-    scope: 'openid profile',
-    nonce: crypto.randomBytes(8).toString('hex'),
-    code_challenge: challenge,
-    code_challenge_method: 'S256',
-    ...extra,
-  };
-  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-  return url.toString();
-}
-
-/** The parameters the relying service's redirect URI received. */
-function received(run, base) {
-  const url = new URL(run.page.url());
-  assert.equal(`${url.origin}${url.pathname}`, `${base}/sandbox/rp/callback`, 'back at the service');
-  return url.searchParams;
-}
 
 scenario('A relying service signs a person in through the portal', 'relying-service', async (run, env) => {
   const { page } = run;
