@@ -4,12 +4,17 @@
 // a. No agent running: the "USB ký số" tab is current, the page guides the person to install
 //    the signing tool (/help/signing-agent, in the run's language) and asks no PIN itself.
 // b. The agent started, with a token holding two certificates of the same sandbox person
-//    (VNPT- and Viettel-style CAs): "Thử lại" finds it; the button opens the agent's own page
-//    in a popup, which names the portal's origin and lists both certificates; the person
-//    chooses the second, a wrong PIN is refused there, the right one signs, and the portal's
-//    page sends the token by itself. Nobody has registered that certificate yet, so the portal
-//    answers "certificate not bound" (see `expectNotBound` for what comes once registration by
-//    USB token exists).
+//    (VNPT- and Viettel-style CAs): "Thử lại" finds it. The first run registers that person
+//    with the Viettel one (/register/usb-token: the agent signs, the page shows who the
+//    certificate proves, an e-mail, done with a link to the USB-token tab; all runs share one
+//    demo, so the others find the account there). On the sign-in tab the button opens the
+//    agent's own page in a popup, which names the portal's origin and lists both certificates;
+//    the person chooses the Viettel one, a wrong PIN is refused there, the right one signs, and
+//    the portal's page sends the token by itself: /account shows the person and the bound
+//    certificate. Signed out, the VNPT certificate (another key, never bound) is refused as
+//    not bound. Then a relying service asks for LoA3 (`dvc-demo`, acr_values=LoA3): the sign-in
+//    page opens on the USB-token tab, the Viettel certificate signs, the service gets a code,
+//    and its id_token says acr LoA3, amr hwk and pin.
 // c. Another token, with a revoked certificate: refused as revoked, with the date.
 // Without JavaScript the page says that it needs it. On the desktop English run the site's
 // real CSP is enforced, so its connect-src must let the page reach the agent.
@@ -18,9 +23,11 @@ const assert = require('node:assert/strict');
 const { scenario } = require('../lib/scenario');
 const { sandboxCertificates } = require('../lib/sandbox');
 const { startAgent, DEMO_AGENT_PORT, PIN } = require('../lib/agent');
+const { authorizeRequest, received, idTokenClaims } = require('../lib/oidc');
 const steps = require('../lib/steps');
 
 const USB_TOKEN = '/login/method/usb-token';
+const REGISTER_USB_TOKEN = '/register/usb-token';
 
 // The agent's own page is not translated by the portal's files: its texts, as a person reads
 // them (crates/agent/src/pages.rs), kept here rather than trusted from the code under test.
@@ -153,16 +160,66 @@ async function expectRefusal(run, message, detail) {
   if (detail) assert.ok(item.includes(detail), `the refusal says "${detail}" ("${item}")`);
 }
 
-/**
- * Where signing with the person's certificate leads today: registration by USB token (R5) is
- * not there yet, so the certificate is bound to no account and the portal says so, on the same
- * tab, ready to try again. Once registration exists, this is where the scenario registers with
- * the token first and then expects /account at LoA3 (see the e2e README's note in the report).
- */
+/** A certificate bound to no account: the portal says so, on the same tab, ready to try again. */
 async function expectNotBound(run) {
   await expectUsbTokenTab(run);
   await expectRefusal(run, run.t('problem-certificate-not-bound'));
   await waitForStatus(run, 'agent-ready');
+}
+
+/** The values of a `dl.facts` list by their labels' keys. */
+async function facts(run) {
+  const pairs = await run.page.locator('main dl.facts').locator('dt, dd').allInnerTexts();
+  const trimmed = pairs.map((text) => text.replace(/\s+/g, ' ').trim());
+  return (key) => {
+    const at = trimmed.indexOf(run.t(key));
+    assert.ok(at >= 0 && at % 2 === 0, `the facts have "${run.t(key)}" (${JSON.stringify(trimmed)})`);
+    return trimmed[at + 1];
+  };
+}
+
+/**
+ * Registers with the token (R5): /register/usb-token, the agent signs with `choose` (PIN in
+ * its window), the page shows who the certificate proves, the person adds `email` and
+ * registers; the done page links to the USB-token tab. Ends on the done page.
+ */
+async function registerWithToken(run, env, agent, { roles, choose, email }) {
+  const { page } = run;
+  await run.open(REGISTER_USB_TOKEN);
+  await run.expectHeading('flow-register-certificate-title');
+  assert.equal(await page.locator('[data-local-agent]').count(), 1);
+  await waitForStatus(run, 'agent-ready');
+  await run.screen('register-usb-token');
+  await signWithToken(run, env, agent, { roles, choose });
+
+  await run.expectHeading('flow-register-certificate-title');
+  const holder = env.pki.get(choose).holder;
+  const fact = await facts(run);
+  assert.equal(fact('field-full-name'), holder.full_name, 'the page names the certificate\'s holder');
+  assert.equal(fact('field-personal-id'), holder.personal_id, 'the page shows the personal ID the certificate proves');
+  await page.locator('#f-email').fill(email);
+  await run.screen('register-certificate');
+  await run.go(page.locator('button[name="action"][value="register_certificate"]'));
+
+  await run.expectHeading('done-registered-title');
+  const signIn = page.locator(`main a[href="${USB_TOKEN}"]`);
+  assert.equal(await steps.text(signIn), run.t('action-sign-in'), 'the done page leads to the USB-token tab');
+  await run.screen('register-done');
+}
+
+/** /account of the certificate's holder, with the one certificate bound, issued by `issuer`. */
+async function expectCertificateAccount(run, env, role, issuer) {
+  assert.equal(run.path(), '/account', 'signed in, the person lands on /account');
+  await run.expectHeading('account-title');
+  const holder = env.pki.get(role).holder;
+  const fact = await facts(run);
+  assert.equal(fact('field-full-name'), holder.full_name, 'the account shows the person\'s name');
+  assert.equal(fact('field-personal-id'), holder.personal_id);
+  const section = run.page.locator('section[aria-labelledby="certificates"]');
+  assert.equal(await steps.text(section.locator('h2#certificates')), run.t('account-certificates-heading'));
+  const rows = (await section.locator('tbody tr').allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+  assert.equal(rows.length, 1, `one certificate bound (${JSON.stringify(rows)})`);
+  assert.ok(rows[0].includes(issuer), `the bound certificate is the ${issuer} one ("${rows[0]}")`);
 }
 
 scenario('Sign in with a USB token through the signing agent', 'usb-token', async (run, env) => {
@@ -229,9 +286,51 @@ scenario('Sign in with a USB token through the signing agent', 'usb-token', asyn
     await waitForStatus(run, 'agent-ready');
     assert.equal(await page.locator('[data-agent-missing]').isVisible(), false, 'the guidance is gone');
     await run.screen('usb-token-agent-ready');
+
+    if (!env.usbTokenRegistered) {
+      await registerWithToken(run, env, agent, { roles: person, choose: 'citizen_second', email: 'hong.huynh@example.com' });
+      env.usbTokenRegistered = true;
+      await run.go(page.locator(`main a[href="${USB_TOKEN}"]`));
+    } else {
+      await run.open(USB_TOKEN);
+    }
+    await expectUsbTokenTab(run);
+    await waitForStatus(run, 'agent-ready');
     await signWithToken(run, env, agent, { roles: person, choose: 'citizen_second', wrongPin: '000000' });
+    await expectCertificateAccount(run, env, 'citizen_second', 'Viettel-CA');
+    await run.screen('usb-token-account');
+    await steps.signOut(run);
+
+    // The person's other certificate: another key, which nobody bound.
+    await run.open(USB_TOKEN);
+    await expectUsbTokenTab(run);
+    await waitForStatus(run, 'agent-ready');
+    await signWithToken(run, env, agent, { roles: person, choose: 'citizen' });
     await expectNotBound(run);
     await run.screen('usb-token-not-bound');
+
+    // A relying service that asks for LoA3: the USB-token tab is the one offered.
+    const state = `loa3-${run.lang}-${run.width}`;
+    const request = authorizeRequest(env.base, {
+      ui_locales: run.lang, acr_values: 'LoA3', prompt: 'login', state,
+    });
+    await page.goto(request.url);
+    await expectUsbTokenTab(run);
+    assert.equal(await steps.text(page.locator('.for-service')),
+      run.t('flow-for-service', { service: 'Dịch vụ công mẫu (demo)' }),
+      'the sign-in page names the service the person is signing in to');
+    await waitForStatus(run, 'agent-ready');
+    await run.screen('rp-usb-token');
+    await signWithToken(run, env, agent, { roles: person, choose: 'citizen_second' });
+    const back = received(run, env.base);
+    assert.equal(back.get('error'), null, `no error (${back.get('error_description')})`);
+    assert.match(back.get('code') || '', /^[A-Za-z0-9_-]{20,}$/, 'a code came back');
+    assert.equal(back.get('state'), state);
+    assert.equal(back.get('iss'), env.base);
+    const claims = await idTokenClaims(env.demo, back.get('code'), request.verifier);
+    assert.equal(claims.acr, 'LoA3', 'signed in at LoA3');
+    assert.ok(Array.isArray(claims.amr) && claims.amr.includes('hwk') && claims.amr.includes('pin'),
+      `amr says a hardware key and its PIN (${JSON.stringify(claims.amr)})`);
   } finally {
     await agent.stop();
   }
