@@ -48,11 +48,11 @@ pub trait Token: Send + Sync {
     ) -> Result<Vec<u8>, TokenError>;
 }
 
-/// How many PIN tries the token says are left, when it says.
+/// How many PIN tries the token says are left, when it says. (PKCS#11's "count low" flag
+/// only means a wrong PIN was typed since the last login, so it says nothing here.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PinTries {
     Unknown,
-    Few,
     LastOne,
 }
 
@@ -167,7 +167,6 @@ impl Pkcs11Token {
     fn pin_tries(&self, slot: Slot) -> PinTries {
         match self.ctx.get_token_info(slot) {
             Ok(info) if info.user_pin_final_try() => PinTries::LastOne,
-            Ok(info) if info.user_pin_count_low() => PinTries::Few,
             _ => PinTries::Unknown,
         }
     }
@@ -289,14 +288,14 @@ mod tests {
     use super::*;
 
     fn login_error(rv: RvError) -> TokenError {
-        TokenError::from_login(Pkcs11Error::Pkcs11(rv, Function::Login), PinTries::Few)
+        TokenError::from_login(Pkcs11Error::Pkcs11(rv, Function::Login), PinTries::LastOne)
     }
 
     #[test]
     fn login_errors_are_mapped_to_what_the_person_can_act_on() {
         assert!(matches!(
             login_error(RvError::PinIncorrect),
-            TokenError::PinIncorrect(PinTries::Few)
+            TokenError::PinIncorrect(PinTries::LastOne)
         ));
         assert!(matches!(
             login_error(RvError::PinLocked),
