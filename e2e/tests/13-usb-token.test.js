@@ -33,23 +33,21 @@ const REGISTER_USB_TOKEN = '/register/usb-token';
 // them (crates/agent/src/pages.rs), kept here rather than trusted from the code under test.
 const AGENT = {
   vi: {
-    title: 'Đăng nhập bằng USB ký số',
+    title: 'Xác thực bằng USB ký số',
     wrongPin: [
       'Mã PIN không đúng.',
-      'Mã PIN không đúng. Chỉ còn ít lần thử trước khi USB ký số bị khóa.',
       'Mã PIN không đúng. Nhập sai thêm một lần nữa USB ký số sẽ bị khóa.',
     ],
-    sign: 'Đăng nhập',
+    sign: 'Xác thực',
     done: 'Đã ký xong. Bạn có thể đóng cửa sổ này.',
   },
   en: {
-    title: 'Sign in with your USB token',
+    title: 'Prove who you are with your USB token',
     wrongPin: [
       'Wrong PIN.',
-      'Wrong PIN. Only a few tries are left before the token locks.',
       'Wrong PIN. One more wrong PIN locks the token.',
     ],
-    sign: 'Sign in',
+    sign: 'Confirm',
     done: 'Done. You can close this window.',
   },
 };
@@ -201,7 +199,7 @@ async function registerWithToken(run, env, agent, { roles, choose, email }) {
   await run.screen('register-certificate');
   await run.go(page.locator('button[name="action"][value="register_certificate"]'));
 
-  await run.expectHeading('done-registered-title');
+  await run.expectHeading('done-registered-certificate-title');
   const signIn = page.locator(`main a[href="${USB_TOKEN}"]`);
   assert.equal(await steps.text(signIn), run.t('action-sign-in'), 'the done page leads to the USB-token tab');
   await run.screen('register-done');

@@ -65,9 +65,9 @@ pub struct Texts {
 }
 
 static VI: Texts = Texts {
-    title: "Đăng nhập bằng USB ký số",
-    asking: "Trang web sau yêu cầu bạn đăng nhập bằng chứng thư số:",
-    warning: "Chỉ tiếp tục nếu bạn vừa chọn đăng nhập trên chính trang web này.",
+    title: "Xác thực bằng USB ký số",
+    asking: "Trang web sau yêu cầu bạn xác thực (đăng nhập hoặc đăng ký) bằng chứng thư số:",
+    warning: "Chỉ tiếp tục nếu bạn vừa chọn đăng nhập hoặc đăng ký trên chính trang web này.",
     choose: "Chọn chứng thư số",
     issuer: "Nơi cấp",
     expires: "Hết hạn",
@@ -75,7 +75,7 @@ static VI: Texts = Texts {
     expired: "đã hết hạn",
     unusable: "không dùng được (loại khóa không hỗ trợ)",
     pin: "Mã PIN của USB ký số",
-    sign: "Đăng nhập",
+    sign: "Xác thực",
     cancel: "Hủy",
     no_certificates: "Không tìm thấy chứng thư số. Hãy cắm USB ký số rồi tải lại trang.",
     reload: "Tải lại",
@@ -92,9 +92,9 @@ static VI: Texts = Texts {
 };
 
 static EN: Texts = Texts {
-    title: "Sign in with your USB token",
-    asking: "This website asks you to sign in with your digital certificate:",
-    warning: "Continue only if you have just chosen to sign in on this very website.",
+    title: "Prove who you are with your USB token",
+    asking: "This website asks you to prove who you are (to sign in or register) with your digital certificate:",
+    warning: "Continue only if you have just chosen to sign in or register on this very website.",
     choose: "Choose a certificate",
     issuer: "Issued by",
     expires: "Expires",
@@ -102,7 +102,7 @@ static EN: Texts = Texts {
     expired: "expired",
     unusable: "cannot be used (unsupported key)",
     pin: "PIN of your USB token",
-    sign: "Sign in",
+    sign: "Confirm",
     cancel: "Cancel",
     no_certificates: "No certificate found. Insert your USB token and reload this page.",
     reload: "Reload",

@@ -32,6 +32,8 @@ pub struct Overview {
     pub pending_phone_change: Option<PendingPhoneChange>,
     /// Certificates bound to the account (USB token).
     pub certificates: Vec<CertificateSummary>,
+    /// Accounts registered by certificate have none.
+    pub has_password: bool,
 }
 
 /// A certificate bound to the account, as the account pages show it.
@@ -73,18 +75,21 @@ impl AccountService<'_> {
         let account = store.account(account).await?.ok_or(FlowError::NotFound)?;
         let phones = store.phones(account.id).await?;
         let pending_phone_change = store.pending_phone_change(account.id).await?;
-        let certificates = store
-            .credentials(account.id)
-            .await?
-            .into_iter()
+        let credentials = store.credentials(account.id).await?;
+        let certificates = credentials
+            .iter()
             .filter(|credential| credential.kind == CredentialKind::Certificate)
-            .map(|credential| CertificateSummary::of(&credential))
+            .map(CertificateSummary::of)
             .collect();
+        let has_password = credentials
+            .iter()
+            .any(|credential| credential.kind == CredentialKind::Password);
         Ok(Overview {
             account,
             phones,
             pending_phone_change,
             certificates,
+            has_password,
         })
     }
 

@@ -330,7 +330,10 @@ async fn the_confirm_page_names_the_site_and_lists_both_certificates() {
     }
     assert!(html.contains("CCCD:001099012345"));
     assert!(html.contains("Sandbox Issuing CA"));
-    assert!(html.contains("Sign in with your USB token"), "lang en");
+    assert!(
+        html.contains("Prove who you are with your USB token"),
+        "lang en"
+    );
     assert_eq!(input_values(&html, "certificate").len(), 2);
     assert_eq!(input_values(&html, "csrf").len(), 1);
     assert!(!html.contains("<script"));
@@ -353,7 +356,7 @@ async fn the_confirm_page_names_the_site_and_lists_both_certificates() {
     let (_, html) = agent
         .page(request("GET", &url).body(Body::empty()).unwrap())
         .await;
-    assert!(html.contains("Đăng nhập bằng USB ký số"), "{html}");
+    assert!(html.contains("Xác thực bằng USB ký số"), "{html}");
     assert!(html.contains(&format!("id=\"origin\">{OTHER_PORTAL}<")));
 }
 

@@ -92,6 +92,7 @@ struct AccountPage<'a> {
     facts: Vec<(String, String)>,
     phones: Vec<PhoneRow>,
     certificates: Vec<CertificateRow>,
+    has_password: bool,
     /// "09******78 replaces the default at 16:00 22/11/2026", while a change waits.
     pending_phone: Option<String>,
     password_form: FormState,
@@ -228,6 +229,7 @@ async fn account_page(
     let page = AccountPage {
         tr,
         certificates,
+        has_password: overview.has_password,
         pending_phone,
         csrf: csrf::csrf_token(
             state.settings.csrf_key.expose(),

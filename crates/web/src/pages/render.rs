@@ -279,7 +279,7 @@ fn done_part(tr: &Tr, result: Done, view: &FlowView) -> DonePart {
         ),
         // Registered by certificate: signing in is by the same token.
         Done::Registered if view.kind == FlowKind::RegisterCertificate => (
-            "done-registered",
+            "done-registered-certificate",
             "/login/method/usb-token".to_owned(),
             "action-sign-in",
         ),
