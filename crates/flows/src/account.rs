@@ -39,6 +39,8 @@ pub struct Overview {
 /// A certificate bound to the account, as the account pages show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CertificateSummary {
+    /// What names it in the account (the key's digest): `unbind_certificate` takes it.
+    pub key: String,
     pub subject: String,
     pub issuer: String,
     pub serial: String,
@@ -56,6 +58,7 @@ impl CertificateSummary {
                 .to_owned()
         };
         Self {
+            key: credential.key.clone(),
             subject: text("subject"),
             issuer: text("issuer"),
             serial: text("serial"),
@@ -277,6 +280,46 @@ impl AccountService<'_> {
             .sessions
             .open(account.id, acr, &session.amr, client)
             .await?))
+    }
+
+    /// Gỡ chứng thư số: with the password again when the account has one (an account made by
+    /// certificate has none, and its session was opened with a certificate); never the last
+    /// way to sign in. The default OTP phone is told.
+    pub async fn unbind_certificate(
+        &self,
+        account: AccountId,
+        key: &str,
+        password: &str,
+        client: &Client,
+    ) -> Result<Result<(), Problem>, FlowError> {
+        let services = self.services;
+        let store = &services.store;
+        let credentials = store.credentials(account).await?;
+        let held = |kind| credentials.iter().filter(move |held| held.kind == kind);
+        if !held(CredentialKind::Certificate).any(|held| held.key == key) {
+            return Ok(Err(Problem::form("certificate.unknown")));
+        }
+        let has_password = held(CredentialKind::Password).next().is_some();
+        if has_password {
+            if password.is_empty() {
+                return Ok(Err(Problem::field("password", "field.required")));
+            }
+            if let Some(problem) = check_password(services, client, account, password).await? {
+                return Ok(Err(problem));
+            }
+        } else if held(CredentialKind::Certificate).count() < 2 {
+            return Ok(Err(Problem::form("certificate.last")));
+        }
+        let now = services.clock.now();
+        let audit = audit_context(client);
+        store
+            .remove_credential(account, CredentialKind::Certificate, key, &audit, now)
+            .await?;
+        let phones = store.phones(account).await?;
+        if let Some(phone) = phones.iter().find(|phone| phone.is_default) {
+            notify(services, &phone.phone, notices::certificate_removed()).await;
+        }
+        Ok(Ok(()))
     }
 
     pub async fn sessions(&self, account: AccountId) -> Result<Vec<Session>, FlowError> {

@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::account::AccountService;
 use crate::add_phone::AddPhone;
+use crate::bind_certificate::BindCertificate;
 use crate::captcha::Captcha;
 use crate::certificates::CertificateSignIn;
 use crate::common::new_captcha;
@@ -204,6 +205,7 @@ impl Engine {
             FlowKind::RegisterCertificate => {
                 self.start_as::<RegisterCertificate>(return_to, start).await
             }
+            FlowKind::BindCertificate => self.start_as::<BindCertificate>(return_to, start).await,
         }
     }
 
@@ -314,6 +316,7 @@ impl Engine {
             FlowKind::Recovery => self.view_as::<Recovery>(record),
             FlowKind::AddPhone => self.view_as::<AddPhone>(record),
             FlowKind::RegisterCertificate => self.view_as::<RegisterCertificate>(record),
+            FlowKind::BindCertificate => self.view_as::<BindCertificate>(record),
         }
     }
 
@@ -336,6 +339,9 @@ impl Engine {
             FlowKind::RegisterCertificate => {
                 self.act_as::<RegisterCertificate>(record, client, action)
                     .await
+            }
+            FlowKind::BindCertificate => {
+                self.act_as::<BindCertificate>(record, client, action).await
             }
         }
     }

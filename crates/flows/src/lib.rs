@@ -15,6 +15,7 @@
 
 mod account;
 mod add_phone;
+mod bind_certificate;
 mod captcha;
 mod certificates;
 mod common;

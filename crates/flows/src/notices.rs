@@ -114,6 +114,17 @@ pub(crate) fn phone_added(added: &PhoneNumber) -> String {
     text(&VI, "sms-phone-added", &[("phone", added.masked())])
 }
 
+/// The SMS to the default phone after a certificate was bound to the account.
+pub(crate) fn certificate_bound(issuer: &str) -> String {
+    let issuer: String = issuer.chars().filter(char::is_ascii).take(40).collect();
+    text(&VI, "sms-certificate-bound", &[("issuer", issuer)])
+}
+
+/// The SMS to the default phone after a certificate was removed from the account.
+pub(crate) fn certificate_removed() -> String {
+    text(&VI, "sms-certificate-removed", &[])
+}
+
 /// The SMS to the phone that was the default after another one was made the default.
 pub(crate) fn default_phone_changed(new_default: &PhoneNumber) -> String {
     text(
@@ -164,6 +175,8 @@ mod tests {
         texts.push(phone_added(&phone));
         texts.push(default_phone_changed(&phone));
         texts.push(phone_removed(&phone));
+        texts.push(certificate_bound("VNPT Certification Authority"));
+        texts.push(certificate_removed());
         for text in &texts {
             assert!(text.is_ascii(), "{text}");
             assert!(!text.contains("sms-"), "a key, not a text: {text}");

@@ -6,7 +6,7 @@ use serde::Serialize;
 use time::Duration;
 
 /// Every code a flow can refuse with; pages and the API have a message for each.
-pub const PROBLEM_CODES: [&str; 59] = [
+pub const PROBLEM_CODES: [&str; 62] = [
     "account.exists",
     "account.locked",
     "account.no_otp_phone",
@@ -23,8 +23,11 @@ pub const PROBLEM_CODES: [&str; 59] = [
     "captcha.wrong",
     "certificate.account_exists",
     "certificate.already_bound",
+    "certificate.last",
     "certificate.legacy_id",
     "certificate.not_bound",
+    "certificate.other_holder",
+    "certificate.unknown",
     "credentials.invalid",
     "field.invalid",
     "field.required",
@@ -151,6 +154,7 @@ mod tests {
             include_str!("methods/totp.rs"),
             include_str!("methods/usb_token.rs"),
             include_str!("register_certificate.rs"),
+            include_str!("bind_certificate.rs"),
             include_str!("certificates.rs"),
             include_str!("registration.rs"),
             include_str!("recovery.rs"),

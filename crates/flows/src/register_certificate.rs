@@ -67,6 +67,14 @@ impl BoundCertificate {
         }
     }
 
+    /// The issuer's common name, for texts ("VNPT Certification Authority").
+    pub(crate) fn issuer_name(&self) -> &str {
+        self.issuer
+            .split(',')
+            .find_map(|part| part.trim().strip_prefix("CN="))
+            .unwrap_or(&self.issuer)
+    }
+
     pub(crate) fn credential(&self) -> NewCredential {
         NewCredential {
             kind: CredentialKind::Certificate,

@@ -24,16 +24,19 @@ pub enum FlowKind {
     AddPhone,
     /// Đăng ký bằng USB ký số (R5): citizens and businesses, by their certificate.
     RegisterCertificate,
+    /// Gắn chứng thư số, from the account pages.
+    BindCertificate,
 }
 
 impl FlowKind {
-    pub const ALL: [FlowKind; 6] = [
+    pub const ALL: [FlowKind; 7] = [
         Self::Login,
         Self::RegisterPhone,
         Self::RegisterBhxh,
         Self::Recovery,
         Self::AddPhone,
         Self::RegisterCertificate,
+        Self::BindCertificate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +47,7 @@ impl FlowKind {
             Self::Recovery => "recovery",
             Self::AddPhone => "add_phone",
             Self::RegisterCertificate => "register_certificate",
+            Self::BindCertificate => "bind_certificate",
         }
     }
 
@@ -169,6 +173,7 @@ pub enum Done {
     PasswordReset,
     PhoneChanged,
     PhoneAdded,
+    CertificateBound,
 }
 
 /// What was typed into the registration form, echoed back when it must be corrected.

@@ -107,6 +107,15 @@ pub trait CredentialStore: Send + Sync {
         kind: CredentialKind,
         key: &str,
     ) -> Result<Option<String>>;
+    /// Removes one credential of the account, audited (`NotFound` when it has none such).
+    async fn remove_credential(
+        &self,
+        account: AccountId,
+        kind: CredentialKind,
+        key: &str,
+        audit: &AuditContext,
+        now: OffsetDateTime,
+    ) -> Result<()>;
     /// Sets the password and ends every session of the account, in one transaction.
     async fn set_password(
         &self,

@@ -299,6 +299,7 @@ pub enum AuditKind {
     SignInFailed,
     SignedOut,
     CredentialAdded,
+    CredentialRemoved,
     PhoneChangeScheduled,
     PhoneChangeCancelled,
     /// Someone asked to recover the account's password (the code went to its phone).
@@ -309,7 +310,7 @@ pub enum AuditKind {
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 16] = [
+    pub const ALL: [AuditKind; 17] = [
         Self::AccountRegistered,
         Self::PasswordChanged,
         Self::PhoneAdded,
@@ -322,6 +323,7 @@ impl AuditKind {
         Self::SignInFailed,
         Self::SignedOut,
         Self::CredentialAdded,
+        Self::CredentialRemoved,
         Self::PhoneChangeScheduled,
         Self::PhoneChangeCancelled,
         Self::RecoveryRequested,
@@ -342,6 +344,7 @@ impl AuditKind {
             Self::SignInFailed => "sign_in_failed",
             Self::SignedOut => "signed_out",
             Self::CredentialAdded => "credential_added",
+            Self::CredentialRemoved => "credential_removed",
             Self::PhoneChangeScheduled => "phone_change_scheduled",
             Self::PhoneChangeCancelled => "phone_change_cancelled",
             Self::RecoveryRequested => "recovery_requested",

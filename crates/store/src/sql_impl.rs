@@ -844,6 +844,30 @@ impl CredentialStore for SqlStore<Db> {
         Ok(secret.flatten())
     }
 
+    async fn remove_credential(
+        &self,
+        account: AccountId,
+        kind: CredentialKind,
+        key: &str,
+        audit: &AuditContext,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let mut tx = self.writer.begin().await?;
+        let removed = sqlx::query("DELETE FROM credentials WHERE account_id = $1 AND kind = $2 AND key = $3")
+            .bind(account.0)
+            .bind(kind.as_str())
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
+        if removed.rows_affected() == 0 {
+            return Err(StoreError::NotFound { what: "credential" });
+        }
+        let details = json!({ "kind": kind.as_str() });
+        audit_change(&mut tx, account, AuditKind::CredentialRemoved, audit, details, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn set_password(
         &self,
         account: AccountId,

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::PASSWORD;
 use super::harness::{self, World, assert_problem, assert_step, sign_in_action};
 
+mod bind_certificate;
 mod register_certificate;
 mod usb_token;
 

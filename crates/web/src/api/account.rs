@@ -28,6 +28,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/account/identity/refresh", post(refresh_identity))
         .route("/api/account/phones/default", post(make_default))
         .route("/api/account/phones/remove", post(remove_phone))
+        .route("/api/account/certificates/remove", post(remove_certificate))
         .route("/api/account/password", post(change_password))
         .route("/api/account/sessions", get(sessions))
         .route("/api/account/sessions/end-others", post(end_others))
@@ -110,6 +111,7 @@ async fn overview(State(state): State<AppState>, tr: Tr, signed: Signed) -> Resp
                 "email": account.email,
                 "phones": overview.phones.iter().map(phone_json).collect::<Vec<_>>(),
                 "certificates": overview.certificates.iter().map(|bound| json!({
+                    "key": bound.key,
                     "subject": bound.subject,
                     "issuer": bound.issuer,
                     "serial": bound.serial,
@@ -191,6 +193,35 @@ async fn remove_phone(
     let accounts = state.engine.accounts();
     let done = accounts
         .remove_phone(signed.account.id, &choice.phone, &choice.password, &client)
+        .await;
+    answer(done, &tr)
+}
+
+/// Which certificate, and the password again when the account has one.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CertificateChoice {
+    key: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn remove_certificate(
+    State(state): State<AppState>,
+    tr: Tr,
+    signed: Signed,
+    RequestClient(client): RequestClient,
+    body: Result<Json<CertificateChoice>, JsonRejection>,
+) -> Response {
+    let Ok(signed) = signed else {
+        return unauthorized(&tr);
+    };
+    let Ok(Json(choice)) = body else {
+        return bad_body(&tr);
+    };
+    let accounts = state.engine.accounts();
+    let done = accounts
+        .unbind_certificate(signed.account.id, &choice.key, &choice.password, &client)
         .await;
     answer(done, &tr)
 }

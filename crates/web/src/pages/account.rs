@@ -31,6 +31,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/account/identity/refresh", post(refresh_identity))
         .route("/account/phones/default", post(make_default))
         .route("/account/phones/remove", post(remove_phone))
+        .route("/account/certificates/remove", post(remove_certificate))
         .route("/account/password", post(change_password))
         .route("/account/sessions/end-others", post(end_others))
         .route("/account/signout", post(sign_out))
@@ -63,6 +64,7 @@ struct PhoneRow {
 }
 
 struct CertificateRow {
+    key: String,
     subject: String,
     issuer: String,
     not_after: String,
@@ -116,7 +118,14 @@ async fn show(
     };
     let notice = query.done.as_deref().and_then(|done| {
         let key = match done {
-            "refreshed" | "default" | "removed" | "password" | "others" | "phone" => {
+            "refreshed"
+            | "default"
+            | "removed"
+            | "password"
+            | "others"
+            | "phone"
+            | "certificate-removed"
+            | "certificate-bound" => {
                 format!("account-done-{done}")
             }
             _ => return None,
@@ -220,6 +229,7 @@ async fn account_page(
         .certificates
         .iter()
         .map(|bound| CertificateRow {
+            key: bound.key.clone(),
             subject: bound.subject.clone(),
             issuer: bound.issuer.clone(),
             not_after: bound.not_after.map(local).unwrap_or_default(),
@@ -278,6 +288,9 @@ struct AccountForm {
     csrf: String,
     phone: String,
     password: String,
+    /// A certificate: its key, and its subject for the confirmation page's text.
+    key: String,
+    subject: String,
     current: String,
     new: String,
     confirm: String,
@@ -356,12 +369,13 @@ async fn refresh_identity(post: AccountPost) -> Response {
     after(&post, result, "refreshed").await
 }
 
-/// Making another OTP phone the default or removing one: the account page's button leads to a
-/// page that asks the password again (S4), which posts back here.
+/// Making another OTP phone the default, removing one, or removing a certificate: the account
+/// page's button leads to a page that asks the password again (S4), which posts back here.
 #[derive(Clone, Copy)]
 enum PhoneChange {
     MakeDefault,
     Remove,
+    RemoveCertificate,
 }
 
 impl PhoneChange {
@@ -369,6 +383,15 @@ impl PhoneChange {
         match self {
             Self::MakeDefault => "/account/phones/default",
             Self::Remove => "/account/phones/remove",
+            Self::RemoveCertificate => "/account/certificates/remove",
+        }
+    }
+
+    /// The form field naming what is changed.
+    fn field(self) -> &'static str {
+        match self {
+            Self::MakeDefault | Self::Remove => "phone",
+            Self::RemoveCertificate => "key",
         }
     }
 
@@ -377,6 +400,7 @@ impl PhoneChange {
         match self {
             Self::MakeDefault => "default",
             Self::Remove => "removed",
+            Self::RemoveCertificate => "certificate-removed",
         }
     }
 
@@ -385,35 +409,49 @@ impl PhoneChange {
         match self {
             Self::MakeDefault => ("account-make-default", "account-make-default-lead"),
             Self::Remove => ("account-remove-phone", "account-remove-phone-lead"),
+            Self::RemoveCertificate => (
+                "account-remove-certificate",
+                "account-remove-certificate-lead",
+            ),
         }
     }
 }
 
 #[derive(Template)]
-#[template(path = "account_phone_confirm.html")]
-struct PhoneConfirmPage<'a> {
+#[template(path = "account_confirm.html")]
+struct ConfirmPage<'a> {
     tr: &'a Tr,
     csrf: &'a str,
     title: String,
     lead: String,
     action: &'static str,
-    phone: &'a str,
+    field: &'static str,
+    value: &'a str,
     form: FormState,
 }
 
-fn phone_confirm_page(post: &AccountPost, change: PhoneChange, form: FormState) -> Response {
+fn confirm_page(post: &AccountPost, change: PhoneChange, form: FormState) -> Response {
     let tr = &post.tr;
-    let masked = domain::PhoneNumber::parse(&post.form.phone)
-        .map(|phone| phone.masked())
-        .unwrap_or_default();
+    let value = match change {
+        PhoneChange::RemoveCertificate => &post.form.key,
+        _ => &post.form.phone,
+    };
+    // What the texts name: the phone masked, or the certificate's subject.
+    let named = match change {
+        PhoneChange::RemoveCertificate => post.form.subject.clone(),
+        _ => domain::PhoneNumber::parse(value)
+            .map(|phone| phone.masked())
+            .unwrap_or_default(),
+    };
     let (title, lead) = change.texts();
-    let page = PhoneConfirmPage {
+    let page = ConfirmPage {
         tr,
         csrf: &post.form.csrf,
-        title: tr.t_args(title, &[("phone", &masked)]),
-        lead: tr.t_args(lead, &[("phone", &masked)]),
+        title: tr.t_args(title, &[("phone", &named)]),
+        lead: tr.t_args(lead, &[("phone", &named)]),
         action: change.action(),
-        phone: &post.form.phone,
+        field: change.field(),
+        value,
         form,
     };
     page::render(StatusCode::OK, tr, &page)
@@ -427,11 +465,14 @@ async fn remove_phone(post: AccountPost) -> Response {
     change_phone(post, PhoneChange::Remove).await
 }
 
+async fn remove_certificate(post: AccountPost) -> Response {
+    change_phone(post, PhoneChange::RemoveCertificate).await
+}
+
+/// Asks the engine; a missing password leads to the page asking it, a wrong one to that page
+/// saying so. (An account made by certificate has no password: its removal goes straight on.)
 async fn change_phone(post: AccountPost, change: PhoneChange) -> Response {
     let form = &post.form;
-    if form.password.is_empty() {
-        return phone_confirm_page(&post, change, FormState::new());
-    }
     let accounts = post.state.engine.accounts();
     let account = post.signed.account.id;
     let (phone, password, client) = (&form.phone, &form.password, &post.client);
@@ -446,12 +487,19 @@ async fn change_phone(post: AccountPost, change: PhoneChange) -> Response {
                 .remove_phone(account, phone, password, client)
                 .await
         }
+        PhoneChange::RemoveCertificate => {
+            accounts
+                .unbind_certificate(account, &form.key, password, client)
+                .await
+        }
     };
     match result {
         Ok(Err(problem)) if problem.field == Some("password") => {
             let mut confirm = FormState::new();
-            confirm.add_error("password", problems::message(&problem, &post.tr));
-            phone_confirm_page(&post, change, confirm)
+            if !password.is_empty() {
+                confirm.add_error("password", problems::message(&problem, &post.tr));
+            }
+            confirm_page(&post, change, confirm)
         }
         result => after(&post, result, change.done()).await,
     }

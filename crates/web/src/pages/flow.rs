@@ -34,6 +34,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/register/usb-token", get(start_register_certificate))
         .route("/recovery", get(start_recovery))
         .route("/account/phones/add", get(start_add_phone))
+        .route("/account/certificates/bind", get(start_bind_certificate))
         .route("/flows/{id}", get(show).post(submit))
 }
 
@@ -105,20 +106,32 @@ async fn start_add_phone(
     client: RequestClient,
     signed: Result<SignedIn, crate::auth::NotSignedIn>,
 ) -> Response {
+    start_for_account(state, tr, client, signed, FlowKind::AddPhone).await
+}
+
+async fn start_bind_certificate(
+    state: State<AppState>,
+    tr: Tr,
+    client: RequestClient,
+    signed: Result<SignedIn, crate::auth::NotSignedIn>,
+) -> Response {
+    start_for_account(state, tr, client, signed, FlowKind::BindCertificate).await
+}
+
+/// A flow of the account pages: for the signed-in account, back to /account when done.
+async fn start_for_account(
+    state: State<AppState>,
+    tr: Tr,
+    client: RequestClient,
+    signed: Result<SignedIn, crate::auth::NotSignedIn>,
+    kind: FlowKind,
+) -> Response {
     match signed {
         Ok(signed) => {
             let account = Some(signed.account.id);
-            start(
-                state,
-                tr,
-                client,
-                FlowKind::AddPhone,
-                Some("/account"),
-                account,
-            )
-            .await
+            start(state, tr, client, kind, Some("/account"), account).await
         }
-        Err(_) => Redirect::to("/login?return_to=/account/phones/add").into_response(),
+        Err(_) => Redirect::to("/login?return_to=/account").into_response(),
     }
 }
 

@@ -291,6 +291,11 @@ fn done_part(tr: &Tr, result: Done, view: &FlowView) -> DonePart {
             "action-continue",
         ),
         Done::PhoneAdded => ("done-phone-added", "/account".to_owned(), "action-continue"),
+        Done::CertificateBound => (
+            "done-certificate-bound",
+            "/account".to_owned(),
+            "action-continue",
+        ),
     };
     DonePart {
         title: tr.t(&format!("{key}-title")),
@@ -410,6 +415,7 @@ impl FlowPage<'_> {
             (_, "password") => "flow-password-title",
             (FlowKind::AddPhone, _) => "flow-add-phone-title",
             (FlowKind::RegisterCertificate, _) => "flow-register-certificate-title",
+            (FlowKind::BindCertificate, _) => "flow-bind-certificate-title",
             _ => "action-sign-in",
         };
         self.tr.t(key)

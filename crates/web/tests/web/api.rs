@@ -371,6 +371,7 @@ async fn the_openapi_document_describes_every_route() {
         "/api/account/history",
         "/api/session",
         "/api/phone-change/cancel",
+        "/api/account/certificates/remove",
     ] {
         assert!(paths.contains_key(path), "{path} is not described");
     }
