@@ -231,6 +231,9 @@ pub struct ConnectorsConfig {
     pub bhxh: HttpEndpoint,
     pub sms: HttpEndpoint,
     pub smtp: SmtpEndpoint,
+    /// The national business registry, for registration with an organisation certificate.
+    #[serde(default)]
+    pub business_registry: Option<HttpEndpoint>,
 }
 
 /// The sender of sandbox mail.
@@ -257,6 +260,7 @@ impl ConnectorsConfig {
             bhxh: endpoint("bhxh")?,
             sms: endpoint("sms")?,
             smtp: SmtpEndpoint::plain(smtp_addr.ip().to_string(), smtp_addr.port(), from),
+            business_registry: Some(endpoint("business-registry")?),
         })
     }
 
@@ -266,6 +270,9 @@ impl ConnectorsConfig {
         self.subscribers.validate("subscribers")?;
         self.bhxh.validate("bhxh")?;
         self.sms.validate("sms")?;
+        if let Some(endpoint) = &self.business_registry {
+            endpoint.validate("business_registry")?;
+        }
         self.smtp.validate("smtp")
     }
 }

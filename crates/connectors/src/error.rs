@@ -19,6 +19,8 @@ pub enum System {
     Sms,
     /// The mail relay (SMTP).
     Email,
+    /// CSDL quốc gia về đăng ký doanh nghiệp — the national business registry.
+    BusinessRegistry,
 }
 
 impl System {
@@ -30,6 +32,7 @@ impl System {
             System::Bhxh => "bhxh",
             System::Sms => "sms",
             System::Email => "email",
+            System::BusinessRegistry => "business_registry",
         }
     }
 }
@@ -42,6 +45,7 @@ impl fmt::Display for System {
             System::Bhxh => "social insurance registry",
             System::Sms => "SMS gateway",
             System::Email => "mail relay",
+            System::BusinessRegistry => "business registry",
         })
     }
 }

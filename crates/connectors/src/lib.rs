@@ -16,6 +16,7 @@
 )]
 
 mod bhxh;
+mod business_registry;
 mod config;
 mod error;
 mod http;
@@ -29,6 +30,7 @@ mod wire;
 use std::sync::Arc;
 
 pub use bhxh::{BhxhRegistry, HttpBhxhRegistry, InsuredPerson};
+pub use business_registry::{BusinessRegistry, HttpBusinessRegistry, RegisteredBusiness};
 pub use config::{ConfigError, ConnectorsConfig, HttpEndpoint, SmtpEndpoint};
 pub use error::{ConnectorError, MismatchField, System};
 pub use mail::{Mailer, SmtpMailer};
@@ -45,6 +47,9 @@ pub struct Connectors {
     pub bhxh: Arc<dyn BhxhRegistry>,
     pub sms: Arc<dyn SmsGateway>,
     pub mailer: Arc<dyn Mailer>,
+    /// Absent where the deployment does not reach it: businesses are then named as their
+    /// certificate names them.
+    pub business_registry: Option<Arc<dyn BusinessRegistry>>,
 }
 
 impl Connectors {
@@ -58,6 +63,10 @@ impl Connectors {
             bhxh: Arc::new(HttpBhxhRegistry::new(&config.bhxh)?),
             sms: Arc::new(HttpSmsGateway::new(&config.sms)?),
             mailer: Arc::new(SmtpMailer::new(&config.smtp)?),
+            business_registry: match &config.business_registry {
+                Some(endpoint) => Some(Arc::new(HttpBusinessRegistry::new(endpoint)?)),
+                None => None,
+            },
         })
     }
 }

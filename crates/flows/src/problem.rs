@@ -6,7 +6,7 @@ use serde::Serialize;
 use time::Duration;
 
 /// Every code a flow can refuse with; pages and the API have a message for each.
-pub const PROBLEM_CODES: [&str; 62] = [
+pub const PROBLEM_CODES: [&str; 65] = [
     "account.exists",
     "account.locked",
     "account.no_otp_phone",
@@ -19,6 +19,9 @@ pub const PROBLEM_CODES: [&str; 62] = [
     "bhxh.not_found",
     "bhxh.unavailable",
     "birth_date.invalid",
+    "business.inactive",
+    "business.not_found",
+    "business_registry.unavailable",
     "captcha.required",
     "captcha.wrong",
     "certificate.account_exists",

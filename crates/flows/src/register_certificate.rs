@@ -13,7 +13,7 @@
 
 use async_trait::async_trait;
 use connectors::ConnectorError;
-use domain::{AccountKind, CredentialKind, Email, RegistrationChannel};
+use domain::{AccountKind, CredentialKind, Email, RegistrationChannel, TaxCode};
 use pki::{CertIdentity, ValidCertificate};
 use serde::{Deserialize, Serialize};
 use store::{Identity, NewAccount, NewCredential, StepWrite};
@@ -205,11 +205,15 @@ async fn holder(
             return Ok(Err(Problem::form("certificate.legacy_id")));
         }
         CertIdentity::Organisation { tax_code, name } => {
+            let name = match registered_name(services, tax_code).await {
+                Ok(registered) => registered.unwrap_or_else(|| name.clone()),
+                Err(problem) => return Ok(Err(problem)),
+            };
             let identity = Identity {
                 personal_id: None,
                 legacy_cmnd: None,
                 tax_code: Some(tax_code.clone()),
-                full_name: name.clone(),
+                full_name: name,
                 birth_date: None,
                 gender: None,
             };
@@ -224,6 +228,27 @@ async fn holder(
         identity,
         credential,
     }))
+}
+
+/// The business's name as the national business registry has it, where the deployment reaches
+/// the registry (`None` otherwise); a business it does not know or that is not active cannot
+/// register.
+async fn registered_name(
+    services: &Services,
+    tax_code: &TaxCode,
+) -> Result<Option<String>, Problem> {
+    let Some(registry) = &services.connectors.business_registry else {
+        return Ok(None);
+    };
+    match registry.business(tax_code).await {
+        Ok(business) if business.active => Ok(Some(business.name)),
+        Ok(_) => Err(Problem::form("business.inactive")),
+        Err(ConnectorError::NotFound) => Err(Problem::form("business.not_found")),
+        Err(error) => {
+            tracing::warn!(%error, "business registry unavailable for a certificate");
+            Err(Problem::form("business_registry.unavailable"))
+        }
+    }
 }
 
 /// Why this identity or certificate cannot make a new account: an account of the ID or tax

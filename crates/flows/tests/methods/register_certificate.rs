@@ -124,11 +124,21 @@ async fn a_business_registers_by_its_tax_code(db: TestDb) {
     assert_step(&done.view, "done");
     let account = account_of(&world, CertificateRole::Business).await.unwrap();
     assert_eq!(account.kind, AccountKind::Business);
-    let Holder::Organisation { name, .. } = world.certificate(CertificateRole::Business).holder
+    let Holder::Organisation { tax_code, .. } = world.certificate(CertificateRole::Business).holder
     else {
         unreachable!("a business certificate");
     };
-    assert_eq!(account.identity.full_name, name);
+    let registered = world
+        .sandbox
+        .businesses()
+        .by_tax_code(&tax_code)
+        .unwrap()
+        .name
+        .clone();
+    assert_eq!(
+        account.identity.full_name, registered,
+        "named as the registry has it"
+    );
     assert_eq!(
         sign_in(&world, CertificateRole::Business).await,
         (AssuranceLevel::LoA3, account.id)
@@ -182,6 +192,16 @@ async fn refused_certificates_and_registries_create_nothing(db: TestDb) {
     let refused = present(&world, &flow, CertificateRole::Citizen).await;
     assert_problem(&refused.view, "population.unavailable");
     world.sandbox.set_mode(System::Population, Mode::Up);
+    world.sandbox.set_mode(System::BusinessRegistry, Mode::Down);
+    let flow = world.start(FlowKind::RegisterCertificate).await;
+    let refused = present(&world, &flow, CertificateRole::Business).await;
+    assert_problem(&refused.view, "business_registry.unavailable");
+    world.sandbox.set_mode(System::BusinessRegistry, Mode::Up);
+    assert!(
+        account_of(&world, CertificateRole::Business)
+            .await
+            .is_none()
+    );
     assert!(account_of(&world, CertificateRole::Citizen).await.is_none());
     assert!(
         account_of(&world, CertificateRole::CitizenRevoked)
