@@ -41,6 +41,9 @@ pub struct DemoArgs {
     /// Seconds before "Gửi lại OTP" may be pressed (browser tests shorten the 60 s wait).
     #[arg(long, default_value_t = FlowConfig::default().otp.resend_after_secs)]
     otp_resend_after: i64,
+    /// Where the USB-token pages look for the local signing agent (`dvcid-agent serve`).
+    #[arg(long, default_value_t = crate::certificates::default_agent_url())]
+    agent_url: String,
 }
 
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
@@ -77,7 +80,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             Some(CertificatesConfig {
                 trust_anchors_dir: folder.join("trust-anchors"),
                 intermediates_dir: Some(folder.join("intermediates")),
-                agent_url: crate::certificates::default_agent_url(),
+                agent_url: args.agent_url.clone(),
             })
         }
         None => None,
