@@ -10,6 +10,7 @@ use store::{
 };
 use time::OffsetDateTime;
 
+use crate::certificates::common_name;
 use crate::common::{audit_context, check_new_password, check_password};
 use crate::context::Client;
 use crate::error::FlowError;
@@ -49,6 +50,16 @@ pub struct CertificateSummary {
 }
 
 impl CertificateSummary {
+    /// The holder's name as the certificate gives it.
+    pub fn name(&self) -> &str {
+        common_name(&self.subject)
+    }
+
+    /// The issuing CA's name.
+    pub fn issuer_name(&self) -> &str {
+        common_name(&self.issuer)
+    }
+
     fn of(credential: &Credential) -> Self {
         let data = &credential.public_data;
         let text = |name: &str| {

@@ -123,6 +123,14 @@ impl AgentChallenge {
     }
 }
 
+/// A distinguished name's common name, which is what people recognise ("Huỳnh Thị Hồng",
+/// "VNPT Certification Authority"); the whole name when it has none.
+pub(crate) fn common_name(dn: &str) -> &str {
+    dn.split(',')
+        .find_map(|part| part.trim().strip_prefix("CN="))
+        .unwrap_or(dn)
+}
+
 /// A certificate's refusal as the pages and the API show it: its code, and the exact reason
 /// (with dates) in both languages.
 fn refused(refusal: &Refusal) -> Problem {

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use store::{Identity, NewAccount, NewCredential, StepWrite};
 use time::OffsetDateTime;
 
-use crate::certificates::AgentChallenge;
+use crate::certificates::{AgentChallenge, common_name};
 use crate::common::audit_context;
 use crate::error::FlowError;
 use crate::flow::{Acted, Ctx, Flow, Start};
@@ -69,10 +69,7 @@ impl BoundCertificate {
 
     /// The issuer's common name, for texts ("VNPT Certification Authority").
     pub(crate) fn issuer_name(&self) -> &str {
-        self.issuer
-            .split(',')
-            .find_map(|part| part.trim().strip_prefix("CN="))
-            .unwrap_or(&self.issuer)
+        common_name(&self.issuer)
     }
 
     pub(crate) fn credential(&self) -> NewCredential {

@@ -230,8 +230,8 @@ async fn account_page(
         .iter()
         .map(|bound| CertificateRow {
             key: bound.key.clone(),
-            subject: bound.subject.clone(),
-            issuer: bound.issuer.clone(),
+            subject: bound.name().to_owned(),
+            issuer: bound.issuer_name().to_owned(),
             not_after: bound.not_after.map(local).unwrap_or_default(),
             last_used: bound.last_used_at.map_or_else(|| "—".to_owned(), local),
         })
