@@ -107,8 +107,8 @@ impl AgentChallenge {
         let Some(certificates) = &services.certificates else {
             return Ok(Err(Problem::form("method.not_offered")));
         };
+        let now = services.clock.now();
         let asked = std::mem::replace(self, Self::new(services));
-        let now = self.issued_at;
         if now > asked.issued_at + CHALLENGE_LIFETIME {
             return Ok(Err(Problem::form("agent.challenge_expired")));
         }

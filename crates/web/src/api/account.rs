@@ -1,13 +1,14 @@
 //! `/api/account`: the account pages' operations for a bearer session.
 
-use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use flows::Problem;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use store::{AccountPhone, AuditEvent, Session};
 use time::OffsetDateTime;
@@ -149,6 +150,36 @@ async fn refresh_identity(
     )
 }
 
+/// A JSON call of a signed-in person: the session, the client and the body. Anything else is
+/// answered before the handler runs: no session → 401, a malformed body → 400.
+struct SignedJson<T> {
+    signed: SignedIn,
+    client: flows::Client,
+    body: T,
+}
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for SignedJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let Ok(tr) = Tr::from_request_parts(&mut parts, state).await;
+        let Ok(RequestClient(client)) = RequestClient::from_request_parts(&mut parts, state).await;
+        let Ok(signed) = SignedIn::from_request_parts(&mut parts, state).await else {
+            return Err(unauthorized(&tr));
+        };
+        let request = Request::from_parts(parts, body);
+        let Ok(Json(body)) = Json::<T>::from_request(request, state).await else {
+            return Err(bad_body(&tr));
+        };
+        Ok(Self {
+            signed,
+            client,
+            body,
+        })
+    }
+}
+
 /// Which OTP phone, and the password again (S4).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -160,19 +191,12 @@ struct PhoneChoice {
 async fn make_default(
     State(state): State<AppState>,
     tr: Tr,
-    signed: Signed,
-    RequestClient(client): RequestClient,
-    body: Result<Json<PhoneChoice>, JsonRejection>,
+    call: SignedJson<PhoneChoice>,
 ) -> Response {
-    let Ok(signed) = signed else {
-        return unauthorized(&tr);
-    };
-    let Ok(Json(choice)) = body else {
-        return bad_body(&tr);
-    };
+    let (account, choice) = (call.signed.account.id, &call.body);
     let accounts = state.engine.accounts();
     let done = accounts
-        .make_default_phone(signed.account.id, &choice.phone, &choice.password, &client)
+        .make_default_phone(account, &choice.phone, &choice.password, &call.client)
         .await;
     answer(done, &tr)
 }
@@ -180,19 +204,12 @@ async fn make_default(
 async fn remove_phone(
     State(state): State<AppState>,
     tr: Tr,
-    signed: Signed,
-    RequestClient(client): RequestClient,
-    body: Result<Json<PhoneChoice>, JsonRejection>,
+    call: SignedJson<PhoneChoice>,
 ) -> Response {
-    let Ok(signed) = signed else {
-        return unauthorized(&tr);
-    };
-    let Ok(Json(choice)) = body else {
-        return bad_body(&tr);
-    };
+    let (account, choice) = (call.signed.account.id, &call.body);
     let accounts = state.engine.accounts();
     let done = accounts
-        .remove_phone(signed.account.id, &choice.phone, &choice.password, &client)
+        .remove_phone(account, &choice.phone, &choice.password, &call.client)
         .await;
     answer(done, &tr)
 }
@@ -209,19 +226,12 @@ struct CertificateChoice {
 async fn remove_certificate(
     State(state): State<AppState>,
     tr: Tr,
-    signed: Signed,
-    RequestClient(client): RequestClient,
-    body: Result<Json<CertificateChoice>, JsonRejection>,
+    call: SignedJson<CertificateChoice>,
 ) -> Response {
-    let Ok(signed) = signed else {
-        return unauthorized(&tr);
-    };
-    let Ok(Json(choice)) = body else {
-        return bad_body(&tr);
-    };
+    let (account, choice) = (call.signed.account.id, &call.body);
     let accounts = state.engine.accounts();
     let done = accounts
-        .unbind_certificate(signed.account.id, &choice.key, &choice.password, &client)
+        .unbind_certificate(account, &choice.key, &choice.password, &call.client)
         .await;
     answer(done, &tr)
 }
@@ -262,16 +272,9 @@ struct PasswordChange {
 async fn change_password(
     State(state): State<AppState>,
     tr: Tr,
-    signed: Signed,
-    RequestClient(client): RequestClient,
-    body: Result<Json<PasswordChange>, JsonRejection>,
+    call: SignedJson<PasswordChange>,
 ) -> Response {
-    let Ok(signed) = signed else {
-        return unauthorized(&tr);
-    };
-    let Ok(Json(change)) = body else {
-        return bad_body(&tr);
-    };
+    let (signed, change) = (&call.signed, &call.body);
     let accounts = state.engine.accounts();
     match accounts
         .change_password(
@@ -280,7 +283,7 @@ async fn change_password(
             &change.current,
             &change.new,
             &change.confirm,
-            &client,
+            &call.client,
         )
         .await
     {

@@ -372,13 +372,13 @@ async fn refresh_identity(post: AccountPost) -> Response {
 /// Making another OTP phone the default, removing one, or removing a certificate: the account
 /// page's button leads to a page that asks the password again (S4), which posts back here.
 #[derive(Clone, Copy)]
-enum PhoneChange {
+enum ConfirmedChange {
     MakeDefault,
     Remove,
     RemoveCertificate,
 }
 
-impl PhoneChange {
+impl ConfirmedChange {
     fn action(self) -> &'static str {
         match self {
             Self::MakeDefault => "/account/phones/default",
@@ -430,15 +430,15 @@ struct ConfirmPage<'a> {
     form: FormState,
 }
 
-fn confirm_page(post: &AccountPost, change: PhoneChange, form: FormState) -> Response {
+fn confirm_page(post: &AccountPost, change: ConfirmedChange, form: FormState) -> Response {
     let tr = &post.tr;
     let value = match change {
-        PhoneChange::RemoveCertificate => &post.form.key,
+        ConfirmedChange::RemoveCertificate => &post.form.key,
         _ => &post.form.phone,
     };
     // What the texts name: the phone masked, or the certificate's subject.
     let named = match change {
-        PhoneChange::RemoveCertificate => post.form.subject.clone(),
+        ConfirmedChange::RemoveCertificate => post.form.subject.clone(),
         _ => domain::PhoneNumber::parse(value)
             .map(|phone| phone.masked())
             .unwrap_or_default(),
@@ -458,36 +458,36 @@ fn confirm_page(post: &AccountPost, change: PhoneChange, form: FormState) -> Res
 }
 
 async fn make_default(post: AccountPost) -> Response {
-    change_phone(post, PhoneChange::MakeDefault).await
+    confirmed_change(post, ConfirmedChange::MakeDefault).await
 }
 
 async fn remove_phone(post: AccountPost) -> Response {
-    change_phone(post, PhoneChange::Remove).await
+    confirmed_change(post, ConfirmedChange::Remove).await
 }
 
 async fn remove_certificate(post: AccountPost) -> Response {
-    change_phone(post, PhoneChange::RemoveCertificate).await
+    confirmed_change(post, ConfirmedChange::RemoveCertificate).await
 }
 
 /// Asks the engine; a missing password leads to the page asking it, a wrong one to that page
 /// saying so. (An account made by certificate has no password: its removal goes straight on.)
-async fn change_phone(post: AccountPost, change: PhoneChange) -> Response {
+async fn confirmed_change(post: AccountPost, change: ConfirmedChange) -> Response {
     let form = &post.form;
     let accounts = post.state.engine.accounts();
     let account = post.signed.account.id;
     let (phone, password, client) = (&form.phone, &form.password, &post.client);
     let result = match change {
-        PhoneChange::MakeDefault => {
+        ConfirmedChange::MakeDefault => {
             accounts
                 .make_default_phone(account, phone, password, client)
                 .await
         }
-        PhoneChange::Remove => {
+        ConfirmedChange::Remove => {
             accounts
                 .remove_phone(account, phone, password, client)
                 .await
         }
-        PhoneChange::RemoveCertificate => {
+        ConfirmedChange::RemoveCertificate => {
             accounts
                 .unbind_certificate(account, &form.key, password, client)
                 .await
