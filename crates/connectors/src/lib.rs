@@ -21,7 +21,9 @@ mod config;
 mod error;
 mod http;
 mod mail;
+mod mobile_signature;
 mod population;
+mod remote_signing;
 pub mod revocation;
 mod sms;
 mod subscribers;
@@ -34,7 +36,15 @@ pub use business_registry::{BusinessRegistry, HttpBusinessRegistry, RegisteredBu
 pub use config::{ConfigError, ConnectorsConfig, HttpEndpoint, SmtpEndpoint};
 pub use error::{ConnectorError, MismatchField, System};
 pub use mail::{Mailer, SmtpMailer};
+pub use mobile_signature::{
+    MobileRefusal, MobileSignatureRequest, MobileSignatureService, MobileSignatureStarted,
+    MobileSignatureStatus,
+};
 pub use population::{Citizen, HttpPopulationRegistry, PopulationRegistry};
+pub use remote_signing::{
+    RemoteCredential, RemoteSession, RemoteSignatureRequest, RemoteSignatureStatus,
+    RemoteSigningService,
+};
 pub use sms::{HttpSmsGateway, SmsGateway, SmsReceipt};
 pub use subscribers::{HttpSubscriberRegistry, Subscriber, SubscriberRegistry};
 
@@ -50,6 +60,10 @@ pub struct Connectors {
     /// Absent where the deployment does not reach it: businesses are then named as their
     /// certificate names them.
     pub business_registry: Option<Arc<dyn BusinessRegistry>>,
+    /// The carriers' mobile signature service (Sim ký số); absent: the method is not offered.
+    pub mobile_signature: Option<Arc<dyn MobileSignatureService>>,
+    /// The remote signing service (VNPT SmartCA); absent: the method is not offered.
+    pub remote_signing: Option<Arc<dyn RemoteSigningService>>,
 }
 
 impl Connectors {
@@ -67,6 +81,8 @@ impl Connectors {
                 Some(endpoint) => Some(Arc::new(HttpBusinessRegistry::new(endpoint)?)),
                 None => None,
             },
+            mobile_signature: None,
+            remote_signing: None,
         })
     }
 }

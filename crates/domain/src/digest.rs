@@ -58,3 +58,28 @@ pub fn decode_token(text: &str) -> Option<[u8; 32]> {
 pub fn to_hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
+
+/// The 4-digit verification code a phone shows beside a signing request, so the person can
+/// check it is the one on the page (Mobile-ID's rule): the first 6 bits and the last 7 bits of
+/// the hash to be signed, as a number below 8192.
+pub fn verification_code(hash: &[u8; 32]) -> String {
+    let first = u16::from(hash[0] >> 2);
+    let last = u16::from(hash[31] & 0x7f);
+    format!("{:04}", (first << 7) | last)
+}
+
+#[cfg(test)]
+mod verification_code_tests {
+    use super::verification_code;
+
+    #[test]
+    fn matches_the_published_mobile_id_example() {
+        // SK's Mobile-ID documentation: a hash 2f66…b6 shows 1462.
+        let mut hash = [0u8; 32];
+        hash[0] = 0x2f;
+        hash[31] = 0xb6;
+        assert_eq!(verification_code(&hash), "1462");
+        assert_eq!(verification_code(&[0; 32]), "0000");
+        assert_eq!(verification_code(&[0xff; 32]), "8191");
+    }
+}

@@ -52,6 +52,29 @@ pub enum CertificateRole {
     /// Revoked for cessation of operation (the business was dissolved).
     BusinessRevoked,
     BusinessExpired,
+    /// A good personal certificate on a PKI SIM (Sim ký số), signed through the carrier's
+    /// mobile signature service.
+    SimCitizen,
+    /// A PKI SIM whose certificate was revoked (the SIM was reported lost).
+    SimCitizenRevoked,
+    /// A good organisation certificate on its legal representative's PKI SIM.
+    SimBusiness,
+    /// A good personal certificate held by the remote signing service (VNPT SmartCA).
+    RemoteCitizen,
+    /// A remote signing certificate that was revoked.
+    RemoteCitizenRevoked,
+}
+
+/// Where a certificate's private key lives, and so how its holder signs with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyHolder {
+    /// A USB token, through the local signing agent.
+    Token,
+    /// A PKI SIM, through the carrier's mobile signature service (ETSI TS 102 204).
+    Sim,
+    /// A remote signing service (SmartCA): the person approves in its app.
+    Remote,
 }
 
 /// What the portal should conclude about a certificate when the sandbox starts.
@@ -88,7 +111,7 @@ enum HolderSource {
 const FIRST_HOLDER: usize = 10;
 
 impl CertificateRole {
-    pub const ALL: [CertificateRole; 14] = [
+    pub const ALL: [CertificateRole; 19] = [
         CertificateRole::Citizen,
         CertificateRole::CitizenSecond,
         CertificateRole::CitizenCmnd12,
@@ -103,6 +126,11 @@ impl CertificateRole {
         CertificateRole::BusinessBranch,
         CertificateRole::BusinessRevoked,
         CertificateRole::BusinessExpired,
+        CertificateRole::SimCitizen,
+        CertificateRole::SimCitizenRevoked,
+        CertificateRole::SimBusiness,
+        CertificateRole::RemoteCitizen,
+        CertificateRole::RemoteCitizenRevoked,
     ];
 
     /// The stable name in URLs and files (`citizen_second`).
@@ -122,6 +150,11 @@ impl CertificateRole {
             CertificateRole::BusinessBranch => "business_branch",
             CertificateRole::BusinessRevoked => "business_revoked",
             CertificateRole::BusinessExpired => "business_expired",
+            CertificateRole::SimCitizen => "sim_citizen",
+            CertificateRole::SimCitizenRevoked => "sim_citizen_revoked",
+            CertificateRole::SimBusiness => "sim_business",
+            CertificateRole::RemoteCitizen => "remote_citizen",
+            CertificateRole::RemoteCitizenRevoked => "remote_citizen_revoked",
         }
     }
 
@@ -135,7 +168,10 @@ impl CertificateRole {
             | CertificateRole::CitizenCmnd12
             | CertificateRole::CitizenNotYetValid
             | CertificateRole::BusinessBranch
-            | CertificateRole::BusinessRevoked => CaId::Viettel,
+            | CertificateRole::BusinessRevoked
+            | CertificateRole::SimCitizen
+            | CertificateRole::SimCitizenRevoked
+            | CertificateRole::SimBusiness => CaId::Viettel,
             CertificateRole::CitizenUntrusted => CaId::Untrusted,
             _ => CaId::Vnpt,
         }
@@ -146,9 +182,10 @@ impl CertificateRole {
             CertificateRole::CitizenExpired | CertificateRole::BusinessExpired => {
                 CertificateStatus::Expired
             }
-            CertificateRole::CitizenRevoked | CertificateRole::BusinessRevoked => {
-                CertificateStatus::Revoked
-            }
+            CertificateRole::CitizenRevoked
+            | CertificateRole::BusinessRevoked
+            | CertificateRole::SimCitizenRevoked
+            | CertificateRole::RemoteCitizenRevoked => CertificateStatus::Revoked,
             CertificateRole::CitizenNotYetValid => CertificateStatus::NotYetValid,
             CertificateRole::CitizenUntrusted => CertificateStatus::Untrusted,
             CertificateRole::CitizenWrongKeyUsage => CertificateStatus::WrongKeyUsage,
@@ -172,13 +209,33 @@ impl CertificateRole {
             CertificateRole::BusinessBranch => HolderSource::Business(BusinessRole::Branch),
             CertificateRole::BusinessRevoked => HolderSource::Business(BusinessRole::Dissolved),
             CertificateRole::BusinessExpired => HolderSource::Business(BusinessRole::Other),
+            CertificateRole::SimCitizen => person(9, UidForm::Cccd),
+            CertificateRole::SimCitizenRevoked => person(10, UidForm::Cccd),
+            CertificateRole::SimBusiness => HolderSource::Business(BusinessRole::Company),
+            CertificateRole::RemoteCitizen => person(11, UidForm::Cccd),
+            CertificateRole::RemoteCitizenRevoked => person(12, UidForm::Cccd),
+        }
+    }
+
+    /// Where the certificate's key is and how its holder signs.
+    pub fn key_holder(self) -> KeyHolder {
+        match self {
+            CertificateRole::SimCitizen
+            | CertificateRole::SimCitizenRevoked
+            | CertificateRole::SimBusiness => KeyHolder::Sim,
+            CertificateRole::RemoteCitizen | CertificateRole::RemoteCitizenRevoked => {
+                KeyHolder::Remote
+            }
+            _ => KeyHolder::Token,
         }
     }
 
     fn revocation(self, epoch: OffsetDateTime) -> Option<Revocation> {
         let at = epoch - Duration::days(10) + Duration::hours(9);
         match self {
-            CertificateRole::CitizenRevoked => Some(Revocation {
+            CertificateRole::CitizenRevoked
+            | CertificateRole::SimCitizenRevoked
+            | CertificateRole::RemoteCitizenRevoked => Some(Revocation {
                 at,
                 reason: RevocationReason::KeyCompromise,
             }),

@@ -24,7 +24,7 @@ use time::{OffsetDateTime, Time, UtcOffset};
 use url::Url;
 
 pub use authorities::CaId;
-pub use issued::{CertificateRole, CertificateStatus, Holder, IssuedCertificate};
+pub use issued::{CertificateRole, CertificateStatus, Holder, IssuedCertificate, KeyHolder};
 
 use crate::businesses::SyntheticBusinesses;
 use crate::control::{System, gate};
