@@ -9,6 +9,8 @@
 //!     -> Result<ValidCertificate, Refusal>
 //! web_eid::verify(token_json, origin, nonce, &validator, at, &UsagePolicy).await
 //!     -> Result<ValidCertificate, Refusal>
+//! signed_hash::verify(SignedHash { hash, signature, certificate, chain }, &validator, at, &UsagePolicy).await
+//!     -> Result<ValidCertificate, Refusal>
 //! ```
 //!
 //! Nothing here reads the clock or does HTTP: the time is an argument, and OCSP responses and
@@ -35,6 +37,7 @@ mod path;
 mod refusal;
 mod revocation;
 mod signature;
+pub mod signed_hash;
 mod usage;
 mod validator;
 pub mod web_eid;

@@ -4,5 +4,6 @@ mod anchors;
 mod ocsp;
 mod openssl;
 mod refusals;
+mod signed_hash;
 mod support;
 mod web_eid;
