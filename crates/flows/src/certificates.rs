@@ -41,6 +41,23 @@ impl CertificateSignIn {
         }
     }
 
+    /// This site's origin, which every signature for it names.
+    pub(crate) fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The certificate that signed the hash this site chose (a PKI SIM, a remote signing
+    /// service), once the signature and every check of the certificate passed.
+    pub(crate) async fn verify_signed_hash(
+        &self,
+        signed: pki::signed_hash::SignedHash<'_>,
+        at: OffsetDateTime,
+    ) -> Result<ValidCertificate, Problem> {
+        pki::signed_hash::verify(signed, &self.validator, at, &self.usage)
+            .await
+            .map_err(|refusal| refused(&refusal))
+    }
+
     /// The token's certificate, once every check passed; otherwise the reason, worded for the
     /// person.
     async fn verify(

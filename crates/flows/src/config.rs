@@ -17,6 +17,34 @@ pub struct FlowConfig {
     pub captcha: CaptchaConfig,
     pub session: SessionLimits,
     pub argon2: Argon2Params,
+    pub signing: SigningLimits,
+}
+
+/// Confirming on a phone (Sim ký số, SmartCA): how long the page waits and polls, and how many
+/// requests may be pushed to one phone.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct SigningLimits {
+    /// How long the person has to confirm (the carriers' MSSPs allow about two minutes).
+    pub wait_secs: i64,
+    /// How often the page asks whether the confirmation arrived.
+    pub poll_secs: u32,
+    /// Requests pushed to one phone a day from one address: what a stranger typing someone
+    /// else's number can spend.
+    pub max_pushes_per_phone_per_address_per_day: i64,
+    /// Requests pushed to one phone a day in all, to bound push-bombing from many addresses.
+    pub max_pushes_per_phone_per_day: i64,
+}
+
+impl Default for SigningLimits {
+    fn default() -> Self {
+        Self {
+            wait_secs: 120,
+            poll_secs: 2,
+            max_pushes_per_phone_per_address_per_day: 5,
+            max_pushes_per_phone_per_day: 20,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -93,6 +121,7 @@ impl Default for FlowConfig {
             captcha: CaptchaConfig::default(),
             session: SessionLimits::default(),
             argon2: Argon2Params::default(),
+            signing: SigningLimits::default(),
         }
     }
 }

@@ -209,6 +209,31 @@ impl Engine {
         }
     }
 
+    /// Starts a registration by certificate that signs through `method` (USB token, PKI SIM,
+    /// remote signing); refused for a method this deployment does not run.
+    pub async fn start_certificate_registration(
+        &self,
+        method: MethodKind,
+        return_to: Option<&str>,
+    ) -> Result<Option<Started>, FlowError> {
+        let signs = [
+            MethodKind::UsbToken,
+            MethodKind::SimPki,
+            MethodKind::RemoteSigning,
+        ];
+        if !signs.contains(&method) || !methods::enabled(&self.services).contains(&method) {
+            return Ok(None);
+        }
+        let start = Start {
+            offered: vec![method],
+            ..Start::default()
+        };
+        let return_to = return_to.and_then(safe_return_path);
+        self.start_as::<RegisterCertificate>(return_to, start)
+            .await
+            .map(Some)
+    }
+
     /// Starts a sign-in. The methods offered are those enabled that reach the level asked
     /// for; for step-up, those the signed-in account holds. `login_hint` (an ID number the
     /// relying service already knows) is shown in the identifier field, where the person can
@@ -258,6 +283,7 @@ impl Engine {
             offered,
             client_name: request.client_name.map(str::to_owned),
             captcha,
+            ..Start::default()
         };
         let return_to = request.return_to.and_then(safe_return_path);
         self.start_as::<Login>(return_to, start).await
@@ -359,6 +385,10 @@ impl Engine {
     ) -> Result<Started, FlowError> {
         let services = &self.services;
         let binding = services.random.token();
+        let start = Start {
+            flow: Uuid::new_v4(),
+            ..start
+        };
         let state = F::start(&start, services).ok_or(FlowError::NeedsAccount)?;
         let now = services.clock.now();
         // With `captcha_after_per_account = 0` sign-in asks the captcha every time, as the
@@ -374,6 +404,7 @@ impl Engine {
         let loaded = persist::create(
             services.store.as_ref(),
             persist::NewEnvelope {
+                id: start.flow,
                 kind: F::KIND.as_str(),
                 state,
                 binding: &binding,

@@ -53,6 +53,8 @@ impl Acted {
 /// and, for sign-in, the level asked for and the methods offered.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Start {
+    /// The id the new flow will have (an outside service sends the person back to it).
+    pub flow: Uuid,
     pub account: Option<AccountId>,
     /// The signed-in session a sign-in raises (step-up).
     pub session: Option<Uuid>,

@@ -39,6 +39,7 @@ mod register_certificate;
 mod registration;
 mod services;
 mod sessions;
+mod signing;
 mod throttle;
 mod view;
 
@@ -46,13 +47,15 @@ pub use account::{AccountService, CertificateSummary, Overview};
 pub use captcha::{CaptchaPrompt, TextAlternative};
 pub use certificates::CertificateSignIn;
 pub use config::{
-    Argon2Params, CaptchaConfig, FlowConfig, OtpLimits, SessionLimits, ThrottleLimits,
+    Argon2Params, CaptchaConfig, FlowConfig, OtpLimits, SessionLimits, SigningLimits,
+    ThrottleLimits,
 };
 pub use context::Client;
 pub use domain::digest::{MacKey, sha256};
 pub use domain::random::{OsRandomness, Randomness, SeededRandomness};
 pub use engine::{Engine, EngineParts, Outcome, SignInRequest, Started};
 pub use error::FlowError;
+pub use methods::remote_signing::{Authorization as RemoteSigningTrip, REMOTE_SIGNING_CALLBACK};
 pub use methods::{Descriptor, MethodKind};
 pub use otp::OtpPurpose;
 pub use problem::{Detail, PROBLEM_CODES, Problem};

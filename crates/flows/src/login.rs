@@ -58,6 +58,7 @@ impl Flow for Login {
 
     fn start(start: &Start, services: &Services) -> Option<Self> {
         let begin = Begin {
+            flow: start.flow,
             account: start.account,
             hint: start.hint.clone(),
         };
@@ -113,6 +114,7 @@ impl Flow for Login {
                 return Ok(Acted::problem(Problem::form("method.not_offered")));
             }
             let begin = Begin {
+                flow: ctx.flow,
                 account: ctx.account,
                 hint: None,
             };

@@ -26,6 +26,7 @@ pub(crate) struct Loaded<S> {
 }
 
 pub(crate) struct NewEnvelope<'a, S> {
+    pub id: Uuid,
     pub kind: &'a str,
     pub state: S,
     pub binding: &'a [u8; 32],
@@ -41,6 +42,7 @@ pub(crate) async fn create<S: Serialize>(
     now: OffsetDateTime,
 ) -> Result<Loaded<S>, FlowError> {
     let NewEnvelope {
+        id,
         kind,
         state,
         binding,
@@ -58,7 +60,7 @@ pub(crate) async fn create<S: Serialize>(
     let record = store
         .create_flow(
             &NewFlow {
-                id: Uuid::new_v4(),
+                id,
                 kind: kind.to_owned(),
                 state: serde_json::to_value(&envelope)?,
                 account_id: account,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use time::Duration;
 
 /// Every code a flow can refuse with; pages and the API have a message for each.
-pub const PROBLEM_CODES: [&str; 65] = [
+pub const PROBLEM_CODES: [&str; 76] = [
     "account.exists",
     "account.locked",
     "account.no_otp_phone",
@@ -67,6 +67,17 @@ pub const PROBLEM_CODES: [&str; 65] = [
     "population.unavailable",
     "registration.throttled",
     "registry.unavailable",
+    "signing.authorization_failed",
+    "signing.cancelled",
+    "signing.card_blocked",
+    "signing.daily_limit",
+    "signing.failed",
+    "signing.no_credential",
+    "signing.no_sim",
+    "signing.phone_unreachable",
+    "signing.pin_blocked",
+    "signing.timed_out",
+    "signing.unavailable",
     "sms.daily_limit",
     "sms.unavailable",
     "step_up.other_account",
@@ -156,6 +167,9 @@ mod tests {
             include_str!("methods/password_sms.rs"),
             include_str!("methods/totp.rs"),
             include_str!("methods/usb_token.rs"),
+            include_str!("methods/sim_pki.rs"),
+            include_str!("methods/remote_signing.rs"),
+            include_str!("signing.rs"),
             include_str!("register_certificate.rs"),
             include_str!("bind_certificate.rs"),
             include_str!("certificates.rs"),

@@ -1,11 +1,15 @@
-//! Đăng ký bằng USB ký số (R5): the certificate proves who registers. A personal certificate
+//! Đăng ký bằng chữ ký số — USB ký số (R5), Sim ký số (R6), ký số từ xa (R7): the certificate
+//! proves who registers, signing through the local agent, on the PKI SIM, or in the remote
+//! signing service's app. A personal certificate
 //! makes a citizen account for its personal ID (the population database supplies the birth
 //! date and gender); an organisation certificate makes a business account for its tax code,
 //! named as the certificate names it. The person adds an e-mail; the account is created with
 //! the certificate bound, in the step's one transaction.
 //!
 //! ```text
-//! Agent(challenge) ──agent_response──▶ Details(holder) ──register_certificate{email}──▶ Registered
+//! Agent(challenge) ──agent_response──────────────┐
+//! Sim ──sim_phone──▶ waiting ──poll───────────────┼──▶ Details(holder) ──register_certificate{email}──▶ Registered
+//! Remote(out) ──callback──▶ waiting ──poll────────┘
 //!   refusals: the certificate's (pki), an account of that ID or tax code already exists
 //!   (binding it needs that account's own sign-in), certificate already bound, population
 //!   database unknown or down
@@ -13,7 +17,7 @@
 
 use async_trait::async_trait;
 use connectors::ConnectorError;
-use domain::{AccountKind, CredentialKind, Email, RegistrationChannel, TaxCode};
+use domain::{AccountKind, CredentialKind, Email, PhoneNumber, RegistrationChannel, TaxCode};
 use pki::{CertIdentity, ValidCertificate};
 use serde::{Deserialize, Serialize};
 use store::{Identity, NewAccount, NewCredential, StepWrite};
@@ -23,22 +27,42 @@ use crate::certificates::{AgentChallenge, common_name};
 use crate::common::audit_context;
 use crate::error::FlowError;
 use crate::flow::{Acted, Ctx, Flow, Start};
+use crate::methods::MethodKind;
+use crate::methods::remote_signing::Authorization;
 use crate::methods::usb_token::credential_key;
 use crate::problem::Problem;
 use crate::services::Services;
+use crate::signing::{PhoneSigning, Polled, SigningPurpose};
 use crate::view::{Action, Done, FlowKind, Step};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "at", rename_all = "snake_case")]
 pub(crate) enum RegisterCertificate {
-    Agent { challenge: AgentChallenge },
-    Details { holder: Box<Holder>, email: String },
-    Registered,
+    Agent {
+        challenge: AgentChallenge,
+    },
+    Sim {
+        phone: String,
+        waiting: Option<PhoneSigning>,
+    },
+    Remote {
+        authorization: Authorization,
+        waiting: Option<PhoneSigning>,
+    },
+    Details {
+        holder: Box<Holder>,
+        email: String,
+    },
+    Registered {
+        via: MethodKind,
+    },
 }
 
 /// Who the certificate proves, and the binding the account will hold.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Holder {
+    /// How the certificate signed: the channel the account is registered through.
+    via: MethodKind,
     kind: AccountKind,
     identity: Identity,
     credential: BoundCertificate,
@@ -91,15 +115,41 @@ impl BoundCertificate {
 impl Flow for RegisterCertificate {
     const KIND: FlowKind = FlowKind::RegisterCertificate;
 
-    fn start(_start: &Start, services: &Services) -> Option<Self> {
-        Some(Self::Agent {
-            challenge: AgentChallenge::new(services),
+    fn start(start: &Start, services: &Services) -> Option<Self> {
+        Some(match start.offered.first() {
+            Some(MethodKind::SimPki) => Self::Sim {
+                phone: String::new(),
+                waiting: None,
+            },
+            Some(MethodKind::RemoteSigning) => Self::Remote {
+                authorization: Authorization::new(services, start.flow),
+                waiting: None,
+            },
+            _ => Self::Agent {
+                challenge: AgentChallenge::new(services),
+            },
         })
+    }
+
+    fn methods(&self) -> Vec<MethodKind> {
+        vec![self.via()]
     }
 
     fn step(&self, services: &Services) -> Step {
         match self {
             Self::Agent { challenge } => challenge.step(services),
+            Self::Sim {
+                waiting: Some(signing),
+                ..
+            }
+            | Self::Remote {
+                waiting: Some(signing),
+                ..
+            } => signing.step(services),
+            Self::Sim { phone, .. } => Step::SimPhone {
+                phone: phone.clone(),
+            },
+            Self::Remote { authorization, .. } => authorization.step(services),
             Self::Details { holder, email } => Step::RegisterCertificate {
                 account_kind: holder.kind,
                 full_name: holder.identity.full_name.clone(),
@@ -108,7 +158,7 @@ impl Flow for RegisterCertificate {
                 not_after: holder.credential.not_after,
                 email: email.clone(),
             },
-            Self::Registered => Step::Done {
+            Self::Registered { .. } => Step::Done {
                 result: Done::Registered,
             },
         }
@@ -118,20 +168,68 @@ impl Flow for RegisterCertificate {
         let services = ctx.services;
         match (&mut *self, action) {
             (Self::Agent { challenge }, Action::AgentResponse { token }) => {
-                let certificate = match challenge.answer(services, ctx.client, &token).await? {
-                    Ok(certificate) => certificate,
-                    Err(problem) => return Ok(Acted::problem(problem)),
-                };
-                match holder(services, &certificate).await? {
-                    Ok(holder) => {
-                        *self = Self::Details {
-                            holder: Box::new(holder),
-                            email: String::new(),
-                        };
-                        Ok(Acted::default())
-                    }
+                match challenge.answer(services, ctx.client, &token).await? {
+                    Ok(certificate) => self.signed(services, &certificate).await,
                     Err(problem) => Ok(Acted::problem(problem)),
                 }
+            }
+            (
+                Self::Sim {
+                    phone,
+                    waiting: waiting @ None,
+                },
+                Action::SimPhone { phone: typed },
+            ) => {
+                *phone = typed.trim().to_owned();
+                let number = match PhoneNumber::parse(phone) {
+                    Ok(number) => number,
+                    Err(invalid) => return Ok(Acted::problem(Problem::invalid("phone", &invalid))),
+                };
+                let purpose = SigningPurpose::Register;
+                let started = PhoneSigning::sim(services, ctx.client, &number, purpose).await?;
+                Ok(wait_for(waiting, started))
+            }
+            (
+                Self::Remote {
+                    authorization,
+                    waiting: waiting @ None,
+                },
+                Action::Callback { code, state, error },
+            ) => {
+                let called = authorization
+                    .callback(services, ctx.flow, code, &state, error)
+                    .await;
+                let (session, credential) = match called {
+                    Ok(found) => found,
+                    Err(problem) => return Ok(Acted::problem(problem)),
+                };
+                let purpose = SigningPurpose::Register;
+                let started =
+                    PhoneSigning::remote(services, &session, &credential, purpose).await?;
+                Ok(wait_for(waiting, started))
+            }
+            (
+                Self::Sim {
+                    waiting: Some(signing),
+                    ..
+                }
+                | Self::Remote {
+                    waiting: Some(signing),
+                    ..
+                },
+                Action::Poll,
+            ) => match signing.clone().poll(services, ctx.client).await? {
+                Polled::Waiting => Ok(Acted::default()),
+                Polled::Unreachable(problem) => Ok(Acted::problem(problem)),
+                Polled::Refused(problem) => {
+                    self.stop_waiting();
+                    Ok(Acted::problem(problem))
+                }
+                Polled::Signed(certificate) => self.signed(services, &certificate).await,
+            },
+            (Self::Sim { .. } | Self::Remote { .. }, Action::Cancel) => {
+                self.stop_waiting();
+                Ok(Acted::default())
             }
             (Self::Details { holder, email }, Action::RegisterCertificate { email: typed }) => {
                 *email = typed.trim().to_owned();
@@ -150,13 +248,13 @@ impl Flow for RegisterCertificate {
                     kind: holder.kind,
                     identity: holder.identity.clone(),
                     email: Some(address),
-                    registration_channel: RegistrationChannel::UsbToken,
+                    registration_channel: channel(holder.via),
                     default_phone: None,
                     password_phc: None,
                     audit: audit_context(ctx.client),
                 };
                 let credentials = vec![holder.credential.credential()];
-                *self = Self::Registered;
+                *self = Self::Registered { via: holder.via };
                 Ok(Acted::default().write(StepWrite::CreateAccount {
                     account,
                     credentials,
@@ -167,11 +265,71 @@ impl Flow for RegisterCertificate {
     }
 }
 
+impl RegisterCertificate {
+    /// The method the certificate signs through.
+    fn via(&self) -> MethodKind {
+        match self {
+            Self::Agent { .. } => MethodKind::UsbToken,
+            Self::Sim { .. } => MethodKind::SimPki,
+            Self::Remote { .. } => MethodKind::RemoteSigning,
+            Self::Details { holder, .. } => holder.via,
+            Self::Registered { via } => *via,
+        }
+    }
+
+    /// The phone's transaction is spent (refused, timed out, signed, cancelled).
+    fn stop_waiting(&mut self) {
+        if let Self::Sim { waiting, .. } | Self::Remote { waiting, .. } = self {
+            *waiting = None;
+        }
+    }
+
+    /// A certificate proved who registers: on to the details, or why not.
+    async fn signed(
+        &mut self,
+        services: &Services,
+        certificate: &ValidCertificate,
+    ) -> Result<Acted, FlowError> {
+        let via = self.via();
+        self.stop_waiting();
+        match holder(services, certificate, via).await? {
+            Ok(holder) => {
+                *self = Self::Details {
+                    holder: Box::new(holder),
+                    email: String::new(),
+                };
+                Ok(Acted::default())
+            }
+            Err(problem) => Ok(Acted::problem(problem)),
+        }
+    }
+}
+
+/// Waits on the phone, or shows why the request did not go out.
+fn wait_for(waiting: &mut Option<PhoneSigning>, started: Result<PhoneSigning, Problem>) -> Acted {
+    match started {
+        Ok(signing) => {
+            *waiting = Some(signing);
+            Acted::default()
+        }
+        Err(problem) => Acted::problem(problem),
+    }
+}
+
+fn channel(via: MethodKind) -> RegistrationChannel {
+    match via {
+        MethodKind::SimPki => RegistrationChannel::SimPki,
+        MethodKind::RemoteSigning => RegistrationChannel::RemoteSigning,
+        _ => RegistrationChannel::UsbToken,
+    }
+}
+
 /// The account the certificate would make: a citizen as the population database knows them,
 /// or a business as the certificate names it; refused when one exists already.
 async fn holder(
     services: &Services,
     certificate: &ValidCertificate,
+    via: MethodKind,
 ) -> Result<Result<Holder, Problem>, FlowError> {
     let credential = BoundCertificate::of(certificate);
     let (kind, identity) = match &certificate.identity {
@@ -221,6 +379,7 @@ async fn holder(
         return Ok(Err(problem));
     }
     Ok(Ok(Holder {
+        via,
         kind,
         identity,
         credential,

@@ -65,6 +65,9 @@ pub(crate) enum ThrottleKey<'a> {
     SmsFromAddress(&'a str),
     /// OTP phones an account added today.
     PhonesAdded(&'a str),
+    /// Signing requests pushed to a phone today: from one address, and in all.
+    PushesFrom(&'a str, &'a str),
+    PushesTo(&'a str),
 }
 
 impl ThrottleKey<'_> {
@@ -83,6 +86,8 @@ impl ThrottleKey<'_> {
             Self::SmsForAnyone(phone) => format!("sms:anyone:{phone}"),
             Self::SmsFromAddress(address) => format!("sms:address:{address}"),
             Self::PhonesAdded(account) => format!("phones_added:{account}"),
+            Self::PushesFrom(phone, address) => format!("pushes:from:{phone}:{address}"),
+            Self::PushesTo(phone) => format!("pushes:to:{phone}"),
         }
     }
 }

@@ -155,6 +155,10 @@ pub enum Step {
         #[serde(with = "time::serde::rfc3339")]
         gives_up_at: OffsetDateTime,
     },
+    /// Sim ký số: the number of the PKI SIM to confirm on.
+    SimPhone {
+        phone: String,
+    },
     /// A local signing agent (USB token) must sign `challenge` at `agent_url`.
     LocalAgent {
         agent_url: String,
@@ -258,6 +262,10 @@ pub enum Action {
     AgentResponse {
         token: String,
     },
+    /// Sim ký số: confirm on the PKI SIM of this number.
+    SimPhone {
+        phone: String,
+    },
 }
 
 impl Action {
@@ -281,6 +289,7 @@ impl Action {
             Self::Cancel => "cancel",
             Self::Callback { .. } => "callback",
             Self::AgentResponse { .. } => "agent_response",
+            Self::SimPhone { .. } => "sim_phone",
         }
     }
 }

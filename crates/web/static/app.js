@@ -355,6 +355,22 @@
     check();
   }
 
+  // (f) Waiting for a confirmation on the phone (Sim ký số, SmartCA): the page asks again
+  // after the step's interval by pressing its own "refresh" button, so it works the same way
+  // without script (the person presses it). The submit guard keeps it to one request at once.
+  function waitingPoll(form) {
+    var seconds = parseInt(form.getAttribute("data-poll-after"), 10);
+    var refresh = form.querySelector("button[value='poll']");
+    if (!refresh || !(seconds > 0)) {
+      return;
+    }
+    window.setTimeout(function () {
+      if (form.getAttribute("aria-busy") !== "true") {
+        submit(form, refresh);
+      }
+    }, seconds * 1000);
+  }
+
   function each(selector, action) {
     Array.prototype.forEach.call(document.querySelectorAll(selector), action);
   }
@@ -365,6 +381,7 @@
     each("form[method='post']", submitGuard);
     each("[data-captcha]", captcha);
     each("[data-local-agent]", localAgent);
+    each("form[data-poll-after]", waitingPoll);
     var summary = document.querySelector("[data-error-summary]");
     if (summary) {
       errorSummary(summary);

@@ -11,6 +11,10 @@ pub enum MethodKind {
     PasswordSms,
     /// USB ký số: a certificate on a token, through the local signing agent (S7).
     UsbToken,
+    /// Sim ký số: a certificate on a PKI SIM, confirmed on the phone with its PIN (S6).
+    SimPki,
+    /// Ký số từ xa (VNPT SmartCA): a certificate held by the service, approved in its app (S8).
+    RemoteSigning,
     /// Password, then an authenticator app's code: built only for tests (`test-methods`).
     #[cfg(feature = "test-methods")]
     Totp,
@@ -19,7 +23,12 @@ pub enum MethodKind {
 impl MethodKind {
     /// Every method built in, in the order the sign-in page offers them.
     pub fn all() -> Vec<MethodKind> {
-        let built_in = vec![Self::PasswordSms, Self::UsbToken];
+        let built_in = vec![
+            Self::PasswordSms,
+            Self::UsbToken,
+            Self::SimPki,
+            Self::RemoteSigning,
+        ];
         #[cfg(feature = "test-methods")]
         let built_in = [built_in, vec![Self::Totp]].concat();
         built_in
@@ -29,6 +38,8 @@ impl MethodKind {
         match self {
             Self::PasswordSms => "password_sms",
             Self::UsbToken => "usb_token",
+            Self::SimPki => "sim_pki",
+            Self::RemoteSigning => "remote_signing",
             #[cfg(feature = "test-methods")]
             Self::Totp => "totp",
         }

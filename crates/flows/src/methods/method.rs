@@ -39,6 +39,8 @@ impl Descriptor {
 /// Where the method begins: with nobody known yet, or (step-up) the signed-in account.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Begin {
+    /// The sign-in flow's id.
+    pub flow: uuid::Uuid,
     pub account: Option<AccountId>,
     pub hint: Option<String>,
 }
@@ -60,6 +62,11 @@ pub(crate) enum Progress {
 }
 
 impl Progress {
+    /// Still running, with a refusal to show.
+    pub fn refused(problem: crate::problem::Problem) -> Self {
+        Self::Continue(Acted::problem(problem))
+    }
+
     /// The same progress, with one more write for its step.
     pub fn write(self, write: store::StepWrite) -> Self {
         match self {

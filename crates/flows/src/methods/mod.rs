@@ -17,6 +17,8 @@ use crate::view::{Action, Step};
 pub(crate) mod kind;
 pub(crate) mod method;
 pub(crate) mod password_sms;
+pub mod remote_signing;
+pub(crate) mod sim_pki;
 #[cfg(feature = "test-methods")]
 pub(crate) mod totp;
 pub(crate) mod usb_token;
@@ -65,17 +67,26 @@ macro_rules! methods {
 methods! {
     PasswordSms(password_sms::PasswordSms),
     UsbToken(usb_token::UsbToken),
+    SimPki(sim_pki::SimPki),
+    RemoteSigning(remote_signing::RemoteSigning),
     #[cfg(feature = "test-methods")]
     Totp(totp::Totp),
 }
 
 /// The methods this deployment runs: every one built in, but those whose outside parts are
-/// not configured (certificates need trust anchors).
+/// not configured (certificates need trust anchors; a SIM, the carriers' signature service;
+/// remote signing, its service).
 pub(crate) fn enabled(services: &Services) -> Vec<MethodKind> {
     MethodKind::all()
         .into_iter()
         .filter(|method| match method {
             MethodKind::UsbToken => services.certificates.is_some(),
+            MethodKind::SimPki => {
+                services.certificates.is_some() && services.connectors.mobile_signature.is_some()
+            }
+            MethodKind::RemoteSigning => {
+                services.certificates.is_some() && services.connectors.remote_signing.is_some()
+            }
             _ => true,
         })
         .collect()

@@ -77,6 +77,7 @@ login-tab-password-sms = CMT/CCCD
 login-tab-totp = Authenticator app
 login-tab-usb-token = USB token
 login-tab-sim-pki = SIM signature
+login-tab-remote-signing = VNPT SmartCA
 login-tab-vneid = VNeID
 
 ## Forms: error summary and notices
@@ -172,6 +173,17 @@ problem-pki-token-invalid = The signature from the signing tool is not valid.
 problem-business-inactive = According to the national business registry, the business with this tax code is suspended or dissolved.
 problem-business-not-found = The national business registry has no business with the tax code in this certificate.
 problem-business-registry-unavailable = The national business registry cannot be reached right now. Please try again in a few minutes.
+problem-signing-authorization-failed = Signing in at the remote signing service did not succeed or was cancelled. Please try again.
+problem-signing-cancelled = The signing request was refused on the phone. If it was not you who refused it, try again.
+problem-signing-card-blocked = The PKI SIM or its signing key is blocked. Please contact your carrier.
+problem-signing-daily-limit = This phone has received the most signing requests allowed today. Please use another sign-in method or try again tomorrow.
+problem-signing-failed = The signing service could not sign this request. Please try again later.
+problem-signing-no-credential = Your remote signing account has no certificate to sign with yet.
+problem-signing-no-sim = This phone number has no PKI SIM. Please check the number, or ask your carrier for a PKI SIM.
+problem-signing-phone-unreachable = The phone could not be reached (switched off or out of coverage). Please try again.
+problem-signing-pin-blocked = The PKI SIM's PIN is blocked after too many wrong entries. Please contact your carrier to unblock it.
+problem-signing-timed-out = The confirmation on the phone did not arrive in time. Please try again.
+problem-signing-unavailable = The signing service cannot be reached right now. Please try again later or use another sign-in method.
 problem-sms-daily-limit = This phone has received the most OTP messages allowed today. Please try again tomorrow.
 problem-sms-unavailable = The SMS system is temporarily not responding, so the OTP could not be sent, please try again later.
 problem-identity-mismatch = The full name or date of birth does not match the national population database. Please check them.
@@ -243,6 +255,8 @@ register-channel-phone-lead = The most common way: use a phone number registered
 register-channel-bhxh = BHXH code
 register-channel-bhxh-lead = Use your social insurance code; the OTP goes to the phone registered with BHXH.
 flow-register-certificate-title = Register with a USB token
+flow-register-sim-title = Register with a PKI SIM
+flow-register-remote-title = Register with VNPT SmartCA
 flow-register-certificate-lead = The certificate on your USB token says who you are. Check the details below and add an e-mail address to finish; you then sign in with the USB token.
 flow-register-certificate-email-hint = The portal sends notices about the account to this address.
 register-certificate-kind = Account kind
@@ -251,11 +265,19 @@ register-certificate-not-after = Certificate valid until
 register-channel-usb = USB token
 register-channel-usb-lead = Use the personal certificate on your USB token; no OTP needed.
 register-channel-usb-business-lead = Use your business's certificate (with its tax code) on a USB token: a business account by tax code.
+register-channel-sim = PKI SIM
+register-channel-sim-lead = Confirm with your PKI SIM's PIN on your phone; no OTP needed.
+register-channel-sim-business-lead = A PKI SIM holding the business's certificate (with its tax code): a business account by tax code.
+register-channel-remote = VNPT SmartCA
+register-channel-remote-lead = Sign in to VNPT SmartCA and confirm in the SmartCA app.
+field-sim-phone = Phone number of the PKI SIM
+field-sim-phone-hint = For example 0912345678. The phone will show the signing request with a check code.
+flow-sim-phone-lead = Enter the phone number of your PKI SIM. You will confirm on the phone with the SIM's PIN.
 problem-certificate-account-exists = The personal ID or tax code in this certificate already has an account. Sign in to that account and bind the certificate on its account page.
 problem-certificate-already-bound = This certificate is already bound to an account. Sign in with your USB token.
 problem-certificate-legacy-id = This certificate carries an old CMND number. Register with your phone, or ask the certificate provider for one with your personal ID.
-register-other-channels = Registration through Vietnam Post, SIM PKI and VNPT SmartCA is being rolled out.
-register-business-coming = Business registration by SIM PKI, and state agency accounts, are being rolled out.
+register-other-channels = Registration through Vietnam Post is on its way.
+register-business-coming = State agency accounts are on their way.
 register-have-account = Already have an account? Sign in
 
 ## Account
@@ -356,7 +378,7 @@ signed-out-lead = You have signed out of the National Public Service Portal.
 
 # Sign-in methods: steps that wait on something outside the page
 flow-unreachable-message = This service asks for a sign-in at level { $level }, which none of the sign-in methods available here reaches. Please use a method of that level (a USB token, PKI SIM, remote signing or VNeID level 2) or contact the service.
-flow-redirect-lead = You will continue at the service that confirms your identity, then come back here.
+flow-redirect-lead = You will sign in at the remote signing service (VNPT SmartCA), then come back here to confirm in its app.
 flow-waiting-lead = Confirm on your phone. Check that it shows this verification code:
 flow-local-agent-lead = Insert your USB token; the signing program on this computer will ask for its PIN.
 agent-needs-script = Signing in with a USB token needs JavaScript, so that the page can talk to the signing tool on your computer.

@@ -77,6 +77,7 @@ login-tab-password-sms = CMT/CCCD
 login-tab-totp = Ứng dụng xác thực
 login-tab-usb-token = USB ký số
 login-tab-sim-pki = SIM ký số
+login-tab-remote-signing = VNPT SmartCA
 login-tab-vneid = VNeID
 
 ## Biểu mẫu: tóm tắt lỗi và thông báo
@@ -170,6 +171,17 @@ problem-pki-token-invalid = Chữ ký từ công cụ ký số không hợp lệ
 problem-business-inactive = Doanh nghiệp của mã số thuế này đang tạm ngừng kinh doanh hoặc đã giải thể theo Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp.
 problem-business-not-found = Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp không có doanh nghiệp với mã số thuế trong chứng thư số.
 problem-business-registry-unavailable = Chưa kết nối được Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp. Vui lòng thử lại sau ít phút.
+problem-signing-authorization-failed = Đăng nhập tại dịch vụ ký số từ xa không thành công hoặc đã bị hủy. Vui lòng thử lại.
+problem-signing-cancelled = Yêu cầu ký đã bị từ chối trên điện thoại. Nếu không phải bạn từ chối, hãy thử lại.
+problem-signing-card-blocked = Sim ký số hoặc khóa ký trên Sim đã bị khóa. Vui lòng liên hệ nhà mạng.
+problem-signing-daily-limit = Số điện thoại này đã nhận quá số yêu cầu ký cho phép trong ngày. Vui lòng dùng cách đăng nhập khác hoặc thử lại vào ngày mai.
+problem-signing-failed = Dịch vụ ký số không ký được yêu cầu này. Vui lòng thử lại sau.
+problem-signing-no-credential = Tài khoản ký số từ xa của bạn chưa có chứng thư số để ký.
+problem-signing-no-sim = Số điện thoại này không có Sim ký số. Vui lòng kiểm tra lại số, hoặc liên hệ nhà mạng để đăng ký Sim ký số.
+problem-signing-phone-unreachable = Không liên lạc được với điện thoại (tắt máy hoặc ngoài vùng phủ sóng). Vui lòng thử lại.
+problem-signing-pin-blocked = Mã PIN của Sim ký số đã bị khóa do nhập sai nhiều lần. Vui lòng liên hệ nhà mạng để mở khóa.
+problem-signing-timed-out = Hết thời gian chờ xác nhận trên điện thoại. Vui lòng thử lại.
+problem-signing-unavailable = Dịch vụ ký số tạm thời không truy cập được. Vui lòng thử lại sau hoặc dùng cách đăng nhập khác.
 problem-sms-daily-limit = Số điện thoại này đã nhận quá số tin nhắn OTP cho phép trong ngày. Vui lòng thử lại vào ngày mai.
 problem-sms-unavailable = Hệ thống tin nhắn SMS tạm thời không phản hồi nên chưa gửi được mã OTP, vui lòng thử lại sau.
 problem-identity-mismatch = Họ tên hoặc ngày sinh không khớp với Cơ sở dữ liệu quốc gia về dân cư. Vui lòng kiểm tra lại họ tên và ngày sinh.
@@ -241,6 +253,8 @@ register-channel-phone-lead = Phổ biến nhất: dùng số điện thoại đ
 register-channel-bhxh = Mã số BHXH
 register-channel-bhxh-lead = Dùng mã số bảo hiểm xã hội; mã OTP gửi tới số điện thoại đã đăng ký với BHXH.
 flow-register-certificate-title = Đăng ký bằng USB ký số
+flow-register-sim-title = Đăng ký bằng SIM ký số
+flow-register-remote-title = Đăng ký bằng VNPT SmartCA
 flow-register-certificate-lead = Chứng thư số trên USB ký số cho biết bạn là ai. Kiểm tra thông tin dưới đây và thêm địa chỉ e-mail để hoàn tất đăng ký; sau đó bạn đăng nhập bằng USB ký số.
 flow-register-certificate-email-hint = Cổng gửi thông báo về tài khoản tới địa chỉ này.
 register-certificate-kind = Loại tài khoản
@@ -249,11 +263,19 @@ register-certificate-not-after = Chứng thư số có hiệu lực đến
 register-channel-usb = USB ký số
 register-channel-usb-lead = Dùng chứng thư số cá nhân trên USB ký số; không cần mã OTP.
 register-channel-usb-business-lead = Dùng chứng thư số của doanh nghiệp (ghi mã số thuế) trên USB ký số: tài khoản doanh nghiệp theo mã số thuế.
+register-channel-sim = SIM ký số
+register-channel-sim-lead = Xác nhận bằng mã PIN của SIM ký số trên điện thoại; không cần mã OTP.
+register-channel-sim-business-lead = SIM ký số mang chứng thư số của doanh nghiệp (ghi mã số thuế): tài khoản doanh nghiệp theo mã số thuế.
+register-channel-remote = VNPT SmartCA
+register-channel-remote-lead = Đăng nhập VNPT SmartCA và xác nhận trên ứng dụng SmartCA.
+field-sim-phone = Số điện thoại của SIM ký số
+field-sim-phone-hint = Ví dụ: 0912345678. Điện thoại sẽ hiện yêu cầu ký kèm mã kiểm tra.
+flow-sim-phone-lead = Nhập số điện thoại có SIM ký số. Bạn sẽ xác nhận trên điện thoại bằng mã PIN của SIM.
 problem-certificate-account-exists = Số định danh hoặc mã số thuế trong chứng thư số đã có tài khoản. Hãy đăng nhập bằng tài khoản đó rồi gắn chứng thư số trong mục Thông tin tài khoản.
 problem-certificate-already-bound = Chứng thư số này đã gắn với một tài khoản. Hãy đăng nhập bằng USB ký số.
 problem-certificate-legacy-id = Chứng thư số ghi số CMND cũ. Hãy đăng ký bằng số điện thoại, hoặc đề nghị tổ chức cung cấp cấp lại chứng thư số ghi số định danh cá nhân.
-register-other-channels = Đăng ký qua Bưu điện Việt Nam, SIM ký số và VNPT SmartCA đang được triển khai.
-register-business-coming = Đăng ký doanh nghiệp bằng SIM ký số, và tài khoản cơ quan nhà nước, đang được triển khai.
+register-other-channels = Đăng ký qua Bưu điện Việt Nam đang được triển khai.
+register-business-coming = Tài khoản cơ quan nhà nước đang được triển khai.
 register-have-account = Đã có tài khoản? Đăng nhập
 
 ## Thông tin tài khoản
@@ -354,7 +376,7 @@ signed-out-lead = Bạn đã đăng xuất khỏi Cổng Dịch vụ công quố
 
 # Sign-in methods: steps that wait on something outside the page
 flow-unreachable-message = Dịch vụ này yêu cầu đăng nhập ở mức { $level }, mà không phương thức đăng nhập nào ở đây đạt tới. Vui lòng dùng phương thức ở mức đó (USB ký số, SIM ký số, ký số từ xa hoặc VNeID mức 2) hoặc liên hệ dịch vụ.
-flow-redirect-lead = Bạn sẽ tiếp tục tại dịch vụ xác thực danh tính, rồi quay lại đây.
+flow-redirect-lead = Bạn sẽ đăng nhập tại dịch vụ ký số từ xa (VNPT SmartCA), rồi quay lại đây để xác nhận trên ứng dụng.
 flow-waiting-lead = Vui lòng xác nhận trên điện thoại. Kiểm tra điện thoại hiển thị đúng mã xác minh này:
 flow-local-agent-lead = Cắm USB ký số; chương trình ký số trên máy tính sẽ hỏi mã PIN.
 agent-needs-script = Đăng nhập bằng USB ký số cần bật JavaScript để trang nói chuyện được với công cụ ký số trên máy tính.

@@ -31,7 +31,8 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/help/signing-agent", get(render::agent_help))
         .route("/register/phone", get(start_register_phone))
         .route("/register/bhxh", get(start_register_bhxh))
-        .route("/register/usb-token", get(start_register_certificate))
+        .route("/register/{method}", get(start_register_certificate))
+        .route(flows::REMOTE_SIGNING_CALLBACK, get(remote_signing_callback))
         .route("/recovery", get(start_recovery))
         .route("/account/phones/add", get(start_add_phone))
         .route("/account/certificates/bind", get(start_bind_certificate))
@@ -88,12 +89,57 @@ async fn start_register_bhxh(state: State<AppState>, tr: Tr, client: RequestClie
     start(state, tr, client, FlowKind::RegisterBhxh, None, None).await
 }
 
+/// Registration by certificate, signing through the method in the path (`usb-token`,
+/// `sim-pki`, `remote-signing`).
 async fn start_register_certificate(
-    state: State<AppState>,
+    State(state): State<AppState>,
     tr: Tr,
-    client: RequestClient,
+    Path(method): Path<String>,
 ) -> Response {
-    start(state, tr, client, FlowKind::RegisterCertificate, None, None).await
+    let Some(method) = flows::MethodKind::parse(&method.replace('-', "_")) else {
+        return Failure::new(ErrorKind::NotFound).respond(&tr, Format::Html);
+    };
+    match state
+        .engine
+        .start_certificate_registration(method, None)
+        .await
+    {
+        Ok(Some(started)) => show_started(&state, &tr, &started, None),
+        Ok(None) => Failure::new(ErrorKind::NotFound).respond(&tr, Format::Html),
+        Err(error) => Failure::from(error).respond(&tr, Format::Html),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct CallbackQuery {
+    code: Option<String>,
+    #[serde(default)]
+    state: String,
+    error: Option<String>,
+}
+
+/// Back from the remote signing service's sign-in: the `state` names the flow, which this
+/// browser's flow cookie must open; the flow checks the rest.
+async fn remote_signing_callback(
+    State(state): State<AppState>,
+    tr: Tr,
+    headers: HeaderMap,
+    RequestClient(client): RequestClient,
+    Query(query): Query<CallbackQuery>,
+) -> Response {
+    let Some(id) = flows::RemoteSigningTrip::flow_of(&query.state) else {
+        return Failure::new(ErrorKind::BadRequest).respond(&tr, Format::Html);
+    };
+    let binding = cookies::read(&headers, &flow_cookie(id)).unwrap_or_default();
+    let action = Action::Callback {
+        code: query.code,
+        state: query.state,
+        error: query.error,
+    };
+    match state.engine.act(id, &binding, &client, action).await {
+        Ok(_) => Redirect::to(&format!("/flows/{id}")).into_response(),
+        Err(error) => Failure::from(error).respond(&tr, Format::Html),
+    }
 }
 
 async fn start_recovery(state: State<AppState>, tr: Tr, client: RequestClient) -> Response {
@@ -255,6 +301,7 @@ impl FlowForm {
             },
             "agent_response" => Action::AgentResponse { token: self.token },
             "register_certificate" => Action::RegisterCertificate { email: self.email },
+            "sim_phone" => Action::SimPhone { phone: self.phone },
             "poll" => Action::Poll,
             "cancel" => Action::Cancel,
             _ => return None,

@@ -213,6 +213,10 @@ pub(super) fn flow_page(
             ];
             "register_certificate"
         }
+        Step::SimPhone { phone } => {
+            form.set_value("phone", phone.clone());
+            "sim_phone"
+        }
         Step::LocalAgent {
             agent_url,
             challenge,
@@ -277,10 +281,13 @@ fn done_part(tr: &Tr, result: Done, view: &FlowView) -> DonePart {
             view.return_to.clone().unwrap_or_else(|| "/account".into()),
             "action-continue",
         ),
-        // Registered by certificate: signing in is by the same token.
+        // Registered by certificate: signing in is by the same token, SIM or service.
         Done::Registered if view.kind == FlowKind::RegisterCertificate => (
             "done-registered-certificate",
-            "/login/method/usb-token".to_owned(),
+            view.methods
+                .first()
+                .map(|method| format!("/login/method/{}", method.as_str().replace('_', "-")))
+                .unwrap_or_else(|| "/login".to_owned()),
             "action-sign-in",
         ),
         Done::Registered => ("done-registered", "/login".to_owned(), "action-sign-in"),
@@ -311,11 +318,8 @@ fn date(at: time::OffsetDateTime) -> String {
     format!("{:02}/{:02}/{}", at.day(), u8::from(at.month()), at.year())
 }
 
-/// The sign-in methods still to come (S6, S9): tabs that say so.
-const COMING: [(&str, &str, &str); 2] = [
-    ("sim-pki", "/login/method/sim-pki", "login-tab-sim-pki"),
-    ("vneid", "/login/method/vneid", "login-tab-vneid"),
-];
+/// The sign-in methods still to come (S9): tabs that say so.
+const COMING: [(&str, &str, &str); 1] = [("vneid", "/login/method/vneid", "login-tab-vneid")];
 
 /// A sign-in flow's tabs: its methods (the running one first in the view, marked current)
 /// in the page's order, as buttons that switch to them; then the methods still to come.
@@ -341,6 +345,8 @@ pub(super) fn login_tabs(tr: &Tr, current: &str) -> Vec<Tab> {
     let own = [
         ("password-sms", "/login"),
         ("usb-token", "/login/method/usb-token"),
+        ("sim-pki", "/login/method/sim-pki"),
+        ("remote-signing", "/login/method/remote-signing"),
     ];
     own.into_iter()
         .chain(COMING.map(|(id, href, _)| (id, href)))
@@ -359,8 +365,8 @@ struct ComingSoon<'a> {
 /// The sign-in tabs whose methods this deployment does not run say so.
 pub(super) fn coming_soon(tr: Tr, method: &str) -> Response {
     let current = match method {
-        "usb-token" | "sim-pki" | "vneid" => method,
-        _ => "sim-pki",
+        "usb-token" | "sim-pki" | "remote-signing" | "vneid" => method,
+        _ => "vneid",
     };
     let page = ComingSoon {
         tr: &tr,
@@ -414,7 +420,11 @@ impl FlowPage<'_> {
             }
             (_, "password") => "flow-password-title",
             (FlowKind::AddPhone, _) => "flow-add-phone-title",
-            (FlowKind::RegisterCertificate, _) => "flow-register-certificate-title",
+            (FlowKind::RegisterCertificate, _) => match self.view.methods.first() {
+                Some(MethodKind::SimPki) => "flow-register-sim-title",
+                Some(MethodKind::RemoteSigning) => "flow-register-remote-title",
+                _ => "flow-register-certificate-title",
+            },
             (FlowKind::BindCertificate, _) => "flow-bind-certificate-title",
             _ => "action-sign-in",
         };
