@@ -17,6 +17,7 @@ use crate::certificates::AgentChallenge;
 use crate::common::audit_context;
 use crate::error::FlowError;
 use crate::flow::{Acted, Ctx, Flow, Start};
+use crate::methods::MethodKind;
 use crate::methods::usb_token::identifies;
 use crate::notices;
 use crate::problem::Problem;
@@ -74,7 +75,7 @@ impl Flow for BindCertificate {
         if !identifies(&holder, &certificate.identity) {
             return Ok(Acted::problem(Problem::form("certificate.other_holder")));
         }
-        let bound = BoundCertificate::of(&certificate);
+        let bound = BoundCertificate::of(&certificate, MethodKind::UsbToken);
         let credential = bound.credential();
         if store
             .credential_owner(CredentialKind::Certificate, &credential.key)

@@ -72,6 +72,8 @@ pub(crate) struct Holder {
 /// the sign-in check show and compare.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct BoundCertificate {
+    /// How the holder signs with it, and so which sign-in method it serves.
+    via: MethodKind,
     key: String,
     subject: String,
     issuer: String,
@@ -81,8 +83,9 @@ pub(crate) struct BoundCertificate {
 }
 
 impl BoundCertificate {
-    pub(crate) fn of(certificate: &ValidCertificate) -> Self {
+    pub(crate) fn of(certificate: &ValidCertificate, via: MethodKind) -> Self {
         Self {
+            via,
             key: credential_key(certificate),
             subject: certificate.subject.clone(),
             issuer: certificate.issuer.clone(),
@@ -105,6 +108,7 @@ impl BoundCertificate {
                 "issuer": self.issuer,
                 "serial": self.serial,
                 "not_after": self.not_after.unix_timestamp(),
+                "via": self.via.as_str(),
             }),
             secret: None,
         }
@@ -331,7 +335,7 @@ async fn holder(
     certificate: &ValidCertificate,
     via: MethodKind,
 ) -> Result<Result<Holder, Problem>, FlowError> {
-    let credential = BoundCertificate::of(certificate);
+    let credential = BoundCertificate::of(certificate, via);
     let (kind, identity) = match &certificate.identity {
         CertIdentity::Citizen(personal_id) => {
             let population = &services.connectors.population;

@@ -5,7 +5,7 @@
 //! `kind.rs`, its line in the `methods!` table below (the compiler asks for both), and its
 //! templates and translations.
 
-use domain::AccountKind;
+use domain::{AccountKind, CredentialKind};
 use serde::{Deserialize, Serialize};
 use store::Credential;
 
@@ -92,6 +92,22 @@ pub(crate) fn enabled(services: &Services) -> Vec<MethodKind> {
         .collect()
 }
 
+fn signs_with_certificate(method: MethodKind) -> bool {
+    descriptor(method)
+        .needs
+        .contains(&CredentialKind::Certificate)
+}
+
+/// Whether one of the account's certificates is held where `method` signs: on a token, a SIM,
+/// or at the remote signing service. Certificates bound before this was recorded are tokens.
+fn holds_certificate_for(method: MethodKind, credentials: &[Credential]) -> bool {
+    credentials.iter().any(|held| {
+        let via = held.public_data.get("via").and_then(|via| via.as_str());
+        held.kind == CredentialKind::Certificate
+            && via.unwrap_or(MethodKind::UsbToken.as_str()) == method.as_str()
+    })
+}
+
 /// The enabled methods an account can sign in with, strongest first.
 pub(crate) fn held_by(
     services: &Services,
@@ -101,6 +117,9 @@ pub(crate) fn held_by(
     let mut held: Vec<MethodKind> = enabled(services)
         .into_iter()
         .filter(|method| descriptor(*method).applies_to(kind, credentials))
+        .filter(|method| {
+            !signs_with_certificate(*method) || holds_certificate_for(*method, credentials)
+        })
         .collect();
     held.sort_by_key(|method| std::cmp::Reverse(descriptor(*method).level));
     held
