@@ -124,7 +124,9 @@ async fn answer(
         true
     });
     match done {
-        Some(true) => Redirect::to(&format!("/sandbox/smartca/app/{}", id.as_str())).into_response(),
+        Some(true) => {
+            Redirect::to(&format!("/sandbox/smartca/app/{}", id.as_str())).into_response()
+        }
         _ => ApiError::not_found("no such transaction for this user").into_response(),
     }
 }

@@ -230,9 +230,9 @@ struct CertInfo {
 
 fn cert_status(status: CertificateStatus) -> &'static str {
     match status {
-        CertificateStatus::Good | CertificateStatus::Untrusted | CertificateStatus::WrongKeyUsage => {
-            "valid"
-        }
+        CertificateStatus::Good
+        | CertificateStatus::Untrusted
+        | CertificateStatus::WrongKeyUsage => "valid",
         CertificateStatus::Expired => "expired",
         CertificateStatus::Revoked => "revoked",
         CertificateStatus::NotYetValid => "not_yet_valid",
@@ -263,7 +263,10 @@ fn cert_info(sandbox: &Sandbox, issued: &IssuedCertificate, request: &InfoReques
     let when = |at| request.cert_info.then(|| crate::wire::rfc3339(at));
     CertInfo {
         status: cert_status(issued.status),
-        certificates: certificates.iter().map(|der| STANDARD.encode(der)).collect(),
+        certificates: certificates
+            .iter()
+            .map(|der| STANDARD.encode(der))
+            .collect(),
         serial_number: request.cert_info.then(|| issued.serial_hex.clone()),
         subject_dn,
         issuer_dn,
@@ -310,9 +313,7 @@ struct HashData {
 }
 
 fn bounded(value: &str, max: usize) -> bool {
-    !value.trim().is_empty()
-        && value.chars().count() <= max
-        && !value.chars().any(char::is_control)
+    !value.trim().is_empty() && value.chars().count() <= max && !value.chars().any(char::is_control)
 }
 
 /// The request in the sandbox's terms, or what is wrong with it.
@@ -404,37 +405,39 @@ async fn tran_info(
 ) -> Result<Response, Refused> {
     let (user, request) = open(&sandbox, &headers, body)?;
     let now = sandbox.now();
-    let answer = sandbox.smartca().with_transaction(&request.tran_id, |transaction| {
-        if transaction.user != user {
-            return Err(());
-        }
-        let key = super::certificate(&sandbox, transaction.credential);
-        let status = transaction.poll(key, now);
-        let signatures = transaction
-            .signatures()
-            .filter(|_| status == super::TransactionStatus::Signed);
-        let documents = transaction
-            .documents
-            .iter()
-            .enumerate()
-            .map(|(index, document)| SignedDocument {
-                name: document.name.clone(),
-                hash: STANDARD.encode(document.hash),
-                sig: signatures
-                    .and_then(|all| all.get(index))
-                    .map(|sig| STANDARD.encode(sig)),
+    let answer = sandbox
+        .smartca()
+        .with_transaction(&request.tran_id, |transaction| {
+            if transaction.user != user {
+                return Err(());
+            }
+            let key = super::certificate(&sandbox, transaction.credential);
+            let status = transaction.poll(key, now);
+            let signatures = transaction
+                .signatures()
+                .filter(|_| status == super::TransactionStatus::Signed);
+            let documents = transaction
+                .documents
+                .iter()
+                .enumerate()
+                .map(|(index, document)| SignedDocument {
+                    name: document.name.clone(),
+                    hash: STANDARD.encode(document.hash),
+                    sig: signatures
+                        .and_then(|all| all.get(index))
+                        .map(|sig| STANDARD.encode(sig)),
+                })
+                .collect();
+            Ok(TranInfo {
+                ref_tran_id: transaction.ref_tran_id.clone(),
+                tran_id: transaction.id.clone(),
+                sub: transaction.user.as_str().to_owned(),
+                credential_id: transaction.credential_id.clone(),
+                tran_status: status.code(),
+                req_time: crate::wire::rfc3339(transaction.created),
+                documents,
             })
-            .collect();
-        Ok(TranInfo {
-            ref_tran_id: transaction.ref_tran_id.clone(),
-            tran_id: transaction.id.clone(),
-            sub: transaction.user.as_str().to_owned(),
-            credential_id: transaction.credential_id.clone(),
-            tran_status: status.code(),
-            req_time: crate::wire::rfc3339(transaction.created),
-            documents,
-        })
-    });
+        });
     match answer {
         Some(Ok(info)) => Ok(success(info)),
         Some(Err(())) => Err(Refused::code(
@@ -450,5 +453,8 @@ pub(super) fn routes() -> axum::Router<Arc<Sandbox>> {
         .route("/sandbox/smartca/csc/credentials/list", post(list))
         .route("/sandbox/smartca/csc/credentials/info", post(info))
         .route("/sandbox/smartca/csc/signature/signhash", post(sign_hash))
-        .route("/sandbox/smartca/csc/credentials/gettraninfo", post(tran_info))
+        .route(
+            "/sandbox/smartca/csc/credentials/gettraninfo",
+            post(tran_info),
+        )
 }

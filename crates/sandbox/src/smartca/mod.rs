@@ -131,3 +131,6 @@ pub(crate) fn routes(sandbox: &Arc<Sandbox>) -> axum::Router<Arc<Sandbox>> {
         ));
     axum::Router::new().merge(service).merge(app::routes())
 }
+
+#[cfg(test)]
+mod tests;

@@ -93,7 +93,10 @@ impl AuthorizeParams {
             ))
         };
         if self.response_type != "code" {
-            return Err(error("unsupported_response_type", "response_type must be code"));
+            return Err(error(
+                "unsupported_response_type",
+                "response_type must be code",
+            ));
         }
         if self.code_challenge_method != "S256" {
             return Err(error(
@@ -101,7 +104,8 @@ impl AuthorizeParams {
                 "code_challenge_method must be S256",
             ));
         }
-        if self.code_challenge.len() != CHALLENGE_LEN || decode_token(&self.code_challenge).is_none()
+        if self.code_challenge.len() != CHALLENGE_LEN
+            || decode_token(&self.code_challenge).is_none()
         {
             return Err(error(
                 "invalid_request",
@@ -112,7 +116,10 @@ impl AuthorizeParams {
     }
 
     fn denied(&self, redirect: Url) -> Url {
-        with_query(redirect, &[("error", "access_denied"), ("state", &self.state)])
+        with_query(
+            redirect,
+            &[("error", "access_denied"), ("state", &self.state)],
+        )
     }
 }
 
@@ -145,7 +152,9 @@ pub(crate) fn sign_in(
         challenge: params.code_challenge.clone(),
         expires: now + CODE_LIFETIME,
     };
-    sandbox.smartca().add_grant(sha256(code.as_bytes()), grant, now);
+    sandbox
+        .smartca()
+        .add_grant(sha256(code.as_bytes()), grant, now);
     Ok(with_query(
         redirect,
         &[("code", &code), ("state", &params.state)],
@@ -310,19 +319,24 @@ fn oauth_error(status: StatusCode, error: &'static str, description: &'static st
 
 /// RFC 7636 §4.6: BASE64URL(SHA256(verifier)) equals the challenge; the verifier is 43–128
 /// unreserved characters.
-fn verifier_matches(verifier: &str, challenge: &str) -> bool {
+pub(super) fn verifier_matches(verifier: &str, challenge: &str) -> bool {
     let well_formed = (43..=128).contains(&verifier.len())
         && verifier
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
-    well_formed && equal(encode_token(&sha256(verifier.as_bytes())).as_bytes(), challenge.as_bytes())
+    well_formed
+        && equal(
+            encode_token(&sha256(verifier.as_bytes())).as_bytes(),
+            challenge.as_bytes(),
+        )
 }
 
 async fn token(
     State(sandbox): State<Arc<Sandbox>>,
     form: Result<Form<TokenForm>, FormRejection>,
 ) -> Response {
-    let bad_grant = |description| oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", description);
+    let bad_grant =
+        |description| oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", description);
     let Ok(Form(form)) = form else {
         return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "malformed form");
     };
@@ -334,7 +348,10 @@ async fn token(
         );
     }
     if form.client_id != SMARTCA_CLIENT_ID
-        || !equal(form.client_secret.as_bytes(), SMARTCA_CLIENT_SECRET.as_bytes())
+        || !equal(
+            form.client_secret.as_bytes(),
+            SMARTCA_CLIENT_SECRET.as_bytes(),
+        )
     {
         return oauth_error(
             StatusCode::UNAUTHORIZED,
