@@ -8,6 +8,10 @@ use domain::{Email, Secret};
 use serde::Deserialize;
 use url::Url;
 
+mod remote_signing;
+
+pub use remote_signing::RemoteSigningConfig;
+
 /// A configuration value that cannot work, named by its key (`population.timeout_ms`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{key}: {reason}")]
@@ -234,7 +238,15 @@ pub struct ConnectorsConfig {
     /// The national business registry, for registration with an organisation certificate.
     #[serde(default)]
     pub business_registry: Option<HttpEndpoint>,
+    /// The remote signing service (VNPT SmartCA); absent: the method is not offered.
+    #[serde(default)]
+    pub remote_signing: Option<RemoteSigningConfig>,
 }
+
+/// The sandbox SmartCA's client registration (see `crates/sandbox/PROTOCOL.md`); the sandbox
+/// publishes it, so it protects nothing.
+const SANDBOX_SMARTCA_CLIENT_ID: &str = "dvcid-sandbox";
+const SANDBOX_SMARTCA_CLIENT_SECRET: &str = "sandbox-smartca-secret";
 
 /// The sender of sandbox mail.
 const SANDBOX_FROM: &str = "no-reply@dvcid.example";
@@ -261,6 +273,11 @@ impl ConnectorsConfig {
             sms: endpoint("sms")?,
             smtp: SmtpEndpoint::plain(smtp_addr.ip().to_string(), smtp_addr.port(), from),
             business_registry: Some(endpoint("business-registry")?),
+            remote_signing: Some(RemoteSigningConfig::new(
+                endpoint("smartca")?.base_url,
+                SANDBOX_SMARTCA_CLIENT_ID,
+                Secret::new(SANDBOX_SMARTCA_CLIENT_SECRET.to_owned()),
+            )),
         })
     }
 
@@ -272,6 +289,9 @@ impl ConnectorsConfig {
         self.sms.validate("sms")?;
         if let Some(endpoint) = &self.business_registry {
             endpoint.validate("business_registry")?;
+        }
+        if let Some(remote_signing) = &self.remote_signing {
+            remote_signing.validate("remote_signing")?;
         }
         self.smtp.validate("smtp")
     }

@@ -21,6 +21,8 @@ pub enum System {
     Email,
     /// CSDL quốc gia về đăng ký doanh nghiệp — the national business registry.
     BusinessRegistry,
+    /// Dịch vụ ký số từ xa — the remote signing service (VNPT SmartCA).
+    RemoteSigning,
 }
 
 impl System {
@@ -33,6 +35,7 @@ impl System {
             System::Sms => "sms",
             System::Email => "email",
             System::BusinessRegistry => "business_registry",
+            System::RemoteSigning => "remote_signing",
         }
     }
 }
@@ -46,6 +49,7 @@ impl fmt::Display for System {
             System::Sms => "SMS gateway",
             System::Email => "mail relay",
             System::BusinessRegistry => "business registry",
+            System::RemoteSigning => "remote signing service",
         })
     }
 }

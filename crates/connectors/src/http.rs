@@ -19,12 +19,21 @@ const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// The back-off doubles up to this.
 const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
-/// The error body every protocol uses.
+/// The error body every protocol uses (OAuth 2.0 calls its text `error_description`).
 #[derive(Debug, serde::Deserialize)]
 struct ErrorBody {
     error: String,
-    #[serde(default)]
+    #[serde(default, alias = "error_description")]
     message: String,
+}
+
+/// Whether a call may be sent again after a failure that may pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Repeat {
+    /// A lookup, or a send that carries an idempotency key.
+    Safe,
+    /// A call whose effect a lost answer hides (a code spent, a request pushed to a phone).
+    Never,
 }
 
 /// One attempt's failure, and whether another attempt may succeed.
@@ -84,7 +93,7 @@ impl HttpClient {
         segments: &[&str],
     ) -> Result<T, ConnectorError> {
         let url = self.url(segments)?;
-        self.call(|| self.http.request(Method::GET, url.clone()))
+        self.call(Repeat::Safe, || self.http.request(Method::GET, url.clone()))
             .await
     }
 
@@ -97,7 +106,7 @@ impl HttpClient {
         headers: &[(&'static str, HeaderValue)],
     ) -> Result<T, ConnectorError> {
         let url = self.url(segments)?;
-        self.call(|| {
+        self.call(Repeat::Safe, || {
             headers.iter().fold(
                 self.http.request(Method::POST, url.clone()).json(body),
                 |request, (name, value)| request.header(*name, value.clone()),
@@ -106,10 +115,29 @@ impl HttpClient {
         .await
     }
 
+    /// A POST whose body and authorisation `finish` sets (a form, a person's bearer token).
+    pub(crate) async fn post_with<T: DeserializeOwned>(
+        &self,
+        segments: &[&str],
+        repeat: Repeat,
+        finish: impl Fn(RequestBuilder) -> RequestBuilder,
+    ) -> Result<T, ConnectorError> {
+        let url = self.url(segments)?;
+        self.call(repeat, || {
+            finish(self.http.request(Method::POST, url.clone()))
+        })
+        .await
+    }
+
     async fn call<T: DeserializeOwned>(
         &self,
+        repeat: Repeat,
         build: impl Fn() -> RequestBuilder,
     ) -> Result<T, ConnectorError> {
+        let retries = match repeat {
+            Repeat::Safe => self.retries,
+            Repeat::Never => 0,
+        };
         let mut attempt: u32 = 0;
         loop {
             let mut request = build().timeout(self.timeout);
@@ -124,7 +152,7 @@ impl HttpClient {
                 }
                 Err(failure) => failure,
             };
-            if !failure.retry || attempt >= self.retries {
+            if !failure.retry || attempt >= retries {
                 tracing::warn!(
                     attempt,
                     error.kind = failure.error.kind(),

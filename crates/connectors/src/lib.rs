@@ -1,6 +1,6 @@
 //! dvcid's view of the outside world: one trait per external system (population database,
-//! telecom subscribers, BHXH, SMS, e-mail) and its real-protocol client. The protocols are
-//! written down in `crates/sandbox/PROTOCOL.md`; the `sandbox` crate answers them.
+//! telecom subscribers, BHXH, SMS, e-mail, remote signing) and its real-protocol client. The
+//! protocols are written down in `crates/sandbox/PROTOCOL.md`; the `sandbox` crate answers them.
 //!
 //! Every call has a timeout, retries only where repeating is safe, never logs a secret, an
 //! OTP or a message body, and parses every answer into domain types at the boundary: a
@@ -33,7 +33,7 @@ use std::sync::Arc;
 
 pub use bhxh::{BhxhRegistry, HttpBhxhRegistry, InsuredPerson};
 pub use business_registry::{BusinessRegistry, HttpBusinessRegistry, RegisteredBusiness};
-pub use config::{ConfigError, ConnectorsConfig, HttpEndpoint, SmtpEndpoint};
+pub use config::{ConfigError, ConnectorsConfig, HttpEndpoint, RemoteSigningConfig, SmtpEndpoint};
 pub use error::{ConnectorError, MismatchField, System};
 pub use mail::{Mailer, SmtpMailer};
 pub use mobile_signature::{
@@ -43,7 +43,7 @@ pub use mobile_signature::{
 pub use population::{Citizen, HttpPopulationRegistry, PopulationRegistry};
 pub use remote_signing::{
     RemoteCredential, RemoteSession, RemoteSignatureRequest, RemoteSignatureStatus,
-    RemoteSigningService,
+    RemoteSigningService, SmartCaGateway,
 };
 pub use sms::{HttpSmsGateway, SmsGateway, SmsReceipt};
 pub use subscribers::{HttpSubscriberRegistry, Subscriber, SubscriberRegistry};
@@ -82,7 +82,10 @@ impl Connectors {
                 None => None,
             },
             mobile_signature: None,
-            remote_signing: None,
+            remote_signing: match &config.remote_signing {
+                Some(remote) => Some(Arc::new(SmartCaGateway::new(remote)?)),
+                None => None,
+            },
         })
     }
 }

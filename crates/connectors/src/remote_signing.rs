@@ -11,6 +11,10 @@ use url::Url;
 
 use crate::error::ConnectorError;
 
+mod smartca;
+
+pub use smartca::SmartCaGateway;
+
 /// The person's sign-in at the service, for the calls that act on their behalf.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteSession {

@@ -17,6 +17,9 @@ use sandbox::{DemoRole, Mode, Person, Sandbox, SyntheticPeople};
 use serde_json::Value;
 use url::Url;
 
+#[path = "sandbox/remote_signing.rs"]
+mod remote_signing;
+
 struct Harness {
     sandbox: Arc<Sandbox>,
     base: Url,
@@ -781,6 +784,35 @@ async fn logs_hold_spans_but_no_otp_key_body_or_full_phone() {
         )
         .await
         .unwrap();
+    // Remote signing: the code, the client secret and the access token stay out of the logs.
+    let smartca = connectors.remote_signing.as_ref().unwrap();
+    let signer = harness.demo(sandbox::SMARTCA_NO_CREDENTIAL);
+    let verifier = "verifier-never-logged-0123456789-0123456789";
+    let challenge = domain::digest::encode_token(&domain::digest::sha256(verifier.as_bytes()));
+    let redirect = "http://127.0.0.1:9/callback";
+    let back = harness
+        .sandbox
+        .smartca_sign_in(
+            &smartca.authorization_url("state", &challenge, redirect),
+            signer.personal_id.as_str(),
+            sandbox::SMARTCA_PASSWORD,
+        )
+        .unwrap();
+    let code = back
+        .query_pairs()
+        .find(|(name, _)| name == "code")
+        .unwrap()
+        .1
+        .into_owned();
+    let session = smartca
+        .exchange_code(&code, verifier, redirect)
+        .await
+        .unwrap();
+    assert_eq!(
+        smartca.credential(&session).await,
+        Err(ConnectorError::NotFound)
+    );
+
     harness
         .sandbox
         .set_mode(sandbox::System::Population, Mode::Down);
@@ -800,7 +832,17 @@ async fn logs_hold_spans_but_no_otp_key_body_or_full_phone() {
     );
     assert!(logs.contains("will be retried"), "{logs}");
     assert!(logs.contains(&person.phone.masked()), "{logs}");
+    assert!(
+        logs.contains("connector{system=\"remote_signing\" op=\"token\"}"),
+        "{logs}"
+    );
     for secret in [
+        code.as_str(),
+        verifier,
+        session.access_token.expose().as_str(),
+        sandbox::SMARTCA_CLIENT_SECRET,
+        sandbox::SMARTCA_PASSWORD,
+        signer.personal_id.as_str(),
         "918273",
         "key-never-logged",
         "token-never-logged",

@@ -37,10 +37,13 @@ pub enum System {
     Ocsp,
     /// The CRL distribution points of the sandbox certificate authorities.
     Crl,
+    /// The remote signing service (VNPT SmartCA): its sign-in, token and `csc/...` endpoints.
+    #[serde(rename = "smartca")]
+    SmartCa,
 }
 
 impl System {
-    pub const ALL: [System; 8] = [
+    pub const ALL: [System; 9] = [
         System::Population,
         System::Subscribers,
         System::Bhxh,
@@ -49,6 +52,7 @@ impl System {
         System::BusinessRegistry,
         System::Ocsp,
         System::Crl,
+        System::SmartCa,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,13 +65,15 @@ impl System {
             System::BusinessRegistry => "business_registry",
             System::Ocsp => "ocsp",
             System::Crl => "crl",
+            System::SmartCa => "smartca",
         }
     }
 
     /// Whether anyone may ask without the API key: certificate authorities publish OCSP and
-    /// CRLs to every relying party, and their clients send no key.
+    /// CRLs to every relying party, and their clients send no key; SmartCA's callers carry the
+    /// person's own access token instead (checked by the service).
     fn is_public(self) -> bool {
-        matches!(self, System::Ocsp | System::Crl)
+        matches!(self, System::Ocsp | System::Crl | System::SmartCa)
     }
 }
 
@@ -105,6 +111,7 @@ pub(crate) struct Controls {
     business_registry: SystemControl,
     ocsp: SystemControl,
     crl: SystemControl,
+    smartca: SystemControl,
 }
 
 impl Controls {
@@ -118,6 +125,7 @@ impl Controls {
             System::BusinessRegistry => &self.business_registry,
             System::Ocsp => &self.ocsp,
             System::Crl => &self.crl,
+            System::SmartCa => &self.smartca,
         }
     }
 

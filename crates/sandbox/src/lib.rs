@@ -1,6 +1,6 @@
 //! The other side of every external-system protocol dvcid speaks (population database,
 //! telecom subscribers, BHXH, the business registry, SMS gateway, SMTP, the certificate
-//! authorities' OCSP and CRLs), answered from deterministic synthetic people and businesses,
+//! authorities' OCSP and CRLs, the remote signing service VNPT SmartCA), answered from deterministic synthetic people and businesses,
 //! so that the demo and the tests run the real clients of `connectors` and `pki`.
 //!
 //! The protocols are written down in `PROTOCOL.md` beside this crate.
@@ -26,6 +26,7 @@ mod people_api;
 pub mod pki;
 mod population;
 mod relying_party;
+mod smartca;
 mod sms;
 mod smtp;
 mod state;
@@ -37,6 +38,10 @@ pub use businesses::{Business, BusinessStatus, SyntheticBusinesses};
 pub use control::{Mode, System};
 pub use email::EmailMessage;
 pub use people::{DEFAULT_COUNT, DEFAULT_SEED, DemoIdentity, DemoRole, Person, SyntheticPeople};
+pub use smartca::{
+    RemoteSigningMode, RemoteSigningRequest, SMARTCA_CLIENT_ID, SMARTCA_CLIENT_SECRET,
+    SMARTCA_NO_CREDENTIAL, SMARTCA_PASSWORD, SignInRefused, SmartCaUser, TransactionStatus,
+};
 pub use sms::SmsMessage;
 pub use smtp::serve_smtp;
 pub use state::{DEFAULT_OUTBOX_CAPACITY, Sandbox};
@@ -53,6 +58,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> axum::Router {
         .merge(business_registry::routes(&sandbox))
         .merge(pki::routes(&sandbox))
         .merge(sms::routes(&sandbox))
+        .merge(smartca::routes(&sandbox))
         .merge(email::routes())
         .merge(people_api::routes())
         .merge(control::routes())

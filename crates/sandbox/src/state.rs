@@ -1,12 +1,13 @@
 //! The sandbox's state: the synthetic people and businesses, the certificate authorities, the
-//! failure-injection controls and the outboxes.
+//! failure-injection controls, the outboxes and the remote signing service's books.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
-use domain::{Clock, PhoneNumber, SystemClock};
+use domain::random::{OsRandomness, Randomness};
+use domain::{Clock, PersonalId, PhoneNumber, SystemClock};
 use time::OffsetDateTime;
 
 use url::Url;
@@ -17,6 +18,7 @@ use crate::email::EmailMessage;
 use crate::outbox::Outbox;
 use crate::people::SyntheticPeople;
 use crate::pki::{PkiError, SandboxPki};
+use crate::smartca::{Books, RemoteSigningMode, RemoteSigningRequest, SignInRefused, SmartCaUser};
 use crate::sms::{SmsBox, SmsMessage};
 
 /// How many messages each outbox keeps.
@@ -33,8 +35,12 @@ pub struct Sandbox {
     email: Mutex<Outbox<EmailMessage>>,
     /// Back-channel logout tokens the demo relying service received.
     logout_tokens: Mutex<Outbox<String>>,
+    /// The remote signing service's codes, tokens, transactions and app modes.
+    smartca: Books,
     api_key: Option<String>,
     clock: Arc<dyn Clock>,
+    /// Draws the remote signing service's codes and access tokens.
+    randomness: Arc<dyn Randomness>,
     next_id: AtomicU64,
 }
 
@@ -55,8 +61,10 @@ impl Sandbox {
             sms: Mutex::new(SmsBox::new(DEFAULT_OUTBOX_CAPACITY)),
             email: Mutex::new(Outbox::new(DEFAULT_OUTBOX_CAPACITY)),
             logout_tokens: Mutex::new(Outbox::new(DEFAULT_OUTBOX_CAPACITY)),
+            smartca: Books::default(),
             api_key: None,
             clock: Arc::new(SystemClock),
+            randomness: Arc::new(OsRandomness),
             next_id: AtomicU64::new(1),
         }
     }
@@ -71,6 +79,12 @@ impl Sandbox {
     /// The clock that stamps outbox messages.
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// The randomness behind the codes and tokens the sandbox hands out (default: the OS).
+    pub fn with_randomness(mut self, randomness: Arc<dyn Randomness>) -> Self {
+        self.randomness = randomness;
         self
     }
 
@@ -130,6 +144,50 @@ impl Sandbox {
     /// (compared case-insensitively).
     pub fn email_outbox(&self, to: Option<&str>) -> Vec<EmailMessage> {
         crate::email::list(&self.email_box(), to, usize::MAX)
+    }
+
+    /// The remote signing service's users: the holders of its certificates (when the sandbox
+    /// runs its certificate authorities), then [`crate::SMARTCA_NO_CREDENTIAL`].
+    pub fn smartca_users(&self) -> Vec<SmartCaUser<'_>> {
+        crate::smartca::users(self)
+    }
+
+    /// How `user`'s simulated SmartCA app answers their next signing requests.
+    pub fn set_remote_signing_mode(&self, user: &PersonalId, mode: RemoteSigningMode) {
+        self.smartca.set_mode(user, mode);
+    }
+
+    pub fn remote_signing_mode(&self, user: &PersonalId) -> RemoteSigningMode {
+        self.smartca.mode(user)
+    }
+
+    /// `user`'s latest signing request at the remote signing service, as their app shows it.
+    pub fn last_remote_signing_request(&self, user: &PersonalId) -> Option<RemoteSigningRequest> {
+        self.smartca
+            .for_user(user, |transaction| Some(transaction.view()))
+            .into_iter()
+            .next()
+    }
+
+    /// The SmartCA sign-in page's step, without a browser: `authorize_url` as the relying
+    /// service built it, the user id and password as typed; the redirect back to the relying
+    /// service (with `code` and `state`, or an OAuth `error`).
+    pub fn smartca_sign_in(
+        &self,
+        authorize_url: &Url,
+        user_id: &str,
+        password: &str,
+    ) -> Result<Url, SignInRefused> {
+        crate::smartca::sign_in_at(self, authorize_url, user_id, password)
+    }
+
+    pub(crate) fn smartca(&self) -> &Books {
+        &self.smartca
+    }
+
+    /// 256 random bits, base64url: a code or an access token.
+    pub(crate) fn random_token(&self) -> String {
+        domain::digest::encode_token(&self.randomness.token())
     }
 
     pub(crate) fn controls(&self) -> &Controls {

@@ -138,3 +138,68 @@ fn the_sandbox_config_points_every_system_at_the_sandbox() {
     let nested = ConnectorsConfig::sandbox(&"http://h:1/app/".parse().unwrap(), smtp).unwrap();
     assert_eq!(nested.sms.base_url.as_str(), "http://h:1/app/sandbox/sms/");
 }
+
+const REMOTE_SIGNING: &str = r#"
+[remote_signing]
+base_url = "https://gwsca.example.vn/"
+client_id = "dvcid"
+client_secret = "smartca-secret-321"
+timeout_ms = 5000
+"#;
+
+#[test]
+fn the_remote_signing_section_is_optional_and_parsed_whole() {
+    let config: ConnectorsConfig = toml::from_str(FULL).unwrap();
+    assert_eq!(config.remote_signing, None);
+
+    let config: ConnectorsConfig = toml::from_str(&format!("{FULL}{REMOTE_SIGNING}")).unwrap();
+    let remote = config.remote_signing.as_ref().unwrap();
+    assert_eq!(remote.client_id, "dvcid");
+    assert_eq!(remote.timeout_ms, 5000);
+    assert_eq!(remote.retries, 2);
+    config.validate().unwrap();
+    let printed = format!("{config:?}");
+    assert!(!printed.contains("smartca-secret-321"), "{printed}");
+
+    let text = format!("{FULL}{REMOTE_SIGNING}").replace("timeout_ms = 5000", "scope = \"x\"");
+    assert!(toml::from_str::<ConnectorsConfig>(&text).is_err());
+}
+
+#[test]
+fn remote_signing_validation_names_the_key_at_fault() {
+    let valid: ConnectorsConfig = toml::from_str(&format!("{FULL}{REMOTE_SIGNING}")).unwrap();
+    let broken = |change: fn(&mut RemoteSigningConfig)| {
+        let mut config = valid.clone();
+        change(config.remote_signing.as_mut().unwrap());
+        config.validate().unwrap_err().key
+    };
+    assert_eq!(
+        broken(|remote| remote.client_id = " ".into()),
+        "remote_signing.client_id"
+    );
+    assert_eq!(
+        broken(|remote| remote.client_secret = Secret::new(String::new())),
+        "remote_signing.client_secret"
+    );
+    assert_eq!(
+        broken(|remote| remote.base_url = "http://gwsca.example.vn/".parse().unwrap()),
+        "remote_signing.base_url"
+    );
+    assert_eq!(
+        broken(|remote| remote.timeout_ms = 0),
+        "remote_signing.timeout_ms"
+    );
+}
+
+#[test]
+fn the_sandbox_config_points_remote_signing_at_the_sandbox_smartca() {
+    let smtp: SocketAddr = "127.0.0.1:2525".parse().unwrap();
+    let config =
+        ConnectorsConfig::sandbox(&"http://127.0.0.1:8080".parse().unwrap(), smtp).unwrap();
+    let remote = config.remote_signing.unwrap();
+    assert_eq!(
+        remote.base_url.as_str(),
+        "http://127.0.0.1:8080/sandbox/smartca/"
+    );
+    assert_eq!(remote.client_id, "dvcid-sandbox");
+}

@@ -117,11 +117,19 @@ struct Row {
     revoked: String,
 }
 
+/// A remote signing (SmartCA) user, linked to their simulated app.
+struct SmartCaRow {
+    id: String,
+    name: String,
+    has_credential: bool,
+}
+
 #[derive(Template)]
 #[template(path = "pki.html")]
 struct Page {
     authorities: Vec<Authority>,
     rows: Vec<Row>,
+    smartca_users: Vec<SmartCaRow>,
 }
 
 fn row(issued: &IssuedCertificate) -> Row {
@@ -157,6 +165,15 @@ async fn page(State(sandbox): State<Arc<Sandbox>>) -> Response {
     let page = Page {
         authorities: describe(pki).authorities,
         rows: pki.issued().iter().map(row).collect(),
+        smartca_users: sandbox
+            .smartca_users()
+            .into_iter()
+            .map(|user| SmartCaRow {
+                id: user.personal_id.as_str().to_owned(),
+                name: user.full_name.to_owned(),
+                has_credential: user.certificate.is_some(),
+            })
+            .collect(),
     };
     match page.render() {
         Ok(html) => Html(html).into_response(),
