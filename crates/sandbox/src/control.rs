@@ -37,10 +37,12 @@ pub enum System {
     Ocsp,
     /// The CRL distribution points of the sandbox certificate authorities.
     Crl,
+    /// The carriers' mobile signature service (MSSP, Sim ký số), its SOAP port.
+    Mssp,
 }
 
 impl System {
-    pub const ALL: [System; 8] = [
+    pub const ALL: [System; 9] = [
         System::Population,
         System::Subscribers,
         System::Bhxh,
@@ -49,6 +51,7 @@ impl System {
         System::BusinessRegistry,
         System::Ocsp,
         System::Crl,
+        System::Mssp,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,13 +64,15 @@ impl System {
             System::BusinessRegistry => "business_registry",
             System::Ocsp => "ocsp",
             System::Crl => "crl",
+            System::Mssp => "mssp",
         }
     }
 
     /// Whether anyone may ask without the API key: certificate authorities publish OCSP and
-    /// CRLs to every relying party, and their clients send no key.
+    /// CRLs to every relying party, and their clients send no key; the MSSP checks its own
+    /// credentials (AP_ID and AP_PWD) in the SOAP message.
     fn is_public(self) -> bool {
-        matches!(self, System::Ocsp | System::Crl)
+        matches!(self, System::Ocsp | System::Crl | System::Mssp)
     }
 }
 
@@ -105,6 +110,7 @@ pub(crate) struct Controls {
     business_registry: SystemControl,
     ocsp: SystemControl,
     crl: SystemControl,
+    mssp: SystemControl,
 }
 
 impl Controls {
@@ -118,6 +124,7 @@ impl Controls {
             System::BusinessRegistry => &self.business_registry,
             System::Ocsp => &self.ocsp,
             System::Crl => &self.crl,
+            System::Mssp => &self.mssp,
         }
     }
 

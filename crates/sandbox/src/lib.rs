@@ -1,6 +1,6 @@
 //! The other side of every external-system protocol dvcid speaks (population database,
 //! telecom subscribers, BHXH, the business registry, SMS gateway, SMTP, the certificate
-//! authorities' OCSP and CRLs), answered from deterministic synthetic people and businesses,
+//! authorities' OCSP and CRLs, the carriers' mobile signature service), answered from deterministic synthetic people and businesses,
 //! so that the demo and the tests run the real clients of `connectors` and `pki`.
 //!
 //! The protocols are written down in `PROTOCOL.md` beside this crate.
@@ -20,6 +20,7 @@ pub mod businesses;
 mod control;
 mod email;
 mod error;
+pub mod mssp;
 mod outbox;
 pub mod people;
 mod people_api;
@@ -36,6 +37,7 @@ mod wire;
 pub use businesses::{Business, BusinessStatus, SyntheticBusinesses};
 pub use control::{Mode, System};
 pub use email::EmailMessage;
+pub use mssp::{NoSuchSim, PhoneMode, PhoneRequest, SimCard};
 pub use people::{DEFAULT_COUNT, DEFAULT_SEED, DemoIdentity, DemoRole, Person, SyntheticPeople};
 pub use sms::SmsMessage;
 pub use smtp::serve_smtp;
@@ -52,6 +54,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> axum::Router {
         .merge(bhxh::routes(&sandbox))
         .merge(business_registry::routes(&sandbox))
         .merge(pki::routes(&sandbox))
+        .merge(mssp::routes(&sandbox))
         .merge(sms::routes(&sandbox))
         .merge(email::routes())
         .merge(people_api::routes())
