@@ -2,11 +2,15 @@
 //! (unknown keys refused), checked by [`ConnectorsConfig::validate`] with errors that name the
 //! key, secrets wrapped so `Debug` cannot print them.
 
+mod mobile_signature;
+
 use std::net::SocketAddr;
 
 use domain::{Email, Secret};
 use serde::Deserialize;
 use url::Url;
+
+pub use mobile_signature::{MobileSignatureConfig, StatusCodeTable};
 
 /// A configuration value that cannot work, named by its key (`population.timeout_ms`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,13 +32,13 @@ impl ConfigError {
 const fn default_timeout_ms() -> u64 {
     3_000
 }
-const fn default_connect_timeout_ms() -> u64 {
+pub(crate) const fn default_connect_timeout_ms() -> u64 {
     1_000
 }
-const fn default_retries() -> u32 {
+pub(crate) const fn default_retries() -> u32 {
     2
 }
-const fn default_backoff_ms() -> u64 {
+pub(crate) const fn default_backoff_ms() -> u64 {
     100
 }
 const fn default_smtp_timeout_ms() -> u64 {
@@ -111,7 +115,7 @@ impl HttpEndpoint {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
@@ -120,7 +124,7 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
-fn check_timeout(key: &str, ms: u64) -> Result<(), ConfigError> {
+pub(crate) fn check_timeout(key: &str, ms: u64) -> Result<(), ConfigError> {
     if (1..=MAX_TIMEOUT_MS).contains(&ms) {
         Ok(())
     } else {
@@ -131,7 +135,7 @@ fn check_timeout(key: &str, ms: u64) -> Result<(), ConfigError> {
     }
 }
 
-fn check_retries(key: &str, retries: u32) -> Result<(), ConfigError> {
+pub(crate) fn check_retries(key: &str, retries: u32) -> Result<(), ConfigError> {
     if retries <= MAX_RETRIES {
         Ok(())
     } else {
@@ -234,10 +238,18 @@ pub struct ConnectorsConfig {
     /// The national business registry, for registration with an organisation certificate.
     #[serde(default)]
     pub business_registry: Option<HttpEndpoint>,
+    /// The carriers' mobile signature service (Sim ký số); absent: the method is not offered.
+    #[serde(default)]
+    pub mobile_signature: Option<MobileSignatureConfig>,
 }
 
 /// The sender of sandbox mail.
 const SANDBOX_FROM: &str = "no-reply@dvcid.example";
+/// The sandbox MSSP's application provider credentials and its own name (documented in
+/// `crates/sandbox/PROTOCOL.md`).
+const SANDBOX_AP_ID: &str = "http://ap.sandbox.dvcid.example/dvcid";
+const SANDBOX_AP_PASSWORD: &str = "sandbox-ap-password";
+const SANDBOX_MSSP_ID: &str = "http://mssp.sandbox.dvcid.example";
 
 impl ConnectorsConfig {
     /// Everything pointed at a sandbox: `base` is the address the sandbox router is served at
@@ -252,6 +264,11 @@ impl ConnectorsConfig {
                 .extend(["sandbox", system, ""]);
             Ok(HttpEndpoint::new(url))
         };
+        let mut mssp = base.clone();
+        mssp.path_segments_mut()
+            .map_err(|()| ConfigError::new("sandbox.base_url", "must be an http URL"))?
+            .pop_if_empty()
+            .extend(["sandbox", "mssp", "soap", "services", "MSS_SignaturePort"]);
         let from = Email::parse(SANDBOX_FROM)
             .map_err(|error| ConfigError::new("smtp.from", error.to_string()))?;
         Ok(Self {
@@ -261,6 +278,12 @@ impl ConnectorsConfig {
             sms: endpoint("sms")?,
             smtp: SmtpEndpoint::plain(smtp_addr.ip().to_string(), smtp_addr.port(), from),
             business_registry: Some(endpoint("business-registry")?),
+            mobile_signature: Some(MobileSignatureConfig::new(
+                mssp,
+                SANDBOX_AP_ID,
+                Secret::new(SANDBOX_AP_PASSWORD.to_owned()),
+                SANDBOX_MSSP_ID,
+            )),
         })
     }
 
@@ -272,6 +295,9 @@ impl ConnectorsConfig {
         self.sms.validate("sms")?;
         if let Some(endpoint) = &self.business_registry {
             endpoint.validate("business_registry")?;
+        }
+        if let Some(mssp) = &self.mobile_signature {
+            mssp.validate("mobile_signature")?;
         }
         self.smtp.validate("smtp")
     }

@@ -21,6 +21,8 @@ pub enum System {
     Email,
     /// CSDL quốc gia về đăng ký doanh nghiệp — the national business registry.
     BusinessRegistry,
+    /// The carriers' mobile signature service (MSSP, Sim ký số).
+    MobileSignature,
 }
 
 impl System {
@@ -33,6 +35,7 @@ impl System {
             System::Sms => "sms",
             System::Email => "email",
             System::BusinessRegistry => "business_registry",
+            System::MobileSignature => "mobile_signature",
         }
     }
 }
@@ -46,6 +49,7 @@ impl fmt::Display for System {
             System::Sms => "SMS gateway",
             System::Email => "mail relay",
             System::BusinessRegistry => "business registry",
+            System::MobileSignature => "mobile signature service",
         })
     }
 }
