@@ -83,6 +83,14 @@ pub struct MobileSignatureConfig {
     pub ca_certificate: Option<PathBuf>,
 }
 
+fn is_unspecified(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_unspecified(),
+        Some(url::Host::Ipv6(ip)) => ip.is_unspecified(),
+        _ => false,
+    }
+}
+
 impl MobileSignatureConfig {
     /// A configuration with the default timeouts, no TLS files and the ETSI status codes.
     pub fn new(
@@ -129,8 +137,9 @@ impl MobileSignatureConfig {
                     "must be an http or https URL",
                 ));
             }
-            // AP_PWD travels in the body: over plain HTTP it is as good as published.
-            if url.scheme() == "http" && !is_loopback(url) {
+            // AP_PWD travels in the body: over plain HTTP it is as good as published. An
+            // unspecified address (a demo listening on 0.0.0.0) is this host too.
+            if url.scheme() == "http" && !is_loopback(url) && !is_unspecified(url) {
                 return Err(ConfigError::new(
                     format!("{key}.{name}"),
                     "must be https (plain http only on a loopback address)",

@@ -259,6 +259,41 @@ async fn a_wrong_ap_password_is_a_clear_rejection() {
     }
 }
 
+#[tokio::test]
+async fn the_sandbox_configuration_holds_the_sandbox_mssp_credentials() {
+    let (harness, _) = start_mssp().await;
+    let config = harness.mssp_config();
+    assert_eq!(config.ap_id, sandbox::mssp::AP_ID);
+    assert_eq!(config.ap_password.expose(), sandbox::mssp::AP_PASSWORD);
+    assert_eq!(config.mssp_id, sandbox::mssp::MSSP_ID);
+}
+
+#[tokio::test]
+async fn a_client_certificate_is_loaded_or_its_key_named() {
+    let (harness, _) = start_mssp().await;
+    let issued = harness
+        .sandbox
+        .pki()
+        .unwrap()
+        .certificate(CertificateRole::Citizen)
+        .unwrap()
+        .clone();
+    let dir = tempfile::tempdir().unwrap();
+    let certificate = dir.path().join("client.pem");
+    let key = dir.path().join("client.key");
+    std::fs::write(&certificate, &issued.pem).unwrap();
+    std::fs::write(&key, &issued.key_pkcs8_pem).unwrap();
+    let mut config = harness.mssp_config();
+    config.client_certificate = Some(certificate.clone());
+    config.client_key = Some(key);
+    config.ca_certificate = Some(certificate);
+    EtsiMobileSignature::new(&config).unwrap();
+
+    config.client_key = Some(dir.path().join("missing.key"));
+    let error = EtsiMobileSignature::new(&config).err().unwrap();
+    assert_eq!(error.key, "mobile_signature.client_key");
+}
+
 // ---- the phone page ----
 
 async fn answer(

@@ -112,3 +112,6 @@ pub(crate) fn routes(sandbox: &Arc<Sandbox>) -> axum::Router<Arc<Sandbox>> {
         ));
     axum::Router::new().merge(soap).merge(phone::routes())
 }
+
+#[cfg(test)]
+mod tests;
