@@ -2,14 +2,16 @@
 //! (unknown keys refused), checked by [`ConnectorsConfig::validate`] with errors that name the
 //! key, secrets wrapped so `Debug` cannot print them.
 
+mod mobile_signature;
+mod remote_signing;
+
 use std::net::SocketAddr;
 
 use domain::{Email, Secret};
 use serde::Deserialize;
 use url::Url;
 
-mod remote_signing;
-
+pub use mobile_signature::{MobileSignatureConfig, StatusCodeTable};
 pub use remote_signing::RemoteSigningConfig;
 
 /// A configuration value that cannot work, named by its key (`population.timeout_ms`).
@@ -32,13 +34,13 @@ impl ConfigError {
 const fn default_timeout_ms() -> u64 {
     3_000
 }
-const fn default_connect_timeout_ms() -> u64 {
+pub(crate) const fn default_connect_timeout_ms() -> u64 {
     1_000
 }
-const fn default_retries() -> u32 {
+pub(crate) const fn default_retries() -> u32 {
     2
 }
-const fn default_backoff_ms() -> u64 {
+pub(crate) const fn default_backoff_ms() -> u64 {
     100
 }
 const fn default_smtp_timeout_ms() -> u64 {
@@ -99,7 +101,7 @@ impl HttpEndpoint {
             ));
         }
         // A key sent in clear text over a network is as good as published.
-        if self.api_key.is_some() && url.scheme() == "http" && !is_loopback(url) {
+        if self.api_key.is_some() && url.scheme() == "http" && !is_this_host(url) {
             return Err(ConfigError::new(
                 format!("{key}.api_key"),
                 "an API key needs an https base_url (or a loopback address)",
@@ -115,16 +117,19 @@ impl HttpEndpoint {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// Whether `url` stays on this machine, where plain http may carry a secret: a loopback
+/// address, or the unspecified one (`0.0.0.0`), which connects here — what `dvcid demo
+/// --listen 0.0.0.0:…` gives the sandbox.
+pub(crate) fn is_this_host(url: &Url) -> bool {
     match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_unspecified(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback() || ip.is_unspecified(),
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         None => false,
     }
 }
 
-fn check_timeout(key: &str, ms: u64) -> Result<(), ConfigError> {
+pub(crate) fn check_timeout(key: &str, ms: u64) -> Result<(), ConfigError> {
     if (1..=MAX_TIMEOUT_MS).contains(&ms) {
         Ok(())
     } else {
@@ -135,7 +140,7 @@ fn check_timeout(key: &str, ms: u64) -> Result<(), ConfigError> {
     }
 }
 
-fn check_retries(key: &str, retries: u32) -> Result<(), ConfigError> {
+pub(crate) fn check_retries(key: &str, retries: u32) -> Result<(), ConfigError> {
     if retries <= MAX_RETRIES {
         Ok(())
     } else {
@@ -241,6 +246,9 @@ pub struct ConnectorsConfig {
     /// The remote signing service (VNPT SmartCA); absent: the method is not offered.
     #[serde(default)]
     pub remote_signing: Option<RemoteSigningConfig>,
+    /// The carriers' mobile signature service (Sim ký số); absent: the method is not offered.
+    #[serde(default)]
+    pub mobile_signature: Option<MobileSignatureConfig>,
 }
 
 /// The sandbox SmartCA's client registration (see `crates/sandbox/PROTOCOL.md`); the sandbox
@@ -250,6 +258,11 @@ const SANDBOX_SMARTCA_CLIENT_SECRET: &str = "sandbox-smartca-secret";
 
 /// The sender of sandbox mail.
 const SANDBOX_FROM: &str = "no-reply@dvcid.example";
+/// The sandbox MSSP's application provider credentials and its own name (documented in
+/// `crates/sandbox/PROTOCOL.md`).
+const SANDBOX_AP_ID: &str = "http://ap.sandbox.dvcid.example/dvcid";
+const SANDBOX_AP_PASSWORD: &str = "sandbox-ap-password";
+const SANDBOX_MSSP_ID: &str = "http://mssp.sandbox.dvcid.example";
 
 impl ConnectorsConfig {
     /// Everything pointed at a sandbox: `base` is the address the sandbox router is served at
@@ -264,6 +277,11 @@ impl ConnectorsConfig {
                 .extend(["sandbox", system, ""]);
             Ok(HttpEndpoint::new(url))
         };
+        let mut mssp = base.clone();
+        mssp.path_segments_mut()
+            .map_err(|()| ConfigError::new("sandbox.base_url", "must be an http URL"))?
+            .pop_if_empty()
+            .extend(["sandbox", "mssp", "soap", "services", "MSS_SignaturePort"]);
         let from = Email::parse(SANDBOX_FROM)
             .map_err(|error| ConfigError::new("smtp.from", error.to_string()))?;
         Ok(Self {
@@ -277,6 +295,12 @@ impl ConnectorsConfig {
                 endpoint("smartca")?.base_url,
                 SANDBOX_SMARTCA_CLIENT_ID,
                 Secret::new(SANDBOX_SMARTCA_CLIENT_SECRET.to_owned()),
+            )),
+            mobile_signature: Some(MobileSignatureConfig::new(
+                mssp,
+                SANDBOX_AP_ID,
+                Secret::new(SANDBOX_AP_PASSWORD.to_owned()),
+                SANDBOX_MSSP_ID,
             )),
         })
     }
@@ -292,6 +316,9 @@ impl ConnectorsConfig {
         }
         if let Some(remote_signing) = &self.remote_signing {
             remote_signing.validate("remote_signing")?;
+        }
+        if let Some(mssp) = &self.mobile_signature {
+            mssp.validate("mobile_signature")?;
         }
         self.smtp.validate("smtp")
     }

@@ -23,6 +23,8 @@ pub enum System {
     BusinessRegistry,
     /// Dịch vụ ký số từ xa — the remote signing service (VNPT SmartCA).
     RemoteSigning,
+    /// The carriers' mobile signature service (MSSP, Sim ký số).
+    MobileSignature,
 }
 
 impl System {
@@ -36,6 +38,7 @@ impl System {
             System::Email => "email",
             System::BusinessRegistry => "business_registry",
             System::RemoteSigning => "remote_signing",
+            System::MobileSignature => "mobile_signature",
         }
     }
 }
@@ -50,6 +53,7 @@ impl fmt::Display for System {
             System::Email => "mail relay",
             System::BusinessRegistry => "business registry",
             System::RemoteSigning => "remote signing service",
+            System::MobileSignature => "mobile signature service",
         })
     }
 }

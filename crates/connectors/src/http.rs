@@ -17,7 +17,7 @@ use domain::Secret;
 /// Larger answers are a broken or hostile server, not a registry record.
 const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// The back-off doubles up to this.
-const MAX_BACKOFF: Duration = Duration::from_secs(2);
+pub(crate) const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
 /// The error body every protocol uses (OAuth 2.0 calls its text `error_description`).
 #[derive(Debug, serde::Deserialize)]
@@ -218,31 +218,14 @@ impl HttpClient {
     }
 
     /// The body, refusing more than [`MAX_BODY_BYTES`].
-    async fn read_body(&self, mut response: Response) -> Result<Vec<u8>, Failure> {
-        if response
-            .content_length()
-            .is_some_and(|length| length > MAX_BODY_BYTES as u64)
-        {
-            return Err(Failure {
+    async fn read_body(&self, response: Response) -> Result<Vec<u8>, Failure> {
+        read_bounded(response).await.map_err(|error| match error {
+            BodyError::TooLarge => Failure {
                 error: self.invalid("answer too large"),
                 retry: false,
-            });
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|error| self.transport(&error))?
-        {
-            if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(Failure {
-                    error: self.invalid("answer too large"),
-                    retry: false,
-                });
-            }
-            body.extend_from_slice(&chunk);
-        }
-        Ok(body)
+            },
+            BodyError::Transport(error) => self.transport(&error),
+        })
     }
 
     /// A failure to exchange the request at all: timeouts, refused or reset connections.
@@ -273,9 +256,35 @@ impl HttpClient {
     }
 }
 
+/// Why an answer's body could not be read.
+pub(crate) enum BodyError {
+    /// Over [`MAX_BODY_BYTES`].
+    TooLarge,
+    Transport(reqwest::Error),
+}
+
+/// The body of `response`, refusing more than [`MAX_BODY_BYTES`] (a broken or hostile
+/// server, not an answer).
+pub(crate) async fn read_bounded(mut response: Response) -> Result<Vec<u8>, BodyError> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > MAX_BODY_BYTES as u64)
+    {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// The error and its causes on one line, without the URL (whose path can hold a personal ID
 /// or a phone number, which do not belong in logs).
-fn describe(error: &reqwest::Error) -> String {
+pub(crate) fn describe(error: &reqwest::Error) -> String {
     let mut text = if error.is_connect() {
         "connection failed".to_owned()
     } else if error.is_body() || error.is_decode() {

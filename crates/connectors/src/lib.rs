@@ -1,6 +1,7 @@
 //! dvcid's view of the outside world: one trait per external system (population database,
-//! telecom subscribers, BHXH, SMS, e-mail, remote signing) and its real-protocol client. The
-//! protocols are written down in `crates/sandbox/PROTOCOL.md`; the `sandbox` crate answers them.
+//! telecom subscribers, BHXH, SMS, e-mail, the carriers' mobile signature service, remote
+//! signing) and its real-protocol client. The protocols are written down in
+//! `crates/sandbox/PROTOCOL.md`; the `sandbox` crate answers them.
 //!
 //! Every call has a timeout, retries only where repeating is safe, never logs a secret, an
 //! OTP or a message body, and parses every answer into domain types at the boundary: a
@@ -33,12 +34,15 @@ use std::sync::Arc;
 
 pub use bhxh::{BhxhRegistry, HttpBhxhRegistry, InsuredPerson};
 pub use business_registry::{BusinessRegistry, HttpBusinessRegistry, RegisteredBusiness};
-pub use config::{ConfigError, ConnectorsConfig, HttpEndpoint, RemoteSigningConfig, SmtpEndpoint};
+pub use config::{
+    ConfigError, ConnectorsConfig, HttpEndpoint, MobileSignatureConfig, RemoteSigningConfig,
+    SmtpEndpoint, StatusCodeTable,
+};
 pub use error::{ConnectorError, MismatchField, System};
 pub use mail::{Mailer, SmtpMailer};
 pub use mobile_signature::{
-    MobileRefusal, MobileSignatureRequest, MobileSignatureService, MobileSignatureStarted,
-    MobileSignatureStatus,
+    EtsiMobileSignature, MobileRefusal, MobileSignatureRequest, MobileSignatureService,
+    MobileSignatureStarted, MobileSignatureStatus, sha256_digest_info,
 };
 pub use population::{Citizen, HttpPopulationRegistry, PopulationRegistry};
 pub use remote_signing::{
@@ -81,7 +85,10 @@ impl Connectors {
                 Some(endpoint) => Some(Arc::new(HttpBusinessRegistry::new(endpoint)?)),
                 None => None,
             },
-            mobile_signature: None,
+            mobile_signature: match &config.mobile_signature {
+                Some(mssp) => Some(Arc::new(EtsiMobileSignature::new(mssp)?)),
+                None => None,
+            },
             remote_signing: match &config.remote_signing {
                 Some(remote) => Some(Arc::new(SmartCaGateway::new(remote)?)),
                 None => None,

@@ -4,10 +4,17 @@
 //! same trait; the client here speaks ETSI TS 102 204 v1.1.2 over SOAP, as the Vietnamese MSSPs
 //! do.
 
+mod etsi;
+mod soap;
+mod status_codes;
+mod wire;
+
 use async_trait::async_trait;
 use domain::PhoneNumber;
 
 use crate::error::ConnectorError;
+
+pub use etsi::{EtsiMobileSignature, sha256_digest_info};
 
 /// What the person is asked to sign.
 #[derive(Debug, Clone, PartialEq, Eq)]

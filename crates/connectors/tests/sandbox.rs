@@ -17,6 +17,7 @@ use sandbox::{DemoRole, Mode, Person, Sandbox, SyntheticPeople};
 use serde_json::Value;
 use url::Url;
 
+mod mobile_signature;
 #[path = "sandbox/remote_signing.rs"]
 mod remote_signing;
 
@@ -621,12 +622,15 @@ async fn the_api_key_is_sent_as_a_bearer_token() {
 // ---- a server that breaks the protocol ----
 
 /// A stub answering every protocol path with what `answer` says, counting requests.
-async fn stub(answer: fn(&str) -> (u16, &'static str)) -> (Url, Arc<AtomicUsize>) {
+async fn stub(
+    answer: impl Fn(&str) -> (u16, &'static str) + Clone + Send + Sync + 'static,
+) -> (Url, Arc<AtomicUsize>) {
     use axum::http::StatusCode;
     let count = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&count);
     let app = axum::Router::new().fallback(move |uri: axum::http::Uri| {
         let counter = Arc::clone(&counter);
+        let answer = answer.clone();
         async move {
             counter.fetch_add(1, Ordering::SeqCst);
             let (status, body) = answer(uri.path());

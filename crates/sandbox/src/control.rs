@@ -40,10 +40,12 @@ pub enum System {
     /// The remote signing service (VNPT SmartCA): its sign-in, token and `csc/...` endpoints.
     #[serde(rename = "smartca")]
     SmartCa,
+    /// The carriers' mobile signature service (MSSP, Sim ký số), its SOAP port.
+    Mssp,
 }
 
 impl System {
-    pub const ALL: [System; 9] = [
+    pub const ALL: [System; 10] = [
         System::Population,
         System::Subscribers,
         System::Bhxh,
@@ -53,6 +55,7 @@ impl System {
         System::Ocsp,
         System::Crl,
         System::SmartCa,
+        System::Mssp,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -66,14 +69,19 @@ impl System {
             System::Ocsp => "ocsp",
             System::Crl => "crl",
             System::SmartCa => "smartca",
+            System::Mssp => "mssp",
         }
     }
 
     /// Whether anyone may ask without the API key: certificate authorities publish OCSP and
     /// CRLs to every relying party, and their clients send no key; SmartCA's callers carry the
-    /// person's own access token instead (checked by the service).
+    /// person's own access token instead (checked by the service), and the MSSP checks its own
+    /// credentials (AP_ID and AP_PWD) in the SOAP message.
     fn is_public(self) -> bool {
-        matches!(self, System::Ocsp | System::Crl | System::SmartCa)
+        matches!(
+            self,
+            System::Ocsp | System::Crl | System::SmartCa | System::Mssp
+        )
     }
 }
 
@@ -112,6 +120,7 @@ pub(crate) struct Controls {
     ocsp: SystemControl,
     crl: SystemControl,
     smartca: SystemControl,
+    mssp: SystemControl,
 }
 
 impl Controls {
@@ -126,6 +135,7 @@ impl Controls {
             System::Ocsp => &self.ocsp,
             System::Crl => &self.crl,
             System::SmartCa => &self.smartca,
+            System::Mssp => &self.mssp,
         }
     }
 

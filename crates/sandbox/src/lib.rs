@@ -1,7 +1,7 @@
 //! The other side of every external-system protocol dvcid speaks (population database,
 //! telecom subscribers, BHXH, the business registry, SMS gateway, SMTP, the certificate
-//! authorities' OCSP and CRLs, the remote signing service VNPT SmartCA), answered from deterministic synthetic people and businesses,
-//! so that the demo and the tests run the real clients of `connectors` and `pki`.
+//! authorities' OCSP and CRLs, the carriers' mobile signature service, the remote signing
+//! service VNPT SmartCA), answered from deterministic synthetic people and businesses, so that the demo and the tests run the real clients of `connectors` and `pki`.
 //!
 //! The protocols are written down in `PROTOCOL.md` beside this crate.
 #![cfg_attr(
@@ -20,6 +20,7 @@ pub mod businesses;
 mod control;
 mod email;
 mod error;
+pub mod mssp;
 mod outbox;
 pub mod people;
 mod people_api;
@@ -37,6 +38,7 @@ mod wire;
 pub use businesses::{Business, BusinessStatus, SyntheticBusinesses};
 pub use control::{Mode, System};
 pub use email::EmailMessage;
+pub use mssp::{NoSuchSim, PhoneMode, PhoneRequest, SimCard};
 pub use people::{DEFAULT_COUNT, DEFAULT_SEED, DemoIdentity, DemoRole, Person, SyntheticPeople};
 pub use smartca::{
     RemoteSigningMode, RemoteSigningRequest, SMARTCA_CLIENT_ID, SMARTCA_CLIENT_SECRET,
@@ -57,6 +59,7 @@ pub fn router(sandbox: Arc<Sandbox>) -> axum::Router {
         .merge(bhxh::routes(&sandbox))
         .merge(business_registry::routes(&sandbox))
         .merge(pki::routes(&sandbox))
+        .merge(mssp::routes(&sandbox))
         .merge(sms::routes(&sandbox))
         .merge(smartca::routes(&sandbox))
         .merge(email::routes())

@@ -15,6 +15,7 @@ use url::Url;
 use crate::businesses::SyntheticBusinesses;
 use crate::control::{Controls, Mode, System};
 use crate::email::EmailMessage;
+use crate::mssp::{Mssp, NoSuchSim, PhoneMode, PhoneRequest, SimCard};
 use crate::outbox::Outbox;
 use crate::people::SyntheticPeople;
 use crate::pki::{PkiError, SandboxPki};
@@ -30,6 +31,8 @@ pub struct Sandbox {
     people: SyntheticPeople,
     businesses: SyntheticBusinesses,
     pki: Option<SandboxPki>,
+    /// The mobile signature service's SIMs, one per SIM certificate of `pki`.
+    mssp: Mssp,
     controls: Controls,
     sms: Mutex<SmsBox>,
     email: Mutex<Outbox<EmailMessage>>,
@@ -56,6 +59,7 @@ impl Sandbox {
         Self {
             businesses: SyntheticBusinesses::generate(&people),
             pki: None,
+            mssp: Mssp::default(),
             people,
             controls: Controls::default(),
             sms: Mutex::new(SmsBox::new(DEFAULT_OUTBOX_CAPACITY)),
@@ -92,12 +96,9 @@ impl Sandbox {
     /// `base`, the sandbox's public origin. Call after [`Self::with_clock`]: the certificates'
     /// dates are counted from the clock's day.
     pub fn with_pki(mut self, base: &Url) -> Result<Self, PkiError> {
-        self.pki = Some(SandboxPki::generate(
-            &self.people,
-            &self.businesses,
-            base,
-            self.clock.now(),
-        )?);
+        let pki = SandboxPki::generate(&self.people, &self.businesses, base, self.clock.now())?;
+        self.mssp = Mssp::new(&pki, &self.people, &self.businesses)?;
+        self.pki = Some(pki);
         Ok(self)
     }
 
@@ -120,6 +121,30 @@ impl Sandbox {
     /// The certificate authorities, when started [`Self::with_pki`].
     pub fn pki(&self) -> Option<&SandboxPki> {
         self.pki.as_ref()
+    }
+
+    /// The PKI SIMs of the mobile signature service (none without [`Self::with_pki`]).
+    pub fn sims(&self) -> Vec<SimCard> {
+        self.mssp.cards()
+    }
+
+    /// How the phone of the SIM `phone` answers signature requests from now on.
+    pub fn set_phone_mode(&self, phone: &PhoneNumber, mode: PhoneMode) -> Result<(), NoSuchSim> {
+        self.mssp.set_mode(phone, mode)
+    }
+
+    /// Unblocks the PIN of the SIM `phone` after three wrong PINs.
+    pub fn reset_phone(&self, phone: &PhoneNumber) -> Result<(), NoSuchSim> {
+        self.mssp.reset(phone)
+    }
+
+    /// The signature requests the phone `phone` received, newest first.
+    pub fn phone_requests(&self, phone: &PhoneNumber) -> Vec<PhoneRequest> {
+        self.mssp.requests(phone)
+    }
+
+    pub(crate) fn mssp(&self) -> &Mssp {
+        &self.mssp
     }
 
     pub fn set_mode(&self, system: System, mode: Mode) {

@@ -5,7 +5,7 @@ use domain::Secret;
 use serde::Deserialize;
 use url::Url;
 
-use super::{ConfigError, HttpEndpoint, is_loopback};
+use super::{ConfigError, HttpEndpoint, is_this_host};
 
 /// The remote signing service. `base_url` is the gateway's root: `auth/authorize`,
 /// `auth/token` and `csc/...` are appended.
@@ -78,10 +78,10 @@ impl RemoteSigningConfig {
             ));
         }
         // The secret and the people's access tokens travel with every call.
-        if self.base_url.scheme() == "http" && !is_loopback(&self.base_url) {
+        if self.base_url.scheme() == "http" && !is_this_host(&self.base_url) {
             return Err(ConfigError::new(
                 format!("{key}.base_url"),
-                "must be https (or a loopback address): it carries the client secret and tokens",
+                "must be https (plain http only on this host): it carries the client secret and tokens",
             ));
         }
         Ok(())

@@ -203,3 +203,83 @@ fn the_sandbox_config_points_remote_signing_at_the_sandbox_smartca() {
     );
     assert_eq!(remote.client_id, "dvcid-sandbox");
 }
+
+const MSSP: &str = r#"
+[mobile_signature]
+endpoint = "https://mpki.example.vn:18083/soap/services/MSS_SignaturePort"
+ap_id = "http://ap.mobile-id.vn/dvcqg"
+ap_password = "ap-pass-321"
+mssp_id = "http://hmssp.mobile-id.vn"
+signature_profile = "http://mobile-id.vn/digitalSignature"
+signing_certificate_service = "http://mobile-id.vn/MSSP/v1.0.0#signingCertificate"
+status_codes = "mobile-id-vn"
+client_certificate = "/etc/dvcid/mssp-client.pem"
+client_key = "/etc/dvcid/mssp-client.key"
+"#;
+
+fn with_mssp() -> ConnectorsConfig {
+    toml::from_str(&format!("{FULL}{MSSP}")).unwrap()
+}
+
+#[test]
+fn the_mobile_signature_section_parses_with_defaults() {
+    let config = with_mssp();
+    let mssp = config.mobile_signature.as_ref().unwrap();
+    assert_eq!(mssp.status_codes, StatusCodeTable::MobileIdVn);
+    assert_eq!(mssp.timeout_secs, 120);
+    assert_eq!(mssp.status_retries, 2);
+    assert_eq!(mssp.status_url(), &mssp.endpoint);
+    assert!(!format!("{config:?}").contains("ap-pass-321"));
+    config.validate().unwrap();
+    // Absent: the method is not offered.
+    let config: ConnectorsConfig = toml::from_str(FULL).unwrap();
+    assert!(config.mobile_signature.is_none());
+}
+
+#[test]
+fn mobile_signature_errors_name_the_key() {
+    let mut config = with_mssp();
+    let mssp = config.mobile_signature.as_mut().unwrap();
+    mssp.endpoint = "http://mpki.example.vn/soap/services/MSS_SignaturePort"
+        .parse()
+        .unwrap();
+    assert_eq!(
+        config.validate().unwrap_err().key,
+        "mobile_signature.endpoint"
+    );
+
+    let mut config = with_mssp();
+    config.mobile_signature.as_mut().unwrap().client_key = None;
+    assert_eq!(
+        config.validate().unwrap_err().key,
+        "mobile_signature.client_key"
+    );
+
+    let mut config = with_mssp();
+    config.mobile_signature.as_mut().unwrap().timeout_secs = 0;
+    assert_eq!(
+        config.validate().unwrap_err().key,
+        "mobile_signature.timeout_secs"
+    );
+
+    let mut config = with_mssp();
+    config.mobile_signature.as_mut().unwrap().ap_id = " ".to_owned();
+    assert_eq!(config.validate().unwrap_err().key, "mobile_signature.ap_id");
+
+    let text = format!("{FULL}{MSSP}").replace("\"mobile-id-vn\"", "\"klingon\"");
+    assert!(toml::from_str::<ConnectorsConfig>(&text).is_err());
+}
+
+#[test]
+fn the_sandbox_mssp_is_reached_on_this_host_only_in_clear() {
+    let smtp: SocketAddr = "127.0.0.1:2525".parse().unwrap();
+    for base in ["http://127.0.0.1:8080/", "http://0.0.0.0:8080/"] {
+        let config = ConnectorsConfig::sandbox(&base.parse().unwrap(), smtp).unwrap();
+        let mssp = config.mobile_signature.as_ref().unwrap();
+        assert_eq!(
+            mssp.endpoint.as_str(),
+            format!("{base}sandbox/mssp/soap/services/MSS_SignaturePort")
+        );
+        config.validate().unwrap();
+    }
+}

@@ -12,8 +12,9 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
-use super::{CaId, CertificateRole, Holder, IssuedCertificate, SandboxPki};
+use super::{CaId, CertificateRole, Holder, IssuedCertificate, KeyHolder, SandboxPki};
 use crate::error::ApiError;
+use crate::mssp::SimCard;
 use crate::state::Sandbox;
 
 const WARNING: &str =
@@ -54,6 +55,11 @@ struct Entry<'a> {
     description_en: &'static str,
     certificate: String,
     private_key: String,
+    key_holder: KeyHolder,
+    /// The PKI SIM's number (E.164), for certificates on a SIM.
+    msisdn: Option<String>,
+    /// The SIM's phone simulator page.
+    phone_page: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -64,7 +70,12 @@ struct Listing<'a> {
     certificates: Vec<Entry<'a>>,
 }
 
-fn describe(pki: &SandboxPki) -> Listing<'_> {
+/// The SIM that holds `role`'s key, if any.
+fn sim_of(sims: &[SimCard], role: CertificateRole) -> Option<&SimCard> {
+    sims.iter().find(|sim| sim.role == role)
+}
+
+fn describe<'a>(pki: &'a SandboxPki, sims: &[SimCard]) -> Listing<'a> {
     let base = pki.base();
     let authorities = CaId::ALL
         .into_iter()
@@ -87,6 +98,10 @@ fn describe(pki: &SandboxPki) -> Listing<'_> {
             description_en: issued.role.description_en(),
             certificate: format!("{base}sandbox/pki/certificates/{}.pem", issued.role.id()),
             private_key: format!("{base}sandbox/pki/keys/{}.key.pem", issued.role.id()),
+            key_holder: issued.role.key_holder(),
+            msisdn: sim_of(sims, issued.role).map(|sim| sim.msisdn.e164().to_owned()),
+            phone_page: sim_of(sims, issued.role)
+                .map(|sim| format!("{base}sandbox/phone/{}", sim.msisdn.national())),
         })
         .collect();
     Listing {
@@ -100,7 +115,7 @@ fn describe(pki: &SandboxPki) -> Listing<'_> {
 async fn listing(State(sandbox): State<Arc<Sandbox>>) -> Response {
     // Serialised inside the handler because the entries borrow from the sandbox.
     match pki(&sandbox) {
-        Ok(pki) => Json(describe(pki)).into_response(),
+        Ok(pki) => Json(describe(pki, &sandbox.sims())).into_response(),
         Err(error) => error.into_response(),
     }
 }
@@ -115,6 +130,8 @@ struct Row {
     status_vi: &'static str,
     status_en: &'static str,
     revoked: String,
+    /// The SIM's number (national form), for certificates on a PKI SIM.
+    sim: Option<String>,
 }
 
 /// A remote signing (SmartCA) user, linked to their simulated app.
@@ -132,7 +149,7 @@ struct Page {
     smartca_users: Vec<SmartCaRow>,
 }
 
-fn row(issued: &IssuedCertificate) -> Row {
+fn row(issued: &IssuedCertificate, sims: &[SimCard]) -> Row {
     let (holder, identifier) = match &issued.holder {
         Holder::Citizen { full_name, .. } => (full_name.clone(), issued.uid.clone()),
         Holder::Organisation { name, .. } => (name.clone(), issued.uid.clone()),
@@ -154,6 +171,7 @@ fn row(issued: &IssuedCertificate) -> Row {
                 format!("{at} — {} / {}", r.reason.label_vi(), r.reason.label_en())
             })
             .unwrap_or_default(),
+        sim: sim_of(sims, issued.role).map(|sim| sim.msisdn.national()),
     }
 }
 
@@ -162,9 +180,14 @@ async fn page(State(sandbox): State<Arc<Sandbox>>) -> Response {
         Ok(pki) => pki,
         Err(error) => return error.into_response(),
     };
+    let sims = sandbox.sims();
     let page = Page {
-        authorities: describe(pki).authorities,
-        rows: pki.issued().iter().map(row).collect(),
+        authorities: describe(pki, &sims).authorities,
+        rows: pki
+            .issued()
+            .iter()
+            .map(|issued| row(issued, &sims))
+            .collect(),
         smartca_users: sandbox
             .smartca_users()
             .into_iter()
