@@ -82,6 +82,7 @@ pub struct MobileSignatureConfig {
     #[serde(default)]
     pub ca_certificate: Option<PathBuf>,
 }
+
 impl MobileSignatureConfig {
     /// A configuration with the default timeouts, no TLS files and the ETSI status codes.
     pub fn new(

@@ -12,7 +12,7 @@ use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use connectors::revocation::HttpRevocationFetcher;
-use domain::{AccountKind, CredentialKind, RegistrationChannel};
+use domain::{AccountKind, AssuranceLevel, Clock, CredentialKind, RegistrationChannel};
 use flows::{
     CertificateSignIn, FlowView, MethodKind, SeededRandomness, SignInRequest, Started, Step,
 };
@@ -22,7 +22,8 @@ use sandbox::pki::{CertificateRole, Holder, IssuedCertificate, SandboxPki};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use store::{
-    AccountId, Actor, AuditContext, Identity, NewAccount, NewCredential, NewFlow, StepWrite,
+    AccountId, Actor, AuditContext, Identity, NewAccount, NewCredential, NewFlow, NewSession,
+    StepWrite,
 };
 use uuid::Uuid;
 use x509_cert::Certificate;
@@ -218,6 +219,29 @@ impl World {
             .save_step(&flow, flow.version, &[write], START)
             .await
             .unwrap();
+    }
+
+    /// A signed-in session of `account` at `level`, as an earlier sign-in left it.
+    pub async fn session_at(&self, account: AccountId, level: AssuranceLevel) -> Uuid {
+        let now = self.clock.now();
+        let session = NewSession {
+            id: Uuid::new_v4(),
+            token_hash: [7; 32],
+            account_id: account,
+            acr: level,
+            amr: vec!["pwd".to_owned(), "sms".to_owned()],
+            auth_time: now,
+            client_ip: None,
+            user_agent: None,
+            idle_expires_at: now + time::Duration::minutes(30),
+            absolute_expires_at: now + time::Duration::hours(12),
+        };
+        self.db
+            .store
+            .create_session(&session, now)
+            .await
+            .unwrap()
+            .id
     }
 
     /// A sign-in on the "USB ký số" tab.

@@ -13,6 +13,8 @@ use super::harness::{self, World, assert_problem, assert_step, sign_in_action};
 
 mod bind_certificate;
 mod register_certificate;
+mod remote_signing;
+mod sim_pki;
 mod usb_token;
 
 async fn sign_in_for(world: &World, request: SignInRequest<'_>) -> Started {

@@ -608,7 +608,15 @@ async fn the_usb_token_is_offered_beside_the_password(db: TestDb) {
         })
         .await
         .unwrap();
-    assert_eq!(loa3.view.methods, [MethodKind::UsbToken]);
+    // Every certificate method reaches LoA3: the token first, then the SIM and SmartCA.
+    assert_eq!(
+        loa3.view.methods,
+        [
+            MethodKind::UsbToken,
+            MethodKind::SimPki,
+            MethodKind::RemoteSigning
+        ]
+    );
     assert_step(&loa3.view, "local_agent");
 }
 
