@@ -234,6 +234,44 @@ fn print_usb_tokens(data: &Path, sandbox: &Sandbox) {
     );
 }
 
+/// The PKI SIMs and SmartCA users to sign in with, and where their phone and app are.
+fn print_phone_signing(base: &Url, sandbox: &Sandbox) {
+    let sims = sandbox.sims();
+    if !sims.is_empty() {
+        println!("  SIM ký số / PKI SIM:  PIN 1234; /register/sim-pki, then /login/method/sim-pki");
+    }
+    for sim in &sims {
+        let digits = sim.msisdn.e164().trim_start_matches('+');
+        println!(
+            "    {}  {}  ({})  phone: {base}sandbox/phone/{digits}",
+            sim.msisdn.national(),
+            sim.holder,
+            sim.role.id()
+        );
+    }
+    let users: Vec<_> = sandbox
+        .smartca_users()
+        .into_iter()
+        .filter(|user| user.certificate.is_some())
+        .collect();
+    if !users.is_empty() {
+        println!(
+            "  VNPT SmartCA:         password {}; /register/remote-signing, then /login/method/remote-signing",
+            sandbox::SMARTCA_PASSWORD
+        );
+    }
+    for user in users {
+        let role = user
+            .certificate
+            .map(|issued| issued.role.id())
+            .unwrap_or_default();
+        println!(
+            "    {}  {}  ({role})  app: {base}sandbox/smartca/app/{}",
+            user.personal_id, user.full_name, user.personal_id
+        );
+    }
+}
+
 fn print_banner(base: &Url, data: &Path, started: &StartedSandbox, client: &DemoClient) {
     let sandbox = &started.sandbox;
     println!();
@@ -249,6 +287,7 @@ fn print_banner(base: &Url, data: &Path, started: &StartedSandbox, client: &Demo
         data.join(PKI_FOLDER).display()
     );
     print_usb_tokens(data, sandbox);
+    print_phone_signing(base, sandbox);
     println!("  Health / metrics:     {base}healthz  {base}readyz  {base}metrics");
     println!();
     println!("  OpenID Connect:       {base}.well-known/openid-configuration");
