@@ -137,7 +137,7 @@ async fn remote_signing_callback(
         error: query.error,
     };
     match state.engine.act(id, &binding, &client, action).await {
-        Ok(_) => Redirect::to(&format!("/flows/{id}")).into_response(),
+        Ok(outcome) => moved_on(&state, &tr, &outcome),
         Err(error) => Failure::from(error).respond(&tr, Format::Html),
     }
 }
@@ -321,13 +321,18 @@ async fn submit(
     let Some(action) = form.ok().and_then(|Form(form)| form.into_action()) else {
         return Failure::new(ErrorKind::BadRequest).respond(&tr, Format::Html);
     };
-    let outcome = match state.engine.act(id, &binding, &client, action).await {
-        Ok(outcome) => outcome,
-        Err(error) => return Failure::from(error).respond(&tr, Format::Html),
-    };
+    match state.engine.act(id, &binding, &client, action).await {
+        Ok(outcome) => moved_on(&state, &tr, &outcome),
+        Err(error) => Failure::from(error).respond(&tr, Format::Html),
+    }
+}
+
+/// Where a flow the browser moved on goes next: signed in, back to the signed-in page after a
+/// step-up, the next step (post/redirect/get), or this step again with its refusals.
+fn moved_on(state: &AppState, tr: &Tr, outcome: &flows::Outcome) -> Response {
     let view = &outcome.view;
     if let Some(session) = &outcome.session {
-        return signed_in(&state, &tr, view, &session.token);
+        return signed_in(state, tr, view, &session.token);
     }
     if outcome.raised {
         // Step-up: the session cookie stays; its level was raised.
@@ -336,9 +341,9 @@ async fn submit(
     }
     if view.problems.is_empty() {
         // Post/redirect/get: reloading the next page does not resubmit.
-        Redirect::to(&format!("/flows/{id}")).into_response()
+        Redirect::to(&format!("/flows/{}", view.id)).into_response()
     } else {
-        render::flow_page(&tr, view, None, StatusCode::OK)
+        render::flow_page(tr, view, None, StatusCode::OK)
     }
 }
 

@@ -156,6 +156,53 @@ async fn a_flow_page_needs_its_cookie_and_shows_refusals_on_the_form() {
     assert_eq!(nonsense.status(), StatusCode::BAD_REQUEST);
 }
 
+/// Registration names its signing method in the path; one this deployment does not run, or
+/// none, is not found. The remote signing service's callback opens only the flow its `state`
+/// names, in the browser holding that flow's cookie.
+#[tokio::test]
+async fn certificate_registrations_and_the_signing_callback_find_only_what_exists() {
+    let db = store::testing::sqlite().await;
+    let base = serve(&db, false).await;
+    let mut browser = Browser::new(base.clone()).await;
+    // This deployment configures no trust anchors: no method signs with a certificate.
+    for path in [
+        "/register/usb-token",
+        "/register/sim-pki",
+        "/register/remote-signing",
+        "/register/fax",
+    ] {
+        assert_eq!(
+            browser.get(path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let callback = "/login/remote-signing/callback";
+    let garbage = browser
+        .get(&format!("{callback}?state=nonsense&code=x"))
+        .await;
+    assert_eq!(garbage.status(), StatusCode::BAD_REQUEST);
+    let flow = location(&browser.get("/login").await);
+    let id = flow.trim_start_matches("/flows/");
+    let mut stranger = Browser::new(base).await;
+    let foreign = stranger
+        .get(&format!("{callback}?state={id}.forged&code=x"))
+        .await;
+    assert_eq!(foreign.status(), StatusCode::GONE, "no cookie of that flow");
+    // The flow's own browser reaches the flow, which refuses a callback it is not waiting for
+    // and says so on its page.
+    let own = browser
+        .get(&format!("{callback}?state={id}.forged&code=x"))
+        .await;
+    assert_eq!(own.status(), StatusCode::OK);
+    let shown = own.text().await.unwrap();
+    let tr = web::Tr::new(web::Lang::Vi, "/");
+    assert!(
+        shown.contains(&tr.t("problem-action-unexpected")),
+        "{shown}"
+    );
+}
+
 /// The page shows the captcha's text alternative (the digits in words, for browsers without
 /// script) and the challenge for its script; the JSON document of the same flow has only the
 /// challenge. Either answer moves the page on.
@@ -266,6 +313,11 @@ fn every_key_chosen_at_run_time_exists_in_both_languages() {
         keys.push(format!("done-{done}-title"));
         keys.push(format!("done-{done}-message"));
     }
+    keys.extend(
+        flows::MethodKind::all()
+            .iter()
+            .map(|method| format!("login-tab-{}", method.as_str().replace('_', "-"))),
+    );
     for scope in [
         "openid",
         "profile",
