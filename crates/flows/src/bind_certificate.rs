@@ -18,7 +18,7 @@ use crate::common::audit_context;
 use crate::error::FlowError;
 use crate::flow::{Acted, Ctx, Flow, Start};
 use crate::methods::MethodKind;
-use crate::methods::usb_token::identifies;
+use crate::methods::certificate_account::identifies;
 use crate::notices;
 use crate::problem::Problem;
 use crate::register_certificate::BoundCertificate;

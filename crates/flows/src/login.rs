@@ -43,7 +43,7 @@ pub(crate) struct Login {
 #[serde(tag = "at", rename_all = "snake_case")]
 enum At {
     Running {
-        method: MethodState,
+        method: Box<MethodState>,
     },
     /// No method offered here reaches the required level.
     Unreachable,
@@ -64,7 +64,7 @@ impl Flow for Login {
         };
         let at = match start.offered.first() {
             Some(first) => At::Running {
-                method: methods::begin(*first, &begin, services),
+                method: Box::new(methods::begin(*first, &begin, services)),
             },
             None => At::Unreachable,
         };
@@ -118,7 +118,7 @@ impl Flow for Login {
                 account: ctx.account,
                 hint: None,
             };
-            *method = methods::begin(chosen, &begin, ctx.services);
+            **method = methods::begin(chosen, &begin, ctx.services);
             return Ok(Acted::default());
         }
         let kind = method.kind();

@@ -167,6 +167,7 @@ mod tests {
             include_str!("methods/password_sms.rs"),
             include_str!("methods/totp.rs"),
             include_str!("methods/usb_token.rs"),
+            include_str!("methods/certificate_account.rs"),
             include_str!("methods/sim_pki.rs"),
             include_str!("methods/remote_signing.rs"),
             include_str!("signing.rs"),

@@ -81,7 +81,7 @@ pub(crate) enum Polled {
     Waiting,
     /// The service could not be asked just now; the wait goes on.
     Unreachable(Problem),
-    Signed(ValidCertificate),
+    Signed(Box<ValidCertificate>),
     /// No signature will come: the person refused or did not answer, or the signature or its
     /// certificate failed.
     Refused(Problem),
@@ -238,7 +238,7 @@ impl PhoneSigning {
             chain: &chain,
         };
         match certificates.verify_signed_hash(signed, now).await {
-            Ok(valid) => Ok(Polled::Signed(valid)),
+            Ok(valid) => Ok(Polled::Signed(Box::new(valid))),
             Err(problem) => {
                 let reason = problem.code;
                 security_refusal(services, None, client, ThrottleAction::SignIn, reason).await?;

@@ -14,6 +14,7 @@ use crate::flow::Ctx;
 use crate::services::Services;
 use crate::view::{Action, Step};
 
+pub(crate) mod certificate_account;
 pub(crate) mod kind;
 pub(crate) mod method;
 pub(crate) mod password_sms;

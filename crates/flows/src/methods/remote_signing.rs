@@ -19,9 +19,9 @@ use serde::{Deserialize, Serialize};
 use store::AccountId;
 use uuid::Uuid;
 
+use super::certificate_account::act_on_wait;
 use super::kind::MethodKind;
 use super::method::{Begin, Descriptor, Method, Progress};
-use super::usb_token::poll_sign_in;
 use crate::error::FlowError;
 use crate::flow::{Acted, Ctx};
 use crate::problem::Problem;
@@ -163,6 +163,7 @@ impl Method for RemoteSigning {
     async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Progress, FlowError> {
         let services = ctx.services;
         match (&self.waiting, action) {
+            (Some(_), action) => act_on_wait(ctx, &mut self.waiting, action, self.expected).await,
             (None, Action::Callback { code, state, error }) => {
                 let called = self
                     .authorization
@@ -180,17 +181,6 @@ impl Method for RemoteSigning {
                     }
                     Err(problem) => Ok(Progress::refused(problem)),
                 }
-            }
-            (Some(signing), Action::Poll) => {
-                let (progress, spent) = poll_sign_in(ctx, signing, self.expected).await?;
-                if spent {
-                    self.waiting = None;
-                }
-                Ok(progress)
-            }
-            (Some(_), Action::Cancel) => {
-                self.waiting = None;
-                Ok(Progress::Continue(Acted::default()))
             }
             _ => Ok(Progress::refused(Problem::form("action.unexpected"))),
         }

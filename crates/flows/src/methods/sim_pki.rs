@@ -13,9 +13,9 @@ use domain::{AccountKind, AssuranceLevel, AuthMethod, CredentialKind, PhoneNumbe
 use serde::{Deserialize, Serialize};
 use store::AccountId;
 
+use super::certificate_account::act_on_wait;
 use super::kind::MethodKind;
 use super::method::{Begin, Descriptor, Method, Progress};
-use super::usb_token::poll_sign_in;
 use crate::error::FlowError;
 use crate::flow::{Acted, Ctx};
 use crate::problem::Problem;
@@ -62,6 +62,7 @@ impl Method for SimPki {
 
     async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Progress, FlowError> {
         match (&self.waiting, action) {
+            (Some(_), action) => act_on_wait(ctx, &mut self.waiting, action, self.expected).await,
             (None, Action::SimPhone { phone }) => {
                 self.phone = phone.trim().to_owned();
                 let phone = match PhoneNumber::parse(&self.phone) {
@@ -78,17 +79,6 @@ impl Method for SimPki {
                     }
                     Err(problem) => Ok(Progress::refused(problem)),
                 }
-            }
-            (Some(signing), Action::Poll) => {
-                let (progress, spent) = poll_sign_in(ctx, signing, self.expected).await?;
-                if spent {
-                    self.waiting = None;
-                }
-                Ok(progress)
-            }
-            (Some(_), Action::Cancel) => {
-                self.waiting = None;
-                Ok(Progress::Continue(Acted::default()))
             }
             _ => Ok(Progress::refused(Problem::form("action.unexpected"))),
         }

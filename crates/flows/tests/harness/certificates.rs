@@ -14,7 +14,8 @@ use base64::engine::general_purpose::STANDARD;
 use connectors::revocation::HttpRevocationFetcher;
 use domain::{AccountKind, AssuranceLevel, Clock, CredentialKind, RegistrationChannel};
 use flows::{
-    CertificateSignIn, FlowView, MethodKind, SeededRandomness, SignInRequest, Started, Step,
+    Action, CertificateSignIn, FlowView, MethodKind, Outcome, SeededRandomness, SignInRequest,
+    Started, Step,
 };
 use pki::{RevocationConfig, TrustAnchors, Validator};
 use sandbox::Person;
@@ -242,6 +243,37 @@ impl World {
             .await
             .unwrap()
             .id
+    }
+
+    /// A sign-in that begins with `method`'s tab.
+    pub async fn start_sign_in_with(&self, method: MethodKind) -> Started {
+        let request = SignInRequest {
+            client: Some(&self.client),
+            first: Some(method),
+            ..SignInRequest::default()
+        };
+        self.engine.start_sign_in(request).await.unwrap()
+    }
+
+    /// A registration whose certificate signs through `method`.
+    pub async fn start_certificate_registration(&self, method: MethodKind) -> Started {
+        self.engine
+            .start_certificate_registration(method, None)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("registration by {method:?} is offered"))
+    }
+
+    /// Polls a waiting step until it ends (the sandbox answers "outstanding" at least once).
+    pub async fn poll_until_over(&self, flow: &Started) -> Outcome {
+        for _ in 0..5 {
+            let outcome = self.act(flow, Action::Poll).await;
+            let waiting = matches!(outcome.view.step, Step::Waiting { .. });
+            if !waiting || !outcome.view.problems.is_empty() {
+                return outcome;
+            }
+        }
+        panic!("still waiting after five polls");
     }
 
     /// A sign-in on the "USB ký số" tab.

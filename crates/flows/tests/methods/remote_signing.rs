@@ -3,7 +3,7 @@
 //! the portal checks the signature over its own hash, the certificate's chain and revocation.
 
 use domain::{AssuranceLevel, CredentialKind, PersonalId, RegistrationChannel};
-use flows::{Action, Done, MethodKind, Outcome, SignInRequest, Started, Step};
+use flows::{Action, Done, MethodKind, SignInRequest, Step};
 use sandbox::pki::{CertificateRole, Holder};
 use sandbox::{Mode, RemoteSigningMode, SMARTCA_NO_CREDENTIAL, SMARTCA_PASSWORD, System};
 use store::AccountId;
@@ -45,44 +45,18 @@ fn back_from_smartca(world: &World, view: &flows::FlowView, user: &PersonalId) -
     }
 }
 
-async fn poll_until_over(world: &World, flow: &Started) -> Outcome {
-    for _ in 0..5 {
-        let outcome = world.act(flow, Action::Poll).await;
-        if !matches!(outcome.view.step, Step::Waiting { .. }) || !outcome.view.problems.is_empty() {
-            return outcome;
-        }
-    }
-    panic!("still waiting after five polls");
-}
-
-async fn start_sign_in(world: &World) -> Started {
-    let request = SignInRequest {
-        client: Some(&world.client),
-        first: Some(MethodKind::RemoteSigning),
-        ..SignInRequest::default()
-    };
-    world.engine.start_sign_in(request).await.unwrap()
-}
-
-async fn start_registration(world: &World) -> Started {
-    world
-        .engine
-        .start_certificate_registration(MethodKind::RemoteSigning, None)
-        .await
-        .unwrap()
-        .expect("SmartCA registration is offered")
-}
-
 async fn register(world: &World, role: CertificateRole) -> AccountId {
     let user = holder_id(world, role);
     world
         .sandbox
         .set_remote_signing_mode(&user, RemoteSigningMode::Approve);
-    let flow = start_registration(world).await;
+    let flow = world
+        .start_certificate_registration(MethodKind::RemoteSigning)
+        .await;
     let back = back_from_smartca(world, &flow.view, &user);
     let waiting = world.act(&flow, back).await;
     assert_step(&waiting.view, "waiting");
-    let details = poll_until_over(world, &flow).await;
+    let details = world.poll_until_over(&flow).await;
     assert_step(&details.view, "register_certificate");
     let email = Action::RegisterCertificate {
         email: "smartca.user@example.vn".to_owned(),
@@ -119,7 +93,7 @@ async fn smartca_registers_and_signs_in_at_loa3(db: TestDb) {
     assert_eq!(bound.public_data["via"], "remote_signing");
 
     let user = holder_id(&world, CertificateRole::RemoteCitizen);
-    let flow = start_sign_in(&world).await;
+    let flow = world.start_sign_in_with(MethodKind::RemoteSigning).await;
     let url = redirect_url(&flow.view);
     let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
     let has = |key: &str| query.iter().any(|(name, _)| name == key);
@@ -137,7 +111,7 @@ async fn smartca_registers_and_signs_in_at_loa3(db: TestDb) {
     let pushed = world.sandbox.last_remote_signing_request(&user).unwrap();
     assert_eq!(&pushed.verification_code, verification_code);
     assert!(pushed.description.contains(verification_code.as_str()));
-    let done = poll_until_over(&world, &flow).await;
+    let done = world.poll_until_over(&flow).await;
     let session = done.session.expect("signed in").session;
     assert_eq!(session.account_id, account);
     assert_eq!(session.acr, AssuranceLevel::LoA3);
@@ -153,10 +127,10 @@ async fn refused_or_unanswered_in_the_app_signs_nobody_in(db: TestDb) {
         (RemoteSigningMode::Expire, "signing.timed_out"),
     ] {
         world.sandbox.set_remote_signing_mode(&user, mode);
-        let flow = start_sign_in(&world).await;
+        let flow = world.start_sign_in_with(MethodKind::RemoteSigning).await;
         let back = back_from_smartca(&world, &flow.view, &user);
         world.act(&flow, back).await;
-        let over = poll_until_over(&world, &flow).await;
+        let over = world.poll_until_over(&flow).await;
         assert_problem(&over.view, code);
         assert!(over.session.is_none());
         assert_step(&over.view, "redirect");
@@ -166,7 +140,7 @@ async fn refused_or_unanswered_in_the_app_signs_nobody_in(db: TestDb) {
     world
         .sandbox
         .set_remote_signing_mode(&user, RemoteSigningMode::Manual);
-    let flow = start_sign_in(&world).await;
+    let flow = world.start_sign_in_with(MethodKind::RemoteSigning).await;
     let back = back_from_smartca(&world, &flow.view, &user);
     world.act(&flow, back).await;
     let cancelled = world.act(&flow, Action::Cancel).await;
@@ -186,7 +160,7 @@ async fn the_callback_is_checked(db: TestDb) {
     register(&world, CertificateRole::RemoteCitizen).await;
     let user = holder_id(&world, CertificateRole::RemoteCitizen);
 
-    let flow = start_sign_in(&world).await;
+    let flow = world.start_sign_in_with(MethodKind::RemoteSigning).await;
     let Action::Callback { code, state, .. } = back_from_smartca(&world, &flow.view, &user) else {
         unreachable!()
     };
@@ -238,7 +212,9 @@ async fn what_the_portal_refuses(db: TestDb) {
         .unwrap()
         .personal_id
         .clone();
-    let flow = start_registration(&world).await;
+    let flow = world
+        .start_certificate_registration(MethodKind::RemoteSigning)
+        .await;
     let back = back_from_smartca(&world, &flow.view, &without);
     let refused = world.act(&flow, back).await;
     assert_problem(&refused.view, "signing.no_credential");
@@ -248,10 +224,12 @@ async fn what_the_portal_refuses(db: TestDb) {
     world
         .sandbox
         .set_remote_signing_mode(&revoked, RemoteSigningMode::Approve);
-    let flow = start_registration(&world).await;
+    let flow = world
+        .start_certificate_registration(MethodKind::RemoteSigning)
+        .await;
     let back = back_from_smartca(&world, &flow.view, &revoked);
     world.act(&flow, back).await;
-    let refused = poll_until_over(&world, &flow).await;
+    let refused = world.poll_until_over(&flow).await;
     assert_problem(&refused.view, "pki.revoked");
 
     // A certificate bound to no account cannot sign in.
@@ -259,14 +237,14 @@ async fn what_the_portal_refuses(db: TestDb) {
     world
         .sandbox
         .set_remote_signing_mode(&user, RemoteSigningMode::Approve);
-    let flow = start_sign_in(&world).await;
+    let flow = world.start_sign_in_with(MethodKind::RemoteSigning).await;
     let back = back_from_smartca(&world, &flow.view, &user);
     world.act(&flow, back).await;
-    let refused = poll_until_over(&world, &flow).await;
+    let refused = world.poll_until_over(&flow).await;
     assert_problem(&refused.view, "certificate.not_bound");
 
     // The service goes down while the person is away.
-    let flow = start_sign_in(&world).await;
+    let flow = world.start_sign_in_with(MethodKind::RemoteSigning).await;
     let back = back_from_smartca(&world, &flow.view, &user);
     world.sandbox.set_mode(System::SmartCa, Mode::Down);
     let down = world.act(&flow, back).await;
@@ -288,7 +266,7 @@ async fn step_up_from_loa2_to_loa3(db: TestDb) {
     let user = holder_id(&world, CertificateRole::RemoteCitizen);
     let back = back_from_smartca(&world, &flow.view, &user);
     world.act(&flow, back).await;
-    let done = poll_until_over(&world, &flow).await;
+    let done = world.poll_until_over(&flow).await;
     assert!(done.raised, "{:#?}", done.view);
 }
 

@@ -5,7 +5,7 @@
 //! registered.
 
 use domain::{AssuranceLevel, Clock, CredentialKind, PhoneNumber, RegistrationChannel};
-use flows::{Action, Client, Done, MethodKind, Outcome, SignInRequest, Started, Step};
+use flows::{Action, Client, Done, MethodKind, Outcome, SignInRequest, Step};
 use sandbox::pki::CertificateRole;
 use sandbox::{Mode, PhoneMode, System};
 use store::AccountId;
@@ -38,35 +38,6 @@ fn verification_code(outcome: &Outcome) -> String {
     }
 }
 
-/// Polls until the wait ends (the sandbox answers "outstanding" at least once).
-async fn poll_until_over(world: &World, flow: &Started) -> Outcome {
-    for _ in 0..5 {
-        let outcome = world.act(flow, Action::Poll).await;
-        if !matches!(outcome.view.step, Step::Waiting { .. }) || !outcome.view.problems.is_empty() {
-            return outcome;
-        }
-    }
-    panic!("still waiting after five polls");
-}
-
-async fn start_sign_in(world: &World) -> Started {
-    let request = SignInRequest {
-        client: Some(&world.client),
-        first: Some(MethodKind::SimPki),
-        ..SignInRequest::default()
-    };
-    world.engine.start_sign_in(request).await.unwrap()
-}
-
-async fn start_registration(world: &World) -> Started {
-    world
-        .engine
-        .start_certificate_registration(MethodKind::SimPki, None)
-        .await
-        .unwrap()
-        .expect("SIM registration is offered")
-}
-
 /// Registers the holder of `role`'s SIM through the flow, as a person would.
 async fn register(world: &World, role: CertificateRole) -> AccountId {
     let phone = sim(world, role);
@@ -74,9 +45,11 @@ async fn register(world: &World, role: CertificateRole) -> AccountId {
         .sandbox
         .set_phone_mode(&phone, PhoneMode::Approve)
         .unwrap();
-    let flow = start_registration(world).await;
+    let flow = world
+        .start_certificate_registration(MethodKind::SimPki)
+        .await;
     world.act(&flow, phone_action(&phone)).await;
-    let details = poll_until_over(world, &flow).await;
+    let details = world.poll_until_over(&flow).await;
     assert_step(&details.view, "register_certificate");
     let email = Action::RegisterCertificate {
         email: "sim.holder@example.vn".to_owned(),
@@ -114,7 +87,7 @@ async fn a_sim_registers_and_signs_in_at_loa3(db: TestDb) {
     assert_eq!(certificate.public_data["via"], "sim_pki");
 
     let phone = sim(&world, CertificateRole::SimCitizen);
-    let flow = start_sign_in(&world).await;
+    let flow = world.start_sign_in_with(MethodKind::SimPki).await;
     assert_step(&flow.view, "sim_phone");
     let waiting = world.act(&flow, phone_action(&phone)).await;
     let code = verification_code(&waiting);
@@ -129,7 +102,7 @@ async fn a_sim_registers_and_signs_in_at_loa3(db: TestDb) {
         "{}",
         last.display_text
     );
-    let done = poll_until_over(&world, &flow).await;
+    let done = world.poll_until_over(&flow).await;
     let session = done.session.expect("signed in").session;
     assert_eq!(session.acr, AssuranceLevel::LoA3);
     assert_eq!(session.amr, ["sc", "pin"]);
@@ -152,9 +125,9 @@ async fn what_the_phone_answers_is_said_and_nobody_signs_in(db: TestDb) {
     for (mode, code) in cases {
         world.sandbox.reset_phone(&phone).unwrap();
         world.sandbox.set_phone_mode(&phone, mode).unwrap();
-        let flow = start_sign_in(&world).await;
+        let flow = world.start_sign_in_with(MethodKind::SimPki).await;
         world.act(&flow, phone_action(&phone)).await;
-        let over = poll_until_over(&world, &flow).await;
+        let over = world.poll_until_over(&flow).await;
         assert_problem(&over.view, code);
         assert!(over.session.is_none(), "{code}");
         assert_step(&over.view, "sim_phone");
@@ -173,7 +146,7 @@ async fn the_wait_ends_on_the_servers_clock_and_cancel_ends_it_too(db: TestDb) {
         .set_phone_mode(&phone, PhoneMode::Manual)
         .unwrap();
 
-    let flow = start_sign_in(&world).await;
+    let flow = world.start_sign_in_with(MethodKind::SimPki).await;
     let waiting = world.act(&flow, phone_action(&phone)).await;
     let Step::Waiting { gives_up_at, .. } = waiting.view.step else {
         panic!("{:#?}", waiting.view);
@@ -190,7 +163,7 @@ async fn the_wait_ends_on_the_servers_clock_and_cancel_ends_it_too(db: TestDb) {
     assert_problem(&late.view, "signing.timed_out");
     assert_step(&late.view, "sim_phone");
 
-    let flow = start_sign_in(&world).await;
+    let flow = world.start_sign_in_with(MethodKind::SimPki).await;
     world.act(&flow, phone_action(&phone)).await;
     let cancelled = world.act(&flow, Action::Cancel).await;
     assert_step(&cancelled.view, "sim_phone");
@@ -213,9 +186,9 @@ async fn certificates_and_numbers_the_portal_refuses(db: TestDb) {
         .sandbox
         .set_phone_mode(&unbound, PhoneMode::Approve)
         .unwrap();
-    let flow = start_sign_in(&world).await;
+    let flow = world.start_sign_in_with(MethodKind::SimPki).await;
     world.act(&flow, phone_action(&unbound)).await;
-    let refused = poll_until_over(&world, &flow).await;
+    let refused = world.poll_until_over(&flow).await;
     assert_problem(&refused.view, "certificate.not_bound");
     assert!(refused.session.is_none());
 
@@ -225,14 +198,16 @@ async fn certificates_and_numbers_the_portal_refuses(db: TestDb) {
         .sandbox
         .set_phone_mode(&revoked, PhoneMode::Approve)
         .unwrap();
-    let flow = start_registration(&world).await;
+    let flow = world
+        .start_certificate_registration(MethodKind::SimPki)
+        .await;
     world.act(&flow, phone_action(&revoked)).await;
-    let refused = poll_until_over(&world, &flow).await;
+    let refused = world.poll_until_over(&flow).await;
     assert_problem(&refused.view, "pki.revoked");
     assert_step(&refused.view, "sim_phone");
 
     // A number with no PKI SIM, and a number that is not one.
-    let flow = start_sign_in(&world).await;
+    let flow = world.start_sign_in_with(MethodKind::SimPki).await;
     let person = world.sandbox.people().get(0).unwrap().phone.clone();
     let no_sim = world.act(&flow, phone_action(&person)).await;
     assert_problem(&no_sim.view, "signing.no_sim");
@@ -251,7 +226,7 @@ async fn a_signature_service_that_is_down_is_said_so(db: TestDb) {
     let world = World::with_certificates(db).await;
     let phone = sim(&world, CertificateRole::SimCitizen);
     world.sandbox.set_mode(System::Mssp, Mode::Down);
-    let flow = start_sign_in(&world).await;
+    let flow = world.start_sign_in_with(MethodKind::SimPki).await;
     let down = world.act(&flow, phone_action(&phone)).await;
     assert_problem(&down.view, "signing.unavailable");
     assert_step(&down.view, "sim_phone");
@@ -267,11 +242,11 @@ async fn pushes_to_a_phone_are_capped_per_address(db: TestDb) {
         .set_phone_mode(&phone, PhoneMode::Manual)
         .unwrap();
     for _ in 0..5 {
-        let flow = start_sign_in(&world).await;
+        let flow = world.start_sign_in_with(MethodKind::SimPki).await;
         let sent = world.act(&flow, phone_action(&phone)).await;
         assert_step(&sent.view, "waiting");
     }
-    let flow = start_sign_in(&world).await;
+    let flow = world.start_sign_in_with(MethodKind::SimPki).await;
     let capped = world.act(&flow, phone_action(&phone)).await;
     assert_problem(&capped.view, "signing.daily_limit");
     assert_eq!(world.sandbox.phone_requests(&phone).len(), 5);
@@ -280,7 +255,7 @@ async fn pushes_to_a_phone_are_capped_per_address(db: TestDb) {
         address: Some("198.51.100.20".to_owned()),
         ..world.client.clone()
     };
-    let flow = start_sign_in(&world).await;
+    let flow = world.start_sign_in_with(MethodKind::SimPki).await;
     let sent = world
         .act_from(&flow, &elsewhere, phone_action(&phone))
         .await;
@@ -303,7 +278,7 @@ async fn step_up_from_loa2_to_loa3(db: TestDb) {
     assert_eq!(flow.view.methods, [MethodKind::SimPki]);
     let phone = sim(&world, CertificateRole::SimCitizen);
     world.act(&flow, phone_action(&phone)).await;
-    let done = poll_until_over(&world, &flow).await;
+    let done = world.poll_until_over(&flow).await;
     assert!(done.raised, "{:#?}", done.view);
     let raised = world
         .db
