@@ -14,6 +14,7 @@ use crate::certificates::common_name;
 use crate::common::{audit_context, check_new_password, check_password};
 use crate::context::Client;
 use crate::error::FlowError;
+use crate::methods::MethodKind;
 use crate::notices;
 use crate::phone_change;
 use crate::problem::Problem;
@@ -47,6 +48,9 @@ pub struct CertificateSummary {
     pub serial: String,
     pub not_after: Option<OffsetDateTime>,
     pub last_used_at: Option<OffsetDateTime>,
+    /// Where its key is, and so how the holder signs in with it: a USB token (also for
+    /// bindings made before this was recorded), a PKI SIM, or the remote signing service.
+    pub via: MethodKind,
 }
 
 impl CertificateSummary {
@@ -78,6 +82,11 @@ impl CertificateSummary {
                 .and_then(|value| value.as_i64())
                 .and_then(|at| OffsetDateTime::from_unix_timestamp(at).ok()),
             last_used_at: credential.last_used_at,
+            via: data
+                .get("via")
+                .and_then(|via| via.as_str())
+                .and_then(MethodKind::parse)
+                .unwrap_or(MethodKind::UsbToken),
         }
     }
 }

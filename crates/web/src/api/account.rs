@@ -118,6 +118,7 @@ async fn overview(State(state): State<AppState>, tr: Tr, signed: Signed) -> Resp
                     "serial": bound.serial,
                     "not_after": bound.not_after.map(rfc3339),
                     "last_used_at": bound.last_used_at.map(rfc3339),
+                    "via": bound.via,
                 })).collect::<Vec<_>>(),
                 "pending_phone_change": overview.pending_phone_change.as_ref().map(|pending| json!({
                     "phone": pending.phone.masked(),

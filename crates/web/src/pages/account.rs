@@ -65,6 +65,8 @@ struct PhoneRow {
 
 struct CertificateRow {
     key: String,
+    /// How it signs in: "USB ký số", "SIM ký số", "VNPT SmartCA".
+    via: String,
     subject: String,
     issuer: String,
     not_after: String,
@@ -230,6 +232,10 @@ async fn account_page(
         .iter()
         .map(|bound| CertificateRow {
             key: bound.key.clone(),
+            via: tr.t(&format!(
+                "login-tab-{}",
+                bound.via.as_str().replace('_', "-")
+            )),
             subject: bound.name().to_owned(),
             issuer: bound.issuer_name().to_owned(),
             not_after: bound.not_after.map(local).unwrap_or_default(),
