@@ -222,7 +222,7 @@ impl Flow for RegisterCertificate {
                     ..
                 },
                 Action::Poll,
-            ) => match signing.clone().poll(services, ctx.client).await? {
+            ) => match signing.poll(services, ctx.client).await? {
                 Polled::Waiting => Ok(Acted::default()),
                 Polled::Unreachable(problem) => Ok(Acted::problem(problem)),
                 Polled::Refused(problem) => {

@@ -59,6 +59,10 @@ pub(crate) struct PhoneSigning {
     verification_code: String,
     #[serde(with = "time::serde::rfc3339")]
     gives_up_at: OffsetDateTime,
+    /// The service is not asked again before this: a page (or a script) polling faster than
+    /// the step says costs the signing service nothing.
+    #[serde(with = "time::serde::rfc3339")]
+    next_ask_at: OffsetDateTime,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -112,11 +116,13 @@ fn reference(services: &Services) -> String {
 impl PhoneSigning {
     fn new(services: &Services, via: Via, hash: &[u8; 32], code: String) -> Self {
         let wait = Duration::seconds(services.config.signing.wait_secs);
+        let now = services.clock.now();
         Self {
             via,
             hash: *hash,
             verification_code: code,
-            gives_up_at: services.clock.now() + wait,
+            gives_up_at: now + wait,
+            next_ask_at: now,
         }
     }
 
@@ -201,9 +207,10 @@ impl PhoneSigning {
         }
     }
 
-    /// Asks the service where the request stands; a signature is checked before it counts.
+    /// Asks the service where the request stands, at most once in half the polling interval;
+    /// a signature is checked before it counts.
     pub(crate) async fn poll(
-        &self,
+        &mut self,
         services: &Services,
         client: &Client,
     ) -> Result<Polled, FlowError> {
@@ -211,6 +218,11 @@ impl PhoneSigning {
         if now >= self.gives_up_at {
             return Ok(Polled::Refused(Problem::form("signing.timed_out")));
         }
+        if now < self.next_ask_at {
+            return Ok(Polled::Waiting);
+        }
+        let interval = i64::from(services.config.signing.poll_secs / 2).max(1);
+        self.next_ask_at = now + Duration::seconds(interval);
         let answer = match &self.via {
             Via::Sim { transaction } => sim_status(services, transaction).await,
             Via::Remote {

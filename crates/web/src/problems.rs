@@ -44,6 +44,8 @@ pub fn links(problem: &Problem, tr: &Tr) -> Vec<Link> {
             Link::new("/login", tr.t("action-sign-in")),
             Link::new("/recovery", tr.t("action-forgot-password")),
         ],
+        // A certificate that opens no account: register with it first.
+        "certificate.not_bound" => vec![Link::new("/register", tr.t("action-register"))],
         _ => Vec::new(),
     }
 }

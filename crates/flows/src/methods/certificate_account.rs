@@ -27,7 +27,7 @@ pub(crate) async fn act_on_wait(
     action: Action,
     expected: Option<AccountId>,
 ) -> Result<Progress, FlowError> {
-    let Some(signing) = waiting.as_ref() else {
+    let Some(signing) = waiting.as_mut() else {
         return Ok(Progress::refused(Problem::form("action.unexpected")));
     };
     match action {

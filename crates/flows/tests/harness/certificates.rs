@@ -264,9 +264,11 @@ impl World {
             .unwrap_or_else(|| panic!("registration by {method:?} is offered"))
     }
 
-    /// Polls a waiting step until it ends (the sandbox answers "outstanding" at least once).
+    /// Polls a waiting step as its page does, every 2 seconds, until it ends (the sandbox
+    /// answers "outstanding" at least once).
     pub async fn poll_until_over(&self, flow: &Started) -> Outcome {
         for _ in 0..5 {
+            self.advance(2);
             let outcome = self.act(flow, Action::Poll).await;
             let waiting = matches!(outcome.view.step, Step::Waiting { .. });
             if !waiting || !outcome.view.problems.is_empty() {

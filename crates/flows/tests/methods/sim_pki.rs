@@ -232,6 +232,44 @@ async fn a_signature_service_that_is_down_is_said_so(db: TestDb) {
     assert_step(&down.view, "sim_phone");
 }
 
+/// A page (or a script) polling faster than the step says does not reach the MSSP.
+async fn polling_faster_than_asked_costs_the_mssp_nothing(db: TestDb) {
+    let world = World::with_certificates(db).await;
+    let phone = sim(&world, CertificateRole::SimCitizen);
+    world
+        .sandbox
+        .set_phone_mode(&phone, PhoneMode::Manual)
+        .unwrap();
+    let flow = world.start_sign_in_with(MethodKind::SimPki).await;
+    world.act(&flow, phone_action(&phone)).await;
+    let asked = || world.sandbox.requests(System::Mssp);
+    assert_eq!(asked(), 1, "the signature request");
+    world.act(&flow, Action::Poll).await;
+    assert_eq!(asked(), 2, "the first poll asks");
+    for _ in 0..3 {
+        let waiting = world.act(&flow, Action::Poll).await;
+        assert_step(&waiting.view, "waiting");
+    }
+    assert_eq!(asked(), 2, "polls within the interval do not ask");
+    world.advance(1);
+    world.act(&flow, Action::Poll).await;
+    assert_eq!(asked(), 3);
+}
+
+/// An organisation certificate on its representative's SIM makes the business's account.
+async fn a_business_sim_registers_the_business(db: TestDb) {
+    let world = World::with_certificates(db).await;
+    let account = register(&world, CertificateRole::SimBusiness).await;
+    let stored = world.db.store.account(account).await.unwrap().unwrap();
+    assert_eq!(stored.kind, domain::AccountKind::Business);
+    assert!(stored.identity.tax_code.is_some());
+    let phone = sim(&world, CertificateRole::SimBusiness);
+    let flow = world.start_sign_in_with(MethodKind::SimPki).await;
+    world.act(&flow, phone_action(&phone)).await;
+    let done = world.poll_until_over(&flow).await;
+    assert_eq!(done.session.expect("signed in").session.account_id, account);
+}
+
 /// Anyone can type a number: one address may push to one phone a few times a day, and all
 /// addresses together a bounded number; another address keeps its own budget.
 async fn pushes_to_a_phone_are_capped_per_address(db: TestDb) {
@@ -297,6 +335,8 @@ store::store_tests!(
     the_wait_ends_on_the_servers_clock_and_cancel_ends_it_too,
     certificates_and_numbers_the_portal_refuses,
     a_signature_service_that_is_down_is_said_so,
+    polling_faster_than_asked_costs_the_mssp_nothing,
+    a_business_sim_registers_the_business,
     pushes_to_a_phone_are_capped_per_address,
     step_up_from_loa2_to_loa3,
 );
