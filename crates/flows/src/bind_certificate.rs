@@ -1,10 +1,10 @@
 //! Gắn chứng thư số, from the account pages: a signed-in person binds another certificate of
-//! their own (a new token, a renewed certificate) by signing with it. It must name the
-//! account's own person or business and be bound nowhere else; the account's OTP phone is
-//! told.
+//! their own (a new token, a renewed certificate, a PKI SIM, SmartCA) by signing with it. It
+//! must name the account's own person or business and be bound nowhere else; the account's OTP
+//! phone is told.
 //!
 //! ```text
-//! Agent(challenge) ──agent_response──▶ Bound
+//! Proving (certificate_proof) ──▶ Bound
 //!   refusals: the certificate's (pki), someone else's certificate, bound already
 //! ```
 
@@ -13,7 +13,7 @@ use domain::CredentialKind;
 use serde::{Deserialize, Serialize};
 use store::{AccountId, StepWrite};
 
-use crate::certificates::AgentChallenge;
+use crate::certificate_proof::{CertificateProof, Proof};
 use crate::common::audit_context;
 use crate::error::FlowError;
 use crate::flow::{Acted, Ctx, Flow, Start};
@@ -23,16 +23,19 @@ use crate::notices;
 use crate::problem::Problem;
 use crate::register_certificate::BoundCertificate;
 use crate::services::Services;
+use crate::signing::SigningPurpose;
 use crate::view::{Action, Done, FlowKind, Step};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "at", rename_all = "snake_case")]
 pub(crate) enum BindCertificate {
-    Agent {
+    Proving {
         account: AccountId,
-        challenge: AgentChallenge,
+        proof: Box<CertificateProof>,
     },
-    Bound,
+    Bound {
+        via: MethodKind,
+    },
 }
 
 #[async_trait]
@@ -40,16 +43,28 @@ impl Flow for BindCertificate {
     const KIND: FlowKind = FlowKind::BindCertificate;
 
     fn start(start: &Start, services: &Services) -> Option<Self> {
-        start.account.map(|account| Self::Agent {
+        let via = start
+            .offered
+            .first()
+            .copied()
+            .unwrap_or(MethodKind::UsbToken);
+        start.account.map(|account| Self::Proving {
             account,
-            challenge: AgentChallenge::new(services),
+            proof: Box::new(CertificateProof::new(via, services, start.flow)),
         })
+    }
+
+    fn methods(&self) -> Vec<MethodKind> {
+        match self {
+            Self::Proving { proof, .. } => vec![proof.via()],
+            Self::Bound { via } => vec![*via],
+        }
     }
 
     fn step(&self, services: &Services) -> Step {
         match self {
-            Self::Agent { challenge, .. } => challenge.step(services),
-            Self::Bound => Step::Done {
+            Self::Proving { proof, .. } => proof.step(services),
+            Self::Bound { .. } => Step::Done {
                 result: Done::CertificateBound,
             },
         }
@@ -57,25 +72,26 @@ impl Flow for BindCertificate {
 
     async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Acted, FlowError> {
         let services = ctx.services;
-        let (Self::Agent { account, challenge }, Action::AgentResponse { token }) =
-            (&mut *self, action)
-        else {
+        let Self::Proving { account, proof } = &mut *self else {
             return Ok(Acted::problem(Problem::form("action.unexpected")));
         };
         let account = *account;
         if ctx.account != Some(account) {
             return Err(FlowError::NeedsAccount);
         }
-        let certificate = match challenge.answer(services, ctx.client, &token).await? {
-            Ok(certificate) => certificate,
-            Err(problem) => return Ok(Acted::problem(problem)),
+        let via = proof.via();
+        let certificate = match proof.act(ctx, action, SigningPurpose::Bind).await? {
+            Proof::Signed(certificate) => certificate,
+            Proof::Pending(problem) => {
+                return Ok(problem.map_or_else(Acted::default, Acted::problem));
+            }
         };
         let store = &services.store;
         let holder = store.account(account).await?.ok_or(FlowError::NotFound)?;
         if !identifies(&holder, &certificate.identity) {
             return Ok(Acted::problem(Problem::form("certificate.other_holder")));
         }
-        let bound = BoundCertificate::of(&certificate, MethodKind::UsbToken);
+        let bound = BoundCertificate::of(&certificate, via);
         let credential = bound.credential();
         if store
             .credential_owner(CredentialKind::Certificate, &credential.key)
@@ -85,7 +101,7 @@ impl Flow for BindCertificate {
             return Ok(Acted::problem(Problem::form("certificate.already_bound")));
         }
         notify(services, account, &bound).await?;
-        *self = Self::Bound;
+        *self = Self::Bound { via };
         Ok(Acted::default().write(StepWrite::AddCredential {
             account,
             credential,

@@ -160,6 +160,15 @@ impl Engine {
         crate::phone_change::cancel(&self.services, identifier, code, client).await
     }
 
+    /// The methods that sign with a certificate this deployment runs (USB token, PKI SIM,
+    /// remote signing), in the sign-in page's order.
+    pub fn certificate_methods(&self) -> Vec<MethodKind> {
+        methods::enabled(&self.services)
+            .into_iter()
+            .filter(|method| methods::signs_with_certificate(*method))
+            .collect()
+    }
+
     /// The highest level the account can sign in at, with the methods it holds.
     pub async fn reachable_level(
         &self,
@@ -209,29 +218,33 @@ impl Engine {
         }
     }
 
-    /// Starts a registration by certificate that signs through `method` (USB token, PKI SIM,
-    /// remote signing); refused for a method this deployment does not run.
-    pub async fn start_certificate_registration(
+    /// Starts a flow that proves a certificate by signing through `method` (USB token, PKI
+    /// SIM, remote signing): registration, or (with the signed-in `account`) binding it on the
+    /// account page. `None` for a method this deployment does not run, or another flow.
+    pub async fn start_with_certificate(
         &self,
+        kind: FlowKind,
         method: MethodKind,
         return_to: Option<&str>,
+        account: Option<AccountId>,
     ) -> Result<Option<Started>, FlowError> {
-        let signs = [
-            MethodKind::UsbToken,
-            MethodKind::SimPki,
-            MethodKind::RemoteSigning,
-        ];
-        if !signs.contains(&method) || !methods::enabled(&self.services).contains(&method) {
+        if !self.certificate_methods().contains(&method) {
             return Ok(None);
         }
         let start = Start {
+            account,
             offered: vec![method],
             ..Start::default()
         };
         let return_to = return_to.and_then(safe_return_path);
-        self.start_as::<RegisterCertificate>(return_to, start)
-            .await
-            .map(Some)
+        match kind {
+            FlowKind::RegisterCertificate => {
+                self.start_as::<RegisterCertificate>(return_to, start).await
+            }
+            FlowKind::BindCertificate => self.start_as::<BindCertificate>(return_to, start).await,
+            _ => return Ok(None),
+        }
+        .map(Some)
     }
 
     /// Starts a sign-in. The methods offered are those enabled that reach the level asked

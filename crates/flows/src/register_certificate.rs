@@ -1,15 +1,12 @@
 //! Đăng ký bằng chữ ký số — USB ký số (R5), Sim ký số (R6), ký số từ xa (R7): the certificate
 //! proves who registers, signing through the local agent, on the PKI SIM, or in the remote
-//! signing service's app. A personal certificate
-//! makes a citizen account for its personal ID (the population database supplies the birth
+//! signing service's app. A personal certificate makes a citizen account for its personal ID (the population database supplies the birth
 //! date and gender); an organisation certificate makes a business account for its tax code,
 //! named as the certificate names it. The person adds an e-mail; the account is created with
 //! the certificate bound, in the step's one transaction.
 //!
 //! ```text
-//! Agent(challenge) ──agent_response──────────────┐
-//! Sim ──sim_phone──▶ waiting ──poll───────────────┼──▶ Details(holder) ──register_certificate{email}──▶ Registered
-//! Remote(out) ──callback──▶ waiting ──poll────────┘
+//! Proving (certificate_proof) ──▶ Details(holder) ──register_certificate{email}──▶ Registered
 //!   refusals: the certificate's (pki), an account of that ID or tax code already exists
 //!   (binding it needs that account's own sign-in), certificate already bound, population
 //!   database unknown or down
@@ -17,45 +14,30 @@
 
 use async_trait::async_trait;
 use connectors::ConnectorError;
-use domain::{AccountKind, CredentialKind, Email, PhoneNumber, RegistrationChannel, TaxCode};
+use domain::{AccountKind, CredentialKind, Email, RegistrationChannel, TaxCode};
 use pki::{CertIdentity, ValidCertificate};
 use serde::{Deserialize, Serialize};
 use store::{Identity, NewAccount, NewCredential, StepWrite};
 use time::OffsetDateTime;
 
-use crate::certificates::{AgentChallenge, common_name};
+use crate::certificate_proof::{CertificateProof, Proof};
+use crate::certificates::common_name;
 use crate::common::audit_context;
 use crate::error::FlowError;
 use crate::flow::{Acted, Ctx, Flow, Start};
 use crate::methods::MethodKind;
 use crate::methods::certificate_account::credential_key;
-use crate::methods::remote_signing::Authorization;
 use crate::problem::Problem;
 use crate::services::Services;
-use crate::signing::{PhoneSigning, Polled, SigningPurpose};
+use crate::signing::SigningPurpose;
 use crate::view::{Action, Done, FlowKind, Step};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "at", rename_all = "snake_case")]
 pub(crate) enum RegisterCertificate {
-    Agent {
-        challenge: AgentChallenge,
-    },
-    Sim {
-        phone: String,
-        waiting: Option<PhoneSigning>,
-    },
-    Remote {
-        authorization: Authorization,
-        waiting: Option<PhoneSigning>,
-    },
-    Details {
-        holder: Box<Holder>,
-        email: String,
-    },
-    Registered {
-        via: MethodKind,
-    },
+    Proving { proof: CertificateProof },
+    Details { holder: Box<Holder>, email: String },
+    Registered { via: MethodKind },
 }
 
 /// Who the certificate proves, and the binding the account will hold.
@@ -120,18 +102,13 @@ impl Flow for RegisterCertificate {
     const KIND: FlowKind = FlowKind::RegisterCertificate;
 
     fn start(start: &Start, services: &Services) -> Option<Self> {
-        Some(match start.offered.first() {
-            Some(MethodKind::SimPki) => Self::Sim {
-                phone: String::new(),
-                waiting: None,
-            },
-            Some(MethodKind::RemoteSigning) => Self::Remote {
-                authorization: Authorization::new(services, start.flow),
-                waiting: None,
-            },
-            _ => Self::Agent {
-                challenge: AgentChallenge::new(services),
-            },
+        let via = start
+            .offered
+            .first()
+            .copied()
+            .unwrap_or(MethodKind::UsbToken);
+        Some(Self::Proving {
+            proof: CertificateProof::new(via, services, start.flow),
         })
     }
 
@@ -141,19 +118,7 @@ impl Flow for RegisterCertificate {
 
     fn step(&self, services: &Services) -> Step {
         match self {
-            Self::Agent { challenge } => challenge.step(services),
-            Self::Sim {
-                waiting: Some(signing),
-                ..
-            }
-            | Self::Remote {
-                waiting: Some(signing),
-                ..
-            } => signing.step(services),
-            Self::Sim { phone, .. } => Step::SimPhone {
-                phone: phone.clone(),
-            },
-            Self::Remote { authorization, .. } => authorization.step(services),
+            Self::Proving { proof } => proof.step(services),
             Self::Details { holder, email } => Step::RegisterCertificate {
                 account_kind: holder.kind,
                 full_name: holder.identity.full_name.clone(),
@@ -171,69 +136,26 @@ impl Flow for RegisterCertificate {
     async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Acted, FlowError> {
         let services = ctx.services;
         match (&mut *self, action) {
-            (Self::Agent { challenge }, Action::AgentResponse { token }) => {
-                match challenge.answer(services, ctx.client, &token).await? {
-                    Ok(certificate) => self.signed(services, &certificate).await,
-                    Err(problem) => Ok(Acted::problem(problem)),
-                }
-            }
-            (
-                Self::Sim {
-                    phone,
-                    waiting: waiting @ None,
-                },
-                Action::SimPhone { phone: typed },
-            ) => {
-                *phone = typed.trim().to_owned();
-                let number = match PhoneNumber::parse(phone) {
-                    Ok(number) => number,
-                    Err(invalid) => return Ok(Acted::problem(Problem::invalid("phone", &invalid))),
-                };
+            (Self::Proving { proof }, action) => {
                 let purpose = SigningPurpose::Register;
-                let started = PhoneSigning::sim(services, ctx.client, &number, purpose).await?;
-                Ok(wait_for(waiting, started))
-            }
-            (
-                Self::Remote {
-                    authorization,
-                    waiting: waiting @ None,
-                },
-                Action::Callback { code, state, error },
-            ) => {
-                let called = authorization
-                    .callback(services, ctx.flow, code, &state, error)
-                    .await;
-                let (session, credential) = match called {
-                    Ok(found) => found,
-                    Err(problem) => return Ok(Acted::problem(problem)),
-                };
-                let purpose = SigningPurpose::Register;
-                let started =
-                    PhoneSigning::remote(services, &session, &credential, purpose).await?;
-                Ok(wait_for(waiting, started))
-            }
-            (
-                Self::Sim {
-                    waiting: Some(signing),
-                    ..
+                match proof.act(ctx, action, purpose).await? {
+                    Proof::Pending(problem) => {
+                        Ok(problem.map_or_else(Acted::default, Acted::problem))
+                    }
+                    Proof::Signed(certificate) => {
+                        let via = proof.via();
+                        Ok(match holder(services, &certificate, via).await? {
+                            Ok(holder) => {
+                                *self = Self::Details {
+                                    holder: Box::new(holder),
+                                    email: String::new(),
+                                };
+                                Acted::default()
+                            }
+                            Err(problem) => Acted::problem(problem),
+                        })
+                    }
                 }
-                | Self::Remote {
-                    waiting: Some(signing),
-                    ..
-                },
-                Action::Poll,
-            ) => match signing.poll(services, ctx.client).await? {
-                Polled::Waiting => Ok(Acted::default()),
-                Polled::Unreachable(problem) => Ok(Acted::problem(problem)),
-                Polled::Refused(problem) => {
-                    self.stop_waiting();
-                    Ok(Acted::problem(problem))
-                }
-                Polled::Signed(certificate) => self.signed(services, &certificate).await,
-            },
-            (Self::Sim { .. } | Self::Remote { .. }, Action::Cancel) => {
-                self.stop_waiting();
-                Ok(Acted::default())
             }
             (Self::Details { holder, email }, Action::RegisterCertificate { email: typed }) => {
                 *email = typed.trim().to_owned();
@@ -273,50 +195,10 @@ impl RegisterCertificate {
     /// The method the certificate signs through.
     fn via(&self) -> MethodKind {
         match self {
-            Self::Agent { .. } => MethodKind::UsbToken,
-            Self::Sim { .. } => MethodKind::SimPki,
-            Self::Remote { .. } => MethodKind::RemoteSigning,
+            Self::Proving { proof } => proof.via(),
             Self::Details { holder, .. } => holder.via,
             Self::Registered { via } => *via,
         }
-    }
-
-    /// The phone's transaction is spent (refused, timed out, signed, cancelled).
-    fn stop_waiting(&mut self) {
-        if let Self::Sim { waiting, .. } | Self::Remote { waiting, .. } = self {
-            *waiting = None;
-        }
-    }
-
-    /// A certificate proved who registers: on to the details, or why not.
-    async fn signed(
-        &mut self,
-        services: &Services,
-        certificate: &ValidCertificate,
-    ) -> Result<Acted, FlowError> {
-        let via = self.via();
-        self.stop_waiting();
-        match holder(services, certificate, via).await? {
-            Ok(holder) => {
-                *self = Self::Details {
-                    holder: Box::new(holder),
-                    email: String::new(),
-                };
-                Ok(Acted::default())
-            }
-            Err(problem) => Ok(Acted::problem(problem)),
-        }
-    }
-}
-
-/// Waits on the phone, or shows why the request did not go out.
-fn wait_for(waiting: &mut Option<PhoneSigning>, started: Result<PhoneSigning, Problem>) -> Acted {
-    match started {
-        Ok(signing) => {
-            *waiting = Some(signing);
-            Acted::default()
-        }
-        Err(problem) => Acted::problem(problem),
     }
 }
 

@@ -34,6 +34,8 @@ use crate::view::Step;
 pub(crate) enum SigningPurpose {
     SignIn,
     Register,
+    /// Binding the certificate to a signed-in account.
+    Bind,
 }
 
 impl SigningPurpose {
@@ -43,6 +45,7 @@ impl SigningPurpose {
         let what = match self {
             Self::SignIn => "Đăng nhập",
             Self::Register => "Đăng ký tài khoản",
+            Self::Bind => "Gắn chứng thư số vào tài khoản",
         };
         format!(
             "Cổng DVC quốc gia: {what}. Mã kiểm tra {code}. Chỉ xác nhận nếu bạn đang thao tác."

@@ -1,57 +1,74 @@
-//! Which account a valid certificate opens, whatever signed with it (the local agent, a PKI
-//! SIM, the remote signing service): the account it is bound to — the same key, issuer and
-//! serial, and the same person or business — able to sign in now. Also the waiting step the
-//! SIM and remote signing share: poll it to a certificate, or cancel it.
+//! Signing in with a certificate, whatever holds its key (the local agent's token, a PKI SIM,
+//! the remote signing service): the proof (`certificate_proof`), then the account the
+//! certificate is bound to — the same key, issuer and serial, and the same person or
+//! business — able to sign in now.
 
+use std::marker::PhantomData;
+
+use async_trait::async_trait;
 use domain::{AccountStatus, CredentialKind};
 use pki::{CertIdentity, ValidCertificate};
+use serde::{Deserialize, Serialize};
 use store::{Account, AccountId};
 
-use super::method::{Evidence, Progress};
+use super::method::{Begin, Descriptor, Evidence, Method, Progress};
+use crate::certificate_proof::{CertificateProof, Proof};
 use crate::common::security_refusal;
 use crate::error::FlowError;
 use crate::flow::{Acted, Ctx};
 use crate::problem::Problem;
 use crate::services::Services;
-use crate::signing::{PhoneSigning, Polled};
+use crate::signing::SigningPurpose;
 use crate::throttle::ThrottleAction;
-use crate::view::Action;
+use crate::view::{Action, Step};
 
-/// A waiting step's own actions: `poll` asks whether the confirmation arrived and, once
-/// signed, which account the certificate opens; `cancel` gives up. Refused, timed out, signed
-/// or cancelled, the transaction leaves `waiting` and is never asked again. Any other action
-/// is unexpected while waiting.
-pub(crate) async fn act_on_wait(
-    ctx: &Ctx<'_>,
-    waiting: &mut Option<PhoneSigning>,
-    action: Action,
+/// A sign-in method that proves a certificate — on a USB token, a PKI SIM, or at the remote
+/// signing service, as `M` says — then signs in the account it is bound to.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(bound = "")]
+pub(crate) struct ByCertificate<M> {
+    /// Step-up: the signed-in account the certificate must belong to.
     expected: Option<AccountId>,
-) -> Result<Progress, FlowError> {
-    let Some(signing) = waiting.as_mut() else {
-        return Ok(Progress::refused(Problem::form("action.unexpected")));
-    };
-    match action {
-        Action::Poll => {}
-        Action::Cancel => {
-            *waiting = None;
-            return Ok(Progress::Continue(Acted::default()));
+    proof: CertificateProof,
+    #[serde(skip)]
+    holder: PhantomData<M>,
+}
+
+/// Where a sign-in method's certificate key is held, and so what the method proves.
+pub(crate) trait KeyHolder: std::fmt::Debug + Clone + Send + Sync + 'static {
+    const DESCRIPTOR: Descriptor;
+}
+
+#[async_trait]
+impl<M: KeyHolder> Method for ByCertificate<M> {
+    const DESCRIPTOR: Descriptor = M::DESCRIPTOR;
+
+    fn begin(begin: &Begin, services: &Services) -> Self {
+        Self {
+            expected: begin.account,
+            proof: CertificateProof::new(M::DESCRIPTOR.kind, services, begin.flow),
+            holder: PhantomData,
         }
-        _ => return Ok(Progress::refused(Problem::form("action.unexpected"))),
     }
-    let certificate = match signing.poll(ctx.services, ctx.client).await? {
-        Polled::Waiting => return Ok(Progress::Continue(Acted::default())),
-        Polled::Unreachable(problem) => return Ok(Progress::refused(problem)),
-        Polled::Refused(problem) => {
-            *waiting = None;
-            return Ok(Progress::refused(problem));
-        }
-        Polled::Signed(certificate) => certificate,
-    };
-    *waiting = None;
-    Ok(match signing_in(ctx, &certificate, expected).await? {
-        Ok(evidence) => Progress::Proven(evidence, Acted::default()),
-        Err(problem) => Progress::refused(problem),
-    })
+
+    fn step(&self, services: &Services) -> Step {
+        self.proof.step(services)
+    }
+
+    async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Progress, FlowError> {
+        let certificate = match self.proof.act(ctx, action, SigningPurpose::SignIn).await? {
+            Proof::Pending(problem) => {
+                return Ok(Progress::Continue(
+                    problem.map_or_else(Acted::default, Acted::problem),
+                ));
+            }
+            Proof::Signed(certificate) => certificate,
+        };
+        Ok(match signing_in(ctx, &certificate, self.expected).await? {
+            Ok(evidence) => Progress::Proven(evidence, Acted::default()),
+            Err(problem) => Progress::refused(problem),
+        })
+    }
 }
 
 /// The evidence a valid certificate gives: the account it is bound to, able to sign in now

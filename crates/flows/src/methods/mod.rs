@@ -18,7 +18,7 @@ pub(crate) mod certificate_account;
 pub(crate) mod kind;
 pub(crate) mod method;
 pub(crate) mod password_sms;
-pub mod remote_signing;
+pub(crate) mod remote_signing;
 pub(crate) mod sim_pki;
 #[cfg(feature = "test-methods")]
 pub(crate) mod totp;
@@ -93,7 +93,8 @@ pub(crate) fn enabled(services: &Services) -> Vec<MethodKind> {
         .collect()
 }
 
-fn signs_with_certificate(method: MethodKind) -> bool {
+/// Whether the method signs in with a certificate (and so can register and bind one).
+pub(crate) fn signs_with_certificate(method: MethodKind) -> bool {
     descriptor(method)
         .needs
         .contains(&CredentialKind::Certificate)

@@ -9,30 +9,18 @@
 //!   └──────┘
 //! ```
 
-use async_trait::async_trait;
 use domain::{AccountKind, AssuranceLevel, AuthMethod, CredentialKind};
-use serde::{Deserialize, Serialize};
-use store::AccountId;
 
-use super::certificate_account::signing_in;
+use super::certificate_account::{ByCertificate, KeyHolder};
 use super::kind::MethodKind;
-use super::method::{Begin, Descriptor, Method, Progress};
-use crate::certificates::AgentChallenge;
-use crate::error::FlowError;
-use crate::flow::{Acted, Ctx};
-use crate::problem::Problem;
-use crate::services::Services;
-use crate::view::{Action, Step};
+use super::method::Descriptor;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct UsbToken {
-    /// Step-up: the signed-in account the certificate must belong to.
-    expected: Option<AccountId>,
-    challenge: AgentChallenge,
-}
+pub(crate) type UsbToken = ByCertificate<Token>;
 
-#[async_trait]
-impl Method for UsbToken {
+#[derive(Debug, Clone)]
+pub(crate) struct Token;
+
+impl KeyHolder for Token {
     const DESCRIPTOR: Descriptor = Descriptor {
         kind: MethodKind::UsbToken,
         account_kinds: &[AccountKind::Citizen, AccountKind::Business],
@@ -40,30 +28,4 @@ impl Method for UsbToken {
         level: AssuranceLevel::LoA3,
         amr: &[AuthMethod::Hwk, AuthMethod::Pin],
     };
-
-    fn begin(begin: &Begin, services: &Services) -> Self {
-        Self {
-            expected: begin.account,
-            challenge: AgentChallenge::new(services),
-        }
-    }
-
-    fn step(&self, services: &Services) -> Step {
-        self.challenge.step(services)
-    }
-
-    async fn act(&mut self, ctx: &mut Ctx<'_>, action: Action) -> Result<Progress, FlowError> {
-        let services = ctx.services;
-        let Action::AgentResponse { token } = action else {
-            return Ok(Progress::refused(Problem::form("action.unexpected")));
-        };
-        let certificate = match self.challenge.answer(services, ctx.client, &token).await? {
-            Ok(certificate) => certificate,
-            Err(problem) => return Ok(Progress::refused(problem)),
-        };
-        Ok(match signing_in(ctx, &certificate, self.expected).await? {
-            Ok(evidence) => Progress::Proven(evidence, Acted::default()),
-            Err(problem) => Progress::refused(problem),
-        })
-    }
 }

@@ -14,8 +14,8 @@ use base64::engine::general_purpose::STANDARD;
 use connectors::revocation::HttpRevocationFetcher;
 use domain::{AccountKind, AssuranceLevel, Clock, CredentialKind, RegistrationChannel};
 use flows::{
-    Action, CertificateSignIn, FlowView, MethodKind, Outcome, SeededRandomness, SignInRequest,
-    Started, Step,
+    Action, CertificateSignIn, FlowKind, FlowView, MethodKind, Outcome, SeededRandomness,
+    SignInRequest, Started, Step,
 };
 use pki::{RevocationConfig, TrustAnchors, Validator};
 use sandbox::Person;
@@ -257,11 +257,22 @@ impl World {
 
     /// A registration whose certificate signs through `method`.
     pub async fn start_certificate_registration(&self, method: MethodKind) -> Started {
+        let kind = FlowKind::RegisterCertificate;
         self.engine
-            .start_certificate_registration(method, None)
+            .start_with_certificate(kind, method, None, None)
             .await
             .unwrap()
             .unwrap_or_else(|| panic!("registration by {method:?} is offered"))
+    }
+
+    /// Binding a certificate to `account` on its account page, signing through `method`.
+    pub async fn start_binding(&self, account: AccountId, method: MethodKind) -> Started {
+        let kind = FlowKind::BindCertificate;
+        self.engine
+            .start_with_certificate(kind, method, Some("/account"), Some(account))
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("binding by {method:?} is offered"))
     }
 
     /// Polls a waiting step as its page does, every 2 seconds, until it ends (the sandbox

@@ -270,6 +270,55 @@ async fn a_business_sim_registers_the_business(db: TestDb) {
     assert_eq!(done.session.expect("signed in").session.account_id, account);
 }
 
+/// A person whose account exists already (here without a password, as a USB-token
+/// registration leaves it) binds their SIM on the account page and signs in with it after;
+/// someone else's SIM is refused.
+async fn an_existing_account_binds_its_sim(db: TestDb) {
+    let world = World::with_certificates(db).await;
+    let account = world.holder_account(CertificateRole::SimCitizen).await;
+    let business = sim(&world, CertificateRole::SimBusiness);
+    world
+        .sandbox
+        .set_phone_mode(&business, PhoneMode::Approve)
+        .unwrap();
+    let flow = world.start_binding(account, MethodKind::SimPki).await;
+    world.act(&flow, phone_action(&business)).await;
+    let refused = world.poll_until_over(&flow).await;
+    assert_problem(&refused.view, "certificate.other_holder");
+
+    let phone = sim(&world, CertificateRole::SimCitizen);
+    world
+        .sandbox
+        .set_phone_mode(&phone, PhoneMode::Approve)
+        .unwrap();
+    let flow = world.start_binding(account, MethodKind::SimPki).await;
+    world.act(&flow, phone_action(&phone)).await;
+    let asked = world.sandbox.phone_requests(&phone);
+    assert!(
+        asked[0].display_text.contains("Gắn chứng thư số"),
+        "{}",
+        asked[0].display_text
+    );
+    let bound = world.poll_until_over(&flow).await;
+    assert!(matches!(
+        bound.view.step,
+        Step::Done {
+            result: Done::CertificateBound
+        }
+    ));
+    let credentials = world.db.store.credentials(account).await.unwrap();
+    assert!(
+        credentials
+            .iter()
+            .any(|held| held.public_data["via"] == "sim_pki")
+    );
+
+    let flow = world.start_sign_in_with(MethodKind::SimPki).await;
+    world.act(&flow, phone_action(&phone)).await;
+    let done = world.poll_until_over(&flow).await;
+    assert_eq!(done.session.expect("signed in").session.account_id, account);
+}
+
 /// Anyone can type a number: one address may push to one phone a few times a day, and all
 /// addresses together a bounded number; another address keeps its own budget.
 async fn pushes_to_a_phone_are_capped_per_address(db: TestDb) {
@@ -337,6 +386,7 @@ store::store_tests!(
     a_signature_service_that_is_down_is_said_so,
     polling_faster_than_asked_costs_the_mssp_nothing,
     a_business_sim_registers_the_business,
+    an_existing_account_binds_its_sim,
     pushes_to_a_phone_are_capped_per_address,
     step_up_from_loa2_to_loa3,
 );

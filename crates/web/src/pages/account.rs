@@ -96,6 +96,8 @@ struct AccountPage<'a> {
     facts: Vec<(String, String)>,
     phones: Vec<PhoneRow>,
     certificates: Vec<CertificateRow>,
+    /// "Gắn chứng thư số": one link per method that signs with a certificate here.
+    bind_links: Vec<(String, String)>,
     has_password: bool,
     /// "09******78 replaces the default at 16:00 22/11/2026", while a change waits.
     pending_phone: Option<String>,
@@ -242,9 +244,23 @@ async fn account_page(
             last_used: bound.last_used_at.map_or_else(|| "—".to_owned(), local),
         })
         .collect();
+    let bind_links = state
+        .engine
+        .certificate_methods()
+        .into_iter()
+        .map(|method| {
+            let slug = method.as_str().replace('_', "-");
+            let label = tr.t_args(
+                "account-bind-certificate",
+                &[("method", tr.t(&format!("login-tab-{slug}")).as_str())],
+            );
+            (format!("/account/certificates/bind/{slug}"), label)
+        })
+        .collect();
     let page = AccountPage {
         tr,
         certificates,
+        bind_links,
         has_password: overview.has_password,
         pending_phone,
         csrf: csrf::csrf_token(

@@ -35,7 +35,10 @@ pub(super) fn routes() -> Router<AppState> {
         .route(flows::REMOTE_SIGNING_CALLBACK, get(remote_signing_callback))
         .route("/recovery", get(start_recovery))
         .route("/account/phones/add", get(start_add_phone))
-        .route("/account/certificates/bind", get(start_bind_certificate))
+        .route(
+            "/account/certificates/bind/{method}",
+            get(start_bind_certificate),
+        )
         .route("/flows/{id}", get(show).post(submit))
 }
 
@@ -96,17 +99,31 @@ async fn start_register_certificate(
     tr: Tr,
     Path(method): Path<String>,
 ) -> Response {
+    let kind = FlowKind::RegisterCertificate;
+    start_with_certificate(&state, &tr, kind, &method, None).await
+}
+
+/// A flow that proves a certificate by signing through the method in the path (`usb-token`,
+/// `sim-pki`, `remote-signing`); a method this deployment does not run is not found.
+async fn start_with_certificate(
+    state: &AppState,
+    tr: &Tr,
+    kind: FlowKind,
+    method: &str,
+    account: Option<store::AccountId>,
+) -> Response {
     let Some(method) = flows::MethodKind::parse(&method.replace('-', "_")) else {
-        return Failure::new(ErrorKind::NotFound).respond(&tr, Format::Html);
+        return Failure::new(ErrorKind::NotFound).respond(tr, Format::Html);
     };
+    let return_to = account.map(|_| "/account");
     match state
         .engine
-        .start_certificate_registration(method, None)
+        .start_with_certificate(kind, method, return_to, account)
         .await
     {
-        Ok(Some(started)) => show_started(&state, &tr, &started, None),
-        Ok(None) => Failure::new(ErrorKind::NotFound).respond(&tr, Format::Html),
-        Err(error) => Failure::from(error).respond(&tr, Format::Html),
+        Ok(Some(started)) => show_started(state, tr, &started, None),
+        Ok(None) => Failure::new(ErrorKind::NotFound).respond(tr, Format::Html),
+        Err(error) => Failure::from(error).respond(tr, Format::Html),
     }
 }
 
@@ -156,12 +173,19 @@ async fn start_add_phone(
 }
 
 async fn start_bind_certificate(
-    state: State<AppState>,
+    State(state): State<AppState>,
     tr: Tr,
-    client: RequestClient,
+    Path(method): Path<String>,
     signed: Result<SignedIn, crate::auth::NotSignedIn>,
 ) -> Response {
-    start_for_account(state, tr, client, signed, FlowKind::BindCertificate).await
+    match signed {
+        Ok(signed) => {
+            let kind = FlowKind::BindCertificate;
+            let account = Some(signed.account.id);
+            start_with_certificate(&state, &tr, kind, &method, account).await
+        }
+        Err(_) => Redirect::to("/login?return_to=/account").into_response(),
+    }
 }
 
 /// A flow of the account pages: for the signed-in account, back to /account when done.
