@@ -23,6 +23,13 @@ fn sim(world: &World, role: CertificateRole) -> PhoneNumber {
         .msisdn
 }
 
+/// The number of `role`'s SIM, whose phone answers as `mode` says.
+fn sim_answering(world: &World, role: CertificateRole, mode: PhoneMode) -> PhoneNumber {
+    let phone = sim(world, role);
+    world.sandbox.set_phone_mode(&phone, mode).unwrap();
+    phone
+}
+
 fn phone_action(phone: &PhoneNumber) -> Action {
     Action::SimPhone {
         phone: phone.national(),
@@ -40,11 +47,7 @@ fn verification_code(outcome: &Outcome) -> String {
 
 /// Registers the holder of `role`'s SIM through the flow, as a person would.
 async fn register(world: &World, role: CertificateRole) -> AccountId {
-    let phone = sim(world, role);
-    world
-        .sandbox
-        .set_phone_mode(&phone, PhoneMode::Approve)
-        .unwrap();
+    let phone = sim_answering(world, role, PhoneMode::Approve);
     let flow = world
         .start_certificate_registration(MethodKind::SimPki)
         .await;
@@ -140,11 +143,7 @@ async fn what_the_phone_answers_is_said_and_nobody_signs_in(db: TestDb) {
 async fn the_wait_ends_on_the_servers_clock_and_cancel_ends_it_too(db: TestDb) {
     let world = World::with_certificates(db).await;
     register(&world, CertificateRole::SimCitizen).await;
-    let phone = sim(&world, CertificateRole::SimCitizen);
-    world
-        .sandbox
-        .set_phone_mode(&phone, PhoneMode::Manual)
-        .unwrap();
+    let phone = sim_answering(&world, CertificateRole::SimCitizen, PhoneMode::Manual);
 
     let flow = world.start_sign_in_with(MethodKind::SimPki).await;
     let waiting = world.act(&flow, phone_action(&phone)).await;
@@ -181,11 +180,7 @@ async fn the_wait_ends_on_the_servers_clock_and_cancel_ends_it_too(db: TestDb) {
 async fn certificates_and_numbers_the_portal_refuses(db: TestDb) {
     let world = World::with_certificates(db).await;
     // A SIM whose certificate is bound nowhere: register first.
-    let unbound = sim(&world, CertificateRole::SimCitizen);
-    world
-        .sandbox
-        .set_phone_mode(&unbound, PhoneMode::Approve)
-        .unwrap();
+    let unbound = sim_answering(&world, CertificateRole::SimCitizen, PhoneMode::Approve);
     let flow = world.start_sign_in_with(MethodKind::SimPki).await;
     world.act(&flow, phone_action(&unbound)).await;
     let refused = world.poll_until_over(&flow).await;
@@ -193,11 +188,11 @@ async fn certificates_and_numbers_the_portal_refuses(db: TestDb) {
     assert!(refused.session.is_none());
 
     // A revoked SIM certificate cannot even register: OCSP says so.
-    let revoked = sim(&world, CertificateRole::SimCitizenRevoked);
-    world
-        .sandbox
-        .set_phone_mode(&revoked, PhoneMode::Approve)
-        .unwrap();
+    let revoked = sim_answering(
+        &world,
+        CertificateRole::SimCitizenRevoked,
+        PhoneMode::Approve,
+    );
     let flow = world
         .start_certificate_registration(MethodKind::SimPki)
         .await;
@@ -235,11 +230,7 @@ async fn a_signature_service_that_is_down_is_said_so(db: TestDb) {
 /// A page (or a script) polling faster than the step says does not reach the MSSP.
 async fn polling_faster_than_asked_costs_the_mssp_nothing(db: TestDb) {
     let world = World::with_certificates(db).await;
-    let phone = sim(&world, CertificateRole::SimCitizen);
-    world
-        .sandbox
-        .set_phone_mode(&phone, PhoneMode::Manual)
-        .unwrap();
+    let phone = sim_answering(&world, CertificateRole::SimCitizen, PhoneMode::Manual);
     let flow = world.start_sign_in_with(MethodKind::SimPki).await;
     world.act(&flow, phone_action(&phone)).await;
     let asked = || world.sandbox.requests(System::Mssp);
@@ -276,21 +267,13 @@ async fn a_business_sim_registers_the_business(db: TestDb) {
 async fn an_existing_account_binds_its_sim(db: TestDb) {
     let world = World::with_certificates(db).await;
     let account = world.holder_account(CertificateRole::SimCitizen).await;
-    let business = sim(&world, CertificateRole::SimBusiness);
-    world
-        .sandbox
-        .set_phone_mode(&business, PhoneMode::Approve)
-        .unwrap();
+    let business = sim_answering(&world, CertificateRole::SimBusiness, PhoneMode::Approve);
     let flow = world.start_binding(account, MethodKind::SimPki).await;
     world.act(&flow, phone_action(&business)).await;
     let refused = world.poll_until_over(&flow).await;
     assert_problem(&refused.view, "certificate.other_holder");
 
-    let phone = sim(&world, CertificateRole::SimCitizen);
-    world
-        .sandbox
-        .set_phone_mode(&phone, PhoneMode::Approve)
-        .unwrap();
+    let phone = sim_answering(&world, CertificateRole::SimCitizen, PhoneMode::Approve);
     let flow = world.start_binding(account, MethodKind::SimPki).await;
     world.act(&flow, phone_action(&phone)).await;
     let asked = world.sandbox.phone_requests(&phone);
@@ -323,11 +306,7 @@ async fn an_existing_account_binds_its_sim(db: TestDb) {
 /// addresses together a bounded number; another address keeps its own budget.
 async fn pushes_to_a_phone_are_capped_per_address(db: TestDb) {
     let world = World::with_certificates(db).await;
-    let phone = sim(&world, CertificateRole::SimCitizen);
-    world
-        .sandbox
-        .set_phone_mode(&phone, PhoneMode::Manual)
-        .unwrap();
+    let phone = sim_answering(&world, CertificateRole::SimCitizen, PhoneMode::Manual);
     for _ in 0..5 {
         let flow = world.start_sign_in_with(MethodKind::SimPki).await;
         let sent = world.act(&flow, phone_action(&phone)).await;
