@@ -93,9 +93,15 @@ impl Flow for Login {
         }
     }
 
+    /// The running method first (the page marks its tab current), then the others offered.
     fn methods(&self) -> Vec<MethodKind> {
         match &self.at {
-            At::Running { .. } => self.offered.clone(),
+            At::Running { method } => {
+                let running = method.kind();
+                std::iter::once(running)
+                    .chain(self.offered.iter().copied().filter(|kind| *kind != running))
+                    .collect()
+            }
             At::Unreachable | At::SignedIn { .. } => Vec::new(),
         }
     }

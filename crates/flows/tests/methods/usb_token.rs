@@ -600,6 +600,10 @@ async fn the_usb_token_is_offered_beside_the_password(db: TestDb) {
         )
         .await;
     assert_step(&chosen.view, "local_agent");
+    // The running method comes first in the view (its tab is the current one), the others
+    // after it.
+    assert_eq!(chosen.view.methods.first(), Some(&MethodKind::UsbToken));
+    assert!(chosen.view.methods.contains(&MethodKind::PasswordSms));
     let loa3 = world
         .engine
         .start_sign_in(SignInRequest {
@@ -618,6 +622,23 @@ async fn the_usb_token_is_offered_beside_the_password(db: TestDb) {
         ]
     );
     assert_step(&loa3.view, "local_agent");
+    let sim = world
+        .act(
+            &loa3,
+            Action::ChooseMethod {
+                method: MethodKind::SimPki,
+            },
+        )
+        .await;
+    assert_step(&sim.view, "sim_phone");
+    assert_eq!(
+        sim.view.methods,
+        [
+            MethodKind::SimPki,
+            MethodKind::UsbToken,
+            MethodKind::RemoteSigning
+        ]
+    );
 }
 
 store::store_tests!(

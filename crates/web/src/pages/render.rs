@@ -283,7 +283,11 @@ fn done_part(tr: &Tr, result: Done, view: &FlowView) -> DonePart {
         ),
         // Registered by certificate: signing in is by the same token, SIM or service.
         Done::Registered if view.kind == FlowKind::RegisterCertificate => (
-            "done-registered-certificate",
+            match view.methods.first() {
+                Some(MethodKind::SimPki) => "done-registered-sim",
+                Some(MethodKind::RemoteSigning) => "done-registered-remote",
+                _ => "done-registered-certificate",
+            },
             view.methods
                 .first()
                 .map(|method| format!("/login/method/{}", method.as_str().replace('_', "-")))
@@ -322,8 +326,12 @@ fn date(at: time::OffsetDateTime) -> String {
 const COMING: [(&str, &str, &str); 1] = [("vneid", "/login/method/vneid", "login-tab-vneid")];
 
 /// A sign-in flow's tabs: its methods (the running one first in the view, marked current)
-/// in the page's order, as buttons that switch to them; then the methods still to come.
+/// in the page's order, as buttons that switch to them; then the methods still to come. A
+/// registration or a binding by certificate has its one method and no sign-in tabs.
 fn flow_tabs(tr: &Tr, view: &FlowView, action: &str) -> Vec<Tab> {
+    if view.kind != FlowKind::Login {
+        return Vec::new();
+    }
     let Some(running) = view.methods.first() else {
         return Vec::new();
     };
@@ -429,5 +437,14 @@ impl FlowPage<'_> {
             _ => "action-sign-in",
         };
         self.tr.t(key)
+    }
+
+    /// Registering by certificate: where the certificate the person just used is.
+    fn certificate_lead(&self) -> String {
+        self.tr.t(match self.view.methods.first() {
+            Some(MethodKind::SimPki) => "flow-register-sim-lead",
+            Some(MethodKind::RemoteSigning) => "flow-register-remote-lead",
+            _ => "flow-register-certificate-lead",
+        })
     }
 }
