@@ -385,7 +385,7 @@ signed-out-lead = You have signed out of the National Public Service Portal.
 # Sign-in methods: steps that wait on something outside the page
 flow-unreachable-message = This service asks for a sign-in at level { $level }, which none of the sign-in methods available here reaches. Please use a method of that level (a USB token, PKI SIM, remote signing or VNeID level 2) or contact the service.
 flow-redirect-lead = You will sign in at the remote signing service (VNPT SmartCA), then come back here to confirm in its app.
-flow-waiting-lead = Confirm on your phone. Check that it shows this verification code:
+flow-waiting-lead = Confirm on your phone. Before you confirm, check that it shows this same check code:
 flow-local-agent-lead = Insert your USB token; the signing program on this computer will ask for its PIN.
 agent-needs-script = Signing in with a USB token needs JavaScript, so that the page can talk to the signing tool on your computer.
 agent-checking = Looking for the signing tool on your computer…

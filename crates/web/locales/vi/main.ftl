@@ -383,7 +383,7 @@ signed-out-lead = Bạn đã đăng xuất khỏi Cổng Dịch vụ công quố
 # Sign-in methods: steps that wait on something outside the page
 flow-unreachable-message = Dịch vụ này yêu cầu đăng nhập ở mức { $level }, mà không phương thức đăng nhập nào ở đây đạt tới. Vui lòng dùng phương thức ở mức đó (USB ký số, SIM ký số, ký số từ xa hoặc VNeID mức 2) hoặc liên hệ dịch vụ.
 flow-redirect-lead = Bạn sẽ đăng nhập tại dịch vụ ký số từ xa (VNPT SmartCA), rồi quay lại đây để xác nhận trên ứng dụng.
-flow-waiting-lead = Vui lòng xác nhận trên điện thoại. Kiểm tra điện thoại hiển thị đúng mã xác minh này:
+flow-waiting-lead = Vui lòng xác nhận trên điện thoại. Trước khi xác nhận, kiểm tra điện thoại hiển thị đúng mã kiểm tra này:
 flow-local-agent-lead = Cắm USB ký số; chương trình ký số trên máy tính sẽ hỏi mã PIN.
 agent-needs-script = Đăng nhập bằng USB ký số cần bật JavaScript để trang nói chuyện được với công cụ ký số trên máy tính.
 agent-checking = Đang tìm công cụ ký số trên máy tính…
