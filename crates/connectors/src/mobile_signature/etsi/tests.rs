@@ -22,7 +22,6 @@ fn the_signature_request_carries_every_field() {
         transaction_id: "tx-1".to_owned(),
     };
     let xml = client().signature_request(&request).unwrap();
-    println!("{xml}");
     assert!(
         xml.contains("<mss:MSISDN>84912345678</mss:MSISDN>"),
         "{xml}"
