@@ -3,7 +3,9 @@
 //! see and end sessions, read the account's own history.
 
 use connectors::ConnectorError;
-use domain::{AssuranceLevel, CredentialKind, PasswordContext, PhoneNumber};
+use domain::{
+    AccountKind, AssuranceLevel, CredentialKind, PasswordContext, PersonalId, PhoneNumber,
+};
 use store::{
     Account, AccountId, AccountPhone, AuditEvent, Credential, PendingPhoneChange, Session,
     StoreError,
@@ -20,6 +22,10 @@ use crate::phone_change;
 use crate::problem::Problem;
 use crate::services::Services;
 use crate::sessions::IssuedSession;
+
+/// Personal IDs that do not match, a day per account and per number, before the population
+/// database is no longer asked (as for registration).
+const MISMATCHES_PER_DAY: i64 = 5;
 
 pub struct AccountService<'a> {
     pub(crate) services: &'a Services,
@@ -149,6 +155,102 @@ impl AccountService<'_> {
             .store
             .update_identity(account.id, &identity, &audit_context(client), now)
             .await?;
+        Ok(Ok(()))
+    }
+
+    /// Whether the account is a citizen's without a personal ID (an account of the old 9-digit
+    /// identity card): after a sign-in it is asked to add one (L1–L2).
+    pub async fn asks_personal_id(&self, account: AccountId) -> Result<bool, FlowError> {
+        let account = self.services.store.account(account).await?;
+        Ok(account.is_some_and(|account| {
+            account.kind == AccountKind::Citizen && account.identity.personal_id.is_none()
+        }))
+    }
+
+    /// "Cập nhật" (L2–L3): an account without a personal ID adds the 12-digit number of its
+    /// citizen identity card, which the population database must hold with the account's own
+    /// name and birth date; the account then takes the database's name, birth date and gender.
+    /// A number already on another account is refused (that is for the helpdesk, never a silent
+    /// move). Mismatches are capped a day per account and per number, like registration's; the
+    /// default OTP phone is told.
+    pub async fn add_personal_id(
+        &self,
+        account: &Account,
+        typed: &str,
+        client: &Client,
+    ) -> Result<Result<(), Problem>, FlowError> {
+        if account.kind != AccountKind::Citizen || account.identity.personal_id.is_some() {
+            return Ok(Err(Problem::form("action.unexpected")));
+        }
+        let personal_id = match PersonalId::parse(typed.trim()) {
+            Ok(personal_id) => personal_id,
+            Err(invalid) => return Ok(Err(Problem::invalid("personal_id", &invalid))),
+        };
+        let services = self.services;
+        let now = services.clock.now();
+        let keys = [
+            format!("personal_id:mismatch:account:{}", account.id.0),
+            format!("personal_id:mismatch:id:{personal_id}"),
+        ];
+        for key in &keys {
+            if services.throttle.daily_count(key, now).await? >= MISMATCHES_PER_DAY {
+                return Ok(Err(Problem::form("registration.throttled")));
+            }
+        }
+        let Some(birth_date) = account.identity.birth_date else {
+            return Ok(Err(Problem::form("identity.mismatch")));
+        };
+        let population = &services.connectors.population;
+        let matched = population
+            .match_identity(&personal_id, &account.identity.full_name, birth_date)
+            .await
+            .and(population.citizen(&personal_id).await);
+        let citizen = match matched {
+            Ok(citizen) => citizen,
+            Err(error @ (ConnectorError::NotFound | ConnectorError::Mismatch { .. })) => {
+                for key in &keys {
+                    services.throttle.count_daily(key, now).await?;
+                }
+                let code = match error {
+                    ConnectorError::NotFound => "identity.not_found",
+                    _ => "identity.mismatch",
+                };
+                return Ok(Err(Problem::field("personal_id", code)));
+            }
+            Err(error) => {
+                tracing::warn!(%error, "population database unavailable for a personal ID");
+                return Ok(Err(Problem::form("population.unavailable")));
+            }
+        };
+        if services
+            .store
+            .account_by_personal_id(&personal_id)
+            .await?
+            .is_some()
+        {
+            return Ok(Err(Problem::field("personal_id", "personal_id.taken")));
+        }
+        let mut identity = account.identity.clone();
+        identity.personal_id = Some(personal_id);
+        identity.full_name = citizen.full_name;
+        identity.birth_date = Some(citizen.birth_date);
+        identity.gender = Some(citizen.gender);
+        let updated = services
+            .store
+            .update_identity(account.id, &identity, &audit_context(client), now)
+            .await;
+        match updated {
+            Ok(()) => {}
+            // Another account took the number a moment ago.
+            Err(StoreError::Duplicate { .. }) => {
+                return Ok(Err(Problem::field("personal_id", "personal_id.taken")));
+            }
+            Err(error) => return Err(error.into()),
+        }
+        let phones = services.store.phones(account.id).await?;
+        if let Some(phone) = phones.iter().find(|phone| phone.is_default) {
+            notify(services, &phone.phone, notices::personal_id_added()).await;
+        }
         Ok(Ok(()))
     }
 

@@ -55,7 +55,7 @@ pub use config::{
 pub use context::Client;
 pub use domain::digest::{MacKey, sha256};
 pub use domain::random::{OsRandomness, Randomness, SeededRandomness};
-pub use engine::{Engine, EngineParts, Outcome, SignInRequest, Started};
+pub use engine::{Engine, EngineParts, Outcome, SignInRequest, Started, safe_return_path};
 pub use error::FlowError;
 pub use methods::{Descriptor, MethodKind};
 pub use otp::OtpPurpose;

@@ -120,6 +120,11 @@ pub(crate) fn certificate_bound(issuer: &str) -> String {
     text(&VI, "sms-certificate-bound", &[("issuer", issuer)])
 }
 
+/// The SMS to the default phone after the account added its personal ID (L3).
+pub(crate) fn personal_id_added() -> String {
+    text(&VI, "sms-personal-id-added", &[])
+}
+
 /// The SMS to the default phone after a certificate was removed from the account.
 pub(crate) fn certificate_removed() -> String {
     text(&VI, "sms-certificate-removed", &[])

@@ -2,6 +2,8 @@
 
 mod harness;
 mod methods;
+#[path = "flows/personal_id.rs"]
+mod personal_id;
 mod security;
 #[cfg(feature = "test-methods")]
 #[path = "flows/totp.rs"]

@@ -19,3 +19,4 @@ email-phone-change-scheduled-subject = Yêu cầu đổi số điện thoại nh
 email-phone-change-scheduled = Số điện thoại nhận OTP của tài khoản Cổng Dịch vụ công quốc gia của bạn sẽ được đổi thành { $phone } lúc { $at }. Nếu không phải bạn yêu cầu, hãy vào mục "Hủy đổi số điện thoại" trên Cổng và nhập mã { $code }.
 sms-certificate-bound = Mot chung thu so ({ $issuer }) vua duoc gan vao tai khoan Cong Dich vu cong quoc gia cua ban de dang nhap bang USB ky so. Neu khong phai ban, hay go chung thu so trong muc Thong tin tai khoan va goi tong dai ho tro.
 sms-certificate-removed = Mot chung thu so vua duoc go khoi tai khoan Cong Dich vu cong quoc gia cua ban. Neu khong phai ban, hay doi mat khau va goi tong dai ho tro.
+sms-personal-id-added = So dinh danh ca nhan vua duoc them vao tai khoan Cong Dich vu cong quoc gia cua ban. Neu khong phai ban, hay goi tong dai ho tro.

@@ -29,6 +29,10 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/account", get(show))
         .route("/account/identity/refresh", post(refresh_identity))
+        .route(
+            "/account/identity/personal-id",
+            get(personal_id_form).post(add_personal_id),
+        )
         .route("/account/phones/default", post(make_default))
         .route("/account/phones/remove", post(remove_phone))
         .route("/account/certificates/remove", post(remove_certificate))
@@ -94,6 +98,8 @@ struct AccountPage<'a> {
     csrf: String,
     notice: Option<Notice>,
     facts: Vec<(String, String)>,
+    /// A citizen's account without a personal ID: "Cập nhật" leads to adding one (L3).
+    asks_personal_id: bool,
     phones: Vec<PhoneRow>,
     certificates: Vec<CertificateRow>,
     /// "Gắn chứng thư số": one link per method that signs with a certificate here.
@@ -129,7 +135,8 @@ async fn show(
             | "others"
             | "phone"
             | "certificate-removed"
-            | "certificate-bound" => {
+            | "certificate-bound"
+            | "personal-id" => {
                 format!("account-done-{done}")
             }
             _ => return None,
@@ -269,6 +276,8 @@ async fn account_page(
         ),
         notice,
         facts,
+        asks_personal_id: signed.account.kind == domain::AccountKind::Citizen
+            && signed.account.identity.personal_id.is_none(),
         phones,
         password_form,
         sessions: sessions
@@ -316,6 +325,8 @@ struct AccountForm {
     current: String,
     new: String,
     confirm: String,
+    personal_id: String,
+    return_to: String,
 }
 
 /// A form posted from the account page: the signed-in person, a CSRF token that belongs to
@@ -389,6 +400,84 @@ async fn refresh_identity(post: AccountPost) -> Response {
         .refresh_identity(&post.signed.account, &post.client)
         .await;
     after(&post, result, "refreshed").await
+}
+
+/// L2–L3: an account without a personal ID (the old 9-digit card) is asked for the number
+/// of its citizen identity card, after signing in and from the account page; "Bỏ qua" goes on
+/// to where the person was going.
+#[derive(Template)]
+#[template(path = "personal_id.html")]
+struct PersonalIdPage<'a> {
+    tr: &'a Tr,
+    csrf: String,
+    return_to: String,
+    form: FormState,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ReturnQuery {
+    return_to: Option<String>,
+}
+
+/// Where "Bỏ qua" and a successful update go: a relative path on this site, else the account.
+fn return_path(asked: Option<&str>) -> String {
+    asked
+        .and_then(flows::safe_return_path)
+        .unwrap_or_else(|| "/account".to_owned())
+}
+
+async fn personal_id_form(
+    State(state): State<AppState>,
+    tr: Tr,
+    signed: Signed,
+    Query(query): Query<ReturnQuery>,
+) -> Response {
+    let Ok(signed) = signed else {
+        return Redirect::to("/login?return_to=/account").into_response();
+    };
+    let page = PersonalIdPage {
+        tr: &tr,
+        csrf: csrf::csrf_token(
+            state.settings.csrf_key.expose(),
+            &signed.session.id.to_string(),
+        ),
+        return_to: return_path(query.return_to.as_deref()),
+        form: FormState::new(),
+    };
+    page::render(StatusCode::OK, &tr, &page)
+}
+
+async fn add_personal_id(post: AccountPost) -> Response {
+    let accounts = post.state.engine.accounts();
+    let typed = &post.form.personal_id;
+    let result = accounts
+        .add_personal_id(&post.signed.account, typed, &post.client)
+        .await;
+    let return_to = return_path(Some(post.form.return_to.as_str()));
+    let tr = &post.tr;
+    match result {
+        Ok(Ok(())) if return_to == "/account" => {
+            Redirect::to("/account?done=personal-id").into_response()
+        }
+        Ok(Ok(())) => Redirect::to(&return_to).into_response(),
+        Ok(Err(problem)) => {
+            let mut form = FormState::new();
+            form.set_value("personal_id", typed.clone());
+            let message = problems::message(&problem, tr);
+            match problem.field {
+                Some(field) => form.add_error(field, message),
+                None => form.add_problem_with_links(message, problems::links(&problem, tr)),
+            }
+            let page = PersonalIdPage {
+                tr,
+                csrf: post.form.csrf.clone(),
+                return_to,
+                form,
+            };
+            page::render(StatusCode::OK, tr, &page)
+        }
+        Err(error) => Failure::from(error).respond(tr, Format::Html),
+    }
 }
 
 /// Making another OTP phone the default, removing one, or removing a certificate: the account

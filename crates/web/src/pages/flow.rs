@@ -154,7 +154,7 @@ async fn remote_signing_callback(
         error: query.error,
     };
     match state.engine.act(id, &binding, &client, action).await {
-        Ok(outcome) => moved_on(&state, &tr, &outcome),
+        Ok(outcome) => moved_on(&state, &tr, &outcome).await,
         Err(error) => Failure::from(error).respond(&tr, Format::Html),
     }
 }
@@ -346,17 +346,26 @@ async fn submit(
         return Failure::new(ErrorKind::BadRequest).respond(&tr, Format::Html);
     };
     match state.engine.act(id, &binding, &client, action).await {
-        Ok(outcome) => moved_on(&state, &tr, &outcome),
+        Ok(outcome) => moved_on(&state, &tr, &outcome).await,
         Err(error) => Failure::from(error).respond(&tr, Format::Html),
     }
 }
 
 /// Where a flow the browser moved on goes next: signed in, back to the signed-in page after a
 /// step-up, the next step (post/redirect/get), or this step again with its refusals.
-fn moved_on(state: &AppState, tr: &Tr, outcome: &flows::Outcome) -> Response {
+async fn moved_on(state: &AppState, tr: &Tr, outcome: &flows::Outcome) -> Response {
     let view = &outcome.view;
     if let Some(session) = &outcome.session {
-        return signed_in(state, tr, view, &session.token);
+        // L2: an account without a personal ID is asked for one on the way (it may skip).
+        let asks = state
+            .engine
+            .accounts()
+            .asks_personal_id(session.session.account_id)
+            .await;
+        return match asks {
+            Ok(asks) => signed_in(state, tr, view, &session.token, asks),
+            Err(error) => Failure::from(error).respond(tr, Format::Html),
+        };
     }
     if outcome.raised {
         // Step-up: the session cookie stays; its level was raised.
@@ -373,7 +382,13 @@ fn moved_on(state: &AppState, tr: &Tr, outcome: &flows::Outcome) -> Response {
 
 /// The sign-in is complete: the session cookie replaces the flow's, and the person goes where
 /// they were going.
-fn signed_in(state: &AppState, tr: &Tr, view: &FlowView, token: &str) -> Response {
+fn signed_in(
+    state: &AppState,
+    tr: &Tr,
+    view: &FlowView,
+    token: &str,
+    asks_personal_id: bool,
+) -> Response {
     let lifetime = Duration::from_secs(
         u64::try_from(state.engine.config().session.absolute_timeout_secs).unwrap_or(43_200),
     );
@@ -392,6 +407,13 @@ fn signed_in(state: &AppState, tr: &Tr, view: &FlowView, token: &str) -> Respons
             .return_to
             .clone()
             .unwrap_or_else(|| "/account".to_owned()),
+    };
+    let target = if asks_personal_id {
+        let mut detour = url::form_urlencoded::Serializer::new(String::new());
+        detour.append_pair("return_to", &target);
+        format!("/account/identity/personal-id?{}", detour.finish())
+    } else {
+        target
     };
     redirect_with(&target, vec![session, forget])
 }

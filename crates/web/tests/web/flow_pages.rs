@@ -156,6 +156,80 @@ async fn a_flow_page_needs_its_cookie_and_shows_refusals_on_the_form() {
     assert_eq!(nonsense.status(), StatusCode::BAD_REQUEST);
 }
 
+/// L2–L3: an account of the old 9-digit card, signed in, is asked for its personal ID on the
+/// way to where it was going; "Cập nhật" with the right number adds it, and it is not asked
+/// again.
+#[tokio::test]
+async fn a_legacy_account_is_asked_for_its_personal_id_after_signing_in() {
+    let db = store::testing::sqlite().await;
+    let base = serve(&db, false).await;
+    let who = person(0);
+    let password = "mây trắng bay qua đồi";
+    let mut browser = super::browser::registered(base, &who, password).await;
+    // Make it an account of the old card, as migrated accounts are.
+    let store = &db.store;
+    let account = store
+        .account_by_personal_id(&who.personal_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut identity = account.identity.clone();
+    identity.personal_id = None;
+    identity.legacy_cmnd = Some(domain::LegacyCmnd::parse("012345678").unwrap());
+    let audit = store::AuditContext {
+        actor: store::Actor::System,
+        client_ip: None,
+    };
+    let now = time::OffsetDateTime::now_utc();
+    store
+        .update_identity(account.id, &identity, &audit, now)
+        .await
+        .unwrap();
+
+    let flow = location(&browser.get("/login?return_to=/account").await);
+    browser
+        .post(
+            &flow,
+            &[
+                ("action", "sign_in"),
+                ("identifier", "012345678"),
+                ("password", password),
+            ],
+        )
+        .await;
+    let code = super::last_otp(&who.phone);
+    let signed_in = browser
+        .post(&flow, &[("action", "otp"), ("code", &code)])
+        .await;
+    let detour = location(&signed_in);
+    assert_eq!(detour, "/account/identity/personal-id?return_to=%2Faccount");
+    let page = browser.get(&detour).await.text().await.unwrap();
+    let tr = web::Tr::new(web::Lang::Vi, "/");
+    assert!(page.contains(&tr.t("personal-id-skip")), "{page}");
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let added = browser
+        .post(
+            "/account/identity/personal-id",
+            &[
+                ("csrf", csrf.as_str()),
+                ("return_to", "/account"),
+                ("personal_id", who.personal_id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(location(&added), "/account?done=personal-id");
+    let account = store.account(account.id).await.unwrap().unwrap();
+    assert_eq!(
+        account.identity.personal_id.as_ref(),
+        Some(&who.personal_id)
+    );
+}
+
 /// Registration names its signing method in the path; one this deployment does not run, or
 /// none, is not found. The remote signing service's callback opens only the flow its `state`
 /// names, in the browser holding that flow's cookie.
