@@ -57,6 +57,8 @@ pub struct CertificateSummary {
     /// Where its key is, and so how the holder signs in with it: a USB token (also for
     /// bindings made before this was recorded), a PKI SIM, or the remote signing service.
     pub via: MethodKind,
+    /// The PKI SIM's number, when the key is on one.
+    pub sim_phone: Option<PhoneNumber>,
 }
 
 impl CertificateSummary {
@@ -93,6 +95,10 @@ impl CertificateSummary {
                 .and_then(|via| via.as_str())
                 .and_then(MethodKind::parse)
                 .unwrap_or(MethodKind::UsbToken),
+            sim_phone: data
+                .get("phone")
+                .and_then(|phone| phone.as_str())
+                .and_then(|phone| PhoneNumber::parse(phone).ok()),
         }
     }
 }

@@ -79,7 +79,6 @@ impl Flow for BindCertificate {
         if ctx.account != Some(account) {
             return Err(FlowError::NeedsAccount);
         }
-        let via = proof.via();
         let certificate = match proof.act(ctx, action, SigningPurpose::Bind).await? {
             Proof::Signed(certificate) => certificate,
             Proof::Pending(problem) => {
@@ -91,7 +90,8 @@ impl Flow for BindCertificate {
         if !identifies(&holder, &certificate.identity) {
             return Ok(Acted::problem(Problem::form("certificate.other_holder")));
         }
-        let bound = BoundCertificate::of(&certificate, via);
+        let bound = BoundCertificate::of(&certificate, proof);
+        let via = proof.via();
         let credential = bound.credential();
         if store
             .credential_owner(CredentialKind::Certificate, &credential.key)

@@ -76,6 +76,16 @@ impl CertificateProof {
         }
     }
 
+    /// The PKI SIM's number (E.164), when a SIM signed: the account page shows which SIM.
+    pub(crate) fn sim_phone(&self) -> Option<String> {
+        match self {
+            Self::Sim { phone, .. } => PhoneNumber::parse(phone)
+                .ok()
+                .map(|phone| phone.e164().to_owned()),
+            _ => None,
+        }
+    }
+
     pub(crate) fn step(&self, services: &Services) -> Step {
         match self {
             Self::Agent { challenge } => challenge.step(services),

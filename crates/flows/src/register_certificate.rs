@@ -56,6 +56,9 @@ pub(crate) struct Holder {
 pub(crate) struct BoundCertificate {
     /// How the holder signs with it, and so which sign-in method it serves.
     via: MethodKind,
+    /// The PKI SIM's number, when the key is on one.
+    #[serde(default)]
+    sim_phone: Option<String>,
     key: String,
     subject: String,
     issuer: String,
@@ -65,9 +68,11 @@ pub(crate) struct BoundCertificate {
 }
 
 impl BoundCertificate {
-    pub(crate) fn of(certificate: &ValidCertificate, via: MethodKind) -> Self {
+    /// The certificate `proof` proved, as the account will keep it.
+    pub(crate) fn of(certificate: &ValidCertificate, proof: &CertificateProof) -> Self {
         Self {
-            via,
+            via: proof.via(),
+            sim_phone: proof.sim_phone(),
             key: credential_key(certificate),
             subject: certificate.subject.clone(),
             issuer: certificate.issuer.clone(),
@@ -91,6 +96,7 @@ impl BoundCertificate {
                 "serial": self.serial,
                 "not_after": self.not_after.unix_timestamp(),
                 "via": self.via.as_str(),
+                "phone": self.sim_phone,
             }),
             secret: None,
         }
@@ -143,8 +149,7 @@ impl Flow for RegisterCertificate {
                         Ok(problem.map_or_else(Acted::default, Acted::problem))
                     }
                     Proof::Signed(certificate) => {
-                        let via = proof.via();
-                        Ok(match holder(services, &certificate, via).await? {
+                        Ok(match holder(services, &certificate, proof).await? {
                             Ok(holder) => {
                                 *self = Self::Details {
                                     holder: Box::new(holder),
@@ -215,9 +220,10 @@ fn channel(via: MethodKind) -> RegistrationChannel {
 async fn holder(
     services: &Services,
     certificate: &ValidCertificate,
-    via: MethodKind,
+    proof: &CertificateProof,
 ) -> Result<Result<Holder, Problem>, FlowError> {
-    let credential = BoundCertificate::of(certificate, via);
+    let credential = BoundCertificate::of(certificate, proof);
+    let via = proof.via();
     let (kind, identity) = match &certificate.identity {
         CertIdentity::Citizen(personal_id) => {
             let population = &services.connectors.population;

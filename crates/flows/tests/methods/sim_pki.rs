@@ -88,8 +88,9 @@ async fn a_sim_registers_and_signs_in_at_loa3(db: TestDb) {
         .find(|held| held.kind == CredentialKind::Certificate)
         .expect("the SIM certificate is bound");
     assert_eq!(certificate.public_data["via"], "sim_pki");
-
     let phone = sim(&world, CertificateRole::SimCitizen);
+    assert_eq!(certificate.public_data["phone"], phone.e164(), "which SIM");
+
     let flow = world.start_sign_in_with(MethodKind::SimPki).await;
     assert_step(&flow.view, "sim_phone");
     let waiting = world.act(&flow, phone_action(&phone)).await;

@@ -119,6 +119,7 @@ async fn overview(State(state): State<AppState>, tr: Tr, signed: Signed) -> Resp
                     "not_after": bound.not_after.map(rfc3339),
                     "last_used_at": bound.last_used_at.map(rfc3339),
                     "via": bound.via,
+                    "sim_phone": bound.sim_phone.as_ref().map(|phone| phone.masked()),
                 })).collect::<Vec<_>>(),
                 "pending_phone_change": overview.pending_phone_change.as_ref().map(|pending| json!({
                     "phone": pending.phone.masked(),

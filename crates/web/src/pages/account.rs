@@ -241,10 +241,16 @@ async fn account_page(
         .iter()
         .map(|bound| CertificateRow {
             key: bound.key.clone(),
-            via: tr.t(&format!(
-                "login-tab-{}",
-                bound.via.as_str().replace('_', "-")
-            )),
+            via: {
+                let method = tr.t(&format!(
+                    "login-tab-{}",
+                    bound.via.as_str().replace('_', "-")
+                ));
+                match &bound.sim_phone {
+                    Some(phone) => format!("{method} {}", phone.masked()),
+                    None => method,
+                }
+            },
             subject: bound.name().to_owned(),
             issuer: bound.issuer_name().to_owned(),
             not_after: bound.not_after.map(local).unwrap_or_default(),
