@@ -48,6 +48,20 @@ impl MethodKind {
     pub fn parse(text: &str) -> Option<Self> {
         Self::all().into_iter().find(|kind| kind.as_str() == text)
     }
+
+    /// The name in addresses and text keys (`/login/method/sim-pki`, `login-tab-sim-pki`).
+    pub fn slug(self) -> String {
+        self.as_str().replace('_', "-")
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::all().into_iter().find(|kind| kind.slug() == slug)
+    }
+
+    /// The sign-in page's tab name of the method: the key of its text in the locales.
+    pub fn tab_key(self) -> String {
+        format!("login-tab-{}", self.slug())
+    }
 }
 
 #[cfg(test)]
@@ -60,6 +74,7 @@ mod tests {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.as_str()));
             assert_eq!(MethodKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(MethodKind::from_slug(&kind.slug()), Some(kind));
         }
         assert_eq!(MethodKind::parse("sms"), None);
     }

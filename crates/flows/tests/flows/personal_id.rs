@@ -1,7 +1,7 @@
 //! L1–L3: an account of the old 9-digit identity card has no personal ID; it adds the 12-digit
 //! number, which the population database must hold with the account's own name and birth date.
 
-use domain::{AccountKind, LegacyCmnd, RegistrationChannel};
+use domain::{AccountKind, LegacyCmnd, PhoneNumber, RegistrationChannel};
 use sandbox::{Mode, Person, System};
 use store::testing::TestDb;
 use store::{Account, Actor, AuditContext, Identity, NewAccount};
@@ -11,28 +11,32 @@ use crate::harness::{self, World};
 /// A legacy account of `person`: their 9-digit card, their name and birth date, no personal
 /// ID and no gender (the old records had none), an OTP phone.
 async fn legacy_account(world: &World, person: &Person, cmnd: &str) -> Account {
+    let identity = Identity {
+        personal_id: None,
+        legacy_cmnd: Some(LegacyCmnd::parse(cmnd).unwrap()),
+        tax_code: None,
+        full_name: person.full_name.clone(),
+        birth_date: Some(person.birth_date),
+        gender: None,
+    };
+    citizen(world, identity, Some(person.phone.clone())).await
+}
+
+async fn citizen(world: &World, identity: Identity, phone: Option<PhoneNumber>) -> Account {
     let account = NewAccount {
         kind: AccountKind::Citizen,
-        identity: Identity {
-            personal_id: None,
-            legacy_cmnd: Some(LegacyCmnd::parse(cmnd).unwrap()),
-            tax_code: None,
-            full_name: person.full_name.clone(),
-            birth_date: Some(person.birth_date),
-            gender: None,
-        },
+        identity,
         email: None,
         registration_channel: RegistrationChannel::MobileSubscriber,
-        default_phone: Some(person.phone.clone()),
+        default_phone: phone,
         password_phc: None,
         audit: AuditContext {
             actor: Actor::System,
             client_ip: None,
         },
     };
-    world
-        .db
-        .store
+    let store = &world.db.store;
+    store
         .create_account(&account, harness::START)
         .await
         .unwrap()
@@ -106,24 +110,7 @@ async fn a_number_on_another_account_is_refused(db: TestDb) {
     let mut identity = account.identity.clone();
     identity.personal_id = Some(person.personal_id.clone());
     identity.legacy_cmnd = None;
-    let holder = NewAccount {
-        kind: AccountKind::Citizen,
-        identity,
-        email: None,
-        registration_channel: RegistrationChannel::MobileSubscriber,
-        default_phone: None,
-        password_phc: None,
-        audit: AuditContext {
-            actor: Actor::System,
-            client_ip: None,
-        },
-    };
-    world
-        .db
-        .store
-        .create_account(&holder, harness::START)
-        .await
-        .unwrap();
+    citizen(&world, identity, None).await;
     let taken = world
         .engine
         .accounts()

@@ -265,6 +265,19 @@ impl World {
             .unwrap_or_else(|| panic!("registration by {method:?} is offered"))
     }
 
+    /// A relying service asks LoA3 of `account`, signed in at LoA2: the signed-in session and
+    /// the sign-in that would raise it.
+    pub async fn step_up_to_loa3(&self, account: AccountId) -> (Uuid, Started) {
+        let session = self.session_at(account, AssuranceLevel::LoA2).await;
+        let request = SignInRequest {
+            acr_preference: vec![AssuranceLevel::LoA3],
+            signed_in: Some((session, account)),
+            client: Some(&self.client),
+            ..SignInRequest::default()
+        };
+        (session, self.engine.start_sign_in(request).await.unwrap())
+    }
+
     /// Binding a certificate to `account` on its account page, signing through `method`.
     pub async fn start_binding(&self, account: AccountId, method: MethodKind) -> Started {
         let kind = FlowKind::BindCertificate;

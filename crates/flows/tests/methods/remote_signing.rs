@@ -3,7 +3,7 @@
 //! the portal checks the signature over its own hash, the certificate's chain and revocation.
 
 use domain::{AssuranceLevel, CredentialKind, PersonalId, RegistrationChannel};
-use flows::{Action, Done, MethodKind, SignInRequest, Step};
+use flows::{Action, Done, MethodKind, Step};
 use sandbox::pki::{CertificateRole, Holder};
 use sandbox::{Mode, RemoteSigningMode, SMARTCA_NO_CREDENTIAL, SMARTCA_PASSWORD, System};
 use store::AccountId;
@@ -254,14 +254,7 @@ async fn what_the_portal_refuses(db: TestDb) {
 async fn step_up_from_loa2_to_loa3(db: TestDb) {
     let world = World::with_certificates(db).await;
     let account = register(&world, CertificateRole::RemoteCitizen).await;
-    let session = world.session_at(account, AssuranceLevel::LoA2).await;
-    let request = SignInRequest {
-        acr_preference: vec![AssuranceLevel::LoA3],
-        signed_in: Some((session, account)),
-        client: Some(&world.client),
-        ..SignInRequest::default()
-    };
-    let flow = world.engine.start_sign_in(request).await.unwrap();
+    let (_, flow) = world.step_up_to_loa3(account).await;
     assert_eq!(flow.view.methods, [MethodKind::RemoteSigning]);
     let user = holder_id(&world, CertificateRole::RemoteCitizen);
     let back = back_from_smartca(&world, &flow.view, &user);

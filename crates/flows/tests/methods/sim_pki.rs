@@ -5,7 +5,7 @@
 //! registered.
 
 use domain::{AssuranceLevel, Clock, CredentialKind, PhoneNumber, RegistrationChannel};
-use flows::{Action, Client, Done, MethodKind, Outcome, SignInRequest, Step};
+use flows::{Action, Client, Done, MethodKind, Outcome, Step};
 use sandbox::pki::CertificateRole;
 use sandbox::{Mode, PhoneMode, System};
 use store::AccountId;
@@ -334,14 +334,7 @@ async fn pushes_to_a_phone_are_capped_per_address(db: TestDb) {
 async fn step_up_from_loa2_to_loa3(db: TestDb) {
     let world = World::with_certificates(db).await;
     let account = register(&world, CertificateRole::SimCitizen).await;
-    let session = world.session_at(account, AssuranceLevel::LoA2).await;
-    let request = SignInRequest {
-        acr_preference: vec![AssuranceLevel::LoA3],
-        signed_in: Some((session, account)),
-        client: Some(&world.client),
-        ..SignInRequest::default()
-    };
-    let flow = world.engine.start_sign_in(request).await.unwrap();
+    let (session, flow) = world.step_up_to_loa3(account).await;
     assert_eq!(flow.view.methods, [MethodKind::SimPki]);
     let phone = sim(&world, CertificateRole::SimCitizen);
     world.act(&flow, phone_action(&phone)).await;

@@ -242,10 +242,7 @@ async fn account_page(
         .map(|bound| CertificateRow {
             key: bound.key.clone(),
             via: {
-                let method = tr.t(&format!(
-                    "login-tab-{}",
-                    bound.via.as_str().replace('_', "-")
-                ));
+                let method = tr.t(&bound.via.tab_key());
                 match &bound.sim_phone {
                     Some(phone) => format!("{method} {}", phone.masked()),
                     None => method,
@@ -262,10 +259,10 @@ async fn account_page(
         .certificate_methods()
         .into_iter()
         .map(|method| {
-            let slug = method.as_str().replace('_', "-");
+            let slug = method.slug();
             let label = tr.t_args(
                 "account-bind-certificate",
-                &[("method", tr.t(&format!("login-tab-{slug}")).as_str())],
+                &[("method", tr.t(&method.tab_key()).as_str())],
             );
             (format!("/account/certificates/bind/{slug}"), label)
         })

@@ -66,7 +66,7 @@ async fn start_login_with(
     Path(method): Path<String>,
     Query(query): Query<StartQuery>,
 ) -> Response {
-    let Some(first) = flows::MethodKind::parse(&method.replace('-', "_")) else {
+    let Some(first) = flows::MethodKind::from_slug(&method) else {
         return render::coming_soon(tr, &method);
     };
     let request = flows::SignInRequest {
@@ -112,7 +112,7 @@ async fn start_with_certificate(
     method: &str,
     account: Option<store::AccountId>,
 ) -> Response {
-    let Some(method) = flows::MethodKind::parse(&method.replace('-', "_")) else {
+    let Some(method) = flows::MethodKind::from_slug(method) else {
         return Failure::new(ErrorKind::NotFound).respond(tr, Format::Html);
     };
     let return_to = account.map(|_| "/account");

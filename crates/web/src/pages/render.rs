@@ -290,7 +290,7 @@ fn done_part(tr: &Tr, result: Done, view: &FlowView) -> DonePart {
             },
             view.methods
                 .first()
-                .map(|method| format!("/login/method/{}", method.as_str().replace('_', "-")))
+                .map(|method| format!("/login/method/{}", method.slug()))
                 .unwrap_or_else(|| "/login".to_owned()),
             "action-sign-in",
         ),
@@ -338,7 +338,7 @@ fn flow_tabs(tr: &Tr, view: &FlowView, action: &str) -> Vec<Tab> {
     let mut offered = view.methods.clone();
     offered.sort_by_key(|method| MethodKind::all().iter().position(|known| known == method));
     let own = offered.iter().map(|method| {
-        let label = tr.t(&format!("login-tab-{}", method.as_str().replace('_', "-")));
+        let label = tr.t(&method.tab_key());
         Tab::method(action, method.as_str(), label, method == running)
     });
     let coming = COMING

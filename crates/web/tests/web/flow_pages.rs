@@ -390,7 +390,7 @@ fn every_key_chosen_at_run_time_exists_in_both_languages() {
     keys.extend(
         flows::MethodKind::all()
             .iter()
-            .map(|method| format!("login-tab-{}", method.as_str().replace('_', "-"))),
+            .map(|method| method.tab_key()),
     );
     for scope in [
         "openid",
