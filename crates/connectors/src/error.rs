@@ -25,6 +25,8 @@ pub enum System {
     RemoteSigning,
     /// The carriers' mobile signature service (MSSP, Sim ký số).
     MobileSignature,
+    /// VNeID, the national eID provider.
+    Vneid,
 }
 
 impl System {
@@ -39,6 +41,7 @@ impl System {
             System::BusinessRegistry => "business_registry",
             System::RemoteSigning => "remote_signing",
             System::MobileSignature => "mobile_signature",
+            System::Vneid => "vneid",
         }
     }
 }
@@ -54,6 +57,7 @@ impl fmt::Display for System {
             System::BusinessRegistry => "business registry",
             System::RemoteSigning => "remote signing service",
             System::MobileSignature => "mobile signature service",
+            System::Vneid => "VNeID",
         })
     }
 }

@@ -20,6 +20,7 @@ mod bhxh;
 mod business_registry;
 mod config;
 mod error;
+mod federation;
 mod http;
 mod mail;
 mod mobile_signature;
@@ -39,6 +40,9 @@ pub use config::{
     SmtpEndpoint, StatusCodeTable,
 };
 pub use error::{ConnectorError, MismatchField, System};
+pub use federation::{
+    EidLevel, FederatedAuthorization, FederatedCallback, FederatedIdentity, IdentityProvider,
+};
 pub use mail::{Mailer, SmtpMailer};
 pub use mobile_signature::{
     EtsiMobileSignature, MobileRefusal, MobileSignatureRequest, MobileSignatureService,
@@ -68,6 +72,8 @@ pub struct Connectors {
     pub mobile_signature: Option<Arc<dyn MobileSignatureService>>,
     /// The remote signing service (VNPT SmartCA); absent: the method is not offered.
     pub remote_signing: Option<Arc<dyn RemoteSigningService>>,
+    /// VNeID, the national eID provider (S9, L4); absent: "Đăng nhập bằng VNeID" is not offered.
+    pub vneid: Option<Arc<dyn IdentityProvider>>,
 }
 
 impl Connectors {
@@ -93,6 +99,8 @@ impl Connectors {
                 Some(remote) => Some(Arc::new(SmartCaGateway::new(remote)?)),
                 None => None,
             },
+            // The OpenID Connect client is added with its configuration.
+            vneid: None,
         })
     }
 }
