@@ -37,6 +37,7 @@ pub async fn serve(parts: Parts, listener: TcpListener) -> anyhow::Result<()> {
     let metrics = web::install_metrics_recorder().map_err(anyhow::Error::msg)?;
     let provider = Arc::new(provider(&parts).await?);
     let secret = parts.secret.expose().as_bytes();
+    let vneid = parts.connectors.vneid.is_some();
     let engine = Engine::new(EngineParts {
         store: Arc::clone(&parts.store),
         connectors: parts.connectors,
@@ -52,6 +53,12 @@ pub async fn serve(parts: Parts, listener: TcpListener) -> anyhow::Result<()> {
             engine.with_certificate_sign_in(certificates::sign_in(config, &parts.public_base_url)?)
         }
         None => engine,
+    };
+    let engine = if vneid {
+        let public_base = url::Url::parse(&parts.public_base_url)?;
+        engine.with_vneid(&public_base)
+    } else {
+        engine
     };
     let parts_store = Arc::clone(&parts.store);
     let state = web::AppState {

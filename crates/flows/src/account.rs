@@ -40,8 +40,38 @@ pub struct Overview {
     pub pending_phone_change: Option<PendingPhoneChange>,
     /// Certificates bound to the account (USB token).
     pub certificates: Vec<CertificateSummary>,
-    /// Accounts registered by certificate have none.
+    /// Accounts registered by certificate or through VNeID have none.
     pub has_password: bool,
+    /// Identities at VNeID linked to the account.
+    pub vneid_links: Vec<VneidLink>,
+}
+
+/// A VNeID identity linked to the account (L4), as the account pages show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VneidLink {
+    /// What names it in the account: `unlink_vneid` takes it.
+    pub key: String,
+    /// The eID level VNeID last asserted (1 or 2).
+    pub level: u8,
+    pub linked_at: OffsetDateTime,
+    pub last_used_at: Option<OffsetDateTime>,
+}
+
+impl VneidLink {
+    fn of(credential: &Credential) -> Self {
+        let level = credential
+            .public_data
+            .get("level")
+            .and_then(|level| level.as_u64());
+        Self {
+            key: credential.key.clone(),
+            level: level
+                .and_then(|level| u8::try_from(level).ok())
+                .unwrap_or(1),
+            linked_at: credential.created_at,
+            last_used_at: credential.last_used_at,
+        }
+    }
 }
 
 /// A certificate bound to the account, as the account pages show it.
@@ -119,12 +149,18 @@ impl AccountService<'_> {
         let has_password = credentials
             .iter()
             .any(|credential| credential.kind == CredentialKind::Password);
+        let vneid_links = credentials
+            .iter()
+            .filter(|credential| credential.kind == CredentialKind::Federated)
+            .map(VneidLink::of)
+            .collect();
         Ok(Overview {
             account,
             phones,
             pending_phone_change,
             certificates,
             has_password,
+            vneid_links,
         })
     }
 
@@ -420,12 +456,51 @@ impl AccountService<'_> {
         password: &str,
         client: &Client,
     ) -> Result<Result<(), Problem>, FlowError> {
+        let removal = Removal {
+            kind: CredentialKind::Certificate,
+            key,
+            unknown: "certificate.unknown",
+            last: "certificate.last",
+            notice: notices::certificate_removed(),
+        };
+        self.remove_sign_in_credential(account, removal, password, client)
+            .await
+    }
+
+    /// Hủy liên kết VNeID: as removing a certificate — the password again when the account
+    /// has one, never its last way to sign in, the default OTP phone told. The link's proof is
+    /// the credential itself, so nothing of it survives the removal.
+    pub async fn unlink_vneid(
+        &self,
+        account: AccountId,
+        key: &str,
+        password: &str,
+        client: &Client,
+    ) -> Result<Result<(), Problem>, FlowError> {
+        let removal = Removal {
+            kind: CredentialKind::Federated,
+            key,
+            unknown: "vneid.not_linked",
+            last: "vneid.last_method",
+            notice: notices::vneid_unlinked(),
+        };
+        self.remove_sign_in_credential(account, removal, password, client)
+            .await
+    }
+
+    async fn remove_sign_in_credential(
+        &self,
+        account: AccountId,
+        removal: Removal<'_>,
+        password: &str,
+        client: &Client,
+    ) -> Result<Result<(), Problem>, FlowError> {
         let services = self.services;
         let store = &services.store;
         let credentials = store.credentials(account).await?;
         let held = |kind| credentials.iter().filter(move |held| held.kind == kind);
-        if !held(CredentialKind::Certificate).any(|held| held.key == key) {
-            return Ok(Err(Problem::form("certificate.unknown")));
+        if !held(removal.kind).any(|held| held.key == removal.key) {
+            return Ok(Err(Problem::form(removal.unknown)));
         }
         let has_password = held(CredentialKind::Password).next().is_some();
         if has_password {
@@ -435,17 +510,24 @@ impl AccountService<'_> {
             if let Some(problem) = check_password(services, client, account, password).await? {
                 return Ok(Err(problem));
             }
-        } else if held(CredentialKind::Certificate).count() < 2 {
-            return Ok(Err(Problem::form("certificate.last")));
+        } else {
+            let other_ways = credentials
+                .iter()
+                .filter(|held| SIGN_IN_CREDENTIALS.contains(&held.kind))
+                .filter(|held| !(held.kind == removal.kind && held.key == removal.key))
+                .count();
+            if other_ways == 0 {
+                return Ok(Err(Problem::form(removal.last)));
+            }
         }
         let now = services.clock.now();
         let audit = audit_context(client);
         store
-            .remove_credential(account, CredentialKind::Certificate, key, &audit, now)
+            .remove_credential(account, removal.kind, removal.key, &audit, now)
             .await?;
         let phones = store.phones(account).await?;
         if let Some(phone) = phones.iter().find(|phone| phone.is_default) {
-            notify(services, &phone.phone, notices::certificate_removed()).await;
+            notify(services, &phone.phone, removal.notice).await;
         }
         Ok(Ok(()))
     }
@@ -483,6 +565,22 @@ impl AccountService<'_> {
         )
         .await
     }
+}
+
+/// The credentials an account without a password signs in with.
+const SIGN_IN_CREDENTIALS: [CredentialKind; 2] =
+    [CredentialKind::Certificate, CredentialKind::Federated];
+
+/// A sign-in credential to remove, and what to say about it.
+struct Removal<'a> {
+    kind: CredentialKind,
+    key: &'a str,
+    /// The refusal when the account holds no such credential.
+    unknown: &'static str,
+    /// The refusal when it is the account's last way to sign in.
+    last: &'static str,
+    /// The SMS to the default OTP phone.
+    notice: String,
 }
 
 /// A notice about a change already made and audited: a failed text is logged, not fatal.

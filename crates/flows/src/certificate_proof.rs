@@ -141,7 +141,9 @@ impl CertificateProof {
                     authorization,
                     waiting: waiting @ None,
                 },
-                Action::Callback { code, state, error },
+                Action::Callback {
+                    code, state, error, ..
+                },
             ) => {
                 let called = authorization
                     .callback(services, ctx.flow, code, &state, error)

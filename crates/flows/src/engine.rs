@@ -125,6 +125,7 @@ impl Engine {
             throttle,
             sessions,
             certificates: None,
+            federation_callback: None,
         })
     }
 
@@ -132,6 +133,39 @@ impl Engine {
     pub fn with_certificate_sign_in(mut self, certificates: CertificateSignIn) -> Self {
         self.services.certificates = Some(Arc::new(certificates));
         self
+    }
+
+    /// Turns on "Đăng nhập bằng VNeID" (with `connectors.vneid`): `public_base` is this site's
+    /// public address, to which VNeID sends people back.
+    pub fn with_vneid(mut self, public_base: &url::Url) -> Self {
+        self.services.federation_callback = public_base.join(crate::VNEID_CALLBACK).ok();
+        self
+    }
+
+    /// Where the browser goes to sign in with VNeID, for the sign-in flow `id` whose step is to
+    /// go there (`None` otherwise).
+    pub async fn vneid_authorization_url(
+        &self,
+        id: Uuid,
+        binding: &str,
+    ) -> Result<Option<url::Url>, FlowError> {
+        let record = self.load(id, binding).await?;
+        if kind_of(&record)? != FlowKind::Login {
+            return Ok(None);
+        }
+        let loaded = persist::open::<Login>(record)?;
+        let services = &self.services;
+        let (Some(trip), Some(provider)) = (
+            loaded.envelope.state.vneid_trip(),
+            services.connectors.vneid.as_ref(),
+        ) else {
+            return Ok(None);
+        };
+        let Some(authorization) = trip.authorization(services) else {
+            return Ok(None);
+        };
+        let url = provider.authorization_url(&authorization).await;
+        url.map(Some).map_err(FlowError::Outside)
     }
 
     pub fn config(&self) -> &FlowConfig {

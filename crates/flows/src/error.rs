@@ -21,6 +21,10 @@ pub enum FlowError {
     State(#[from] serde_json::Error),
     #[error(transparent)]
     Store(store::StoreError),
+    /// An outside system the step cannot go without (VNeID's discovery document) did not
+    /// answer as it must.
+    #[error(transparent)]
+    Outside(connectors::ConnectorError),
 }
 
 impl From<store::StoreError> for FlowError {

@@ -24,6 +24,7 @@ mod config;
 mod context;
 mod engine;
 mod error;
+mod federation;
 mod flow;
 mod login;
 mod methods;
@@ -45,7 +46,7 @@ mod signing;
 mod throttle;
 mod view;
 
-pub use account::{AccountService, CertificateSummary, Overview};
+pub use account::{AccountService, CertificateSummary, Overview, VneidLink};
 pub use captcha::{CaptchaPrompt, TextAlternative};
 pub use certificates::CertificateSignIn;
 pub use config::{
@@ -57,6 +58,7 @@ pub use domain::digest::{MacKey, sha256};
 pub use domain::random::{OsRandomness, Randomness, SeededRandomness};
 pub use engine::{Engine, EngineParts, Outcome, SignInRequest, Started, safe_return_path};
 pub use error::FlowError;
+pub use methods::vneid::{VNEID_CALLBACK, VNEID_OUT};
 pub use methods::{Descriptor, MethodKind};
 pub use otp::OtpPurpose;
 pub use problem::{Detail, PROBLEM_CODES, Problem};

@@ -61,6 +61,7 @@ impl Flow for Login {
             flow: start.flow,
             account: start.account,
             hint: start.hint.clone(),
+            required: start.required,
         };
         let at = match start.offered.first() {
             Some(first) => At::Running {
@@ -123,6 +124,7 @@ impl Flow for Login {
                 flow: ctx.flow,
                 account: ctx.account,
                 hint: None,
+                required: Some(self.required),
             };
             **method = methods::begin(chosen, &begin, ctx.services);
             return Ok(Acted::default());
@@ -141,6 +143,17 @@ impl Flow for Login {
 }
 
 impl Login {
+    /// The trip out to VNeID, when the sign-in is about to take it.
+    pub(crate) fn vneid_trip(&self) -> Option<&crate::methods::vneid::Trip> {
+        match &self.at {
+            At::Running { method } => match method.as_ref() {
+                MethodState::Vneid(vneid) => vneid.trip(),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The method proved who the person is: a new session at the method's level, or (step-up)
     /// the signed-in session raised to it; the credentials' use and the audit event are written
     /// in the same transaction as the flow's last step.
@@ -152,7 +165,18 @@ impl Login {
         mut acted: Acted,
     ) -> Result<Acted, FlowError> {
         let descriptor = methods::descriptor(kind);
-        let amr: Vec<AuthMethod> = descriptor.amr.to_vec();
+        let mut amr: Vec<AuthMethod> = descriptor.amr.to_vec();
+        let level = match &evidence.asserted {
+            Some(asserted) => {
+                for method in &asserted.amr {
+                    if !amr.contains(method) {
+                        amr.push(*method);
+                    }
+                }
+                asserted.level
+            }
+            None => descriptor.level,
+        };
         for (credential, key) in &evidence.used {
             acted.writes.push(StepWrite::CredentialUsed {
                 account: evidence.account,
@@ -165,7 +189,7 @@ impl Login {
             Some(session) => {
                 services
                     .sessions
-                    .raise(session, evidence.account, descriptor.level, &amr)
+                    .raise(session, evidence.account, level, &amr)
                     .await?
             }
             None => None,
@@ -180,7 +204,7 @@ impl Login {
                 let (issued, write) =
                     services
                         .sessions
-                        .prepare(evidence.account, descriptor.level, &amr, ctx.client);
+                        .prepare(evidence.account, level, &amr, ctx.client);
                 acted.writes.push(write);
                 let session = issued.session.clone();
                 acted.session = Some(issued);

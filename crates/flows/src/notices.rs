@@ -125,6 +125,16 @@ pub(crate) fn personal_id_added() -> String {
     text(&VI, "sms-personal-id-added", &[])
 }
 
+/// The SMS to the default phone after a VNeID identity was linked to the account.
+pub(crate) fn vneid_linked() -> String {
+    text(&VI, "sms-vneid-linked", &[])
+}
+
+/// The SMS to the default phone after the account's VNeID link was removed.
+pub(crate) fn vneid_unlinked() -> String {
+    text(&VI, "sms-vneid-unlinked", &[])
+}
+
 /// The SMS to the default phone after a certificate was removed from the account.
 pub(crate) fn certificate_removed() -> String {
     text(&VI, "sms-certificate-removed", &[])

@@ -6,7 +6,7 @@ use serde::Serialize;
 use time::Duration;
 
 /// Every code a flow can refuse with; pages and the API have a message for each.
-pub const PROBLEM_CODES: [&str; 77] = [
+pub const PROBLEM_CODES: [&str; 86] = [
     "account.exists",
     "account.locked",
     "account.no_otp_phone",
@@ -84,6 +84,15 @@ pub const PROBLEM_CODES: [&str; 77] = [
     "step_up.other_account",
     "subscribers.unavailable",
     "throttled",
+    "vneid.cancelled",
+    "vneid.conflict",
+    "vneid.failed",
+    "vneid.identity_mismatch",
+    "vneid.last_method",
+    "vneid.level_too_low",
+    "vneid.not_linked",
+    "vneid.prove_account",
+    "vneid.unavailable",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -171,6 +180,8 @@ mod tests {
             include_str!("methods/certificate_account.rs"),
             include_str!("methods/sim_pki.rs"),
             include_str!("methods/remote_signing.rs"),
+            include_str!("methods/vneid.rs"),
+            include_str!("federation.rs"),
             include_str!("signing.rs"),
             include_str!("register_certificate.rs"),
             include_str!("bind_certificate.rs"),

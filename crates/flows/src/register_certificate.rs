@@ -187,6 +187,7 @@ impl Flow for RegisterCertificate {
                 let credentials = vec![holder.credential.credential()];
                 *self = Self::Registered { via: holder.via };
                 Ok(Acted::default().write(StepWrite::CreateAccount {
+                    id: store::AccountId(uuid::Uuid::now_v7()),
                     account,
                     credentials,
                 }))

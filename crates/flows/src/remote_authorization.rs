@@ -43,6 +43,21 @@ impl Authorization {
             .and_then(|(flow, _)| Uuid::parse_str(flow).ok())
     }
 
+    pub(crate) fn state(&self) -> &str {
+        &self.state
+    }
+
+    pub(crate) fn code_verifier(&self) -> &str {
+        &self.code_verifier
+    }
+
+    /// Spends the trip: the one that was out, when `state` is its state (compared in constant
+    /// time); a fresh trip takes its place either way, so a state works once.
+    pub(crate) fn spend(&mut self, services: &Services, flow: Uuid, state: &str) -> Option<Self> {
+        let trip = std::mem::replace(self, Self::new(services, flow));
+        equal(trip.state.as_bytes(), state.as_bytes()).then_some(trip)
+    }
+
     pub(crate) fn step(&self, services: &Services) -> Step {
         let url = match &services.connectors.remote_signing {
             Some(remote) => {
@@ -66,11 +81,10 @@ impl Authorization {
         state: &str,
         error: Option<String>,
     ) -> Result<(RemoteSession, RemoteCredential), Problem> {
-        let trip = std::mem::replace(self, Self::new(services, flow));
         let failed = || Problem::form("signing.authorization_failed");
-        if !equal(trip.state.as_bytes(), state.as_bytes()) {
+        let Some(trip) = self.spend(services, flow, state) else {
             return Err(failed());
-        }
+        };
         let Some(remote) = &services.connectors.remote_signing else {
             return Err(Problem::form("method.not_offered"));
         };

@@ -29,4 +29,7 @@ pub struct Services {
     pub(crate) sessions: Sessions,
     /// Sign-in with certificates, when trust anchors are configured.
     pub(crate) certificates: Option<Arc<CertificateSignIn>>,
+    /// This site's VNeID callback (the redirect URI registered at VNeID), when signing in with
+    /// VNeID is turned on.
+    pub(crate) federation_callback: Option<url::Url>,
 }

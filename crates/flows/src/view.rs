@@ -257,6 +257,9 @@ pub enum Action {
         state: String,
         #[serde(default)]
         error: Option<String>,
+        /// The authorisation response's issuer (RFC 9207), when the service sends one.
+        #[serde(default)]
+        iss: Option<String>,
     },
     /// The local agent's answer: its Web eID authentication token (JSON text).
     AgentResponse {

@@ -132,8 +132,10 @@ pub enum StepWrite {
         credential: NewCredential,
         audit: AuditContext,
     },
-    /// A registration that ends in this step: the account and its credentials.
+    /// A registration that ends in this step: the account and its credentials. The id is
+    /// chosen by the flow, so that the same step can open the new account's session.
     CreateAccount {
+        id: AccountId,
         account: NewAccount,
         credentials: Vec<NewCredential>,
     },

@@ -213,8 +213,12 @@ async fn insert_session(conn: &mut DbConnection, session: &NewSession, now: Offs
 }
 
 /// A new account with its password and default phone, and its audit event.
-async fn insert_account(conn: &mut DbConnection, new: &NewAccount, now: OffsetDateTime) -> Result<Account> {
-    let id = AccountId(Uuid::now_v7());
+async fn insert_account(
+    conn: &mut DbConnection,
+    id: AccountId,
+    new: &NewAccount,
+    now: OffsetDateTime,
+) -> Result<Account> {
     let identity = &new.identity;
     let row = sqlx::query(concat!(
         "INSERT INTO accounts (id, kind, personal_id, legacy_cmnd, tax_code, full_name, \
@@ -340,8 +344,8 @@ async fn apply_step_write(conn: &mut DbConnection, write: &StepWrite, now: Offse
                 .await?;
             Ok(())
         }
-        StepWrite::CreateAccount { account, credentials } => {
-            let created = insert_account(conn, account, now).await?;
+        StepWrite::CreateAccount { id, account, credentials } => {
+            let created = insert_account(conn, *id, account, now).await?;
             for credential in credentials {
                 insert_credential(conn, created.id, credential, &account.audit, now).await?;
             }
@@ -486,7 +490,7 @@ async fn make_default(conn: &mut DbConnection, account: AccountId, phone: &Phone
 impl AccountStore for SqlStore<Db> {
     async fn create_account(&self, new: &NewAccount, now: OffsetDateTime) -> Result<Account> {
         let mut tx = self.writer.begin().await?;
-        let account = insert_account(&mut tx, new, now).await?;
+        let account = insert_account(&mut tx, AccountId(Uuid::now_v7()), new, now).await?;
         tx.commit().await?;
         Ok(account)
     }

@@ -49,6 +49,10 @@ impl From<FlowError> for Failure {
                 tracing::error!(error = %sqlx_error, "store unavailable");
                 Self::new(ErrorKind::Unavailable)
             }
+            FlowError::Outside(connector_error) => {
+                tracing::warn!(error = %connector_error, "outside system unavailable");
+                Self::new(ErrorKind::Unavailable)
+            }
             other => {
                 tracing::error!(error = %other, "flow fault");
                 Self::new(ErrorKind::Internal)

@@ -20,3 +20,5 @@ email-phone-change-scheduled = Số điện thoại nhận OTP của tài khoả
 sms-certificate-bound = Mot chung thu so ({ $issuer }) vua duoc gan vao tai khoan Cong Dich vu cong quoc gia cua ban de dang nhap bang USB ky so. Neu khong phai ban, hay go chung thu so trong muc Thong tin tai khoan va goi tong dai ho tro.
 sms-certificate-removed = Mot chung thu so vua duoc go khoi tai khoan Cong Dich vu cong quoc gia cua ban. Neu khong phai ban, hay doi mat khau va goi tong dai ho tro.
 sms-personal-id-added = So dinh danh ca nhan vua duoc them vao tai khoan Cong Dich vu cong quoc gia cua ban. Neu khong phai ban, hay goi tong dai ho tro.
+sms-vneid-linked = Tai khoan dinh danh dien tu VNeID vua duoc lien ket voi tai khoan Cong Dich vu cong quoc gia cua ban. Neu khong phai ban, hay huy lien ket trong trang tai khoan hoac goi tong dai ho tro.
+sms-vneid-unlinked = Lien ket VNeID cua tai khoan Cong Dich vu cong quoc gia cua ban vua bi huy. Neu khong phai ban, hay goi tong dai ho tro.

@@ -85,6 +85,7 @@ pub(crate) async fn signing_in(
             account: account.id,
             used: vec![(CredentialKind::Certificate, credential_key(certificate))],
             phone_changed: false,
+            asserted: None,
         })),
         Err(problem) => {
             let reason = problem.code;

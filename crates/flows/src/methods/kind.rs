@@ -15,6 +15,8 @@ pub enum MethodKind {
     SimPki,
     /// Ký số từ xa (VNPT SmartCA): a certificate held by the service, approved in its app (S8).
     RemoteSigning,
+    /// Đăng nhập bằng VNeID: the national eID provider vouches for the person (S9, L4).
+    Vneid,
     /// Password, then an authenticator app's code: built only for tests (`test-methods`).
     #[cfg(feature = "test-methods")]
     Totp,
@@ -28,6 +30,7 @@ impl MethodKind {
             Self::UsbToken,
             Self::SimPki,
             Self::RemoteSigning,
+            Self::Vneid,
         ];
         #[cfg(feature = "test-methods")]
         let built_in = [built_in, vec![Self::Totp]].concat();
@@ -40,6 +43,7 @@ impl MethodKind {
             Self::UsbToken => "usb_token",
             Self::SimPki => "sim_pki",
             Self::RemoteSigning => "remote_signing",
+            Self::Vneid => "vneid",
             #[cfg(feature = "test-methods")]
             Self::Totp => "totp",
         }

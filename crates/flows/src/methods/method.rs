@@ -43,6 +43,8 @@ pub(crate) struct Begin {
     pub flow: uuid::Uuid,
     pub account: Option<AccountId>,
     pub hint: Option<String>,
+    /// The level the sign-in must reach (a method whose level depends on the person checks it).
+    pub required: Option<AssuranceLevel>,
 }
 
 /// The method has established who the person is.
@@ -53,6 +55,17 @@ pub(crate) struct Evidence {
     pub used: Vec<(CredentialKind, String)>,
     /// The default OTP phone was replaced on the way (lost-phone change).
     pub phone_changed: bool,
+    /// What another provider asserted, for a method whose level depends on the person rather
+    /// than on the method (VNeID: its account's level); `None`: the descriptor's.
+    pub asserted: Option<Asserted>,
+}
+
+/// A level and methods another identity provider vouches for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Asserted {
+    pub level: AssuranceLevel,
+    /// Besides the method's own `amr`.
+    pub amr: Vec<AuthMethod>,
 }
 
 pub(crate) enum Progress {

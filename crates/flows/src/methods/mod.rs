@@ -23,6 +23,7 @@ pub(crate) mod sim_pki;
 #[cfg(feature = "test-methods")]
 pub(crate) mod totp;
 pub(crate) mod usb_token;
+pub(crate) mod vneid;
 
 pub use kind::MethodKind;
 pub use method::Descriptor;
@@ -70,6 +71,7 @@ methods! {
     UsbToken(usb_token::UsbToken),
     SimPki(sim_pki::SimPki),
     RemoteSigning(remote_signing::RemoteSigning),
+    Vneid(vneid::Vneid),
     #[cfg(feature = "test-methods")]
     Totp(totp::Totp),
 }
@@ -87,6 +89,9 @@ pub(crate) fn enabled(services: &Services) -> Vec<MethodKind> {
             }
             MethodKind::RemoteSigning => {
                 services.certificates.is_some() && services.connectors.remote_signing.is_some()
+            }
+            MethodKind::Vneid => {
+                services.connectors.vneid.is_some() && services.federation_callback.is_some()
             }
             _ => true,
         })

@@ -148,6 +148,7 @@ impl Method for PasswordSms {
                                 (CredentialKind::OtpPhone, sent.phone.e164().to_owned()),
                             ],
                             phone_changed: false,
+                            asserted: None,
                         };
                         let acted = Acted::default().write(sent.used());
                         return Ok(Progress::Proven(evidence, acted));
@@ -359,6 +360,7 @@ impl PasswordSms {
                 (CredentialKind::OtpPhone, phone.e164().to_owned()),
             ],
             phone_changed: true,
+            asserted: None,
         };
         Ok(Progress::Proven(evidence, acted))
     }

@@ -125,6 +125,7 @@ impl Method for Totp {
                             (CredentialKind::Totp, key),
                         ],
                         phone_changed: false,
+                        asserted: None,
                     };
                     return Ok(Progress::Proven(evidence, Acted::default()));
                 } else {

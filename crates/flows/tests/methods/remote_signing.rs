@@ -42,6 +42,7 @@ fn back_from_smartca(world: &World, view: &flows::FlowView, user: &PersonalId) -
         code: param("code"),
         state: param("state").unwrap_or_default(),
         error: param("error"),
+        iss: None,
     }
 }
 
@@ -168,6 +169,7 @@ async fn the_callback_is_checked(db: TestDb) {
         code: code.clone(),
         state: format!("{state}x"),
         error: None,
+        iss: None,
     };
     let refused = world.act(&flow, forged).await;
     assert_problem(&refused.view, "signing.authorization_failed");
@@ -181,6 +183,7 @@ async fn the_callback_is_checked(db: TestDb) {
         code,
         state,
         error: None,
+        iss: None,
     };
     let refused = world.act(&flow, replayed).await;
     assert_problem(&refused.view, "signing.authorization_failed");
@@ -196,6 +199,7 @@ async fn the_callback_is_checked(db: TestDb) {
                 .into_owned()
         },
         error: Some("access_denied".to_owned()),
+        iss: None,
     };
     let refused = world.act(&flow, denied).await;
     assert_problem(&refused.view, "signing.authorization_failed");

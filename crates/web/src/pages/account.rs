@@ -36,6 +36,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/account/phones/default", post(make_default))
         .route("/account/phones/remove", post(remove_phone))
         .route("/account/certificates/remove", post(remove_certificate))
+        .route("/account/vneid/unlink", post(unlink_vneid))
         .route("/account/password", post(change_password))
         .route("/account/sessions/end-others", post(end_others))
         .route("/account/signout", post(sign_out))
@@ -77,6 +78,15 @@ struct CertificateRow {
     last_used: String,
 }
 
+/// A VNeID identity linked to the account (L4).
+struct VneidRow {
+    key: String,
+    /// "Mức 2".
+    level: String,
+    linked_at: String,
+    last_used: String,
+}
+
 struct SessionRow {
     current: bool,
     signed_in_at: String,
@@ -104,6 +114,7 @@ struct AccountPage<'a> {
     certificates: Vec<CertificateRow>,
     /// "Gắn chứng thư số": one link per method that signs with a certificate here.
     bind_links: Vec<(String, String)>,
+    vneid_links: Vec<VneidRow>,
     has_password: bool,
     /// "09******78 replaces the default at 16:00 22/11/2026", while a change waits.
     pending_phone: Option<String>,
@@ -136,6 +147,7 @@ async fn show(
             | "phone"
             | "certificate-removed"
             | "certificate-bound"
+            | "vneid-unlinked"
             | "personal-id" => {
                 format!("account-done-{done}")
             }
@@ -267,10 +279,21 @@ async fn account_page(
             (format!("/account/certificates/bind/{slug}"), label)
         })
         .collect();
+    let vneid_links = overview
+        .vneid_links
+        .iter()
+        .map(|link| VneidRow {
+            key: link.key.clone(),
+            level: tr.t_args("account-vneid-level", &[("level", &link.level.to_string())]),
+            linked_at: local(link.linked_at),
+            last_used: link.last_used_at.map_or_else(|| "—".to_owned(), local),
+        })
+        .collect();
     let page = AccountPage {
         tr,
         certificates,
         bind_links,
+        vneid_links,
         has_password: overview.has_password,
         pending_phone,
         csrf: csrf::csrf_token(
@@ -490,6 +513,7 @@ enum ConfirmedChange {
     MakeDefault,
     Remove,
     RemoveCertificate,
+    UnlinkVneid,
 }
 
 impl ConfirmedChange {
@@ -498,6 +522,7 @@ impl ConfirmedChange {
             Self::MakeDefault => "/account/phones/default",
             Self::Remove => "/account/phones/remove",
             Self::RemoveCertificate => "/account/certificates/remove",
+            Self::UnlinkVneid => "/account/vneid/unlink",
         }
     }
 
@@ -505,7 +530,7 @@ impl ConfirmedChange {
     fn field(self) -> &'static str {
         match self {
             Self::MakeDefault | Self::Remove => "phone",
-            Self::RemoveCertificate => "key",
+            Self::RemoveCertificate | Self::UnlinkVneid => "key",
         }
     }
 
@@ -515,6 +540,7 @@ impl ConfirmedChange {
             Self::MakeDefault => "default",
             Self::Remove => "removed",
             Self::RemoveCertificate => "certificate-removed",
+            Self::UnlinkVneid => "vneid-unlinked",
         }
     }
 
@@ -527,6 +553,7 @@ impl ConfirmedChange {
                 "account-remove-certificate",
                 "account-remove-certificate-lead",
             ),
+            Self::UnlinkVneid => ("account-unlink-vneid", "account-unlink-vneid-lead"),
         }
     }
 }
@@ -547,12 +574,13 @@ struct ConfirmPage<'a> {
 fn confirm_page(post: &AccountPost, change: ConfirmedChange, form: FormState) -> Response {
     let tr = &post.tr;
     let value = match change {
-        ConfirmedChange::RemoveCertificate => &post.form.key,
+        ConfirmedChange::RemoveCertificate | ConfirmedChange::UnlinkVneid => &post.form.key,
         _ => &post.form.phone,
     };
     // What the texts name: the phone masked, or the certificate's subject.
     let named = match change {
         ConfirmedChange::RemoveCertificate => post.form.subject.clone(),
+        ConfirmedChange::UnlinkVneid => "VNeID".to_owned(),
         _ => domain::PhoneNumber::parse(value)
             .map(|phone| phone.masked())
             .unwrap_or_default(),
@@ -583,6 +611,10 @@ async fn remove_certificate(post: AccountPost) -> Response {
     confirmed_change(post, ConfirmedChange::RemoveCertificate).await
 }
 
+async fn unlink_vneid(post: AccountPost) -> Response {
+    confirmed_change(post, ConfirmedChange::UnlinkVneid).await
+}
+
 /// Asks the engine; a missing password leads to the page asking it, a wrong one to that page
 /// saying so. (An account made by certificate has no password: its removal goes straight on.)
 async fn confirmed_change(post: AccountPost, change: ConfirmedChange) -> Response {
@@ -604,6 +636,11 @@ async fn confirmed_change(post: AccountPost, change: ConfirmedChange) -> Respons
         ConfirmedChange::RemoveCertificate => {
             accounts
                 .unbind_certificate(account, &form.key, password, client)
+                .await
+        }
+        ConfirmedChange::UnlinkVneid => {
+            accounts
+                .unlink_vneid(account, &form.key, password, client)
                 .await
         }
     };

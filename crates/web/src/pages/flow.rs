@@ -32,7 +32,9 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/register/phone", get(start_register_phone))
         .route("/register/bhxh", get(start_register_bhxh))
         .route("/register/{method}", get(start_register_certificate))
-        .route(flows::REMOTE_SIGNING_CALLBACK, get(remote_signing_callback))
+        .route(flows::REMOTE_SIGNING_CALLBACK, get(came_back))
+        .route(flows::VNEID_CALLBACK, get(came_back))
+        .route(&format!("{}/{{flow}}", flows::VNEID_OUT), get(vneid_out))
         .route("/recovery", get(start_recovery))
         .route("/account/phones/add", get(start_add_phone))
         .route(
@@ -133,11 +135,12 @@ struct CallbackQuery {
     #[serde(default)]
     state: String,
     error: Option<String>,
+    iss: Option<String>,
 }
 
-/// Back from the remote signing service's sign-in: the `state` names the flow, which this
-/// browser's flow cookie must open; the flow checks the rest.
-async fn remote_signing_callback(
+/// Back from the remote signing service's or VNeID's sign-in: the `state` names the flow,
+/// which this browser's flow cookie must open; the flow checks the rest.
+async fn came_back(
     State(state): State<AppState>,
     tr: Tr,
     headers: HeaderMap,
@@ -152,9 +155,26 @@ async fn remote_signing_callback(
         code: query.code,
         state: query.state,
         error: query.error,
+        iss: query.iss,
     };
     match state.engine.act(id, &binding, &client, action).await {
         Ok(outcome) => moved_on(&state, &tr, &outcome).await,
+        Err(error) => Failure::from(error).respond(&tr, Format::Html),
+    }
+}
+
+/// Out to VNeID: its address comes from its discovery document, for the trip this browser's
+/// sign-in flow is about to take.
+async fn vneid_out(
+    State(state): State<AppState>,
+    tr: Tr,
+    headers: HeaderMap,
+    Path(id): Path<Uuid>,
+) -> Response {
+    let binding = cookies::read(&headers, &flow_cookie(id)).unwrap_or_default();
+    match state.engine.vneid_authorization_url(id, &binding).await {
+        Ok(Some(url)) => Redirect::to(url.as_str()).into_response(),
+        Ok(None) => Redirect::to(&format!("/flows/{id}")).into_response(),
         Err(error) => Failure::from(error).respond(&tr, Format::Html),
     }
 }
@@ -233,9 +253,10 @@ pub(crate) fn show_started(
     let cookie = HostCookie::new(&flow_cookie(id), &started.binding)
         .max_age(lifetime)
         .header_value();
-    let target = match lang {
-        Some(lang) => format!("/flows/{id}?lang={lang}"),
-        None => format!("/flows/{id}"),
+    let target = match (out_here(&started.view), lang) {
+        (Some(out), _) => out.to_owned(),
+        (None, Some(lang)) => format!("/flows/{id}?lang={lang}"),
+        (None, None) => format!("/flows/{id}"),
     };
     match cookie {
         Ok(cookie) => redirect_with(&target, vec![cookie]),
@@ -372,6 +393,9 @@ async fn moved_on(state: &AppState, tr: &Tr, outcome: &flows::Outcome) -> Respon
         let target = view.return_to.as_deref().unwrap_or("/account");
         return Redirect::to(target).into_response();
     }
+    if let (true, Some(out)) = (view.problems.is_empty(), out_here(view)) {
+        return Redirect::to(out).into_response();
+    }
     if view.problems.is_empty() {
         // Post/redirect/get: reloading the next page does not resubmit.
         Redirect::to(&format!("/flows/{}", view.id)).into_response()
@@ -424,6 +448,16 @@ fn redirect_with(target: &str, cookies: Vec<HeaderValue>) -> Response {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
+}
+
+/// A step that sends the browser out through a page of this site (VNeID's `out`): straight
+/// there, without a page that only says "continue". After a refusal the step's page is shown,
+/// so that the person reads why before going out again.
+fn out_here(view: &FlowView) -> Option<&str> {
+    match &view.step {
+        Step::Redirect { url } if url.starts_with(flows::VNEID_OUT) => Some(url),
+        _ => None,
+    }
 }
 
 fn flow_cookie(id: Uuid) -> String {

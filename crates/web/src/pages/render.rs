@@ -322,12 +322,9 @@ fn date(at: time::OffsetDateTime) -> String {
     format!("{:02}/{:02}/{}", at.day(), u8::from(at.month()), at.year())
 }
 
-/// The sign-in methods still to come (S9): tabs that say so.
-const COMING: [(&str, &str, &str); 1] = [("vneid", "/login/method/vneid", "login-tab-vneid")];
-
 /// A sign-in flow's tabs: its methods (the running one first in the view, marked current)
-/// in the page's order, as buttons that switch to them; then the methods still to come. A
-/// registration or a binding by certificate has its one method and no sign-in tabs.
+/// in the page's order, as buttons that switch to them. A registration or a binding by
+/// certificate has its one method and no sign-in tabs.
 fn flow_tabs(tr: &Tr, view: &FlowView, action: &str) -> Vec<Tab> {
     if view.kind != FlowKind::Login {
         return Vec::new();
@@ -337,27 +334,26 @@ fn flow_tabs(tr: &Tr, view: &FlowView, action: &str) -> Vec<Tab> {
     };
     let mut offered = view.methods.clone();
     offered.sort_by_key(|method| MethodKind::all().iter().position(|known| known == method));
-    let own = offered.iter().map(|method| {
-        let label = tr.t(&method.tab_key());
-        Tab::method(action, method.as_str(), label, method == running)
-    });
-    let coming = COMING
-        .into_iter()
-        .map(|(_, href, key)| Tab::new(href, tr.t(key), false));
-    own.chain(coming).collect()
+    offered
+        .iter()
+        .map(|method| {
+            let label = tr.t(&method.tab_key());
+            Tab::method(action, method.as_str(), label, method == running)
+        })
+        .collect()
 }
 
-/// The sign-in page's tabs outside a flow (S1): the built-in methods start a sign-in with
-/// them, the others say they are coming.
+/// The sign-in page's tabs outside a flow (S1): each starts a sign-in with its method (one
+/// this deployment does not run says so).
 pub(super) fn login_tabs(tr: &Tr, current: &str) -> Vec<Tab> {
     let own = [
         ("password-sms", "/login"),
         ("usb-token", "/login/method/usb-token"),
         ("sim-pki", "/login/method/sim-pki"),
         ("remote-signing", "/login/method/remote-signing"),
+        ("vneid", "/login/method/vneid"),
     ];
     own.into_iter()
-        .chain(COMING.map(|(id, href, _)| (id, href)))
         .map(|(id, href)| Tab::new(href, tr.t(&format!("login-tab-{id}")), id == current))
         .collect()
 }
