@@ -17,6 +17,7 @@ use time::{Duration, OffsetDateTime};
 use url::Url;
 
 pub mod certificates;
+pub mod vneid;
 
 pub const START: OffsetDateTime = datetime!(2026-11-21 09:00 UTC);
 
@@ -32,6 +33,8 @@ pub struct World {
     pub sandbox: Arc<Sandbox>,
     pub clock: Arc<ManualClock>,
     pub client: Client,
+    /// VNeID, scripted, when the world signs in with it (`with_vneid`).
+    pub vneid: Arc<vneid::ScriptedVneid>,
     connectors: Connectors,
 }
 
@@ -54,16 +57,26 @@ impl World {
     }
 
     pub async fn with_config(db: TestDb, config: FlowConfig) -> Self {
-        Self::assemble(db, config, Certificates::Off).await
+        Self::assemble(db, config, Certificates::Off, false).await
+    }
+
+    /// A world whose engine signs in with VNeID (scripted: `World::vneid`).
+    pub async fn with_vneid(db: TestDb) -> Self {
+        Self::assemble(db, fast_config(), Certificates::Off, true).await
     }
 
     /// A world whose sandbox runs its certificate authorities (OCSP and CRLs over HTTP, on the
     /// world's clock) and whose engine signs in with certificates trusting them.
     pub async fn with_certificates(db: TestDb) -> Self {
-        Self::assemble(db, fast_config(), Certificates::On).await
+        Self::assemble(db, fast_config(), Certificates::On, false).await
     }
 
-    async fn assemble(db: TestDb, config: FlowConfig, certificates: Certificates) -> Self {
+    async fn assemble(
+        db: TestDb,
+        config: FlowConfig,
+        certificates: Certificates,
+        with_vneid: bool,
+    ) -> Self {
         let http = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let smtp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = Url::parse(&format!("http://{}/", http.local_addr().unwrap())).unwrap();
@@ -91,7 +104,11 @@ impl World {
             endpoint.retries = 0;
             endpoint.timeout_ms = 2_000;
         }
-        let connectors = Connectors::from_config(&connectors_config).unwrap();
+        let mut connectors = Connectors::from_config(&connectors_config).unwrap();
+        let vneid = Arc::new(vneid::ScriptedVneid::default());
+        if with_vneid {
+            connectors.vneid = Some(vneid.clone());
+        }
         let engine = Engine::new(EngineParts {
             store: Arc::clone(&db.store),
             connectors: connectors.clone(),
@@ -107,6 +124,11 @@ impl World {
             Some(pki) => engine.with_certificate_sign_in(certificates::sign_in_check(pki)),
             None => engine,
         };
+        let engine = if with_vneid {
+            engine.with_vneid(&Url::parse("https://dichvucong.test/").unwrap())
+        } else {
+            engine
+        };
         Self {
             db,
             engine: Arc::new(engine),
@@ -117,6 +139,7 @@ impl World {
                 user_agent: Some("flows-test".to_owned()),
                 device: None,
             },
+            vneid,
             connectors,
         }
     }

@@ -16,6 +16,7 @@ mod register_certificate;
 mod remote_signing;
 mod sim_pki;
 mod usb_token;
+mod vneid;
 
 async fn sign_in_for(world: &World, request: SignInRequest<'_>) -> Started {
     world.engine.start_sign_in(request).await.unwrap()
