@@ -168,6 +168,14 @@ impl Engine {
         url.map(Some).map_err(FlowError::Outside)
     }
 
+    /// Brings over an account of the portal's earlier system, of the old 9-digit card.
+    pub async fn import_legacy_account(
+        &self,
+        legacy: &crate::LegacyAccount,
+    ) -> Result<Result<AccountId, Problem>, FlowError> {
+        crate::import::legacy_account(&self.services, legacy).await
+    }
+
     pub fn config(&self) -> &FlowConfig {
         &self.services.config
     }

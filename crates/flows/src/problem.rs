@@ -182,6 +182,7 @@ mod tests {
             include_str!("methods/remote_signing.rs"),
             include_str!("methods/vneid.rs"),
             include_str!("federation.rs"),
+            include_str!("import.rs"),
             include_str!("signing.rs"),
             include_str!("register_certificate.rs"),
             include_str!("bind_certificate.rs"),

@@ -169,8 +169,55 @@ async fn guesses_are_capped_and_outages_said(db: TestDb) {
     );
 }
 
+/// An account of the earlier system comes over with its 9-digit card, its phone and its
+/// password (held to today's policy), signs in as before, and is then asked for its
+/// personal ID; the same card cannot come twice.
+async fn an_imported_legacy_account_signs_in_and_is_asked(db: TestDb) {
+    let world = World::new(db).await;
+    let person = world.sandbox.people().get(22).unwrap().clone();
+    let mut legacy = flows::LegacyAccount {
+        cmnd: LegacyCmnd::parse("023456789").unwrap(),
+        full_name: person.full_name.clone(),
+        birth_date: person.birth_date,
+        phone: person.phone.clone(),
+        password: "123456".to_owned(),
+    };
+    let weak = world.engine.import_legacy_account(&legacy).await.unwrap();
+    assert_eq!(weak.unwrap_err().field, Some("password"));
+
+    legacy.password = crate::PASSWORD.to_owned();
+    let account = world
+        .engine
+        .import_legacy_account(&legacy)
+        .await
+        .unwrap()
+        .unwrap();
+    let again = world.engine.import_legacy_account(&legacy).await.unwrap();
+    assert_eq!(again.unwrap_err().code, "account.exists");
+
+    let flow = world.start(flows::FlowKind::Login).await;
+    let action = flows::Action::SignIn {
+        identifier: "023456789".to_owned(),
+        password: crate::PASSWORD.to_owned(),
+        captcha: None,
+    };
+    harness::assert_step(&world.act(&flow, action).await.view, "otp");
+    let code = world.last_otp(&person.phone);
+    let done = world.act(&flow, flows::Action::Otp { code }).await;
+    assert_eq!(done.session.expect("signed in").session.account_id, account);
+    assert!(
+        world
+            .engine
+            .accounts()
+            .asks_personal_id(account)
+            .await
+            .unwrap()
+    );
+}
+
 store::store_tests!(
     a_legacy_account_adds_its_personal_id,
     a_number_on_another_account_is_refused,
     guesses_are_capped_and_outages_said,
+    an_imported_legacy_account_signs_in_and_is_asked,
 );
