@@ -8,6 +8,7 @@ mod config;
 mod demo;
 mod demo_client;
 mod demo_identities;
+mod demo_legacy;
 mod logging;
 mod serve;
 mod shutdown;
