@@ -90,20 +90,12 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let client = demo_client::register(&store, &base, &args.data).await?;
     let key_encryption_key = demo_secret(&args.data, "key_encryption_key")?;
     let flows = demo_flows(args.otp_resend_after);
-    let legacy = match crate::demo_legacy::holder(sandbox.sandbox.people()) {
-        Some(holder) => {
-            let otp_key = otp_key.as_bytes();
-            let seeded =
-                crate::demo_legacy::seed(&store, &connectors, flows.clone(), otp_key, holder);
-            Some(seeded.await?)
-        }
-        None => None,
-    };
+    let people = sandbox.sandbox.people();
+    let legacy_key = otp_key.as_bytes();
+    let legacy =
+        crate::demo_legacy::seed(&store, &connectors, flows.clone(), legacy_key, people).await?;
     print_banner(&base, &args.data, &sandbox, &client);
-    if let Some(legacy) = &legacy {
-        crate::demo_legacy::print(legacy);
-        println!();
-    }
+    crate::demo_legacy::print(&legacy);
     let parts = Parts {
         store,
         connectors,

@@ -14,35 +14,36 @@ use store::Store;
 /// The password of the demo's legacy account (printed in the banner).
 pub const PASSWORD: &str = "Tai-khoan-cu-2019";
 
-/// Where the search for the legacy account's holder starts: past the people the demo's other
+/// Where the search for the legacy accounts' holders starts: past the people the demo's other
 /// journeys use.
 const FIRST_CANDIDATE: usize = 40;
+
+/// How many: one to try by hand, and one for each language of the browser tests.
+pub const ACCOUNTS: usize = 3;
 
 pub struct LegacyDemo {
     pub cmnd: LegacyCmnd,
     pub person: Person,
 }
 
-/// The holder: the first person from `FIRST_CANDIDATE` on whose phone is their own.
-pub fn holder(people: &SyntheticPeople) -> Option<&Person> {
+/// The holders: the first people from `FIRST_CANDIDATE` on whose phones are their own.
+pub fn holders(people: &SyntheticPeople) -> impl Iterator<Item = &Person> {
     people
         .all()
         .iter()
         .skip(FIRST_CANDIDATE)
-        .find(|person| person.owns_phone())
+        .filter(|person| person.owns_phone())
+        .take(ACCOUNTS)
 }
 
-/// Brings the account over (once: a second start finds it there).
+/// Brings the accounts over (once: a second start finds them there).
 pub async fn seed(
     store: &Arc<dyn Store>,
     connectors: &Connectors,
     flows: FlowConfig,
     otp_key: &[u8],
-    person: &Person,
-) -> anyhow::Result<LegacyDemo> {
-    // The old card's number: nine digits of the person's own, so that it stays the same.
-    let digits = person.personal_id.as_str().get(3..).unwrap_or_default();
-    let cmnd = LegacyCmnd::parse(digits).context("the demo's 9-digit card number")?;
+    people: &SyntheticPeople,
+) -> anyhow::Result<Vec<LegacyDemo>> {
     let engine = Engine::new(EngineParts {
         store: Arc::clone(store),
         connectors: connectors.clone(),
@@ -53,6 +54,17 @@ pub async fn seed(
         otp_key: otp_key.to_vec(),
     })
     .await?;
+    let mut seeded = Vec::new();
+    for person in holders(people) {
+        seeded.push(bring_over(&engine, person).await?);
+    }
+    Ok(seeded)
+}
+
+async fn bring_over(engine: &Engine, person: &Person) -> anyhow::Result<LegacyDemo> {
+    // The old card's number: nine digits of the person's own, so that it stays the same.
+    let digits = person.personal_id.as_str().get(3..).unwrap_or_default();
+    let cmnd = LegacyCmnd::parse(digits).context("the demo's 9-digit card number")?;
     let legacy = LegacyAccount {
         cmnd: cmnd.clone(),
         full_name: person.full_name.clone(),
@@ -71,18 +83,22 @@ pub async fn seed(
     })
 }
 
-/// The banner's lines about it.
-pub fn print(legacy: &LegacyDemo) {
-    let person = &legacy.person;
-    println!(
-        "  Tài khoản CMND cũ / legacy account (L2): {}  mật khẩu {}  — {} (OTP → {})",
-        legacy.cmnd.as_str(),
-        PASSWORD,
-        person.full_name,
-        person.phone.national()
-    );
-    println!(
-        "    CCCD để cập nhật / personal ID to add: {}",
-        person.personal_id.as_str()
-    );
+/// The banner's lines about them: sign in with the card number and the password, then add
+/// the personal ID.
+pub fn print(seeded: &[LegacyDemo]) {
+    if seeded.is_empty() {
+        return;
+    }
+    println!("  Tài khoản CMND cũ / legacy accounts (L2), mật khẩu / password {PASSWORD}:");
+    for legacy in seeded {
+        let person = &legacy.person;
+        println!(
+            "    CMND {}  CCCD {}  OTP {}  {}",
+            legacy.cmnd.as_str(),
+            person.personal_id.as_str(),
+            person.phone.national(),
+            person.full_name,
+        );
+    }
+    println!();
 }
