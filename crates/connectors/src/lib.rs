@@ -37,11 +37,12 @@ pub use bhxh::{BhxhRegistry, HttpBhxhRegistry, InsuredPerson};
 pub use business_registry::{BusinessRegistry, HttpBusinessRegistry, RegisteredBusiness};
 pub use config::{
     ConfigError, ConnectorsConfig, HttpEndpoint, MobileSignatureConfig, RemoteSigningConfig,
-    SmtpEndpoint, StatusCodeTable,
+    SmtpEndpoint, StatusCodeTable, VneidConfig,
 };
 pub use error::{ConnectorError, MismatchField, System};
 pub use federation::{
     EidLevel, FederatedAuthorization, FederatedCallback, FederatedIdentity, IdentityProvider,
+    OidcFederation,
 };
 pub use mail::{Mailer, SmtpMailer};
 pub use mobile_signature::{
@@ -99,8 +100,10 @@ impl Connectors {
                 Some(remote) => Some(Arc::new(SmartCaGateway::new(remote)?)),
                 None => None,
             },
-            // The OpenID Connect client is added with its configuration.
-            vneid: None,
+            vneid: match &config.vneid {
+                Some(vneid) => Some(Arc::new(OidcFederation::new(vneid)?)),
+                None => None,
+            },
         })
     }
 }
