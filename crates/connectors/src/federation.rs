@@ -107,10 +107,8 @@ pub trait IdentityProvider: Send + Sync {
     /// Where to send the browser (the provider's `authorization_endpoint` with `response_type=
     /// code`, `client_id`, `redirect_uri`, `scope`, `state`, `nonce`, `code_challenge` (S256)
     /// and `acr_values` when asked). Reads the provider's discovery document, hence async.
-    async fn authorization_url(
-        &self,
-        trip: &FederatedAuthorization,
-    ) -> Result<Url, ConnectorError>;
+    async fn authorization_url(&self, trip: &FederatedAuthorization)
+    -> Result<Url, ConnectorError>;
 
     /// Checks the callback's `iss`, redeems the code (with the PKCE verifier and the client's
     /// credentials) and verifies the ID token against `trip`. Never retried: a code is single

@@ -310,7 +310,9 @@ fn the_vneid_section_is_optional_and_parsed_with_defaults() {
     config.validate().unwrap();
     assert!(!format!("{config:?}").contains("vneid-secret-654"));
 
-    let text = format!("{FULL}{VNEID}scopes = [\"openid\", \"profile\", \"citizen\"]\ntimeout_ms = 5000\n");
+    let text = format!(
+        "{FULL}{VNEID}scopes = [\"openid\", \"profile\", \"citizen\"]\ntimeout_ms = 5000\n"
+    );
     let config: ConnectorsConfig = toml::from_str(&text).unwrap();
     let vneid = config.vneid.unwrap();
     assert_eq!(vneid.scopes, ["openid", "profile", "citizen"]);
@@ -344,7 +346,10 @@ fn vneid_validation_names_the_key_at_fault() {
             "{issuer}"
         );
     }
-    assert_eq!(broken(&|vneid| vneid.client_id = " dvcqg".into()), "vneid.client_id");
+    assert_eq!(
+        broken(&|vneid| vneid.client_id = " dvcqg".into()),
+        "vneid.client_id"
+    );
     assert_eq!(
         broken(&|vneid| vneid.client_secret = Secret::new(String::new())),
         "vneid.client_secret"
@@ -366,7 +371,11 @@ fn vneid_validation_names_the_key_at_fault() {
 
 #[test]
 fn a_vneid_issuer_may_be_plain_http_on_this_host_only() {
-    for issuer in ["http://127.0.0.1:9443", "http://localhost:9443/vneid", "http://[::1]:9443"] {
+    for issuer in [
+        "http://127.0.0.1:9443",
+        "http://localhost:9443/vneid",
+        "http://[::1]:9443",
+    ] {
         let config = VneidConfig::new(issuer, "dvcqg", Secret::new("s".to_owned()));
         config.validate("vneid").unwrap();
     }

@@ -74,7 +74,9 @@ impl VneidConfig {
             return Err(ConfigError::new(issuer_key, "must be an https URL"));
         }
         // OpenID Connect Discovery §2: an issuer has no query and no fragment.
-        if issuer.query().is_some() || issuer.fragment().is_some() || self.issuer.trim() != self.issuer
+        if issuer.query().is_some()
+            || issuer.fragment().is_some()
+            || self.issuer.trim() != self.issuer
         {
             return Err(ConfigError::new(
                 issuer_key,

@@ -18,13 +18,21 @@ use crate::wire;
 /// malformed one is refused by name rather than as an unreadable token.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub(super) struct VneidClaims {
-    #[serde(rename = "citizenPid", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "citizenPid",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     citizen_pid: Option<Value>,
     #[serde(rename = "fullName", default, skip_serializing_if = "Option::is_none")]
     full_name: Option<Value>,
     #[serde(rename = "birthDate", default, skip_serializing_if = "Option::is_none")]
     birth_date: Option<Value>,
-    #[serde(rename = "accountLevel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "accountLevel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     account_level: Option<Value>,
 }
 
@@ -70,12 +78,18 @@ pub(super) fn identity(
         personal_id: personal_id(extra.citizen_pid.as_ref())?,
         full_name: full_name(extra.full_name.as_ref())?,
         birth_date: birth_date(extra.birth_date.as_ref())?,
-        gender: claims.gender().and_then(|gender| gender_of(gender.as_str())),
+        gender: claims
+            .gender()
+            .and_then(|gender| gender_of(gender.as_str())),
         level,
         acr,
         amr: claims
             .auth_method_refs()
-            .map(|amr| amr.iter().map(|method| method.as_str().to_owned()).collect())
+            .map(|amr| {
+                amr.iter()
+                    .map(|method| method.as_str().to_owned())
+                    .collect()
+            })
             .unwrap_or_default(),
         auth_time,
     })
@@ -145,7 +159,14 @@ mod tests {
     fn account_levels_are_one_or_two() {
         assert_eq!(account_level(Some(&json!(1))), Ok(EidLevel::One));
         assert_eq!(account_level(Some(&json!("2"))), Ok(EidLevel::Two));
-        for bad in [json!(3), json!(0), json!(-1), json!(1.5), json!("x"), json!([2])] {
+        for bad in [
+            json!(3),
+            json!(0),
+            json!(-1),
+            json!(1.5),
+            json!("x"),
+            json!([2]),
+        ] {
             assert!(account_level(Some(&bad)).is_err(), "{bad}");
         }
         assert!(account_level(None).is_err());

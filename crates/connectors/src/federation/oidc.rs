@@ -27,7 +27,7 @@ use openidconnect::core::{
 };
 use openidconnect::{
     AdditionalProviderMetadata, AuthType, AuthenticationContextClass, AuthenticationFlow,
-    AuthorizationCode, Client, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
+    AuthorizationCode, ClaimsVerificationError, Client, ClientId, ClientSecret, CsrfToken,
     DiscoveryError, EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdToken,
     IdTokenFields, IdTokenVerifier, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier,
     ProviderMetadata, RedirectUrl, RequestTokenError, Scope, SignatureVerificationError,
@@ -433,9 +433,7 @@ fn check_endpoint(name: &str, url: &Url) -> Result<(), ConnectorError> {
     if url.scheme() == "https" || (url.scheme() == "http" && is_this_host(url)) {
         Ok(())
     } else {
-        Err(invalid(format!(
-            "discovery document: {name} must be https"
-        )))
+        Err(invalid(format!("discovery document: {name} must be https")))
     }
 }
 
@@ -475,10 +473,9 @@ fn token_error(error: RequestTokenError<TransportError, TokenError>) -> Connecto
             reason: format!("token endpoint: {}", answer.error()),
         },
         RequestTokenError::Request(error) => transport_error(error),
-        RequestTokenError::Parse(error, _) => invalid(format!(
-            "token response unreadable at `{}`",
-            error.path()
-        )),
+        RequestTokenError::Parse(error, _) => {
+            invalid(format!("token response unreadable at `{}`", error.path()))
+        }
         RequestTokenError::Other(reason) => invalid(format!("token response: {reason}")),
     }
 }

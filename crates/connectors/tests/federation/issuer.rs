@@ -189,10 +189,8 @@ async fn token(
             "id_token": id_token,
         }))
         .into_response(),
-        TokenAnswer::Error(status, body) => (
-            StatusCode::from_u16(*status).unwrap(),
-            Json(body.clone()),
-        )
-            .into_response(),
+        TokenAnswer::Error(status, body) => {
+            (StatusCode::from_u16(*status).unwrap(), Json(body.clone())).into_response()
+        }
     }
 }

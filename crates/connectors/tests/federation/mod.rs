@@ -45,7 +45,9 @@ async fn start_with(change: impl FnOnce(&mut VneidConfig)) -> Harness {
     );
     change(&mut config);
     let clock = Arc::new(ManualClock::new(OffsetDateTime::now_utc()));
-    let federation = OidcFederation::new(&config).unwrap().with_clock(clock.clone());
+    let federation = OidcFederation::new(&config)
+        .unwrap()
+        .with_clock(clock.clone());
     Harness {
         issuer,
         clock,
@@ -143,13 +145,19 @@ fn query(url: &Url) -> std::collections::HashMap<String, String> {
 async fn a_level_two_sign_in_is_believed_whole() {
     let harness = start().await;
     let url = harness.federation.authorization_url(&trip()).await.unwrap();
-    assert!(url.as_str().starts_with(&format!("{}/authorize?", harness.issuer.issuer)));
+    assert!(
+        url.as_str()
+            .starts_with(&format!("{}/authorize?", harness.issuer.issuer))
+    );
     let query = query(&url);
     let challenge = URL_SAFE_NO_PAD.encode(digest(&SHA256, VERIFIER.as_bytes()));
     for (name, value) in [
         ("response_type", "code"),
         ("client_id", CLIENT_ID),
-        ("redirect_uri", "https://dichvucong.example/dang-nhap/vneid/callback"),
+        (
+            "redirect_uri",
+            "https://dichvucong.example/dang-nhap/vneid/callback",
+        ),
         ("scope", "openid profile"),
         ("state", "state-Qw7"),
         ("nonce", NONCE),
@@ -183,9 +191,15 @@ async fn a_level_two_sign_in_is_believed_whole() {
     let basic = STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"));
     assert_eq!(request.authorization, Some(format!("Basic {basic}")));
     let form = &request.form;
-    assert_eq!(form.get("grant_type").map(String::as_str), Some("authorization_code"));
+    assert_eq!(
+        form.get("grant_type").map(String::as_str),
+        Some("authorization_code")
+    );
     assert_eq!(form.get("code").map(String::as_str), Some(CODE));
-    assert_eq!(form.get("code_verifier").map(String::as_str), Some(VERIFIER));
+    assert_eq!(
+        form.get("code_verifier").map(String::as_str),
+        Some(VERIFIER)
+    );
     assert_eq!(
         form.get("redirect_uri").map(String::as_str),
         Some("https://dichvucong.example/dang-nhap/vneid/callback")
@@ -232,18 +246,25 @@ async fn without_min_acr_no_acr_values_are_sent() {
 #[tokio::test]
 async fn a_callback_without_iss_is_refused_when_the_provider_announces_it() {
     let harness = start().await;
-    harness.issuer.answer(harness.issuer.key.sign(&harness.claims()));
+    harness
+        .issuer
+        .answer(harness.issuer.key.sign(&harness.claims()));
     let callback = FederatedCallback {
         iss: None,
         ..harness.callback()
     };
     let result = harness.federation.redeem(&trip(), &callback).await;
     assert_refused(result, "iss");
-    assert!(harness.issuer.token_requests().is_empty(), "the code was sent");
+    assert!(
+        harness.issuer.token_requests().is_empty(),
+        "the code was sent"
+    );
 
     // A provider that does not announce the parameter may leave it out.
     let fresh = start().await;
-    fresh.issuer.with(|state| state.iss_parameter_supported = false);
+    fresh
+        .issuer
+        .with(|state| state.iss_parameter_supported = false);
     fresh.issuer.answer(fresh.issuer.key.sign(&fresh.claims()));
     let callback = FederatedCallback {
         iss: None,
@@ -256,9 +277,16 @@ async fn a_callback_without_iss_is_refused_when_the_provider_announces_it() {
 async fn a_callback_from_another_issuer_is_refused_before_the_code_is_sent() {
     for announced in [true, false] {
         let harness = start().await;
-        harness.issuer.with(|state| state.iss_parameter_supported = announced);
-        harness.issuer.answer(harness.issuer.key.sign(&harness.claims()));
-        for wrong in ["https://attacker.example", &format!("{}/", harness.issuer.issuer)] {
+        harness
+            .issuer
+            .with(|state| state.iss_parameter_supported = announced);
+        harness
+            .issuer
+            .answer(harness.issuer.key.sign(&harness.claims()));
+        for wrong in [
+            "https://attacker.example",
+            &format!("{}/", harness.issuer.issuer),
+        ] {
             let callback = FederatedCallback {
                 iss: Some(wrong.to_owned()),
                 ..harness.callback()
@@ -266,7 +294,10 @@ async fn a_callback_from_another_issuer_is_refused_before_the_code_is_sent() {
             let result = harness.federation.redeem(&trip(), &callback).await;
             assert_refused(result, "mix-up");
         }
-        assert!(harness.issuer.token_requests().is_empty(), "the code was sent");
+        assert!(
+            harness.issuer.token_requests().is_empty(),
+            "the code was sent"
+        );
     }
 }
 
@@ -279,7 +310,9 @@ async fn a_discovery_document_naming_another_issuer_is_refused() {
         harness.federation.authorization_url(&trip()).await,
         Err(ConnectorError::InvalidResponse { ref reason, .. }) if reason.contains("issuer")
     ));
-    harness.issuer.answer(harness.issuer.key.sign(&harness.claims()));
+    harness
+        .issuer
+        .answer(harness.issuer.key.sign(&harness.claims()));
     assert_refused(harness.redeem().await, "discovery document issuer");
     assert!(harness.issuer.token_requests().is_empty());
 }
@@ -359,7 +392,9 @@ async fn an_unsigned_id_token_is_refused() {
     assert_refused(result, "ID token signature");
     // Even from a provider that (wrongly) announces `none`.
     let fresh = start().await;
-    fresh.issuer.with(|state| state.algs = vec!["ES256", "none"]);
+    fresh
+        .issuer
+        .with(|state| state.algs = vec!["ES256", "none"]);
     let result = fresh.redeem_token(unsigned(&fresh.claims())).await;
     assert_refused(result, "ID token signature");
 }
@@ -376,7 +411,9 @@ async fn an_id_token_signed_by_another_key_is_refused() {
 async fn an_id_token_mac_d_with_the_client_secret_is_refused() {
     let harness = start().await;
     // Even when the provider announces HS256.
-    harness.issuer.with(|state| state.algs = vec!["ES256", "HS256"]);
+    harness
+        .issuer
+        .with(|state| state.algs = vec!["ES256", "HS256"]);
     let result = harness
         .redeem_token(sign_hs256(CLIENT_SECRET, &harness.claims()))
         .await;
@@ -386,7 +423,9 @@ async fn an_id_token_mac_d_with_the_client_secret_is_refused() {
 #[tokio::test]
 async fn a_provider_announcing_no_accepted_algorithm_is_refused() {
     let harness = start().await;
-    harness.issuer.with(|state| state.algs = vec!["HS256", "none"]);
+    harness
+        .issuer
+        .with(|state| state.algs = vec!["HS256", "none"]);
     let result = harness.federation.authorization_url(&trip()).await;
     assert!(
         matches!(&result, Err(ConnectorError::InvalidResponse { reason, .. }) if reason.contains("algorithm")),
@@ -405,7 +444,12 @@ async fn a_missing_or_malformed_personal_id_is_refused() {
         })
         .await;
     assert_refused(result, "citizenPid");
-    for bad in [json!("00109012345"), json!("001 090 123456"), json!(1090123456), json!("999090123456")] {
+    for bad in [
+        json!("00109012345"),
+        json!("001 090 123456"),
+        json!(1090123456),
+        json!("999090123456"),
+    ] {
         let result = harness
             .redeem_claims(|claims| claims["citizenPid"] = bad.clone())
             .await;
@@ -462,7 +506,10 @@ async fn an_acr_above_the_account_level_is_refused() {
         .redeem_claims(|claims| claims["acr"] = json!("LoA2"))
         .await
         .unwrap();
-    assert_eq!((identity.level, identity.acr), (EidLevel::Two, AssuranceLevel::LoA2));
+    assert_eq!(
+        (identity.level, identity.acr),
+        (EidLevel::Two, AssuranceLevel::LoA2)
+    );
 }
 
 // ---- key rotation ----
@@ -474,7 +521,9 @@ async fn a_rotated_key_is_fetched_once_a_minute_at_most() {
     assert_eq!(harness.issuer.with(|state| state.jwks_hits), 1);
 
     let rotated = SigningKey::generate("key-2");
-    harness.issuer.with(|state| state.keys = vec![rotated.clone()]);
+    harness
+        .issuer
+        .with(|state| state.keys = vec![rotated.clone()]);
     // Within the minute the cached keys stand: the token is refused, the provider not asked.
     harness.clock.advance(time::Duration::seconds(30));
     let result = harness.redeem_token(rotated.sign(&harness.claims())).await;
@@ -515,7 +564,13 @@ async fn a_provider_that_is_down_is_unavailable() {
     let harness = start_with(|config| config.issuer = closed.clone()).await;
     let result = harness.federation.authorization_url(&trip()).await;
     assert!(
-        matches!(&result, Err(ConnectorError::Unavailable { system: System::Vneid, .. })),
+        matches!(
+            &result,
+            Err(ConnectorError::Unavailable {
+                system: System::Vneid,
+                ..
+            })
+        ),
         "{result:?}"
     );
     let result = harness
@@ -542,10 +597,20 @@ async fn a_token_endpoint_failing_is_unavailable_and_not_retried() {
     });
     let result = harness.redeem().await;
     assert!(
-        matches!(&result, Err(ConnectorError::Unavailable { system: System::Vneid, .. })),
+        matches!(
+            &result,
+            Err(ConnectorError::Unavailable {
+                system: System::Vneid,
+                ..
+            })
+        ),
         "{result:?}"
     );
-    assert_eq!(harness.issuer.token_requests().len(), 1, "a code is spent once");
+    assert_eq!(
+        harness.issuer.token_requests().len(),
+        1,
+        "a code is spent once"
+    );
 }
 
 #[tokio::test]
