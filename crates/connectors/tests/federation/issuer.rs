@@ -87,6 +87,8 @@ pub struct IssuerState {
     /// The `issuer` the discovery document states (the real one unless a test lies).
     pub discovery_issuer: String,
     pub iss_parameter_supported: bool,
+    /// Members replacing the discovery document's own (endpoints elsewhere).
+    pub discovery_overrides: serde_json::Map<String, Value>,
     pub algs: Vec<&'static str>,
     /// The published keys.
     pub keys: Vec<SigningKey>,
@@ -112,6 +114,7 @@ impl Issuer {
         let state = Arc::new(Mutex::new(IssuerState {
             discovery_issuer: issuer.clone(),
             iss_parameter_supported: true,
+            discovery_overrides: serde_json::Map::new(),
             algs: vec!["ES256", "RS256"],
             keys: vec![key.clone()],
             token: TokenAnswer::Error(400, json!({"error": "invalid_grant"})),
@@ -147,7 +150,7 @@ type AppState = (String, Arc<Mutex<IssuerState>>);
 async fn discovery(State((issuer, state)): State<AppState>) -> Json<Value> {
     let mut state = state.lock().unwrap();
     state.discovery_hits += 1;
-    Json(json!({
+    let mut document = json!({
         "issuer": state.discovery_issuer,
         "authorization_endpoint": format!("{issuer}/authorize"),
         "token_endpoint": format!("{issuer}/token"),
@@ -159,7 +162,11 @@ async fn discovery(State((issuer, state)): State<AppState>) -> Json<Value> {
         "code_challenge_methods_supported": ["S256"],
         "acr_values_supported": ["LoA2", "LoA3"],
         "authorization_response_iss_parameter_supported": state.iss_parameter_supported,
-    }))
+    });
+    for (name, value) in &state.discovery_overrides {
+        document[name] = value.clone();
+    }
+    Json(document)
 }
 
 async fn jwks(State((_, state)): State<AppState>) -> Json<Value> {

@@ -639,3 +639,75 @@ async fn a_token_response_without_id_token_is_refused() {
     });
     assert_refused(harness.redeem().await, "id_token");
 }
+
+#[tokio::test]
+async fn a_silent_provider_is_unavailable_within_the_timeout() {
+    // Accepts connections and never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let harness = start_with(|config| {
+        config.issuer = silent.clone();
+        config.timeout_ms = 200;
+    })
+    .await;
+    let started = std::time::Instant::now();
+    let result = harness.federation.authorization_url(&trip()).await;
+    assert!(
+        matches!(&result, Err(ConnectorError::Unavailable { reason, .. }) if reason.contains("200 ms")),
+        "{result:?}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed() {
+    let harness = start().await;
+    // A provider whose discovery document has "moved" to the real one.
+    let target = format!("{}/.well-known/openid-configuration", harness.issuer.issuer);
+    let app = axum::Router::new().fallback(move || {
+        let target = target.clone();
+        async move { axum::response::Redirect::temporary(&target) }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let moved = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let federation = OidcFederation::new(&VneidConfig::new(
+        moved,
+        CLIENT_ID,
+        Secret::new(CLIENT_SECRET.to_owned()),
+    ))
+    .unwrap();
+    let result = federation.authorization_url(&trip()).await;
+    assert!(
+        matches!(&result, Err(ConnectorError::InvalidResponse { reason, .. }) if reason.contains("307")),
+        "{result:?}"
+    );
+    assert_eq!(harness.issuer.with(|state| state.discovery_hits), 0);
+}
+
+#[tokio::test]
+async fn endpoints_in_clear_off_this_host_are_refused() {
+    for (name, url) in [
+        ("jwks_uri", "http://192.0.2.7/jwks"),
+        ("token_endpoint", "http://192.0.2.7/token"),
+        ("authorization_endpoint", "http://192.0.2.7/authorize"),
+    ] {
+        let harness = start().await;
+        harness.issuer.with(|state| {
+            state
+                .discovery_overrides
+                .insert(name.to_owned(), json!(url));
+        });
+        let result = harness.federation.authorization_url(&trip()).await;
+        assert!(
+            matches!(&result, Err(ConnectorError::InvalidResponse { .. })),
+            "{name}: {result:?}"
+        );
+    }
+}
