@@ -1,7 +1,8 @@
 //! dvcid's view of the outside world: one trait per external system (population database,
 //! telecom subscribers, BHXH, SMS, e-mail, the carriers' mobile signature service, remote
-//! signing) and its real-protocol client. The protocols are written down in
-//! `crates/sandbox/PROTOCOL.md`; the `sandbox` crate answers them.
+//! signing, VNeID sign-in) and its real-protocol client. The protocols are written down in
+//! `crates/sandbox/PROTOCOL.md`; the `sandbox` crate answers them (all but VNeID, which is
+//! standard OpenID Connect and runs as a service of its own).
 //!
 //! Every call has a timeout, retries only where repeating is safe, never logs a secret, an
 //! OTP or a message body, and parses every answer into domain types at the boundary: a
