@@ -4,6 +4,7 @@
 
 mod mobile_signature;
 mod remote_signing;
+mod vneid;
 
 use std::net::SocketAddr;
 
@@ -13,6 +14,7 @@ use url::Url;
 
 pub use mobile_signature::{MobileSignatureConfig, StatusCodeTable};
 pub use remote_signing::RemoteSigningConfig;
+pub use vneid::VneidConfig;
 
 /// A configuration value that cannot work, named by its key (`population.timeout_ms`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,7 +33,7 @@ impl ConfigError {
     }
 }
 
-const fn default_timeout_ms() -> u64 {
+pub(crate) const fn default_timeout_ms() -> u64 {
     3_000
 }
 pub(crate) const fn default_connect_timeout_ms() -> u64 {
@@ -249,6 +251,10 @@ pub struct ConnectorsConfig {
     /// The carriers' mobile signature service (Sim ký số); absent: the method is not offered.
     #[serde(default)]
     pub mobile_signature: Option<MobileSignatureConfig>,
+    /// VNeID, the national eID provider (OpenID Connect); absent: "Đăng nhập bằng VNeID" is
+    /// not offered. The sandbox has none: the VNeID provider runs as a service of its own.
+    #[serde(default)]
+    pub vneid: Option<VneidConfig>,
 }
 
 /// The sandbox SmartCA's client registration (see `crates/sandbox/PROTOCOL.md`); the sandbox
@@ -302,6 +308,7 @@ impl ConnectorsConfig {
                 Secret::new(SANDBOX_AP_PASSWORD.to_owned()),
                 SANDBOX_MSSP_ID,
             )),
+            vneid: None,
         })
     }
 
@@ -319,6 +326,9 @@ impl ConnectorsConfig {
         }
         if let Some(mssp) = &self.mobile_signature {
             mssp.validate("mobile_signature")?;
+        }
+        if let Some(vneid) = &self.vneid {
+            vneid.validate("vneid")?;
         }
         self.smtp.validate("smtp")
     }

@@ -11,6 +11,12 @@ use url::Url;
 
 use crate::error::ConnectorError;
 
+mod claims;
+mod oidc;
+mod transport;
+
+pub use oidc::OidcFederation;
+
 /// One trip out to the provider, as the flow stored it. `state` and `nonce` are ours, fresh
 /// for every trip; the verifier never leaves this site before the code is redeemed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,10 +88,13 @@ pub struct FederatedIdentity {
     pub gender: Option<Gender>,
     /// `accountLevel`.
     pub level: EidLevel,
-    /// `acr` as the provider asserted it (never above what `level` allows).
+    /// `acr` as the provider asserted it (never above what `level` allows), or the level's own
+    /// assurance when the token has none. It may be less than the trip's `min_acr` asked for
+    /// (`acr_values` is a request, not a guarantee): the flow compares.
     pub acr: AssuranceLevel,
-    /// `amr` as the provider sent it.
+    /// `amr` as the provider sent it (empty when absent).
     pub amr: Vec<String>,
+    /// `auth_time`, when sent.
     pub auth_time: Option<OffsetDateTime>,
 }
 

@@ -1,7 +1,8 @@
 //! dvcid's view of the outside world: one trait per external system (population database,
 //! telecom subscribers, BHXH, SMS, e-mail, the carriers' mobile signature service, remote
-//! signing) and its real-protocol client. The protocols are written down in
-//! `crates/sandbox/PROTOCOL.md`; the `sandbox` crate answers them.
+//! signing, VNeID sign-in) and its real-protocol client. The protocols are written down in
+//! `crates/sandbox/PROTOCOL.md`; the `sandbox` crate answers them (all but VNeID, which is
+//! standard OpenID Connect and runs as a service of its own).
 //!
 //! Every call has a timeout, retries only where repeating is safe, never logs a secret, an
 //! OTP or a message body, and parses every answer into domain types at the boundary: a
@@ -37,11 +38,12 @@ pub use bhxh::{BhxhRegistry, HttpBhxhRegistry, InsuredPerson};
 pub use business_registry::{BusinessRegistry, HttpBusinessRegistry, RegisteredBusiness};
 pub use config::{
     ConfigError, ConnectorsConfig, HttpEndpoint, MobileSignatureConfig, RemoteSigningConfig,
-    SmtpEndpoint, StatusCodeTable,
+    SmtpEndpoint, StatusCodeTable, VneidConfig,
 };
 pub use error::{ConnectorError, MismatchField, System};
 pub use federation::{
     EidLevel, FederatedAuthorization, FederatedCallback, FederatedIdentity, IdentityProvider,
+    OidcFederation,
 };
 pub use mail::{Mailer, SmtpMailer};
 pub use mobile_signature::{
@@ -99,8 +101,10 @@ impl Connectors {
                 Some(remote) => Some(Arc::new(SmartCaGateway::new(remote)?)),
                 None => None,
             },
-            // The OpenID Connect client is added with its configuration.
-            vneid: None,
+            vneid: match &config.vneid {
+                Some(vneid) => Some(Arc::new(OidcFederation::new(vneid)?)),
+                None => None,
+            },
         })
     }
 }

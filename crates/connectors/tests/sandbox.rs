@@ -17,6 +17,7 @@ use sandbox::{DemoRole, Mode, Person, Sandbox, SyntheticPeople};
 use serde_json::Value;
 use url::Url;
 
+mod federation;
 mod mobile_signature;
 #[path = "sandbox/remote_signing.rs"]
 mod remote_signing;

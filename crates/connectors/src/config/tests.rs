@@ -283,3 +283,108 @@ fn the_sandbox_mssp_is_reached_on_this_host_only_in_clear() {
         config.validate().unwrap();
     }
 }
+
+const VNEID: &str = r#"
+[vneid]
+issuer = "https://sso.vneid.example.gov.vn"
+client_id = "dvcqg"
+client_secret = "vneid-secret-654"
+"#;
+
+fn with_vneid() -> ConnectorsConfig {
+    toml::from_str(&format!("{FULL}{VNEID}")).unwrap()
+}
+
+#[test]
+fn the_vneid_section_is_optional_and_parsed_with_defaults() {
+    let config: ConnectorsConfig = toml::from_str(FULL).unwrap();
+    assert_eq!(config.vneid, None);
+
+    let config = with_vneid();
+    let vneid = config.vneid.as_ref().unwrap();
+    // Kept as written: no trailing slash is added.
+    assert_eq!(vneid.issuer, "https://sso.vneid.example.gov.vn");
+    assert_eq!(vneid.scopes, ["openid", "profile"]);
+    assert_eq!(vneid.timeout_ms, 3000);
+    assert_eq!(vneid.connect_timeout_ms, 1000);
+    config.validate().unwrap();
+    assert!(!format!("{config:?}").contains("vneid-secret-654"));
+
+    let text = format!(
+        "{FULL}{VNEID}scopes = [\"openid\", \"profile\", \"citizen\"]\ntimeout_ms = 5000\n"
+    );
+    let config: ConnectorsConfig = toml::from_str(&text).unwrap();
+    let vneid = config.vneid.unwrap();
+    assert_eq!(vneid.scopes, ["openid", "profile", "citizen"]);
+    assert_eq!(vneid.timeout_ms, 5000);
+
+    let text = format!("{FULL}{VNEID}retries = 2\n");
+    assert!(toml::from_str::<ConnectorsConfig>(&text).is_err());
+}
+
+#[test]
+fn vneid_validation_names_the_key_at_fault() {
+    let valid = with_vneid();
+    let broken = |change: &dyn Fn(&mut VneidConfig)| {
+        let mut config = valid.clone();
+        change(config.vneid.as_mut().unwrap());
+        config.validate().unwrap_err().key
+    };
+    for issuer in [
+        // The client secret would cross the network in clear.
+        "http://sso.vneid.example.gov.vn",
+        "http://10.0.0.5:8443",
+        "ftp://sso.vneid.example.gov.vn",
+        "https://sso.vneid.example.gov.vn?tenant=1",
+        "https://sso.vneid.example.gov.vn#x",
+        " https://sso.vneid.example.gov.vn",
+        "not a url",
+    ] {
+        assert_eq!(
+            broken(&|vneid| vneid.issuer = issuer.to_owned()),
+            "vneid.issuer",
+            "{issuer}"
+        );
+    }
+    assert_eq!(
+        broken(&|vneid| vneid.client_id = " dvcqg".into()),
+        "vneid.client_id"
+    );
+    assert_eq!(
+        broken(&|vneid| vneid.client_secret = Secret::new(String::new())),
+        "vneid.client_secret"
+    );
+    assert_eq!(
+        broken(&|vneid| vneid.scopes = vec!["profile".into()]),
+        "vneid.scopes"
+    );
+    assert_eq!(
+        broken(&|vneid| vneid.scopes = vec!["openid profile".into()]),
+        "vneid.scopes"
+    );
+    assert_eq!(broken(&|vneid| vneid.timeout_ms = 0), "vneid.timeout_ms");
+    assert_eq!(
+        broken(&|vneid| vneid.connect_timeout_ms = 500_000),
+        "vneid.connect_timeout_ms"
+    );
+}
+
+#[test]
+fn a_vneid_issuer_may_be_plain_http_on_this_host_only() {
+    for issuer in [
+        "http://127.0.0.1:9443",
+        "http://localhost:9443/vneid",
+        "http://[::1]:9443",
+    ] {
+        let config = VneidConfig::new(issuer, "dvcqg", Secret::new("s".to_owned()));
+        config.validate("vneid").unwrap();
+    }
+}
+
+#[test]
+fn the_sandbox_config_has_no_vneid() {
+    let smtp: SocketAddr = "127.0.0.1:2525".parse().unwrap();
+    let config =
+        ConnectorsConfig::sandbox(&"http://127.0.0.1:8080".parse().unwrap(), smtp).unwrap();
+    assert_eq!(config.vneid, None);
+}
