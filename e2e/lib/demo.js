@@ -27,7 +27,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * @param {string} name  names the log file, test-results/<name>-demo.log
  * @returns {Promise<{base: string, smtp: string|null, clientSecret: string|null, data: string,
- *   stop: () => Promise<void>}>}
+ *   stop: () => Promise<void>, legacy: object[]}>}
  */
 async function startDemo(name, { resendAfter = 2, people = 1000 } = {}) {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'dvcid-e2e-'));
@@ -74,7 +74,7 @@ async function startDemo(name, { resendAfter = 2, people = 1000 } = {}) {
           const smtp = (/SMTP[^\n]*?(127\.0\.0\.1:\d+)/.exec(output) || [])[1] || null;
           // The demo client's secret ("    client_secret:      …").
           const clientSecret = (/^\s*client_secret:\s*(\S+)\s*$/m.exec(output) || [])[1] || null;
-          return { base: base.replace(/\/$/, ''), smtp, clientSecret, data, stop };
+          return { base: base.replace(/\/$/, ''), smtp, clientSecret, data, stop, legacy: legacyAccounts(output) };
         }
       }
       await sleep(100);
@@ -84,6 +84,20 @@ async function startDemo(name, { resendAfter = 2, people = 1000 } = {}) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The accounts of the old 9-digit card the demo brought over, as its banner lists them
+ * ("mật khẩu / password P:" then "    CMND c  CCCD p  OTP n  Name" lines).
+ * @returns {{cmnd: string, personalId: string, phoneNational: string, phone: string,
+ *   fullName: string, password: string}[]}
+ */
+function legacyAccounts(output) {
+  const password = (/legacy accounts \(L2\), mật khẩu \/ password (\S+):/.exec(output) || [])[1];
+  const lines = [...output.matchAll(/^\s+CMND (\d{9})\s+CCCD (\d{12})\s+OTP (\d{10})\s+(.+)$/mg)];
+  return lines.map(([, cmnd, personalId, phoneNational, fullName]) => ({
+    cmnd, personalId, phoneNational, phone: `+84${phoneNational.slice(1)}`, fullName: fullName.trim(), password,
+  }));
 }
 
 module.exports = { startDemo };
