@@ -59,6 +59,9 @@ pub use engine::{Engine, EngineParts, Outcome, SignInRequest, Started, safe_retu
 pub use error::FlowError;
 pub use methods::{Descriptor, MethodKind};
 pub use otp::OtpPurpose;
+/// The Argon2id pool, shared with the eID provider (`vneid`) for its passwords, passcodes and
+/// security answers.
+pub use passwords::Passwords;
 pub use problem::{Detail, PROBLEM_CODES, Problem};
 pub use remote_authorization::{Authorization as RemoteSigningTrip, REMOTE_SIGNING_CALLBACK};
 pub use sessions::{IssuedSession, Sessions};
