@@ -395,6 +395,28 @@ impl Vneid {
         }
     }
 
+    /// Whether `answer` (normalised as at activation) is the account's answer to `question`;
+    /// for account recovery and for tests.
+    pub async fn check_security_answer(
+        &self,
+        account: AccountId,
+        question: &str,
+        answer: &str,
+    ) -> Result<bool, VneidError> {
+        let stored = self
+            .store
+            .eid_secrets(account)
+            .await?
+            .into_iter()
+            .find(|secret| secret.kind == EidSecretKind::SecurityAnswer && secret.key == question)
+            .map(|secret| secret.secret);
+        let normalised = crate::rules::normalise_answer(answer);
+        Ok(self
+            .passwords
+            .verify(&normalised, stored.as_deref())
+            .await?)
+    }
+
     /// The live session and account of a session cookie.
     pub async fn session(&self, token: &str) -> Result<Option<(Session, Account)>, VneidError> {
         let now = self.now();
