@@ -90,6 +90,9 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let client = demo_client::register(&store, &base, &args.data).await?;
     let key_encryption_key = demo_secret(&args.data, "key_encryption_key")?;
     print_banner(&base, &args.data, &sandbox, &client);
+    // The national eID provider beside the portal (its own origin and database).
+    let vneid = crate::demo_vneid::start(&args.data, address, &base, &sandbox.sandbox).await?;
+    crate::demo_vneid::print_banner(&vneid, &base);
     let parts = Parts {
         store,
         connectors,
