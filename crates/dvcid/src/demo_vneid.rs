@@ -137,6 +137,7 @@ pub async fn start(
     .await?;
     vneid::seed::pending_application(engine, &seed(&pending), EidLevel::Two).await?;
 
+    vneid::spawn_housekeeping(&state);
     tokio::spawn(async move {
         if let Err(error) =
             vneid::http::serve(listener, vneid::router(state), shutdown::signal()).await

@@ -258,6 +258,29 @@ impl VneidApp {
     }
 }
 
+/// Deletes what has expired (flows with their codes, throttle windows, codes, grants and
+/// tokens) every five minutes; any node may do it, and doing it twice is harmless.
+pub fn spawn_housekeeping(state: &Arc<AppState>) -> tokio::task::JoinHandle<()> {
+    let state = Arc::clone(state);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            every.tick().await;
+            let store = state.vneid.store();
+            let now = state.vneid.now();
+            let flows = store.purge_expired_flows(now).await;
+            let throttles = store.purge_expired_throttles(now).await;
+            let grants = state.provider.purge().await;
+            if let (Err(error), _, _) | (_, Err(error), _) = (&flows, &throttles, &grants) {
+                tracing::warn!(%error, "purging expired VNeID state failed");
+            }
+            if let Err(error) = grants {
+                tracing::warn!(%error, "purging expired VNeID grants failed");
+            }
+        }
+    })
+}
+
 /// `dvcid vneid --config FILE`: the provider from its configuration file, until stopped.
 pub async fn run(
     config: config::FileConfig,
@@ -285,6 +308,7 @@ pub async fn run(
     if let Some(portal) = config.portal() {
         portal.register(store.as_ref()).await?;
     }
+    let _housekeeping = spawn_housekeeping(&state);
     tracing::info!(listen = %config.listen, base = %config.public_base_url, "VNeID provider serving");
     http::serve(listener, router(state), shutdown).await?;
     Ok(())

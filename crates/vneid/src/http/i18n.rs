@@ -155,3 +155,68 @@ impl Tr {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{PasscodeRefusal, PasswordRefusal, QuestionsRefusal};
+    use crate::service::Refusal;
+
+    fn keys(text: &str) -> std::collections::BTreeSet<&str> {
+        text.lines()
+            .filter(|line| line.starts_with(|c: char| c.is_ascii_lowercase()))
+            .filter_map(|line| line.split(" =").next())
+            .collect()
+    }
+
+    #[test]
+    fn both_languages_have_every_key() {
+        let vi = keys(include_str!("../../locales/vi/vneid.ftl"));
+        let en = keys(include_str!("../../locales/en/vneid.ftl"));
+        assert_eq!(vi, en);
+        let refusals = [
+            Refusal::NoApplication,
+            Refusal::NotApproved,
+            Refusal::PhoneMismatch,
+            Refusal::AlreadyActive,
+            Refusal::AccountLocked,
+            Refusal::TooManyChecks,
+            Refusal::SmsBudget,
+            Refusal::SmsUnavailable,
+            Refusal::WrongOtp { attempts_left: 1 },
+            Refusal::OtpExpired,
+            Refusal::OtpAttemptsUsed,
+            Refusal::ResendTooSoon,
+            Refusal::ResendsUsed,
+            Refusal::FlowGone,
+            Refusal::InvalidCredentials,
+            Refusal::WrongPasscode,
+            Refusal::Password(PasswordRefusal::TooShort),
+            Refusal::Password(PasswordRefusal::TooLong),
+            Refusal::Password(PasswordRefusal::NoUpper),
+            Refusal::Password(PasswordRefusal::NoLower),
+            Refusal::Password(PasswordRefusal::NoDigit),
+            Refusal::Password(PasswordRefusal::NoSpecial),
+            Refusal::Password(PasswordRefusal::Mismatch),
+            Refusal::Passcode(PasscodeRefusal::NotSixDigits),
+            Refusal::Passcode(PasscodeRefusal::Sequence),
+            Refusal::Passcode(PasscodeRefusal::SameDigits),
+            Refusal::Passcode(PasscodeRefusal::BirthDate),
+            Refusal::Passcode(PasscodeRefusal::Mismatch),
+            Refusal::Questions(QuestionsRefusal::UnknownQuestion),
+            Refusal::Questions(QuestionsRefusal::SameQuestion),
+            Refusal::Questions(QuestionsRefusal::EmptyAnswer),
+            Refusal::Questions(QuestionsRefusal::AnswerTooLong),
+        ];
+        for refusal in refusals {
+            assert!(vi.contains(refusal.key()), "{}", refusal.key());
+        }
+        let tr = Tr::new(Lang::En, "/login?lang=en&x=1");
+        assert_eq!(tr.t("action-sign-in"), "Sign in");
+        assert_eq!(tr.other_lang_href(), "/login?x=1&lang=vi");
+        assert_eq!(
+            tr.t1("refused-wrong-otp", "left", "2"),
+            "The code is wrong. 2 attempts left."
+        );
+    }
+}

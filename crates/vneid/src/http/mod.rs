@@ -63,6 +63,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     router
         .with_state(state)
         .layer(csrf)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
