@@ -382,3 +382,61 @@ async fn activation_and_sign_in(db: store::testing::TestDb) {
 }
 
 store::store_tests!(activation_and_sign_in);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn any_node_serves_the_next_step() {
+    use std::sync::Arc;
+    let world = world().await;
+    let person = world.approved(1, EidLevel::One).await;
+    // A second node on the same database.
+    let other = vneid::VneidApp::start_for_tests(vneid::TestParts {
+        store: Arc::clone(&world.db.store),
+        clock: world.clock.clone(),
+        random: Arc::new(domain::random::SeededRandomness::new(8)),
+        sms: world.sms.clone(),
+    })
+    .await
+    .unwrap();
+    let first = world.browser();
+    first
+        .post(
+            "/activate",
+            &[
+                ("personal_id", person.personal_id.as_str()),
+                ("phone", &person.phone.national()),
+            ],
+        )
+        .await
+        .assert_has("name=\"code\"");
+    let code = world.sms.last_code(&person.phone);
+    let second = first.on(other.base_url().clone());
+    second
+        .post("/activate/otp", &[("code", &code)])
+        .await
+        .assert_has("name=\"password\"");
+    first
+        .get("/activate/step")
+        .await
+        .assert_has("name=\"password\"");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_speak_english_too() {
+    let world = world().await;
+    let browser = world.browser();
+    let page = browser.get("/?lang=en").await;
+    page.assert_has("Activate your electronic identity account");
+    assert!(browser.cookie("vneid_lang").is_some());
+    // The choice is remembered.
+    let page = browser
+        .post("/activate", &[("personal_id", "001"), ("phone", "")])
+        .await;
+    page.assert_has("The personal ID number must be 12 valid digits.");
+    page.assert_has("lang=\"en\"");
+    // The intro page and the sign-in page both lead to activation.
+    let page = world.browser().get("/").await;
+    page.assert_has("Kích hoạt tài khoản định danh điện tử");
+    page.assert_has("href=\"/activate\"");
+    let page = world.browser().get("/login").await;
+    page.assert_has(">Kích hoạt</a>");
+}

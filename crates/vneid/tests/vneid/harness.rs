@@ -166,6 +166,13 @@ impl Browser {
         }
     }
 
+    /// The same browser (its cookies) talking to another node at `base`.
+    pub fn on(&self, base: Url) -> Browser {
+        let other = Browser::new(base);
+        *other.cookies.lock().unwrap() = self.cookies.lock().unwrap().clone();
+        other
+    }
+
     pub fn cookie(&self, name: &str) -> Option<String> {
         self.cookies.lock().unwrap().get(name).cloned()
     }
