@@ -125,6 +125,31 @@ impl Vneid {
         })
     }
 
+    /// A wrong password for an ID without an account, counted per ID in fixed windows as long
+    /// as the lock, so that it "locks" like an account does.
+    async fn unknown_failed(
+        &self,
+        personal_id: &PersonalId,
+        now: OffsetDateTime,
+    ) -> Result<Refusal, VneidError> {
+        let window = self.settings.lock_for.whole_seconds().max(1);
+        let start = now.unix_timestamp() - now.unix_timestamp().rem_euclid(window);
+        let start = OffsetDateTime::from_unix_timestamp(start).unwrap_or(now);
+        let count = self
+            .store
+            .hit(
+                &format!("vneid:sign-in:unknown:{}", personal_id.as_str()),
+                start,
+                start + self.settings.lock_for,
+            )
+            .await?;
+        Ok(if count >= i64::from(self.settings.max_failures) {
+            Refusal::AccountLocked
+        } else {
+            Refusal::InvalidCredentials
+        })
+    }
+
     /// The first step: ID and password. `device` is the browser's device cookie, if any.
     pub async fn sign_in(
         &self,
@@ -136,9 +161,10 @@ impl Vneid {
         let now = self.now();
         let account = self.store.account_by_personal_id(personal_id).await?;
         let Some(account) = account else {
-            // The same Argon2 work as a known account, and the same answer.
+            // The same Argon2 work as a known account, and the same answers: wrong, then
+            // locked at the same count (an ID that never locks would be known unknown).
             self.passwords.verify(password, None).await?;
-            return Ok(Err(Refusal::InvalidCredentials));
+            return Ok(Err(self.unknown_failed(personal_id, now).await?));
         };
         if self.locked(&account, now).await? {
             return Ok(Err(Refusal::AccountLocked));

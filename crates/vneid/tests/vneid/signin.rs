@@ -38,6 +38,40 @@ async fn unknown_id_and_wrong_password_answer_alike() {
         strip(&wrong.body, person.personal_id.as_str()),
         strip(&unknown.body, stranger.personal_id.as_str())
     );
+    // Both lock at the fifth failure: an ID that never locked would be known not to exist.
+    for _ in 0..3 {
+        for id in [&person.personal_id, &stranger.personal_id] {
+            browser
+                .post(
+                    "/login",
+                    &[("personal_id", id.as_str()), ("password", WRONG)],
+                )
+                .await;
+        }
+    }
+    let known = browser
+        .post(
+            "/login",
+            &[
+                ("personal_id", person.personal_id.as_str()),
+                ("password", WRONG),
+            ],
+        )
+        .await;
+    let unknown = browser
+        .post(
+            "/login",
+            &[
+                ("personal_id", stranger.personal_id.as_str()),
+                ("password", WRONG),
+            ],
+        )
+        .await;
+    known.assert_has("tạm khóa");
+    assert_eq!(
+        strip(&known.body, person.personal_id.as_str()),
+        strip(&unknown.body, stranger.personal_id.as_str())
+    );
     // A malformed ID is a field error, not a check.
     browser
         .post("/login", &[("personal_id", "abc"), ("password", WRONG)])
