@@ -13,8 +13,11 @@
 //!   different security questions with answers. Each step is a stored flow.
 //! - **Sign-in (V4)**: ID + password; a device not seen before (device cookie, its SHA-256 kept
 //!   as a `device` credential) also gives the passcode or an SMS code. Five wrong passwords or
-//!   passcodes in a row lock the account for 30 minutes. Sessions are LoA2 for a level-1
-//!   account and LoA3 for level 2; `amr` is `pwd` plus `pin` (passcode) or `sms`.
+//!   passcodes in a row lock the account for 30 minutes (an ID without an account "locks" the
+//!   same way, so the lock reveals nothing); one address may try 200 sign-ins in 15 minutes.
+//!   Sessions are LoA2 for a level-1 account and LoA3 for level 2; `amr` is `pwd` plus `pin`
+//!   (passcode) or `sms` on a new device, and `pwd` alone on a remembered one (the device
+//!   cookie, a 256-bit token, stands for the possession factor there).
 //! - **OpenID provider (V5)** from the `oidc` crate: discovery, `/jwks.json`, `/authorize`,
 //!   `/token`, `/userinfo`. Clients registered with `ClaimMapping::Vneid` (the portal) get the
 //!   person's claims in the ID token and userinfo: the standard ones plus `citizenPid`,

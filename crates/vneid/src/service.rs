@@ -32,6 +32,8 @@ pub struct Settings {
     /// Activation requests (ID + phone checks) per address and hour: the specific answers of
     /// V2 tell whether an ID has an application, so a stranger may only ask a few.
     pub activation_checks_per_address_per_hour: i64,
+    /// Sign-in attempts per address in 15 minutes (password spraying across many IDs).
+    pub sign_ins_per_address_per_window: i64,
     /// Wrong passwords or passcodes in a row that lock an account, and for how long.
     pub max_failures: i32,
     pub lock_for: Duration,
@@ -52,6 +54,7 @@ impl Settings {
             sms_per_phone_per_day: 5,
             sms_per_address_per_day: 50,
             activation_checks_per_address_per_hour: 30,
+            sign_ins_per_address_per_window: 200,
             max_failures: 5,
             lock_for: Duration::minutes(30),
             session_idle: Duration::minutes(30),

@@ -159,6 +159,21 @@ impl Vneid {
         caller: &Caller,
     ) -> Result<Result<SignInOutcome, Refusal>, VneidError> {
         let now = self.now();
+        if let Some(ip) = &caller.ip {
+            let start = now.unix_timestamp() - now.unix_timestamp().rem_euclid(900);
+            let start = OffsetDateTime::from_unix_timestamp(start).unwrap_or(now);
+            let count = self
+                .store
+                .hit(
+                    &format!("vneid:sign-in:address:{ip}"),
+                    start,
+                    start + time::Duration::minutes(15),
+                )
+                .await?;
+            if count > self.settings.sign_ins_per_address_per_window {
+                return Ok(Err(Refusal::TooManyChecks));
+            }
+        }
         let account = self.store.account_by_personal_id(personal_id).await?;
         let Some(account) = account else {
             // The same Argon2 work as a known account, and the same answers: wrong, then

@@ -188,14 +188,15 @@ async fn decide(
             None => see_other("/login"),
         },
         Decision::Consent { .. } => {
-            // Consent pages are not offered here; relying services of the eID provider are
-            // registered without them.
+            // No consent page is offered here (relying services of the eID provider are
+            // registered without one): a request that needs one is declined, never granted
+            // silently.
             let session = session.as_ref();
             match session {
                 Some((session, account)) => {
                     match state
                         .provider
-                        .consent(request, session, account, true)
+                        .consent(request, session, account, false)
                         .await
                     {
                         Ok(url) => done(see_other(url.as_str())),

@@ -218,3 +218,37 @@ async fn levels_give_the_session_its_acr() {
         assert_eq!(session.amr, ["pwd", "pin"]);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_cannot_spray_passwords() {
+    let world = world().await;
+    let person = world.active(1, EidLevel::One).await;
+    let browser = world.browser();
+    // 200 attempts over many IDs from one address, then a refusal before any check.
+    for n in 0..200 {
+        let stranger = world.person(2 + n % 30);
+        browser
+            .post(
+                "/login",
+                &[
+                    ("personal_id", stranger.personal_id.as_str()),
+                    ("password", WRONG),
+                ],
+            )
+            .await;
+    }
+    browser
+        .post(
+            "/login",
+            &[
+                ("personal_id", person.personal_id.as_str()),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+        .assert_has("quá nhiều yêu cầu");
+    world.clock.advance(time::Duration::minutes(16));
+    sign_in(&browser, &person)
+        .await
+        .assert_has("MÀN HÌNH GIAO DIỆN MỨC 1");
+}
