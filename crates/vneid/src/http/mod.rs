@@ -3,7 +3,9 @@
 //! Every state-changing request passes the same-origin check (tower-http's `CsrfLayer`,
 //! `Sec-Fetch-Site` / `Origin`); pages carry a strict CSP (no inline script).
 
+mod activate;
 mod i18n;
+mod login;
 mod pages;
 mod police;
 mod provider;

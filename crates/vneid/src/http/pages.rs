@@ -1,168 +1,54 @@
-//! The person's pages: the intro, activation (V2–V3), sign-in with the new-device step (V4),
-//! and the signed-in home screen by level.
+//! The person's pages: the intro, and the routes of activation (`activate`, V2–V3) and
+//! sign-in with the signed-in home screen (`login`, V4), with what they share.
 
 use std::collections::HashMap;
 
 use axum::Form;
-use axum::extract::Query;
 use axum::response::Response;
 use axum::routing::{get, post};
-use domain::{PersonalId, PhoneNumber};
 use uuid::Uuid;
 
-use super::templates::{self, QuestionOption};
-use super::{
-    ACTIVATION_COOKIE, AUTHZ_COOKIE, DEVICE_COOKIE, SESSION_COOKIE, SIGN_IN_COOKIE, State,
-    Transport, fault, page, see_other, set_cookie, with_cookies,
-};
-use crate::activation::ActivationStep;
-use crate::rules::QUESTIONS;
-use crate::service::Refusal;
-use crate::signin::{Issued, SignInOutcome, SignInStep};
+use super::templates;
+use super::{SESSION_COOKIE, State, Transport, page, see_other};
 
-type Fields = Form<HashMap<String, String>>;
+use super::{activate, login};
+
+pub(super) type Fields = Form<HashMap<String, String>>;
 
 pub(super) fn routes() -> axum::Router<std::sync::Arc<super::AppState>> {
     axum::Router::new()
         .route("/", get(intro))
         .route("/healthz", get(|| async { "ok" }))
         .route("/static/vneid.css", get(|| async { super::stylesheet() }))
-        .route("/activate", get(activate_form).post(activate_start))
-        .route("/activate/step", get(activate_step))
-        .route("/activate/otp", post(activate_otp))
-        .route("/activate/resend", post(activate_resend))
-        .route("/activate/password", post(activate_password))
-        .route("/activate/passcode", post(activate_passcode))
-        .route("/activate/questions", post(activate_questions))
-        .route("/activate/done", get(activate_done))
-        .route("/login", get(login_form).post(login))
-        .route("/login/verify", get(login_step))
-        .route("/login/passcode", post(login_passcode))
-        .route("/login/otp/send", post(login_send_otp))
-        .route("/login/otp", post(login_otp))
-        .route("/home", get(home))
-        .route("/logout", post(logout))
+        .route("/activate", get(activate::form).post(activate::start))
+        .route("/activate/step", get(activate::step))
+        .route("/activate/otp", post(activate::otp))
+        .route("/activate/resend", post(activate::resend))
+        .route("/activate/password", post(activate::password))
+        .route("/activate/passcode", post(activate::passcode))
+        .route("/activate/questions", post(activate::questions))
+        .route("/activate/done", get(activate::done))
+        .route("/login", get(login::form).post(login::login))
+        .route("/login/verify", get(login::step))
+        .route("/login/passcode", post(login::passcode))
+        .route("/login/otp/send", post(login::send_otp))
+        .route("/login/otp", post(login::otp))
+        .route("/home", get(login::home))
+        .route("/logout", post(login::logout))
 }
 
-fn field<'a>(fields: &'a HashMap<String, String>, name: &str) -> &'a str {
+pub(super) fn field<'a>(fields: &'a HashMap<String, String>, name: &str) -> &'a str {
     fields.get(name).map_or("", String::as_str)
 }
 
-fn flow_cookie(transport: &Transport, name: &str) -> Option<Uuid> {
+pub(super) fn flow_cookie(transport: &Transport, name: &str) -> Option<Uuid> {
     transport
         .cookie(name)
         .and_then(|value| Uuid::parse_str(&value).ok())
 }
 
-async fn intro(state: State, transport: Transport) -> Response {
-    if let Some(token) = transport.cookie(SESSION_COOKIE)
-        && let Ok(Some(_)) = state.vneid.session(&token).await
-    {
-        return see_other("/home");
-    }
-    let tr = transport.tr();
-    page(&transport, &templates::Intro { tr: &tr })
-}
-
-// ---- activation ---------------------------------------------------------------------------
-
-async fn activate_form(transport: Transport) -> Response {
-    let tr = transport.tr();
-    page(
-        &transport,
-        &templates::ActivateStart {
-            tr: &tr,
-            personal_id: String::new(),
-            phone: String::new(),
-            error: None,
-            id_error: None,
-            phone_error: None,
-        },
-    )
-}
-
-async fn activate_start(state: State, transport: Transport, Form(fields): Fields) -> Response {
-    let tr = transport.tr();
-    let id_text = field(&fields, "personal_id").trim().to_owned();
-    let phone_text = field(&fields, "phone").trim().to_owned();
-    let personal_id = PersonalId::parse(&id_text);
-    let phone = PhoneNumber::parse(&phone_text);
-    let form = |error: Option<String>, id_error: Option<String>, phone_error: Option<String>| {
-        page(
-            &transport,
-            &templates::ActivateStart {
-                tr: &tr,
-                personal_id: id_text.clone(),
-                phone: phone_text.clone(),
-                error,
-                id_error,
-                phone_error,
-            },
-        )
-    };
-    let (personal_id, phone) = match (personal_id, phone) {
-        (Ok(id), Ok(phone)) => (id, phone),
-        (id, phone) => {
-            return form(
-                None,
-                id.err().map(|_| tr.t("invalid-personal-id")),
-                phone.err().map(|_| tr.t("invalid-phone")),
-            );
-        }
-    };
-    match state
-        .vneid
-        .start_activation(&personal_id, &phone, &transport.caller)
-        .await
-    {
-        Ok(Ok(activation)) => with_cookies(
-            see_other("/activate/step"),
-            &[set_cookie(
-                ACTIVATION_COOKIE,
-                &activation.id.to_string(),
-                state.secure_cookies(),
-                None,
-            )],
-        ),
-        Ok(Err(refusal)) => form(Some(tr.t(refusal.key())), None, None),
-        Err(error) => fault(&transport, &error),
-    }
-}
-
-fn step_page(
-    transport: &Transport,
-    step: &ActivationStep,
-    error: Option<String>,
-    notice: Option<String>,
-) -> Response {
-    let tr = transport.tr();
-    let (name, phone) = match step {
-        ActivationStep::Otp { phone } => ("otp", phone.clone()),
-        ActivationStep::Password => ("password", String::new()),
-        ActivationStep::Passcode => ("passcode", String::new()),
-        ActivationStep::Questions => ("questions", String::new()),
-    };
-    let questions = QUESTIONS
-        .iter()
-        .map(|q| QuestionOption {
-            id: q.id,
-            text: if tr.is_en() { q.en } else { q.vi },
-        })
-        .collect();
-    page(
-        transport,
-        &templates::ActivateStep {
-            tr: &tr,
-            step: name,
-            phone,
-            error,
-            notice,
-            questions,
-        },
-    )
-}
-
-fn gone(transport: &Transport, restart: &str) -> Response {
+/// The page of a flow that is gone (expired, finished, or never this browser's).
+pub(super) fn gone(transport: &Transport, restart: &str) -> Response {
     let tr = transport.tr();
     page(
         transport,
@@ -176,447 +62,12 @@ fn gone(transport: &Transport, restart: &str) -> Response {
     )
 }
 
-async fn activate_step(state: State, transport: Transport) -> Response {
-    let Some(id) = flow_cookie(&transport, ACTIVATION_COOKIE) else {
-        return gone(&transport, "/activate");
-    };
-    match state.vneid.activation(id).await {
-        Ok(Some(activation)) => step_page(&transport, &activation.step, None, None),
-        Ok(None) => gone(&transport, "/activate"),
-        Err(error) => fault(&transport, &error),
-    }
-}
-
-/// After a step: the next page, or the same page with the refusal.
-async fn after_step(
-    state: &State,
-    transport: &Transport,
-    id: Uuid,
-    outcome: Result<Result<ActivationStep, Refusal>, crate::service::VneidError>,
-) -> Response {
-    match outcome {
-        Ok(Ok(_)) => see_other("/activate/step"),
-        Ok(Err(Refusal::FlowGone)) => gone(transport, "/activate"),
-        Ok(Err(refusal)) => match state.vneid.activation(id).await {
-            Ok(Some(activation)) => {
-                let tr = transport.tr();
-                let text = match refusal {
-                    Refusal::WrongOtp { attempts_left } => {
-                        tr.t1(refusal.key(), "left", &attempts_left.to_string())
-                    }
-                    other => tr.t(other.key()),
-                };
-                step_page(transport, &activation.step, Some(text), None)
-            }
-            Ok(None) => gone(transport, "/activate"),
-            Err(error) => fault(transport, &error),
-        },
-        Err(error) => fault(transport, &error),
-    }
-}
-
-async fn activate_otp(state: State, transport: Transport, Form(fields): Fields) -> Response {
-    let Some(id) = flow_cookie(&transport, ACTIVATION_COOKIE) else {
-        return gone(&transport, "/activate");
-    };
-    let outcome = state.vneid.activation_otp(id, field(&fields, "code")).await;
-    after_step(&state, &transport, id, outcome).await
-}
-
-async fn activate_resend(state: State, transport: Transport) -> Response {
-    let Some(id) = flow_cookie(&transport, ACTIVATION_COOKIE) else {
-        return gone(&transport, "/activate");
-    };
-    match state
-        .vneid
-        .resend_activation_otp(id, &transport.caller)
-        .await
-    {
-        Ok(Ok(())) => match state.vneid.activation(id).await {
-            Ok(Some(activation)) => {
-                let notice = transport.tr().t("otp-resent");
-                step_page(&transport, &activation.step, None, Some(notice))
-            }
-            Ok(None) => gone(&transport, "/activate"),
-            Err(error) => fault(&transport, &error),
-        },
-        Ok(Err(refusal)) => after_step(&state, &transport, id, Ok(Err(refusal))).await,
-        Err(error) => fault(&transport, &error),
-    }
-}
-
-async fn activate_password(state: State, transport: Transport, Form(fields): Fields) -> Response {
-    let Some(id) = flow_cookie(&transport, ACTIVATION_COOKIE) else {
-        return gone(&transport, "/activate");
-    };
-    let outcome = state
-        .vneid
-        .activation_password(
-            id,
-            field(&fields, "password"),
-            field(&fields, "confirmation"),
-        )
-        .await;
-    after_step(&state, &transport, id, outcome).await
-}
-
-async fn activate_passcode(state: State, transport: Transport, Form(fields): Fields) -> Response {
-    let Some(id) = flow_cookie(&transport, ACTIVATION_COOKIE) else {
-        return gone(&transport, "/activate");
-    };
-    let outcome = state
-        .vneid
-        .activation_passcode(
-            id,
-            field(&fields, "passcode"),
-            field(&fields, "confirmation"),
-        )
-        .await;
-    after_step(&state, &transport, id, outcome).await
-}
-
-async fn activate_questions(state: State, transport: Transport, Form(fields): Fields) -> Response {
-    let Some(id) = flow_cookie(&transport, ACTIVATION_COOKIE) else {
-        return gone(&transport, "/activate");
-    };
-    let outcome = state
-        .vneid
-        .activation_questions(
-            id,
-            (field(&fields, "question1"), field(&fields, "answer1")),
-            (field(&fields, "question2"), field(&fields, "answer2")),
-            &transport.caller,
-        )
-        .await;
-    match outcome {
-        Ok(Ok(())) => with_cookies(
-            see_other("/activate/done"),
-            &[set_cookie(
-                ACTIVATION_COOKIE,
-                "",
-                state.secure_cookies(),
-                Some(0),
-            )],
-        ),
-        Ok(Err(refusal)) => after_step(&state, &transport, id, Ok(Err(refusal))).await,
-        Err(error) => fault(&transport, &error),
-    }
-}
-
-async fn activate_done(transport: Transport) -> Response {
-    let tr = transport.tr();
-    page(
-        &transport,
-        &templates::Message {
-            tr: &tr,
-            title: tr.t("activated-title"),
-            text: tr.t("activated-text"),
-            link: Some("/login".to_owned()),
-            link_text: tr.t("action-sign-in-again"),
-        },
-    )
-}
-
-// ---- sign-in ------------------------------------------------------------------------------
-
-async fn login_form(
-    state: State,
-    transport: Transport,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let tr = transport.tr();
-    let authz = query.get("authz").and_then(|id| Uuid::parse_str(id).ok());
-    let parked = match authz {
-        Some(id) => state.provider.parked(id).await.ok().flatten(),
-        None => None,
-    };
-    let login_hint = parked
-        .as_ref()
-        .and_then(|parked| parked.request.login_hint().map(str::to_owned))
-        .unwrap_or_default();
-    let response = page(
-        &transport,
-        &templates::Login {
-            tr: &tr,
-            personal_id: login_hint,
-            error: None,
-            id_error: None,
-            client_name: parked.map(|parked| parked.request.client_name().to_owned()),
-        },
-    );
-    // A sign-in started here is for this request, or for no relying service at all.
-    let authz_cookie = match authz {
-        Some(id) => set_cookie(AUTHZ_COOKIE, &id.to_string(), state.secure_cookies(), None),
-        None => set_cookie(AUTHZ_COOKIE, "", state.secure_cookies(), Some(0)),
-    };
-    with_cookies(response, &[authz_cookie])
-}
-
-/// Where a fresh session goes: back to the parked authorization request, or home.
-fn signed_in(state: &State, transport: &Transport, issued: &Issued) -> Response {
-    let secure = state.secure_cookies();
-    let mut cookies = vec![
-        set_cookie(SESSION_COOKIE, &issued.session_token, secure, None),
-        set_cookie(SIGN_IN_COOKIE, "", secure, Some(0)),
-    ];
-    if let Some(device) = &issued.device_token {
-        cookies.push(set_cookie(
-            DEVICE_COOKIE,
-            device,
-            secure,
-            Some(400 * 86_400),
-        ));
-    }
-    let to = if transport
-        .cookie(AUTHZ_COOKIE)
-        .is_some_and(|v| !v.is_empty())
-    {
-        "/authorize/resume"
-    } else {
-        "/home"
-    };
-    with_cookies(see_other(to), &cookies)
-}
-
-async fn login(state: State, transport: Transport, Form(fields): Fields) -> Response {
-    let tr = transport.tr();
-    let id_text = field(&fields, "personal_id").trim().to_owned();
-    let form = |error: Option<String>, id_error: Option<String>| {
-        page(
-            &transport,
-            &templates::Login {
-                tr: &tr,
-                personal_id: id_text.clone(),
-                error,
-                id_error,
-                client_name: None,
-            },
-        )
-    };
-    let Ok(personal_id) = PersonalId::parse(&id_text) else {
-        return form(None, Some(tr.t("invalid-personal-id")));
-    };
-    let device = transport.cookie(DEVICE_COOKIE);
-    match state
-        .vneid
-        .sign_in(
-            &personal_id,
-            field(&fields, "password"),
-            device.as_deref(),
-            &transport.caller,
-        )
-        .await
-    {
-        Ok(Ok(SignInOutcome::SignedIn(issued))) => signed_in(&state, &transport, &issued),
-        Ok(Ok(SignInOutcome::SecondFactor { flow })) => with_cookies(
-            see_other("/login/verify"),
-            &[set_cookie(
-                SIGN_IN_COOKIE,
-                &flow.to_string(),
-                state.secure_cookies(),
-                None,
-            )],
-        ),
-        Ok(Err(refusal)) => form(Some(tr.t(refusal.key())), None),
-        Err(error) => fault(&transport, &error),
-    }
-}
-
-async fn login_step_page(
-    state: &State,
-    transport: &Transport,
-    flow: Uuid,
-    error: Option<String>,
-    notice: Option<String>,
-) -> Response {
-    let tr = transport.tr();
-    match state.vneid.sign_in_step(flow).await {
-        Ok(Some(step)) => {
-            let (name, phone) = match step {
-                SignInStep::Passcode => ("passcode", String::new()),
-                SignInStep::Otp { phone } => ("otp", phone),
-            };
-            page(
-                transport,
-                &templates::LoginStep {
-                    tr: &tr,
-                    step: name,
-                    phone,
-                    error,
-                    notice,
-                },
-            )
-        }
-        Ok(None) => gone(transport, "/login"),
-        Err(error) => fault(transport, &error),
-    }
-}
-
-async fn login_step(state: State, transport: Transport) -> Response {
-    let Some(flow) = flow_cookie(&transport, SIGN_IN_COOKIE) else {
-        return gone(&transport, "/login");
-    };
-    login_step_page(&state, &transport, flow, None, None).await
-}
-
-/// A refusal of the second step: locked and vanished flows start again, others stay.
-async fn step_refused(
-    state: &State,
-    transport: &Transport,
-    flow: Uuid,
-    refusal: Refusal,
-) -> Response {
-    let tr = transport.tr();
-    match refusal {
-        Refusal::FlowGone => gone(transport, "/login"),
-        Refusal::AccountLocked => page(
-            transport,
-            &templates::Message {
-                tr: &tr,
-                title: tr.t("locked-title"),
-                text: tr.t(refusal.key()),
-                link: Some("/login".to_owned()),
-                link_text: tr.t("action-back"),
-            },
-        ),
-        Refusal::WrongOtp { attempts_left } => {
-            let text = tr.t1(refusal.key(), "left", &attempts_left.to_string());
-            login_step_page(state, transport, flow, Some(text), None).await
-        }
-        other => login_step_page(state, transport, flow, Some(tr.t(other.key())), None).await,
-    }
-}
-
-async fn login_passcode(state: State, transport: Transport, Form(fields): Fields) -> Response {
-    let Some(flow) = flow_cookie(&transport, SIGN_IN_COOKIE) else {
-        return gone(&transport, "/login");
-    };
-    let device = transport.cookie(DEVICE_COOKIE);
-    match state
-        .vneid
-        .sign_in_passcode(
-            flow,
-            field(&fields, "passcode"),
-            device.as_deref(),
-            &transport.caller,
-        )
-        .await
-    {
-        Ok(Ok(issued)) => signed_in(&state, &transport, &issued),
-        Ok(Err(refusal)) => step_refused(&state, &transport, flow, refusal).await,
-        Err(error) => fault(&transport, &error),
-    }
-}
-
-async fn login_send_otp(state: State, transport: Transport) -> Response {
-    let Some(flow) = flow_cookie(&transport, SIGN_IN_COOKIE) else {
-        return gone(&transport, "/login");
-    };
-    match state.vneid.sign_in_send_otp(flow, &transport.caller).await {
-        Ok(Ok(())) => {
-            let notice = transport.tr().t("otp-sent");
-            login_step_page(&state, &transport, flow, None, Some(notice)).await
-        }
-        Ok(Err(refusal)) => step_refused(&state, &transport, flow, refusal).await,
-        Err(error) => fault(&transport, &error),
-    }
-}
-
-async fn login_otp(state: State, transport: Transport, Form(fields): Fields) -> Response {
-    let Some(flow) = flow_cookie(&transport, SIGN_IN_COOKIE) else {
-        return gone(&transport, "/login");
-    };
-    let device = transport.cookie(DEVICE_COOKIE);
-    match state
-        .vneid
-        .sign_in_otp(
-            flow,
-            field(&fields, "code"),
-            device.as_deref(),
-            &transport.caller,
-        )
-        .await
-    {
-        Ok(Ok(issued)) => signed_in(&state, &transport, &issued),
-        Ok(Err(refusal)) => step_refused(&state, &transport, flow, refusal).await,
-        Err(error) => fault(&transport, &error),
-    }
-}
-
-// ---- signed in ----------------------------------------------------------------------------
-
-async fn home(state: State, transport: Transport) -> Response {
-    let Some(token) = transport.cookie(SESSION_COOKIE) else {
-        return see_other("/login");
-    };
-    let (session, account) = match state.vneid.session(&token).await {
-        Ok(Some(found)) => found,
-        Ok(None) => return see_other("/login"),
-        Err(error) => return fault(&transport, &error),
-    };
-    let level = match state.vneid.level_of(&account).await {
-        Ok(level) => level,
-        Err(error) => return fault(&transport, &error),
-    };
-    let phone = match state.vneid.store().phones(account.id).await {
-        Ok(phones) => phones
-            .into_iter()
-            .find(|phone| phone.is_default)
-            .map(|phone| crate::service::masked(&phone.phone))
-            .unwrap_or_default(),
-        Err(error) => return fault(&transport, &error),
-    };
-    let tr = transport.tr();
-    let identity = &account.identity;
-    page(
-        &transport,
-        &templates::Home {
-            tr: &tr,
-            level: level.number(),
-            full_name: identity.full_name.clone(),
-            personal_id: identity
-                .personal_id
-                .as_ref()
-                .map(|id| id.as_str().to_owned())
-                .unwrap_or_default(),
-            birth_date: identity
-                .birth_date
-                .map(|date| {
-                    format!(
-                        "{:02}/{:02}/{:04}",
-                        date.day(),
-                        u8::from(date.month()),
-                        date.year()
-                    )
-                })
-                .unwrap_or_default(),
-            gender: identity
-                .gender
-                .map(|gender| match (tr.is_en(), gender) {
-                    (true, domain::Gender::Male) => "Male".to_owned(),
-                    (true, domain::Gender::Female) => "Female".to_owned(),
-                    (false, gender) => gender.name_vi().to_owned(),
-                })
-                .unwrap_or_default(),
-            phone,
-            acr: session.acr.as_str().to_owned(),
-        },
-    )
-}
-
-async fn logout(state: State, transport: Transport) -> Response {
+async fn intro(state: State, transport: Transport) -> Response {
     if let Some(token) = transport.cookie(SESSION_COOKIE)
-        && let Err(error) = state.vneid.sign_out(&token).await
+        && let Ok(Some(_)) = state.vneid.session(&token).await
     {
-        return fault(&transport, &error);
+        return see_other("/home");
     }
-    with_cookies(
-        see_other("/"),
-        &[set_cookie(
-            SESSION_COOKIE,
-            "",
-            state.secure_cookies(),
-            Some(0),
-        )],
-    )
+    let tr = transport.tr();
+    page(&transport, &templates::Intro { tr: &tr })
 }
