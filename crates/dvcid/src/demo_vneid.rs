@@ -49,6 +49,13 @@ fn seed(person: &Person) -> SeedPerson {
     }
 }
 
+impl DemoVneid {
+    /// The issuer exactly as its tokens carry it (no trailing slash), for the portal's side.
+    pub fn issuer(&self) -> String {
+        self.base_url.as_str().trim_end_matches('/').to_owned()
+    }
+}
+
 /// Starts the demo's VNeID beside the portal at `portal_base` (listening at `portal`).
 pub async fn start(
     data: &Path,

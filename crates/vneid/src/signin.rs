@@ -115,9 +115,21 @@ impl Vneid {
             account.id,
             AuditKind::SignInFailed,
             caller,
-            serde_json::json!({}),
+            serde_json::json!({ "refusal": otherwise.key() }),
         )
         .await?;
+        // The failure that locked the account is the one whose count started again.
+        if lock.failures == 0 && lock.locked_until.is_some_and(|until| until > now) {
+            tracing::warn!(account = %account.id, "security event: eID account locked");
+            let minutes = self.settings.lock_for.whole_minutes();
+            self.audit(
+                account.id,
+                AuditKind::SecurityRefusal,
+                caller,
+                serde_json::json!({ "reason": "eid_locked", "minutes": minutes }),
+            )
+            .await?;
+        }
         Ok(if lock.locked_until.is_some_and(|until| until > now) {
             Refusal::AccountLocked
         } else {

@@ -95,6 +95,24 @@ async fn five_wrong_passwords_lock_for_thirty_minutes() {
             page.assert_has("tạm khóa");
         }
     }
+    let account = world
+        .db
+        .store
+        .account_by_personal_id(&person.personal_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let trail = world
+        .db
+        .store
+        .audit_of_account(account.id, 20)
+        .await
+        .unwrap();
+    let locks = trail
+        .iter()
+        .filter(|event| event.kind == store::AuditKind::SecurityRefusal)
+        .count();
+    assert_eq!(locks, 1, "the lock is one security event");
     // Even the right password is refused while locked.
     let page = browser
         .post("/login", &[("personal_id", id), ("password", PASSWORD)])
