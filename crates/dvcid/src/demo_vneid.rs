@@ -179,8 +179,10 @@ pub fn print_banner(vneid: &DemoVneid, portal_base: &Url) {
     println!("    Tin nhắn / SMS outbox:      {portal_base}sandbox/sms/page");
     println!("    OpenID Connect:             {base}.well-known/openid-configuration");
     println!(
-        "    client_id {}  redirect_uri {}",
-        vneid.portal.client_id, vneid.portal.redirect_uri
+        "    issuer {}  client_id {}  redirect_uri {}",
+        vneid.issuer(),
+        vneid.portal.client_id,
+        vneid.portal.redirect_uri
     );
     println!(
         "    client_secret:              {}",
