@@ -440,3 +440,43 @@ async fn pages_speak_english_too() {
     let page = world.browser().get("/login").await;
     page.assert_has(">Kích hoạt</a>");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resends_wait_and_run_out() {
+    let world = world().await;
+    let person = world.approved(1, EidLevel::One).await;
+    let browser = world.browser();
+    browser
+        .post(
+            "/activate",
+            &[
+                ("personal_id", person.personal_id.as_str()),
+                ("phone", &person.phone.national()),
+            ],
+        )
+        .await;
+    browser
+        .post("/activate/resend", &[])
+        .await
+        .assert_has("Vui lòng đợi 60 giây");
+    for _ in 0..2 {
+        world.clock.advance(time::Duration::seconds(61));
+        browser
+            .post("/activate/resend", &[])
+            .await
+            .assert_has("Đã gửi lại mã OTP mới");
+    }
+    world.clock.advance(time::Duration::seconds(61));
+    browser
+        .post("/activate/resend", &[])
+        .await
+        .assert_has("Đã hết số lần gửi lại mã");
+    // Three texts in all: the first and two resends; the last code works.
+    let texts = world.sms.texts_to(&person.phone);
+    assert_eq!(texts.len(), 3);
+    let last = world.sms.last_code(&person.phone);
+    browser
+        .post("/activate/otp", &[("code", &last)])
+        .await
+        .assert_has("name=\"password\"");
+}
