@@ -57,7 +57,12 @@ pub fn router(state: Arc<AppState>) -> Router {
     if sandbox {
         router = router.merge(police::routes());
     }
-    let mut csrf = CsrfLayer::new();
+    // The protocol endpoints are cross-origin by design (a relying service's page may POST an
+    // authorization request; servers call /token and /userinfo) and protected by the protocol
+    // itself (registered redirect URIs, client authentication, PKCE, bearer tokens); an
+    // authorization request does what its GET form does.
+    let mut csrf = CsrfLayer::new()
+        .with_insecure_bypass(|_, uri| matches!(uri.path(), "/authorize" | "/token" | "/userinfo"));
     let origin = public.origin().ascii_serialization();
     if let Ok(with_origin) = csrf.clone().add_trusted_origin(&origin) {
         csrf = with_origin;

@@ -234,3 +234,31 @@ async fn a_wrong_secret_or_missing_pkce_is_refused() {
         .unwrap();
     assert_eq!(response.status(), 401);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relying_service_page_may_post_the_request() {
+    let world = world().await;
+    let (registration, _) = portal(&world).await;
+    let (challenge, _) = PkceCodeChallenge::new_random_sha256();
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(world.app.base_url().join("/authorize").unwrap())
+        .header("sec-fetch-site", "cross-site")
+        .header("origin", "http://portal.example")
+        .form(&[
+            ("response_type", "code"),
+            ("client_id", registration.client_id.as_str()),
+            ("redirect_uri", REDIRECT),
+            ("scope", "openid"),
+            ("code_challenge", challenge.as_str()),
+            ("code_challenge_method", "S256"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().unwrap();
+    assert!(location.starts_with("/login?authz="), "{location}");
+}
