@@ -5,6 +5,7 @@
 //! before anything in it is believed.
 
 use async_trait::async_trait;
+pub use domain::EidLevel;
 use domain::{AssuranceLevel, Gender, PersonalId};
 use time::{Date, OffsetDateTime};
 use url::Url;
@@ -37,38 +38,6 @@ pub struct FederatedCallback {
     /// The authorisation response's `iss` (RFC 9207); a provider that announces the parameter
     /// must send it, and it must be the configured issuer.
     pub iss: Option<String>,
-}
-
-/// Tài khoản định danh điện tử mức 1 (registered on the app) or mức 2 (proven in person).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum EidLevel {
-    One,
-    Two,
-}
-
-impl EidLevel {
-    /// The level of a sign-in by an account of this level: LoA2 for level 1, LoA3 for level 2.
-    pub const fn assurance(self) -> AssuranceLevel {
-        match self {
-            EidLevel::One => AssuranceLevel::LoA2,
-            EidLevel::Two => AssuranceLevel::LoA3,
-        }
-    }
-
-    pub const fn number(self) -> u8 {
-        match self {
-            EidLevel::One => 1,
-            EidLevel::Two => 2,
-        }
-    }
-
-    pub const fn from_number(number: u8) -> Option<Self> {
-        match number {
-            1 => Some(EidLevel::One),
-            2 => Some(EidLevel::Two),
-            _ => None,
-        }
-    }
 }
 
 /// The person the provider vouches for, from a verified ID token only.

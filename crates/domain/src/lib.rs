@@ -16,6 +16,7 @@
 
 pub mod clock;
 pub mod digest;
+pub mod eid;
 pub mod email;
 pub mod error;
 pub mod inspect;
@@ -33,6 +34,7 @@ mod identifier;
 mod text;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use eid::EidLevel;
 pub use email::Email;
 pub use error::{Invalid, Vocabulary};
 pub use inspect::{Inspection, inspect};

@@ -85,7 +85,22 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let connectors = Connectors::from_config(&ConnectorsConfig::sandbox(&base, sandbox.smtp)?)?;
+    // The national eID provider beside the portal (its own origin and database), and the
+    // portal signing in with it as any relying party would.
+    let legacy_holders: Vec<_> = crate::demo_legacy::holders(sandbox.sandbox.people())
+        .cloned()
+        .collect();
+    let vneid = crate::demo_vneid::start(
+        &args.data,
+        address,
+        &base,
+        &sandbox.sandbox,
+        &legacy_holders,
+    )
+    .await?;
+    let mut connectors_config = ConnectorsConfig::sandbox(&base, sandbox.smtp)?;
+    connectors_config.vneid = Some(vneid.connector_config());
+    let connectors = Connectors::from_config(&connectors_config)?;
 
     let client = demo_client::register(&store, &base, &args.data).await?;
     let key_encryption_key = demo_secret(&args.data, "key_encryption_key")?;
@@ -95,6 +110,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let legacy =
         crate::demo_legacy::seed(&store, &connectors, flows.clone(), legacy_key, people).await?;
     print_banner(&base, &args.data, &sandbox, &client);
+    crate::demo_vneid::print_banner(&vneid, &base);
     crate::demo_legacy::print(&legacy);
     let parts = Parts {
         store,

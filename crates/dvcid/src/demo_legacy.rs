@@ -90,6 +90,7 @@ pub fn print(seeded: &[LegacyDemo]) {
         return;
     }
     println!("  Tài khoản CMND cũ / legacy accounts (L2), mật khẩu / password {PASSWORD}:");
+    println!("    (each has a level-2 VNeID account too: add the CCCD, then sign in with VNeID)");
     for legacy in seeded {
         let person = &legacy.person;
         println!(

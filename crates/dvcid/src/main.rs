@@ -9,6 +9,7 @@ mod demo;
 mod demo_client;
 mod demo_identities;
 mod demo_legacy;
+mod demo_vneid;
 mod logging;
 mod serve;
 mod shutdown;
@@ -38,6 +39,12 @@ enum Command {
     Serve {
         /// TOML configuration file.
         #[arg(long, env = "DVCID_CONFIG")]
+        config: PathBuf,
+    },
+    /// Run the national eID provider (VNeID) from its configuration file.
+    Vneid {
+        /// TOML configuration file (see `vneid::config`).
+        #[arg(long, env = "DVCID_VNEID_CONFIG")]
         config: PathBuf,
     },
     /// Apply database migrations (idempotent).
@@ -85,6 +92,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Demo(args) => demo::run(args).await,
             Command::Serve { config } => serve::run(&config).await,
+            Command::Vneid { config } => run_vneid(&config).await,
             Command::Migrate { database } => migrate(&database).await,
             Command::Client(args) => admin::client(args).await,
             Command::Keys(args) => admin::keys(args).await,
@@ -104,6 +112,12 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn run_vneid(path: &std::path::Path) -> anyhow::Result<()> {
+    logging::init(logging::Format::Json, None)?;
+    let config = vneid::config::FileConfig::load(path)?;
+    vneid::run(config, shutdown::signal()).await
 }
 
 fn inspect(value: &str) -> ExitCode {

@@ -961,3 +961,60 @@ from = "no-reply@dichvucong.gov.vn"
     assert_eq!(status, 1);
     assert!(stderr.contains("does not match"), "{stderr}");
 }
+
+#[test]
+fn demo_runs_vneid_beside_the_portal() {
+    let folder = tempfile::tempdir().unwrap();
+    let demo = demo(&folder.path().join("data"));
+    let banner = demo.printed_through("Chờ duyệt / pending:");
+    let vneid = banner
+        .lines()
+        .find_map(|line| {
+            line.split("VNeID (định danh điện tử / national eID):")
+                .nth(1)
+        })
+        .unwrap_or_else(|| panic!("no VNeID line: {banner}"))
+        .trim()
+        .to_owned();
+    for expected in [
+        "sandbox/police",
+        "dvcid-portal",
+        "login/vneid/callback",
+        "password Vneid@2024, passcode 246810",
+    ] {
+        assert!(banner.contains(expected), "{expected}: {banner}");
+    }
+    let (status, discovery) = get_json(&format!("{vneid}.well-known/openid-configuration"));
+    assert_eq!(status, 200);
+    assert_eq!(
+        discovery["issuer"].as_str().unwrap(),
+        vneid.trim_end_matches('/')
+    );
+    let console = reqwest::blocking::get(format!("{vneid}sandbox/police"))
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(console.contains("Phê duyệt"), "{console}");
+}
+
+#[test]
+fn vneid_names_the_wrong_setting() {
+    let folder = tempfile::tempdir().unwrap();
+    let config = folder.path().join("vneid.toml");
+    std::fs::write(
+        &config,
+        "listen = \"127.0.0.1:0\"\npublic_base_url = \"http://127.0.0.1:1/\"\n\
+         database_url = \"sqlite:///tmp/x.sqlite3\"\nsecret = \"short\"\n\
+         key_encryption_key = \"0123456789abcdef0123456789abcdef\"\n\
+         [sms]\nbase_url = \"http://127.0.0.1:1/sandbox/sms/\"\n",
+    )
+    .unwrap();
+    let output = dvcid()
+        .args(["vneid", "--config"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("secret"), "{stderr}");
+}

@@ -63,6 +63,9 @@ pub use import::LegacyAccount;
 pub use methods::vneid::{VNEID_CALLBACK, VNEID_OUT};
 pub use methods::{Descriptor, MethodKind};
 pub use otp::OtpPurpose;
+/// The Argon2id pool, shared with the eID provider (`vneid`) for its passwords, passcodes and
+/// security answers.
+pub use passwords::Passwords;
 pub use problem::{Detail, PROBLEM_CODES, Problem};
 pub use remote_authorization::{Authorization as RemoteSigningTrip, REMOTE_SIGNING_CALLBACK};
 pub use sessions::{IssuedSession, Sessions};

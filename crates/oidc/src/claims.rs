@@ -4,7 +4,7 @@
 //! (RFC 8176) a session's sign-in methods stand for.
 
 use domain::digest::MacKey;
-use domain::{AccountKind, PhoneNumber};
+use domain::{AccountKind, AssuranceLevel, PhoneNumber};
 use serde_json::{Map, Value, json};
 use store::{Account, AccountId, ClaimMapping, OidcClient, SubjectType};
 use time::Date;
@@ -46,6 +46,15 @@ pub const PORTAL_CLAIMS: [&str; 8] = [
     "ThuDienTu",
     "LoaiTaiKhoan",
     "MaSoThue",
+];
+
+/// The national eID provider's own claims (`ClaimMapping::Vneid`).
+pub const VNEID_CLAIMS: [&str; 5] = [
+    "citizenPid",
+    "fullName",
+    "birthDate",
+    "gender",
+    "accountLevel",
 ];
 
 pub fn is_personal_scope(scope: &str) -> bool {
@@ -169,6 +178,28 @@ pub fn user_claims<S: AsRef<str>>(
             }
         }
     }
+    claims
+}
+
+/// The eID provider's claims of a person (`ClaimMapping::Vneid`), released with the ID token
+/// and userinfo whatever the scopes: they are what a VNeID sign-in is for. `accountLevel` is the
+/// level the sign-in proved: the eID provider signs a level-2 account in at LoA3 and a level-1
+/// account at LoA2, so the level travels in the session's `acr`.
+pub fn vneid_claims(account: &Account, acr: AssuranceLevel) -> Map<String, Value> {
+    let identity = &account.identity;
+    let mut claims = Map::new();
+    if let Some(id) = &identity.personal_id {
+        claims.insert("citizenPid".to_owned(), json!(id.as_str()));
+    }
+    claims.insert("fullName".to_owned(), json!(identity.full_name));
+    if let Some(birth) = identity.birth_date {
+        claims.insert("birthDate".to_owned(), json!(iso_date(birth)));
+    }
+    if let Some(gender) = identity.gender {
+        claims.insert("gender".to_owned(), json!(gender.as_str()));
+    }
+    let level = if acr >= AssuranceLevel::LoA3 { 2 } else { 1 };
+    claims.insert("accountLevel".to_owned(), json!(level));
     claims
 }
 

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::claims::{PERSONAL_SCOPES, PORTAL_CLAIMS, STANDARD_CLAIMS};
+use crate::claims::{PERSONAL_SCOPES, PORTAL_CLAIMS, STANDARD_CLAIMS, VNEID_CLAIMS};
 
 /// The endpoint paths, relative to the issuer.
 pub const AUTHORIZE_PATH: &str = "/authorize";
@@ -30,6 +30,7 @@ pub fn document(issuer: &str) -> Value {
         .iter()
         .chain(STANDARD_CLAIMS.iter())
         .chain(PORTAL_CLAIMS.iter())
+        .chain(VNEID_CLAIMS.iter())
         .copied()
         .collect();
     // Introspection and revocation need the caller to be a client that can authenticate.

@@ -9,7 +9,8 @@ pub(crate) const ID_TOKEN_TYP: &str = "JWT";
 
 /// The claims of an ID token (OpenID Connect Core §2). No personal claims: they are released
 /// by userinfo only, so that an ID token passed around (as `id_token_hint`, in logs of a
-/// relying service) carries nothing but the `sub`.
+/// relying service) carries nothing but the `sub` — except for clients registered with
+/// `ClaimMapping::Vneid`, whose protocol puts the person's claims in the ID token (`person`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct IdClaims {
     pub iss: String,
@@ -26,6 +27,8 @@ pub(crate) struct IdClaims {
     pub sid: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_hash: Option<String>,
+    #[serde(flatten, default)]
+    pub person: serde_json::Map<String, serde_json::Value>,
 }
 
 /// `at_hash` (OpenID Connect Core §3.1.3.6): the left half of the token's hash, with the hash

@@ -376,6 +376,7 @@ async fn user_tokens(
             azp: client.id.clone(),
             sid: grant.session_id.to_string(),
             at_hash: Some(token_hash(alg, &access_token)),
+            person: person_claims(core, client, grant, scopes).await?,
         };
         Some(core.keys.sign(alg, ID_TOKEN_TYP, &claims, now).await?)
     } else {
@@ -389,6 +390,42 @@ async fn user_tokens(
         id_token,
         scope,
     })
+}
+
+/// The person's claims in the ID token: only for eID-style clients (`ClaimMapping::Vneid`),
+/// the standard claims of the scopes plus the eID ones.
+async fn person_claims(
+    core: &Core,
+    client: &OidcClient,
+    grant: &Grant,
+    scopes: &[&str],
+) -> Result<serde_json::Map<String, serde_json::Value>, OidcError> {
+    if client.settings.claim_mapping != store::ClaimMapping::Vneid {
+        return Ok(serde_json::Map::new());
+    }
+    let Some(account) = core.active_account(grant.account_id).await? else {
+        return Ok(serde_json::Map::new());
+    };
+    let phone = if scopes.contains(&"phone") {
+        core.store
+            .phones(account.id)
+            .await?
+            .into_iter()
+            .find(|phone| phone.is_default)
+            .map(|phone| phone.phone)
+    } else {
+        None
+    };
+    let mut claims = crate::claims::user_claims(
+        crate::claims::Person {
+            account: &account,
+            phone: phone.as_ref(),
+        },
+        scopes,
+        store::ClaimMapping::Vneid,
+    );
+    claims.extend(crate::claims::vneid_claims(&account, grant.acr));
+    Ok(claims)
 }
 
 fn acr_value(level: AssuranceLevel) -> String {

@@ -69,6 +69,9 @@ pub(crate) async fn claims(core: &Core, access_token: &str) -> Result<UserInfo, 
     let mut answer = Map::new();
     answer.insert("sub".to_owned(), Value::String(sub));
     answer.extend(released);
+    if client.settings.claim_mapping == store::ClaimMapping::Vneid {
+        answer.extend(crate::claims::vneid_claims(&account, grant.acr));
+    }
     Ok(UserInfo {
         claims: Value::Object(answer),
         web_origins: client.settings.web_origins,

@@ -6,6 +6,7 @@ use domain::{AccountStatus, CredentialKind, Email, LegacyCmnd, PersonalId, Phone
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::eid_api::EidStore;
 use crate::error::Result;
 use crate::model::{
     Account, AccountId, AccountPhone, AuditContext, AuditEvent, Credential, FlowRecord, Identity,
@@ -265,6 +266,7 @@ pub trait Store:
     + SigningKeyStore
     + GrantStore
     + LogoutOutbox
+    + EidStore
 {
 }
 
@@ -282,5 +284,6 @@ impl<T> Store for T where
         + SigningKeyStore
         + GrantStore
         + LogoutOutbox
+        + EidStore
 {
 }

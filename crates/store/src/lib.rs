@@ -13,6 +13,8 @@
 
 mod api;
 mod convert;
+mod eid_api;
+mod eid_model;
 mod error;
 mod migrate;
 mod model;
@@ -29,6 +31,8 @@ pub use api::{
     AccountStore, AuditLog, CredentialStore, FlowStore, Health, OtpStore, PhoneStore, SessionStore,
     Store, ThrottleStore,
 };
+pub use eid_api::EidStore;
+pub use eid_model::*;
 pub use error::{Result, StoreError, UniqueField};
 pub use model::*;
 pub use oidc_api::{ClientStore, GrantStore, LogoutOutbox, SigningKeyStore};

@@ -27,6 +27,7 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "client web origins",
         include_str!("../migrations/sqlite/0004_client_web_origins.sql"),
     ),
+    (5, "eid", include_str!("../migrations/sqlite/0005_eid.sql")),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -48,6 +49,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         4,
         "client web origins",
         include_str!("../migrations/postgres/0004_client_web_origins.sql"),
+    ),
+    (
+        5,
+        "eid",
+        include_str!("../migrations/postgres/0005_eid.sql"),
     ),
 ];
 

@@ -124,6 +124,10 @@ pub enum ClaimMapping {
     /// The attribute names relying services of the portal use today (SoDinhDanh, HoVaTen,
     /// NgayThangNamSinh as yyyyMMdd, LoaiTaiKhoan …), beside the standard ones.
     Portal,
+    /// The national eID provider's (VNeID) claims, in the ID token and userinfo alike: the
+    /// standard ones plus `citizenPid`, `fullName`, `birthDate` (yyyy-mm-dd), `gender` and
+    /// `accountLevel` (1 or 2).
+    Vneid,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

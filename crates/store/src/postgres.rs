@@ -15,6 +15,7 @@ mod queries {
     include!("sql_impl.rs");
     include!("sql_oidc.rs");
     include!("sql_grants.rs");
+    include!("sql_eid.rs");
 }
 
 pub async fn connect(url: &str, max_connections: u32) -> Result<SqlStore<sqlx::Postgres>> {

@@ -18,6 +18,7 @@ mod queries {
     include!("sql_impl.rs");
     include!("sql_oidc.rs");
     include!("sql_grants.rs");
+    include!("sql_eid.rs");
 }
 
 const READERS: u32 = 8;

@@ -16,6 +16,8 @@ use time::macros::{date, datetime};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+#[path = "store/eid.rs"]
+mod eid;
 #[path = "store/oidc.rs"]
 mod oidc;
 

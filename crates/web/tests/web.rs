@@ -53,6 +53,8 @@ mod openapi;
 mod pages;
 #[path = "web/security.rs"]
 mod security;
+#[path = "web/vneid.rs"]
+mod vneid;
 
 /// The configured public address; the servers of the tests listen on other ports of it.
 const PUBLIC_BASE_URL: &str = "http://127.0.0.1/";
@@ -91,6 +93,9 @@ struct Options {
     trusted_proxies: Vec<&'static str>,
     /// The flows' limits, when a test needs others than `test_flow_config`.
     flows: Option<FlowConfig>,
+    /// Sign in with this VNeID (implies `issuer_is_address`: VNeID sends people back to the
+    /// served address).
+    vneid: Option<connectors::VneidConfig>,
 }
 
 /// The flows' defaults, with a cheap password hash: tests exercise the flow, not its cost.
@@ -118,9 +123,16 @@ async fn serve_with(db: &TestDb, options: Options) -> String {
     let smtp_addr: SocketAddr = smtp.local_addr().unwrap();
     tokio::spawn(axum::serve(http, sandbox::router(Arc::clone(&sandbox))).into_future());
     tokio::spawn(sandbox::serve_smtp(smtp, Arc::clone(&sandbox)));
-    let connectors =
-        Connectors::from_config(&ConnectorsConfig::sandbox(&registries, smtp_addr).unwrap())
-            .unwrap();
+    let mut connectors_config = ConnectorsConfig::sandbox(&registries, smtp_addr).unwrap();
+    connectors_config.vneid = options.vneid.clone();
+    let connectors = Connectors::from_config(&connectors_config).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let public_base_url = if options.issuer_is_address || options.vneid.is_some() {
+        format!("http://{address}")
+    } else {
+        PUBLIC_BASE_URL.to_owned()
+    };
     let config = options.flows.clone().unwrap_or_else(test_flow_config);
     let engine = Engine::new(EngineParts {
         store: Arc::clone(&db.store),
@@ -133,12 +145,9 @@ async fn serve_with(db: &TestDb, options: Options) -> String {
     })
     .await
     .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let public_base_url = if options.issuer_is_address {
-        format!("http://{address}")
-    } else {
-        PUBLIC_BASE_URL.to_owned()
+    let engine = match options.vneid {
+        Some(_) => engine.with_vneid(&Url::parse(&public_base_url).unwrap()),
+        None => engine,
     };
     let provider = provider(db, &public_base_url).await;
     let state = AppState {

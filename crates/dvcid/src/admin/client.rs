@@ -149,6 +149,8 @@ enum Level {
 enum Claims {
     Standard,
     Portal,
+    /// The eID provider's claims (citizenPid, fullName, birthDate, gender, accountLevel).
+    Vneid,
 }
 
 pub async fn run(args: ClientArgs) -> anyhow::Result<()> {
@@ -224,6 +226,7 @@ async fn add(args: AddArgs) -> anyhow::Result<()> {
         claim_mapping: match args.claims {
             Claims::Standard => ClaimMapping::Standard,
             Claims::Portal => ClaimMapping::Portal,
+            Claims::Vneid => ClaimMapping::Vneid,
         },
         subject_type: if args.pairwise {
             SubjectType::Pairwise
@@ -359,6 +362,7 @@ fn print_client(client: &OidcClient, secret: Option<&str>, as_json: bool) -> any
         match settings.claim_mapping {
             ClaimMapping::Standard => "standard",
             ClaimMapping::Portal => "portal",
+            ClaimMapping::Vneid => "vneid",
         }
     );
     println!(
