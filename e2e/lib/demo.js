@@ -27,7 +27,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * @param {string} name  names the log file, test-results/<name>-demo.log
  * @returns {Promise<{base: string, smtp: string|null, clientSecret: string|null, data: string,
- *   stop: () => Promise<void>, legacy: object[]}>}
+ *   stop: () => Promise<void>, legacy: object[], vneid: string|null}>}
  */
 async function startDemo(name, { resendAfter = 2, people = 1000 } = {}) {
   const data = fs.mkdtempSync(path.join(os.tmpdir(), 'dvcid-e2e-'));
@@ -74,7 +74,8 @@ async function startDemo(name, { resendAfter = 2, people = 1000 } = {}) {
           const smtp = (/SMTP[^\n]*?(127\.0\.0\.1:\d+)/.exec(output) || [])[1] || null;
           // The demo client's secret ("    client_secret:      …").
           const clientSecret = (/^\s*client_secret:\s*(\S+)\s*$/m.exec(output) || [])[1] || null;
-          return { base: base.replace(/\/$/, ''), smtp, clientSecret, data, stop, legacy: legacyAccounts(output) };
+          return { base: base.replace(/\/$/, ''), smtp, clientSecret, data, stop, banner: output, legacy: legacyAccounts(output),
+            vneid: ((/national eID\): (http:\/\/127\.0\.0\.1:\d+)\//.exec(output)) || [])[1] || null };
         }
       }
       await sleep(100);
