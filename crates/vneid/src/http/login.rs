@@ -187,20 +187,39 @@ async fn step_refused(
 }
 
 pub(super) async fn passcode(state: State, transport: Transport, Form(fields): Fields) -> Response {
+    second_factor(state, transport, fields, SecondFactor::Passcode).await
+}
+
+/// What a new device gives after the password: the passcode, or the code sent by SMS.
+#[derive(Clone, Copy)]
+enum SecondFactor {
+    Passcode,
+    Otp,
+}
+
+async fn second_factor(
+    state: State,
+    transport: Transport,
+    fields: std::collections::HashMap<String, String>,
+    factor: SecondFactor,
+) -> Response {
     let Some(flow) = flow_cookie(&transport, SIGN_IN_COOKIE) else {
         return gone(&transport, "/login");
     };
     let device = transport.cookie(DEVICE_COOKIE);
-    match state
-        .vneid
-        .sign_in_passcode(
-            flow,
-            field(&fields, "passcode"),
-            device.as_deref(),
-            &transport.caller,
-        )
-        .await
-    {
+    let (device, caller) = (device.as_deref(), &transport.caller);
+    let vneid = &state.vneid;
+    let answer = match factor {
+        SecondFactor::Passcode => {
+            let passcode = field(&fields, "passcode");
+            vneid.sign_in_passcode(flow, passcode, device, caller).await
+        }
+        SecondFactor::Otp => {
+            let code = field(&fields, "code");
+            vneid.sign_in_otp(flow, code, device, caller).await
+        }
+    };
+    match answer {
         Ok(Ok(issued)) => signed_in(&state, &transport, &issued),
         Ok(Err(refusal)) => step_refused(&state, &transport, flow, refusal).await,
         Err(error) => fault(&transport, &error),
@@ -222,24 +241,7 @@ pub(super) async fn send_otp(state: State, transport: Transport) -> Response {
 }
 
 pub(super) async fn otp(state: State, transport: Transport, Form(fields): Fields) -> Response {
-    let Some(flow) = flow_cookie(&transport, SIGN_IN_COOKIE) else {
-        return gone(&transport, "/login");
-    };
-    let device = transport.cookie(DEVICE_COOKIE);
-    match state
-        .vneid
-        .sign_in_otp(
-            flow,
-            field(&fields, "code"),
-            device.as_deref(),
-            &transport.caller,
-        )
-        .await
-    {
-        Ok(Ok(issued)) => signed_in(&state, &transport, &issued),
-        Ok(Err(refusal)) => step_refused(&state, &transport, flow, refusal).await,
-        Err(error) => fault(&transport, &error),
-    }
+    second_factor(state, transport, fields, SecondFactor::Otp).await
 }
 
 pub(super) async fn home(state: State, transport: Transport) -> Response {

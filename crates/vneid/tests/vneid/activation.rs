@@ -3,7 +3,7 @@
 
 use store::EidLevel;
 
-use crate::harness::{PASSCODE, PASSWORD, activate, sign_in, world, world_on};
+use crate::harness::{PASSCODE, PASSWORD, activate, request_activation, sign_in, world, world_on};
 
 async fn request(world: &crate::harness::World, id: &str, phone: &str) -> crate::harness::Page {
     world
@@ -137,15 +137,7 @@ async fn wrong_and_expired_codes() {
     let world = world().await;
     let person = world.approved(1, EidLevel::One).await;
     let browser = world.browser();
-    let page = browser
-        .post(
-            "/activate",
-            &[
-                ("personal_id", person.personal_id.as_str()),
-                ("phone", &person.phone.national()),
-            ],
-        )
-        .await;
+    let page = request_activation(&browser, &person).await;
     page.assert_has("*******");
     let code = world.sms.last_code(&person.phone);
     let wrong = if code == "000000" { "111111" } else { "000000" };
@@ -171,15 +163,7 @@ async fn five_wrong_codes_use_the_code_up() {
     let world = world().await;
     let person = world.approved(1, EidLevel::One).await;
     let browser = world.browser();
-    browser
-        .post(
-            "/activate",
-            &[
-                ("personal_id", person.personal_id.as_str()),
-                ("phone", &person.phone.national()),
-            ],
-        )
-        .await;
+    request_activation(&browser, &person).await;
     let code = world.sms.last_code(&person.phone);
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
@@ -194,15 +178,7 @@ async fn password_passcode_and_question_rules() {
     let world = world().await;
     let person = world.approved(1, EidLevel::Two).await;
     let browser = world.browser();
-    browser
-        .post(
-            "/activate",
-            &[
-                ("personal_id", person.personal_id.as_str()),
-                ("phone", &person.phone.national()),
-            ],
-        )
-        .await;
+    request_activation(&browser, &person).await;
     let code = world.sms.last_code(&person.phone);
     browser.post("/activate/otp", &[("code", &code)]).await;
     for (password, message) in [
@@ -308,15 +284,7 @@ async fn an_earlier_app_password_skips_the_password_step() {
         .await
         .unwrap();
     let browser = world.browser();
-    browser
-        .post(
-            "/activate",
-            &[
-                ("personal_id", person.personal_id.as_str()),
-                ("phone", &person.phone.national()),
-            ],
-        )
-        .await;
+    request_activation(&browser, &person).await;
     let code = world.sms.last_code(&person.phone);
     let page = browser.post("/activate/otp", &[("code", &code)]).await;
     page.assert_has("name=\"passcode\"");
@@ -446,15 +414,7 @@ async fn resends_wait_and_run_out() {
     let world = world().await;
     let person = world.approved(1, EidLevel::One).await;
     let browser = world.browser();
-    browser
-        .post(
-            "/activate",
-            &[
-                ("personal_id", person.personal_id.as_str()),
-                ("phone", &person.phone.national()),
-            ],
-        )
-        .await;
+    request_activation(&browser, &person).await;
     browser
         .post("/activate/resend", &[])
         .await

@@ -261,9 +261,9 @@ impl Browser {
     }
 }
 
-/// Activates `person` in `browser` to the end, with these answers.
-pub async fn activate(world: &World, browser: &Browser, person: &SeedPerson) -> Page {
-    let page = browser
+/// "Gửi yêu cầu" with the person's ID and phone: the first step of activation.
+pub async fn request_activation(browser: &Browser, person: &SeedPerson) -> Page {
+    browser
         .post(
             "/activate",
             &[
@@ -271,7 +271,12 @@ pub async fn activate(world: &World, browser: &Browser, person: &SeedPerson) -> 
                 ("phone", &person.phone.national()),
             ],
         )
-        .await;
+        .await
+}
+
+/// Activates `person` in `browser` to the end, with these answers.
+pub async fn activate(world: &World, browser: &Browser, person: &SeedPerson) -> Page {
+    let page = request_activation(browser, person).await;
     page.assert_has("name=\"code\"");
     let code = world.sms.last_code(&person.phone);
     let page = browser.post("/activate/otp", &[("code", &code)]).await;
