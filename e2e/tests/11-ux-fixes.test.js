@@ -176,7 +176,7 @@ scenario('Registration on a phone: right fields, slow registries, signed-in head
   // 7. Signed in: the header of every page shows the name and a sign-out button.
   await steps.signIn(run, env, existing, password);
   const header = page.locator('header.site-header');
-  for (const path of ['/account', '/', '/register', '/login/method/vneid']) {
+  for (const path of ['/account', '/', '/register', '/help/signing-agent']) {
     if (path !== '/account') await run.open(path);
     assert.equal(await steps.text(header.locator('.account-name')),
       `${run.t('header-signed-in-as')} ${existing.full_name}`, `the header of ${path} names the person`);

@@ -56,7 +56,7 @@ scenario('An old-card account adds its personal ID after signing in', 'personal-
   await page.locator('#f-personal_id').fill(someoneElse.personalId);
   await run.go(run.button('personal-id-update'));
   await run.expectHeading('personal-id-title');
-  await steps.expectFieldError(run, 'personal_id', run.t('problem-identity-mismatch'));
+  await steps.expectFieldError(run, 'personal_id', run.t('problem-personal-id-not-theirs'));
   await fitsWidth(run);
   await run.screen('someone-else');
 

@@ -253,9 +253,11 @@ impl AccountService<'_> {
                 for key in &keys {
                     services.throttle.count_daily(key, now).await?;
                 }
+                // The account's own name and birth date are not the person's to correct here:
+                // the number is what is wrong.
                 let code = match error {
                     ConnectorError::NotFound => "identity.not_found",
-                    _ => "identity.mismatch",
+                    _ => "personal_id.not_theirs",
                 };
                 return Ok(Err(Problem::field("personal_id", code)));
             }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use time::Duration;
 
 /// Every code a flow can refuse with; pages and the API have a message for each.
-pub const PROBLEM_CODES: [&str; 86] = [
+pub const PROBLEM_CODES: [&str; 87] = [
     "account.exists",
     "account.locked",
     "account.no_otp_phone",
@@ -47,6 +47,7 @@ pub const PROBLEM_CODES: [&str; 86] = [
     "password.wrong",
     "personal_id.birth_year_mismatch",
     "personal_id.gender_mismatch",
+    "personal_id.not_theirs",
     "personal_id.taken",
     "phone.already_added",
     "phone.daily_limit",

@@ -65,7 +65,10 @@ async fn a_legacy_account_adds_its_personal_id(db: TestDb) {
         .await
         .unwrap()
         .unwrap_err();
-    assert_eq!(other.code, "identity.mismatch", "another person's number");
+    assert_eq!(
+        other.code, "personal_id.not_theirs",
+        "another person's number"
+    );
 
     let texts = world.sms_count(&person.phone);
     accounts
@@ -153,7 +156,7 @@ async fn guesses_are_capped_and_outages_said(db: TestDb) {
             .await
             .unwrap()
             .unwrap_err();
-        assert_eq!(refused.code, "identity.mismatch");
+        assert_eq!(refused.code, "personal_id.not_theirs");
     }
     let asked = world.sandbox.requests(System::Population);
     let capped = accounts

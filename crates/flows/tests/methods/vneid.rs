@@ -358,6 +358,50 @@ async fn unlinking(db: TestDb) {
     assert_eq!(federated_keys(&world, made).await.len(), 1);
 }
 
+/// A signed-in account linked to VNeID steps up to LoA3 with it: the same session, raised, with
+/// `fed` added; a VNeID identity of another person cannot raise it.
+async fn step_up_with_vneid_raises_the_linked_session(db: TestDb) {
+    let world = World::with_vneid(db).await;
+    let person = world.person(DemoRole::PhoneRegistration);
+    world.register(&person, PASSWORD).await;
+    let account = world.account_id(&person).await;
+    vneid_sign_in(&world, &person, EidLevel::Two, "sub-1").await;
+    let stranger = world.person(DemoRole::BhxhRegistration);
+    vneid_sign_in(&world, &stranger, EidLevel::Two, "sub-2").await;
+
+    let (session, flow) = world.step_up_to_loa3(account).await;
+    assert_eq!(
+        flow.view.methods,
+        [MethodKind::Vneid],
+        "the one LoA3 method it holds"
+    );
+    let out = |flow: &Started| {
+        let (id, binding) = (flow.view.id, flow.binding.clone());
+        let engine = world.engine.clone();
+        async move { engine.vneid_authorization_url(id, &binding).await.unwrap() }
+    };
+    out(&flow).await.expect("out to VNeID");
+    let state = world.vneid.last_trip().state;
+    assert_eq!(world.vneid.last_trip().min_acr, Some(AssuranceLevel::LoA3));
+    world
+        .vneid
+        .will_vouch_for(&stranger, EidLevel::Two, "sub-2");
+    let other = back(&world, &flow, &state, "the-code").await;
+    assert_problem(&other.view, "step_up.other_account");
+    assert!(!other.raised);
+
+    out(&flow).await.expect("out again");
+    let state = world.vneid.last_trip().state;
+    world.vneid.will_vouch_for(&person, EidLevel::Two, "sub-1");
+    let raised = back(&world, &flow, &state, "the-code").await;
+    assert!(raised.raised, "{:#?}", raised.view);
+    assert!(raised.session.is_none(), "no second session");
+    let now = domain::Clock::now(world.clock.as_ref());
+    let session = world.db.store.session(session, now).await.unwrap().unwrap();
+    assert_eq!(session.acr, AssuranceLevel::LoA3);
+    assert_eq!(session.amr, ["pwd", "sms", "fed"]);
+}
+
 store::store_tests!(
     a_first_sign_in_makes_a_citizen_account,
     a_verified_account_is_linked_and_told,
@@ -367,4 +411,5 @@ store::store_tests!(
     failures_at_vneid_are_said,
     conflicts_and_mismatches_open_nothing,
     unlinking,
+    step_up_with_vneid_raises_the_linked_session,
 );

@@ -200,6 +200,7 @@ problem-bhxh-no-phone = Your BHXH record has no phone number. Please register by
 problem-bhxh-mismatch = The full name or date of birth does not match your social insurance (BHXH) record. Please enter them as in your BHXH book.
 problem-bhxh-not-found = No BHXH record has this code. Please check your BHXH code.
 problem-personal-id-gender-mismatch = The gender does not match the personal ID number you entered.
+problem-personal-id-not-theirs = This personal ID does not match the account's name and date of birth in the national population database. Check the number you typed; if the account's name or date of birth is wrong, call the helpdesk.
 problem-personal-id-taken = This personal ID number already belongs to another portal account. Sign in with that account, or call the helpdesk to have it checked.
 problem-vneid-cancelled = You did not finish signing in at VNeID. Try again, or choose another way to sign in.
 problem-vneid-conflict = This electronic identity cannot be linked to a portal account automatically. Please call the helpdesk to have it checked.

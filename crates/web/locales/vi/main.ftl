@@ -198,6 +198,7 @@ problem-bhxh-no-phone = Hồ sơ BHXH chưa có số điện thoại. Vui lòng 
 problem-bhxh-mismatch = Họ tên hoặc ngày sinh không khớp với hồ sơ Bảo hiểm xã hội (BHXH). Vui lòng nhập đúng như trên sổ BHXH.
 problem-bhxh-not-found = Không tìm thấy hồ sơ BHXH với mã số này. Vui lòng kiểm tra lại mã số BHXH.
 problem-personal-id-gender-mismatch = Giới tính không khớp với số định danh cá nhân đã nhập.
+problem-personal-id-not-theirs = Số định danh này không khớp với họ tên và ngày sinh của tài khoản trong CSDL Quốc gia về Dân cư. Hãy kiểm tra lại số đã nhập; nếu họ tên hoặc ngày sinh của tài khoản chưa đúng, hãy gọi tổng đài hỗ trợ.
 problem-personal-id-taken = Số định danh cá nhân này đã thuộc một tài khoản khác trên Cổng. Hãy đăng nhập bằng tài khoản đó, hoặc gọi tổng đài hỗ trợ để được kiểm tra.
 problem-vneid-cancelled = Bạn chưa hoàn tất đăng nhập tại VNeID. Hãy thử lại, hoặc chọn cách đăng nhập khác.
 problem-vneid-conflict = Tài khoản định danh điện tử này không thể liên kết tự động với tài khoản trên Cổng. Vui lòng gọi tổng đài hỗ trợ để được kiểm tra.
