@@ -392,6 +392,48 @@ async fn the_openapi_document_describes_every_route() {
     );
 }
 
+/// The sign-in methods the flow document names and `choose_method` takes are every built-in
+/// method (the test-only ones aside).
+#[test]
+fn the_openapi_document_lists_every_sign_in_method() {
+    let document: Value = serde_json::from_str(include_str!("../../src/api/openapi.json")).unwrap();
+    let mut expected: Vec<&str> = flows::MethodKind::all()
+        .into_iter()
+        .map(flows::MethodKind::as_str)
+        .filter(|method| *method != "totp")
+        .collect();
+    expected.sort_unstable();
+    let mut enums = Vec::new();
+    let mut stack = vec![&document];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                let names_methods = map
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .is_some_and(|values| values.iter().any(|v| v == "password_sms"));
+                if names_methods {
+                    enums.push(map["enum"].clone());
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(values) => stack.extend(values),
+            _ => {}
+        }
+    }
+    assert_eq!(enums.len(), 2, "the flow's methods and choose_method's");
+    for listed in enums {
+        let mut listed: Vec<&str> = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|method| method.as_str().unwrap())
+            .collect();
+        listed.sort_unstable();
+        assert_eq!(listed, expected);
+    }
+}
+
 #[test]
 fn every_problem_code_has_a_message_in_both_languages() {
     for lang in [web::Lang::Vi, web::Lang::En] {
