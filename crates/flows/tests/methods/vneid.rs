@@ -344,6 +344,16 @@ async fn unlinking(db: TestDb) {
         .unwrap();
     assert!(federated_keys(&world, account).await.is_empty());
     assert_eq!(world.sms_count(&person.phone), texts + 1);
+    let history = world.db.store.audit_of_account(account, 10).await.unwrap();
+    let removed = history
+        .iter()
+        .find(|event| event.kind == AuditKind::CredentialRemoved)
+        .expect("the unlink is audited");
+    assert_eq!(
+        removed.details["kind"], "federated",
+        "{:?}",
+        removed.details
+    );
 
     let newcomer = world.person(DemoRole::BhxhRegistration);
     let made = vneid_sign_in(&world, &newcomer, EidLevel::Two, "sub-9").await;
