@@ -1,9 +1,10 @@
 'use strict';
-// Scenario 16 (L1–L3, seed 004 steps 1–3): an account of the old 9-digit card signs in with
+// Scenario 16 (L1–L4, seed 004 steps 1–4): an account of the old 9-digit card signs in with
 // its password and OTP, is asked for its personal ID on the way, may skip ("Bỏ qua") to where
 // it was going, and next time adds it ("Cập nhật"): a number the population database holds
 // for someone else is refused next to the field; its own is taken, the OTP phone is told, and
-// the person lands where they were going with the personal ID on the account.
+// the person lands where they were going with the personal ID on the account; signed out,
+// "VNeID" then opens the same account (L4) and the phone is told of the link.
 
 const assert = require('node:assert/strict');
 const { scenario } = require('../lib/scenario');
@@ -70,6 +71,23 @@ scenario('An old-card account adds its personal ID after signing in', 'personal-
   assert.equal(pairs[pairs.indexOf(run.t('field-personal-id')) + 1], legacy.personalId);
   assert.equal(await env.outbox.count(legacy.phone), texts + 1, 'the OTP phone is told');
   await run.screen('added');
+
+  // 4. L4: signed out, "VNeID" now opens this same account (the holder's VNeID account is
+  //    level 2; the demo prints its password and passcode).
+  await steps.signOut(run);
+  await run.go(page.locator('.tabs button', { hasText: run.t('login-tab-vneid') }));
+  assert.ok(page.url().startsWith(`${env.demo.vneid}/`), `out to VNeID: ${page.url()}`);
+  await page.locator('#personal_id').fill(legacy.personalId);
+  await page.locator('#password').fill('Vneid@2024');
+  await run.go(page.locator('form[action="/login"] button[type="submit"]'));
+  await page.locator('#passcode').fill('246810');
+  await run.go(page.locator('form[action="/login/passcode"] button[type="submit"]'));
+  assert.equal(run.path(), TARGET, `back on the portal: ${page.url()}`);
+  const linked = await page.locator('dl.facts').locator('dt, dd').allInnerTexts();
+  assert.equal(linked[linked.indexOf(run.t('field-personal-id')) + 1], legacy.personalId, 'the same account');
+  assert.equal(await page.locator('section[aria-labelledby="vneid"]').count(), 1, 'now linked to VNeID');
+  assert.equal(await env.outbox.count(legacy.phone), texts + 2, 'the OTP phone is told of the link');
+  await run.screen('vneid-linked');
 }, {
   variants: [{ lang: 'vi', width: 360 }, { lang: 'en', width: 360 }],
 });
