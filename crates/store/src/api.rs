@@ -6,6 +6,7 @@ use domain::{AccountStatus, CredentialKind, Email, LegacyCmnd, PersonalId, Phone
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::audit_chain::{AuditCheckpoint, ChainHead, ChainedEvent, NewAuditCheckpoint};
 use crate::eid_api::EidStore;
 use crate::error::Result;
 use crate::model::{
@@ -243,6 +244,39 @@ pub trait AuditLog: Send + Sync {
     async fn audit_of_account(&self, account: AccountId, limit: u32) -> Result<Vec<AuditEvent>>;
 }
 
+/// The audit trail's hash chains and signed checkpoints (see `audit_chain`). Appending goes
+/// through [`AuditLog`] and the account-changing methods, which chain every event themselves.
+#[async_trait]
+pub trait AuditChainStore: Send + Sync {
+    /// Every shard's newest link, in shard order.
+    async fn audit_chain_heads(&self) -> Result<Vec<ChainHead>>;
+    /// Up to `limit` events of `shard` with `after_seq < seq <= up_to_seq`, in chain order.
+    async fn audit_chain_page(
+        &self,
+        shard: u16,
+        after_seq: u64,
+        up_to_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<ChainedEvent>>;
+    /// Events without a link: none, unless something wrote around the store.
+    async fn audit_unchained_count(&self) -> Result<u64>;
+    /// Up to `limit` chained events with `since <= at < until`, in (`at`, `id`) order, after
+    /// the (`at`, `id`) cursor `after`.
+    async fn audit_events_page(
+        &self,
+        since: OffsetDateTime,
+        until: OffsetDateTime,
+        after: Option<(OffsetDateTime, Uuid)>,
+        limit: u32,
+    ) -> Result<Vec<ChainedEvent>>;
+    /// Records the checkpoint; `false` when one with the same heads exists (another node made
+    /// it first), which is not an error.
+    async fn record_audit_checkpoint(&self, checkpoint: &NewAuditCheckpoint) -> Result<bool>;
+    /// Every checkpoint, oldest first.
+    async fn audit_checkpoints(&self) -> Result<Vec<AuditCheckpoint>>;
+    async fn latest_audit_checkpoint(&self) -> Result<Option<AuditCheckpoint>>;
+}
+
 #[async_trait]
 pub trait Health: Send + Sync {
     /// A round trip to the database, for `/readyz`.
@@ -261,6 +295,7 @@ pub trait Store:
     + SessionStore
     + ThrottleStore
     + AuditLog
+    + AuditChainStore
     + Health
     + ClientStore
     + SigningKeyStore
@@ -279,6 +314,7 @@ impl<T> Store for T where
         + SessionStore
         + ThrottleStore
         + AuditLog
+        + AuditChainStore
         + Health
         + ClientStore
         + SigningKeyStore

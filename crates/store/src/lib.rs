@@ -12,6 +12,7 @@
 )]
 
 mod api;
+pub mod audit_chain;
 mod convert;
 mod eid_api;
 mod eid_model;
@@ -28,8 +29,8 @@ pub mod testing;
 use std::sync::Arc;
 
 pub use api::{
-    AccountStore, AuditLog, CredentialStore, FlowStore, Health, OtpStore, PhoneStore, SessionStore,
-    Store, ThrottleStore,
+    AccountStore, AuditChainStore, AuditLog, CredentialStore, FlowStore, Health, OtpStore,
+    PhoneStore, SessionStore, Store, ThrottleStore,
 };
 pub use eid_api::EidStore;
 pub use eid_model::*;
@@ -57,6 +58,7 @@ impl<DB: sqlx::Database> SqlStore<DB> {
 impl SqlStore<sqlx::Sqlite> {
     pub async fn migrate(&self) -> Result<()> {
         migrate::sqlite().run(&self.writer).await?;
+        self.seal_unchained_audit_events().await?;
         Ok(())
     }
 }
@@ -64,6 +66,7 @@ impl SqlStore<sqlx::Sqlite> {
 impl SqlStore<sqlx::Postgres> {
     pub async fn migrate(&self) -> Result<()> {
         migrate::postgres().run(&self.writer).await?;
+        self.seal_unchained_audit_events().await?;
         Ok(())
     }
 }

@@ -127,28 +127,8 @@ fn audit_from_row(row: &DbRow) -> Result<AuditEvent> {
     })
 }
 
-async fn insert_audit(
-    conn: &mut DbConnection,
-    event: &NewAuditEvent,
-    now: OffsetDateTime,
-) -> Result<AuditEvent> {
-    let row = sqlx::query(concat!(
-        "INSERT INTO audit_events (id, at, account_id, actor, event, client_ip, details) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ",
-        audit_columns!()
-    ))
-    .bind(Uuid::now_v7())
-    .bind(to_ms(now))
-    .bind(event.account_id.map(|id| id.0))
-    .bind(event.context.actor.to_stored())
-    .bind(event.kind.as_str())
-    .bind(event.context.client_ip.as_deref())
-    .bind(Json(&event.details))
-    .fetch_one(&mut *conn)
-    .await?;
-    audit_from_row(&row)
-}
-
+/// Appends the account's event in the caller's transaction; `insert_audit`, which chains it,
+/// is in sql_audit.rs.
 async fn audit_change(
     conn: &mut DbConnection,
     account: AccountId,
@@ -1250,8 +1230,10 @@ impl ThrottleStore for SqlStore<Db> {
 #[async_trait]
 impl AuditLog for SqlStore<Db> {
     async fn append_audit(&self, event: &NewAuditEvent, now: OffsetDateTime) -> Result<AuditEvent> {
-        let mut conn = self.writer.acquire().await?;
-        insert_audit(&mut conn, event, now).await
+        let mut tx = self.writer.begin().await?;
+        let appended = insert_audit(&mut tx, event, now).await?;
+        tx.commit().await?;
+        Ok(appended)
     }
 
     async fn audit_of_account(&self, account: AccountId, limit: u32) -> Result<Vec<AuditEvent>> {

@@ -16,6 +16,8 @@ use time::macros::{date, datetime};
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
+#[path = "store/audit_chain.rs"]
+mod audit_chain;
 #[path = "store/eid.rs"]
 mod eid;
 #[path = "store/oidc.rs"]
