@@ -31,6 +31,9 @@ pub struct Parts {
     /// Routes served beside the application (the demo's sandbox).
     pub extra_routes: Router,
     pub certificates: Option<CertificatesConfig>,
+    /// How often the audit chains are checkpointed, signed with the audit key (derived from
+    /// the key-encryption key).
+    pub audit_checkpoint_every: std::time::Duration,
 }
 
 pub async fn serve(parts: Parts, listener: TcpListener) -> anyhow::Result<()> {
@@ -79,6 +82,13 @@ pub async fn serve(parts: Parts, listener: TcpListener) -> anyhow::Result<()> {
         Arc::clone(&provider),
     ));
     tokio::spawn(deliver_logouts(provider));
+    let audit_key = audit::AuditKey::derive(parts.key_encryption_key.expose().as_bytes())?;
+    tokio::spawn(audit::run_checkpoints(
+        Arc::clone(&parts_store),
+        Arc::new(audit_key),
+        Arc::new(SystemClock),
+        parts.audit_checkpoint_every,
+    ));
     let app = web::router(state, parts.extra_routes);
     web::serve(listener, app, shutdown::signal()).await?;
     Ok(())

@@ -47,6 +47,37 @@ pub struct Config {
     pub oidc: oidc::OidcConfig,
     /// Sign-in with certificates (USB token): off unless trust anchors are configured.
     pub certificates: Option<CertificatesConfig>,
+    /// The tamper-evident audit trail's signed checkpoints.
+    #[serde(default)]
+    pub audit: AuditConfig,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditConfig {
+    /// Minutes between checkpoints of the audit chains (any node may make one; the same heads
+    /// are recorded once). Events newer than the latest checkpoint are protected by their
+    /// chain only.
+    #[serde(default = "default_checkpoint_minutes")]
+    pub checkpoint_minutes: u64,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        Self {
+            checkpoint_minutes: default_checkpoint_minutes(),
+        }
+    }
+}
+
+impl AuditConfig {
+    pub fn checkpoint_every(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.checkpoint_minutes.saturating_mul(60))
+    }
+}
+
+fn default_checkpoint_minutes() -> u64 {
+    10
 }
 
 #[derive(Debug, Deserialize)]
@@ -257,6 +288,12 @@ fn validate(config: &Config) -> Result<(), ConfigError> {
     config.connectors.validate().map_err(|error| {
         ConfigError::setting(&format!("connectors.{}", error.key), error.reason)
     })?;
+    if !(1..=1440).contains(&config.audit.checkpoint_minutes) {
+        return Err(ConfigError::setting(
+            "audit.checkpoint_minutes",
+            "must be from 1 to 1440 (a day)",
+        ));
+    }
     if config.database.max_connections == 0 {
         return Err(ConfigError::setting(
             "database.max_connections",

@@ -127,6 +127,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         trusted_proxies: web::TrustedProxies::default(),
         extra_routes: sandbox::router(sandbox.sandbox),
         certificates,
+        audit_checkpoint_every: crate::config::AuditConfig::default().checkpoint_every(),
     };
     app::serve(parts, listener).await
 }

@@ -57,6 +57,8 @@ enum Command {
     Client(admin::ClientArgs),
     /// List or rotate the OpenID provider's signing keys.
     Keys(admin::KeysArgs),
+    /// Verify the tamper-evident audit trail, export it for a SIEM, sign a checkpoint.
+    Audit(admin::AuditArgs),
     /// Say what an identifier is: personal ID, CMND, phone, tax code, BHXH code, e-mail.
     /// Exits 0 when valid, 1 when not.
     Inspect { value: String },
@@ -96,6 +98,7 @@ fn main() -> ExitCode {
             Command::Migrate { database } => migrate(&database).await,
             Command::Client(args) => admin::client(args).await,
             Command::Keys(args) => admin::keys(args).await,
+            Command::Audit(args) => admin::audit(args).await,
             Command::Sandbox {
                 listen,
                 smtp_listen,

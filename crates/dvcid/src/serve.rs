@@ -48,6 +48,7 @@ pub async fn run(path: &Path) -> anyhow::Result<()> {
         trusted_proxies: web::TrustedProxies::new(config.http.trusted_proxies),
         extra_routes: Router::new(),
         certificates: config.certificates,
+        audit_checkpoint_every: config.audit.checkpoint_every(),
     };
     app::serve(parts, listener).await
 }

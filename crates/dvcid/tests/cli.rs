@@ -1018,3 +1018,133 @@ fn vneid_names_the_wrong_setting() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("secret"), "{stderr}");
 }
+
+/// Appends `count` sign-in events of one account (so one chain) to the demo database in
+/// `data`, a minute apart from 2025-12-07 09:00 UTC, and returns their ids.
+fn append_sign_ins(data: &Path, count: i64) -> Vec<uuid::Uuid> {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let url = store::sqlite::url_for_path(&data.join("dvcid.sqlite3"));
+        let store = store::connect(&url, store::ConnectOptions::default())
+            .await
+            .unwrap();
+        let mut ids = Vec::new();
+        for n in 0..count {
+            let event = store::NewAuditEvent {
+                account_id: Some(store::AccountId(uuid::Uuid::from_u128(1))),
+                kind: store::AuditKind::SignedIn,
+                context: store::AuditContext {
+                    actor: store::Actor::Holder,
+                    client_ip: None,
+                },
+                details: serde_json::json!({ "n": n }),
+            };
+            let at = time::macros::datetime!(2025-12-07 09:00 UTC) + time::Duration::minutes(n);
+            ids.push(store.append_audit(&event, at).await.unwrap().id);
+        }
+        ids
+    })
+}
+
+#[test]
+fn audit_commands_checkpoint_verify_export_and_name_an_edited_event() {
+    let folder = tempfile::tempdir().unwrap();
+    let data = folder.path();
+    let ids = append_sign_ins(data, 3);
+
+    let (status, stdout, stderr) = admin(&["audit", "checkpoint"], data);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        stdout.starts_with("Checkpoint recorded: 3 events"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = admin(&["audit", "checkpoint"], data);
+    assert!(stdout.contains("none recorded"), "{stdout}");
+
+    let (status, stdout, stderr) = admin(&["audit", "verify"], data);
+    assert_eq!(status, 0, "{stderr}");
+    assert_eq!(
+        stdout.trim(),
+        "3 events in 16 shards, 1 checkpoints: intact"
+    );
+
+    // The public key alone verifies; another key's does not.
+    let key = admin_json(&["audit", "public-key", "--json"], data);
+    let public_key = key["public_key"].as_str().unwrap();
+    let (status, _, stderr) = admin(&["audit", "verify", "--public-key", public_key], data);
+    assert_eq!(status, 0, "{stderr}");
+    let other = "A".repeat(43);
+    let (status, stdout, _) = admin(&["audit", "verify", "--public-key", &other], data);
+    assert_eq!(status, 1);
+    assert!(stdout.contains("signed by another key"), "{stdout}");
+    let (status, _, stderr) = admin(&["audit", "verify", "--public-key", "abc"], data);
+    assert_eq!(status, 1);
+    assert!(
+        stderr.contains("--public-key") && stderr.contains("32 bytes"),
+        "{stderr}"
+    );
+
+    // Export: since a date, since an instant, into a file.
+    let (status, stdout, stderr) = admin(&["audit", "export", "--since", "2025-12-07"], data);
+    assert_eq!(status, 0, "{stderr}");
+    let lines: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let exported: Vec<&str> = lines
+        .iter()
+        .map(|line| line["id"].as_str().unwrap())
+        .collect();
+    let expected: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    assert_eq!(exported, expected);
+    assert!(stderr.contains("3 audit events exported"), "{stderr}");
+    let file = data.join("export.jsonl");
+    let (status, _, stderr) = admin(
+        &[
+            "audit",
+            "export",
+            "--since",
+            "2025-12-07T16:01:00+07:00",
+            "--until",
+            "2025-12-07T09:02:00Z",
+            "--output",
+            file.to_str().unwrap(),
+        ],
+        data,
+    );
+    assert_eq!(status, 0, "{stderr}");
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(written.lines().count(), 1, "{written}");
+    assert!(written.contains(&ids[1].to_string()), "{written}");
+    let (status, _, stderr) = admin(&["audit", "export", "--since", "yesterday"], data);
+    assert_eq!(status, 2);
+    assert!(
+        stderr.contains("--since") && stderr.contains("RFC 3339"),
+        "{stderr}"
+    );
+
+    // Someone edits an event in the file: verify names it and fails.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        use sqlx::{Connection, Executor};
+        let url = store::sqlite::url_for_path(&data.join("dvcid.sqlite3"));
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        conn.execute("DROP TRIGGER audit_events_no_update")
+            .await
+            .unwrap();
+        let edit = format!(
+            "UPDATE audit_events SET details = '{{\"n\":7}}' WHERE id = X'{}'",
+            ids[1].simple()
+        );
+        conn.execute(sqlx::AssertSqlSafe(edit)).await.unwrap();
+    });
+    let (status, stdout, stderr) = admin(&["audit", "verify"], data);
+    assert_eq!(status, 1);
+    assert!(stdout.contains("BROKEN"), "{stdout}");
+    assert!(stdout.contains(&format!("event {}", ids[1])), "{stdout}");
+    assert!(stdout.contains("seq 2): edited"), "{stdout}");
+    assert!(
+        stderr.contains("the audit trail is broken (1 problems)"),
+        "{stderr}"
+    );
+}

@@ -42,6 +42,7 @@ fn a_minimal_file_gets_the_defaults() {
     assert_eq!(config.listen, default_listen());
     assert_eq!(config.log.format, logging::Format::Json);
     assert_eq!(config.database.max_connections, 16);
+    assert_eq!(config.audit.checkpoint_minutes, 10);
     assert_eq!(config.password, PasswordPolicy::default());
     assert_eq!(config.connectors.population.timeout_ms, 3000);
 }
@@ -111,7 +112,7 @@ fn a_whole_configuration_can_come_from_the_environment() {
 #[test]
 fn each_refusal_names_its_setting() {
     type Env = &'static [(&'static str, &'static str)];
-    let cases: [(&str, &str, Env); 10] = [
+    let cases: [(&str, &str, Env); 11] = [
         ("missing otp key", "secrets.otp_key", &[]),
         (
             "unknown key",
@@ -148,6 +149,11 @@ fn each_refusal_names_its_setting() {
             "zero pool",
             "database.max_connections",
             &[("DVCID_DATABASE__MAX_CONNECTIONS", "0")],
+        ),
+        (
+            "no audit checkpoints",
+            "audit.checkpoint_minutes",
+            &[("DVCID_AUDIT__CHECKPOINT_MINUTES", "0")],
         ),
         (
             "bad sms url",
