@@ -9,6 +9,7 @@ mod demo;
 mod demo_client;
 mod demo_identities;
 mod demo_legacy;
+mod demo_operator;
 mod demo_vneid;
 mod logging;
 mod serve;
