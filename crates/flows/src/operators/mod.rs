@@ -75,7 +75,7 @@ impl Operator {
 /// Whether a signed-in person may use the console now.
 #[derive(Debug)]
 pub enum ConsoleAccess {
-    Granted(Operator),
+    Granted(Box<Operator>),
     /// The account holds no operator role (the refusal is audited).
     NotOperator,
     /// An operator without a certificate to sign in with: none can reach the console.
@@ -182,11 +182,11 @@ impl OperatorService<'_> {
                 None => ConsoleAccess::NeedsCertificate,
             });
         }
-        Ok(ConsoleAccess::Granted(Operator {
+        Ok(ConsoleAccess::Granted(Box::new(Operator {
             account: account.clone(),
             roles,
             client: client.clone(),
-        }))
+        })))
     }
 
     /// The operator a command names by personal ID (`dvcid operator … --operator`).

@@ -95,7 +95,7 @@ impl FromRequestParts<AppState> for OperatorSession {
                     &signed.session.id.to_string(),
                 );
                 Ok(Self {
-                    operator,
+                    operator: *operator,
                     session: signed.session,
                     tr,
                     client,
