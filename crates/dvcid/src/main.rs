@@ -9,6 +9,7 @@ mod demo;
 mod demo_client;
 mod demo_identities;
 mod demo_legacy;
+mod demo_operator;
 mod demo_vneid;
 mod logging;
 mod serve;
@@ -59,6 +60,9 @@ enum Command {
     Keys(admin::KeysArgs),
     /// Verify the tamper-evident audit trail, export it for a SIEM, sign a checkpoint.
     Audit(admin::AuditArgs),
+    /// Operators: grant and revoke roles; search, show, lock, unlock, end sessions, reset
+    /// the OTP phone (as the console does, audited with the operator named).
+    Operator(admin::OperatorArgs),
     /// Say what an identifier is: personal ID, CMND, phone, tax code, BHXH code, e-mail.
     /// Exits 0 when valid, 1 when not.
     Inspect { value: String },
@@ -99,6 +103,7 @@ fn main() -> ExitCode {
             Command::Client(args) => admin::client(args).await,
             Command::Keys(args) => admin::keys(args).await,
             Command::Audit(args) => admin::audit(args).await,
+            Command::Operator(args) => admin::operator(args).await,
             Command::Sandbox {
                 listen,
                 smtp_listen,

@@ -15,6 +15,7 @@ use crate::model::{
     PendingPhoneChange, ResendLimit, Session, StepWrite,
 };
 use crate::oidc_api::{ClientStore, GrantStore, LogoutOutbox, SigningKeyStore};
+use crate::operator_api::OperatorStore;
 
 #[async_trait]
 pub trait AccountStore: Send + Sync {
@@ -302,6 +303,7 @@ pub trait Store:
     + GrantStore
     + LogoutOutbox
     + EidStore
+    + OperatorStore
 {
 }
 
@@ -321,5 +323,6 @@ impl<T> Store for T where
         + GrantStore
         + LogoutOutbox
         + EidStore
+        + OperatorStore
 {
 }

@@ -21,6 +21,8 @@ mod migrate;
 mod model;
 mod oidc_api;
 mod oidc_model;
+mod operator_api;
+mod operator_model;
 pub mod postgres;
 pub mod sqlite;
 #[cfg(feature = "testing")]
@@ -38,6 +40,8 @@ pub use error::{Result, StoreError, UniqueField};
 pub use model::*;
 pub use oidc_api::{ClientStore, GrantStore, LogoutOutbox, SigningKeyStore};
 pub use oidc_model::*;
+pub use operator_api::{OperatorStore, PhoneReset};
+pub use operator_model::RoleGrant;
 
 /// A store on one sqlx database. SQLite writes through a one-connection pool; PostgreSQL uses
 /// the same pool for both.

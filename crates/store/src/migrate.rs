@@ -33,6 +33,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "audit chain",
         include_str!("../migrations/sqlite/0006_audit_chain.sql"),
     ),
+    (
+        9,
+        "operators",
+        include_str!("../migrations/sqlite/0009_operators.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -64,6 +69,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         6,
         "audit chain",
         include_str!("../migrations/postgres/0006_audit_chain.sql"),
+    ),
+    (
+        9,
+        "operators",
+        include_str!("../migrations/postgres/0009_operators.sql"),
     ),
 ];
 

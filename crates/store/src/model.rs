@@ -309,10 +309,21 @@ pub enum AuditKind {
     /// A refusal worth an operator's attention: throttled attempts, wrong OTPs, captcha
     /// failures, recovery attempts (`details.reason` says which).
     SecurityRefusal,
+    /// An operator role was granted to the account (`details.role`).
+    OperatorRoleGranted,
+    /// An operator role of the account was revoked (`details.role`).
+    OperatorRoleRevoked,
+    /// An operator read the account's page (reads of personal data by staff are audited).
+    AccountViewedByOperator,
+    /// An operator ended every session of the account.
+    SessionsEndedByOperator,
+    /// An operator replaced the default OTP phone after checking the holder's document in
+    /// person (`details`: old and new phone, the reason, the document seen).
+    OtpPhoneReset,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 17] = [
+    pub const ALL: [AuditKind; 22] = [
         Self::AccountRegistered,
         Self::PasswordChanged,
         Self::PhoneAdded,
@@ -330,6 +341,11 @@ impl AuditKind {
         Self::PhoneChangeCancelled,
         Self::RecoveryRequested,
         Self::SecurityRefusal,
+        Self::OperatorRoleGranted,
+        Self::OperatorRoleRevoked,
+        Self::AccountViewedByOperator,
+        Self::SessionsEndedByOperator,
+        Self::OtpPhoneReset,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -351,6 +367,11 @@ impl AuditKind {
             Self::PhoneChangeCancelled => "phone_change_cancelled",
             Self::RecoveryRequested => "recovery_requested",
             Self::SecurityRefusal => "security_refusal",
+            Self::OperatorRoleGranted => "operator_role_granted",
+            Self::OperatorRoleRevoked => "operator_role_revoked",
+            Self::AccountViewedByOperator => "account_viewed_by_operator",
+            Self::SessionsEndedByOperator => "sessions_ended_by_operator",
+            Self::OtpPhoneReset => "otp_phone_reset",
         }
     }
 

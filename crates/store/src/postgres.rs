@@ -17,6 +17,7 @@ mod queries {
     include!("sql_grants.rs");
     include!("sql_eid.rs");
     include!("sql_audit.rs");
+    include!("sql_operators.rs");
 }
 
 pub async fn connect(url: &str, max_connections: u32) -> Result<SqlStore<sqlx::Postgres>> {

@@ -20,6 +20,7 @@ mod queries {
     include!("sql_grants.rs");
     include!("sql_eid.rs");
     include!("sql_audit.rs");
+    include!("sql_operators.rs");
 }
 
 const READERS: u32 = 8;

@@ -22,6 +22,8 @@ mod audit_chain;
 mod eid;
 #[path = "store/oidc.rs"]
 mod oidc;
+#[path = "store/operators.rs"]
+mod operators;
 
 const NOW: OffsetDateTime = datetime!(2026-11-21 09:00 UTC);
 

@@ -67,6 +67,11 @@ fn label_key(field: &str) -> &'static str {
         "phone" => "field-phone",
         "email" => "field-email",
         "bhxh_code" => "field-bhxh-code",
+        "tax_code" => "operator-tax-code",
+        "reason" => "operator-reason",
+        "document" => "operator-document",
+        "by" => "operator-search-by",
+        "role" => "operator-role",
         _ => "field-value",
     }
 }

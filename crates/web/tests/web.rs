@@ -49,6 +49,8 @@ mod oidc_session;
 mod oidc_tokens;
 #[path = "web/openapi.rs"]
 mod openapi;
+#[path = "web/operator.rs"]
+mod operator;
 #[path = "web/pages.rs"]
 mod pages;
 #[path = "web/security.rs"]

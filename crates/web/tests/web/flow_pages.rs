@@ -377,6 +377,27 @@ fn every_key_chosen_at_run_time_exists_in_both_languages() {
             .iter()
             .map(|c| format!("channel-{}", c.as_str().replace('_', "-"))),
     );
+    // The operator console's words chosen from the account, credential and role.
+    keys.extend(
+        domain::OperatorRole::ALL
+            .iter()
+            .map(|role| format!("operator-role-{}", role.as_str().replace('_', "-"))),
+    );
+    keys.extend(
+        domain::CredentialKind::ALL
+            .iter()
+            .map(|kind| format!("operator-credential-{}", kind.as_str().replace('_', "-"))),
+    );
+    keys.extend(
+        domain::AccountKind::ALL
+            .iter()
+            .map(|kind| format!("operator-kind-{}", kind.as_str())),
+    );
+    keys.extend(
+        domain::AccountStatus::ALL
+            .iter()
+            .map(|status| format!("operator-status-{}", status.as_str())),
+    );
     for done in [
         "signed-in",
         "registered",
