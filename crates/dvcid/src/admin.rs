@@ -2,6 +2,7 @@
 //! `dvcid keys …` lists or rotates the signing keys. They act on the database of a `serve`
 //! configuration file (`--config`) or of a `dvcid demo` data folder (`--data`).
 
+mod agency;
 mod client;
 mod keys;
 
@@ -15,6 +16,7 @@ use store::Store;
 
 use crate::{config, demo};
 
+pub use agency::{AgencyArgs, run as agency};
 pub use client::{ClientArgs, run as client};
 pub use keys::{KeysArgs, run as keys};
 

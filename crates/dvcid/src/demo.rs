@@ -109,9 +109,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let legacy_key = otp_key.as_bytes();
     let legacy =
         crate::demo_legacy::seed(&store, &connectors, flows.clone(), legacy_key, people).await?;
+    let orgs = crate::demo_orgs::seed(&store, &flows, &sandbox.sandbox, &legacy_holders).await?;
     print_banner(&base, &args.data, &sandbox, &client);
     crate::demo_vneid::print_banner(&vneid, &base);
     crate::demo_legacy::print(&legacy);
+    crate::demo_orgs::print(&orgs);
     let parts = Parts {
         store,
         connectors,
@@ -131,9 +133,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     app::serve(parts, listener).await
 }
 
-fn demo_flows(resend_after_secs: i64) -> FlowConfig {
+pub(crate) fn demo_flows(resend_after_secs: i64) -> FlowConfig {
     let mut flows = FlowConfig::default();
     flows.otp.resend_after_secs = resend_after_secs.max(0);
+    flows.organisations.agencies = crate::demo_orgs::agencies();
     flows
 }
 

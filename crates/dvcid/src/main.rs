@@ -9,6 +9,7 @@ mod demo;
 mod demo_client;
 mod demo_identities;
 mod demo_legacy;
+mod demo_orgs;
 mod demo_vneid;
 mod logging;
 mod serve;
@@ -57,6 +58,8 @@ enum Command {
     Client(admin::ClientArgs),
     /// List or rotate the OpenID provider's signing keys.
     Keys(admin::KeysArgs),
+    /// Create state agencies' accounts (operators only).
+    Agency(admin::AgencyArgs),
     /// Say what an identifier is: personal ID, CMND, phone, tax code, BHXH code, e-mail.
     /// Exits 0 when valid, 1 when not.
     Inspect { value: String },
@@ -96,6 +99,7 @@ fn main() -> ExitCode {
             Command::Migrate { database } => migrate(&database).await,
             Command::Client(args) => admin::client(args).await,
             Command::Keys(args) => admin::keys(args).await,
+            Command::Agency(args) => admin::agency(args).await,
             Command::Sandbox {
                 listen,
                 smtp_listen,

@@ -30,6 +30,7 @@ mod import;
 mod login;
 mod methods;
 mod notices;
+mod organisations;
 mod otp;
 mod password_form;
 mod passwords;
@@ -51,8 +52,8 @@ pub use account::{AccountService, CertificateSummary, Overview, VneidLink};
 pub use captcha::{CaptchaPrompt, TextAlternative};
 pub use certificates::CertificateSignIn;
 pub use config::{
-    Argon2Params, CaptchaConfig, FlowConfig, OtpLimits, SessionLimits, SigningLimits,
-    ThrottleLimits,
+    AgencyEntry, Argon2Params, CaptchaConfig, FlowConfig, OrganisationConfig, OtpLimits,
+    SessionLimits, SigningLimits, ThrottleLimits,
 };
 pub use context::Client;
 pub use domain::digest::{MacKey, sha256};
@@ -62,6 +63,7 @@ pub use error::FlowError;
 pub use import::LegacyAccount;
 pub use methods::vneid::{VNEID_CALLBACK, VNEID_OUT};
 pub use methods::{Descriptor, MethodKind};
+pub use organisations::{Invited, Member, Organisation, OrganisationService};
 pub use otp::OtpPurpose;
 /// The Argon2id pool, shared with the eID provider (`vneid`) for its passwords, passcodes and
 /// security answers.

@@ -2,6 +2,8 @@
 
 mod harness;
 mod methods;
+#[path = "flows/organisations.rs"]
+mod organisations;
 #[path = "flows/personal_id.rs"]
 mod personal_id;
 mod security;

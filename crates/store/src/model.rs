@@ -309,10 +309,21 @@ pub enum AuditKind {
     /// A refusal worth an operator's attention: throttled attempts, wrong OTPs, captcha
     /// failures, recovery attempts (`details.reason` says which).
     SecurityRefusal,
+    /// An administrator invited someone (by personal ID) to act for the organisation.
+    MemberInvited,
+    /// An open invitation was withdrawn.
+    InvitationWithdrawn,
+    /// Someone became a member of the organisation (an accepted invitation, or its first
+    /// administrator); written to the organisation's and the member's trails.
+    MemberAdded,
+    MemberRoleChanged,
+    MemberRemoved,
+    /// The person chose, for the session, to act for an organisation or as themself.
+    ActingForChosen,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 17] = [
+    pub const ALL: [AuditKind; 23] = [
         Self::AccountRegistered,
         Self::PasswordChanged,
         Self::PhoneAdded,
@@ -330,6 +341,12 @@ impl AuditKind {
         Self::PhoneChangeCancelled,
         Self::RecoveryRequested,
         Self::SecurityRefusal,
+        Self::MemberInvited,
+        Self::InvitationWithdrawn,
+        Self::MemberAdded,
+        Self::MemberRoleChanged,
+        Self::MemberRemoved,
+        Self::ActingForChosen,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -351,6 +368,12 @@ impl AuditKind {
             Self::PhoneChangeCancelled => "phone_change_cancelled",
             Self::RecoveryRequested => "recovery_requested",
             Self::SecurityRefusal => "security_refusal",
+            Self::MemberInvited => "member_invited",
+            Self::InvitationWithdrawn => "invitation_withdrawn",
+            Self::MemberAdded => "member_added",
+            Self::MemberRoleChanged => "member_role_changed",
+            Self::MemberRemoved => "member_removed",
+            Self::ActingForChosen => "acting_for_chosen",
         }
     }
 

@@ -22,3 +22,12 @@ sms-certificate-removed = Mot chung thu so vua duoc go khoi tai khoan Cong Dich 
 sms-personal-id-added = So dinh danh ca nhan vua duoc them vao tai khoan Cong Dich vu cong quoc gia cua ban. Neu khong phai ban, hay goi tong dai ho tro.
 sms-vneid-linked = Tai khoan dinh danh dien tu VNeID vua duoc lien ket voi tai khoan Cong Dich vu cong quoc gia cua ban. Neu khong phai ban, hay huy lien ket trong trang tai khoan hoac goi tong dai ho tro.
 sms-vneid-unlinked = Lien ket VNeID cua tai khoan Cong Dich vu cong quoc gia cua ban vua bi huy. Neu khong phai ban, hay goi tong dai ho tro.
+
+## Tổ chức: thành viên thay mặt doanh nghiệp, cơ quan (SMS không dấu)
+sms-organisation-invited = Ban duoc moi thay mat to chuc { $organisation } voi vai tro { $role } tren Cong Dich vu cong quoc gia. Dang nhap bang tai khoan cua ban va mo { $link } de chap nhan, truoc { $until }.
+sms-organisation-member-added = Tai khoan cua ban da duoc them vao to chuc { $organisation } voi vai tro { $role } tren Cong Dich vu cong quoc gia. Neu khong phai ban, hay goi tong dai ho tro.
+sms-organisation-role-changed = Vai tro cua ban tai to chuc { $organisation } tren Cong Dich vu cong quoc gia da doi thanh { $role }.
+sms-organisation-member-removed = Ban khong con thay mat to chuc { $organisation } tren Cong Dich vu cong quoc gia.
+sms-organisation-role-administrator = quan tri vien
+sms-organisation-role-submitter = nguoi nop ho so
+sms-organisation-role-viewer = nguoi xem
