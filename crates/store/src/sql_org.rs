@@ -116,12 +116,17 @@ async fn audit_membership(
     membership: (AccountId, AccountId),
     kind: AuditKind,
     context: &AuditContext,
-    mut details: serde_json::Value,
+    extra: serde_json::Value,
     now: OffsetDateTime,
 ) -> Result<()> {
     let (organisation, member) = membership;
-    details["organisation"] = json!(organisation.0);
-    details["member"] = json!(member.0);
+    let mut fields = serde_json::Map::new();
+    fields.insert("organisation".to_owned(), json!(organisation.0));
+    fields.insert("member".to_owned(), json!(member.0));
+    if let serde_json::Value::Object(extra) = extra {
+        fields.extend(extra);
+    }
+    let details = serde_json::Value::Object(fields);
     audit_change(conn, organisation, kind, context, details.clone(), now).await?;
     audit_change(conn, member, kind, context, details, now).await
 }
