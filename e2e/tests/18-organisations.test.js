@@ -76,6 +76,8 @@ scenario('A member invited by the legal representative acts for the business at 
   await page.locator('#f-role-submitter').check();
   await run.go(run.button('org-invite'));
   await run.screen('invited');
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+    'the invitation\'s link wraps: nothing scrolls sideways');
   const sms = await smsAfter(env, invitee.phone, seen);
   const link = (/(http:\/\/\S+\/account\/organisations\/accept\/[A-Za-z0-9_-]+)/.exec(sms) || [])[1];
   assert.ok(link, `the invitee's SMS carries the link: ${sms}`);
