@@ -123,6 +123,8 @@ vocabulary! {
         RemoteSigning = "remote_signing",
         /// Tài khoản định danh điện tử VNeID (S9, L4).
         Vneid = "vneid",
+        /// Created by an operator (an agency account, A1).
+        Operator = "operator",
     }
 }
 
@@ -298,7 +300,7 @@ mod tests {
         );
         assert_eq!(RegistrationChannel::Vneid.as_str(), "vneid");
         assert_eq!(AssuranceLevel::LoA3.as_str(), "LoA3");
-        assert_eq!(RegistrationChannel::ALL.len(), 7);
+        assert_eq!(RegistrationChannel::ALL.len(), 8);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! configuration file (`--config`) or of a `dvcid demo` data folder (`--data`).
 
 mod audit;
+mod agency;
 mod client;
 mod keys;
 mod operator;
@@ -18,6 +19,7 @@ use store::Store;
 use crate::{config, demo};
 
 pub use audit::{AuditArgs, run as audit};
+pub use agency::{AgencyArgs, run as agency};
 pub use client::{ClientArgs, run as client};
 pub use keys::{KeysArgs, run as keys};
 pub use operator::{OperatorArgs, run as operator};

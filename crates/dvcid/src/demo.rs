@@ -110,12 +110,14 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let legacy =
         crate::demo_legacy::seed(&store, &connectors, flows.clone(), legacy_key, people).await?;
     let operator = crate::demo_operator::seed(&store, &sandbox.sandbox).await?;
+    let orgs = crate::demo_orgs::seed(&store, &flows, &sandbox.sandbox, &legacy_holders).await?;
     print_banner(&base, &args.data, &sandbox, &client);
     if let Some(operator) = &operator {
         print_operator(&base, operator);
     }
     crate::demo_vneid::print_banner(&vneid, &base);
     crate::demo_legacy::print(&legacy);
+    crate::demo_orgs::print(&orgs);
     let parts = Parts {
         store,
         connectors,
@@ -136,9 +138,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     app::serve(parts, listener).await
 }
 
-fn demo_flows(resend_after_secs: i64) -> FlowConfig {
+pub(crate) fn demo_flows(resend_after_secs: i64) -> FlowConfig {
     let mut flows = FlowConfig::default();
     flows.otp.resend_after_secs = resend_after_secs.max(0);
+    flows.organisations.agencies = crate::demo_orgs::agencies();
     flows
 }
 

@@ -18,6 +18,39 @@ pub struct FlowConfig {
     pub session: SessionLimits,
     pub argon2: Argon2Params,
     pub signing: SigningLimits,
+    pub organisations: OrganisationConfig,
+}
+
+/// Business and agency accounts' members (`[flows.organisations]`).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct OrganisationConfig {
+    /// How long an invitation to act for an organisation can be accepted.
+    pub invitation_lifetime_secs: i64,
+    /// Invitations one organisation may send a day: what a hijacked administrator session can
+    /// spend on other people's phones.
+    pub max_invitations_per_day: i64,
+    /// The state agencies an operator may create an agency account for
+    /// (`[[flows.organisations.agencies]]`).
+    pub agencies: Vec<AgencyEntry>,
+}
+
+/// A state agency: its identifier code (mã định danh cơ quan) and its name.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct AgencyEntry {
+    pub code: String,
+    pub name: String,
+}
+
+impl Default for OrganisationConfig {
+    fn default() -> Self {
+        Self {
+            invitation_lifetime_secs: 7 * 24 * 60 * 60,
+            max_invitations_per_day: 50,
+            agencies: Vec::new(),
+        }
+    }
 }
 
 /// Confirming on a phone (Sim ký số, SmartCA): how long the page waits and polls, and how many
@@ -122,6 +155,7 @@ impl Default for FlowConfig {
             session: SessionLimits::default(),
             argon2: Argon2Params::default(),
             signing: SigningLimits::default(),
+            organisations: OrganisationConfig::default(),
         }
     }
 }

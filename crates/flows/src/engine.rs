@@ -199,6 +199,13 @@ impl Engine {
         }
     }
 
+    /// Business and agency accounts' members, and what a session acts for.
+    pub fn organisations(&self) -> crate::organisations::OrganisationService<'_> {
+        crate::organisations::OrganisationService {
+            services: &self.services,
+        }
+    }
+
     /// "Hủy đổi số điện thoại": cancels a pending lost-phone change with the code the replaced
     /// phone received.
     pub async fn cancel_phone_change(

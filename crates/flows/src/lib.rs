@@ -31,6 +31,7 @@ mod login;
 mod methods;
 mod notices;
 mod operators;
+mod organisations;
 mod otp;
 mod password_form;
 mod passwords;
@@ -52,8 +53,8 @@ pub use account::{AccountService, CertificateSummary, Overview, VneidLink};
 pub use captcha::{CaptchaPrompt, TextAlternative};
 pub use certificates::CertificateSignIn;
 pub use config::{
-    Argon2Params, CaptchaConfig, FlowConfig, OtpLimits, SessionLimits, SigningLimits,
-    ThrottleLimits,
+    AgencyEntry, Argon2Params, CaptchaConfig, FlowConfig, OrganisationConfig, OtpLimits,
+    SessionLimits, SigningLimits, ThrottleLimits,
 };
 pub use context::Client;
 pub use domain::digest::{MacKey, sha256};
@@ -67,6 +68,7 @@ pub use operators::{
     AccountFile, Capability, ConsoleAccess, CredentialLine, Operator, OperatorService,
     PhoneResetRequest, SearchBy, allows, capabilities,
 };
+pub use organisations::{Invited, Member, Organisation, OrganisationService};
 pub use otp::OtpPurpose;
 /// The Argon2id pool, shared with the eID provider (`vneid`) for its passwords, passcodes and
 /// security answers.

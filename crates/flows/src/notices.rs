@@ -186,6 +186,64 @@ pub(crate) fn operator_role_revoked(role: domain::OperatorRole) -> String {
     text(&VI, "sms-operator-role-revoked", &[("role", role)])
 }
 
+/// The SMS inviting a person to act for an organisation (known by its tax or agency code:
+/// ASCII, unlike its name), with the link to accept it while signed in.
+pub(crate) fn invited(
+    organisation: &str,
+    role: store::OrgRole,
+    link: &str,
+    until: OffsetDateTime,
+) -> String {
+    text(
+        &VI,
+        "sms-organisation-invited",
+        &[
+            ("organisation", organisation.to_owned()),
+            ("role", role_text(role)),
+            ("link", link.to_owned()),
+            ("until", vietnam_time(until)),
+        ],
+    )
+}
+
+pub(crate) fn member_added(organisation: &str, role: store::OrgRole) -> String {
+    text(
+        &VI,
+        "sms-organisation-member-added",
+        &[
+            ("organisation", organisation.to_owned()),
+            ("role", role_text(role)),
+        ],
+    )
+}
+
+pub(crate) fn member_role_changed(organisation: &str, role: store::OrgRole) -> String {
+    text(
+        &VI,
+        "sms-organisation-role-changed",
+        &[
+            ("organisation", organisation.to_owned()),
+            ("role", role_text(role)),
+        ],
+    )
+}
+
+pub(crate) fn member_removed(organisation: &str) -> String {
+    text(
+        &VI,
+        "sms-organisation-member-removed",
+        &[("organisation", organisation.to_owned())],
+    )
+}
+
+fn role_text(role: store::OrgRole) -> String {
+    text(
+        &VI,
+        &format!("sms-organisation-role-{}", role.as_str()),
+        &[],
+    )
+}
+
 /// `HH:MM DD/MM/YYYY` in Vietnam's time (UTC+7, no daylight saving).
 fn vietnam_time(at: OffsetDateTime) -> String {
     let local = at.to_offset(time::macros::offset!(+7));
@@ -232,12 +290,30 @@ mod tests {
             texts.push(operator_role_granted(role));
             texts.push(operator_role_revoked(role));
         }
+        let role = store::OrgRole::Submitter;
+        texts.push(invited(
+            "0101234567",
+            role,
+            "https://id.example/a/TOKEN",
+            at,
+        ));
+        texts.push(member_added("0101234567", role));
+        texts.push(member_role_changed("000.00.01.H26", store::OrgRole::Viewer));
+        texts.push(member_removed("0101234567"));
         for text in &texts {
             assert!(text.is_ascii(), "{text}");
             assert!(!text.contains("sms-"), "a key, not a text: {text}");
         }
         assert!(texts[0].contains("dang nhap") && texts[0].contains("123456"));
         assert!(texts[6].contains("16:00 07/12/2026") && texts[6].contains("ABCD2345"));
+        let invitation = &texts[texts.len() - 4];
+        assert!(
+            invitation.contains("0101234567")
+                && invitation.contains("nop ho so")
+                && invitation.contains("https://id.example/a/TOKEN")
+                && invitation.contains("16:00 07/12/2026"),
+            "{invitation}"
+        );
         assert!(texts[6].contains("09******78"));
     }
 

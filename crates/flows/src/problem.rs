@@ -6,13 +6,16 @@ use serde::Serialize;
 use time::Duration;
 
 /// Every code a flow can refuse with; pages and the API have a message for each.
-pub const PROBLEM_CODES: [&str; 95] = [
+pub const PROBLEM_CODES: [&str; 109] = [
     "account.exists",
     "account.locked",
     "account.no_otp_phone",
     "account.no_personal_id",
     "account.recovery_required",
     "action.unexpected",
+    "agency.exists",
+    "agency.no_such_person",
+    "agency.unknown_code",
     "agent.challenge_expired",
     "bhxh.mismatch",
     "bhxh.no_phone",
@@ -37,6 +40,9 @@ pub const PROBLEM_CODES: [&str; 95] = [
     "full_name.invalid",
     "identity.mismatch",
     "identity.not_found",
+    "invitation.daily_limit",
+    "invitation.invalid",
+    "member.not_found",
     "method.not_offered",
     "operator.account_not_found",
     "operator.already_locked",
@@ -46,6 +52,14 @@ pub const PROBLEM_CODES: [&str; 95] = [
     "operator.not_operator",
     "operator.role_held",
     "operator.role_not_held",
+    "organisation.already_member",
+    "organisation.has_administrator",
+    "organisation.last_administrator",
+    "organisation.no_account",
+    "organisation.not_administrator",
+    "organisation.not_member",
+    "organisation.not_representative",
+    "organisation.role_unknown",
     "otp.exhausted",
     "otp.expired",
     "otp.resend_limit",

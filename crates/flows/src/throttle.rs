@@ -68,6 +68,8 @@ pub(crate) enum ThrottleKey<'a> {
     /// Signing requests pushed to a phone today: from one address, and in all.
     PushesFrom(&'a str, &'a str),
     PushesTo(&'a str),
+    /// Invitations an organisation sent today.
+    Invitations(&'a str),
 }
 
 impl ThrottleKey<'_> {
@@ -88,6 +90,7 @@ impl ThrottleKey<'_> {
             Self::PhonesAdded(account) => format!("phones_added:{account}"),
             Self::PushesFrom(phone, address) => format!("pushes:from:{phone}:{address}"),
             Self::PushesTo(phone) => format!("pushes:to:{phone}"),
+            Self::Invitations(organisation) => format!("invitations:{organisation}"),
         }
     }
 }

@@ -4,6 +4,8 @@ mod harness;
 mod methods;
 #[path = "flows/operators.rs"]
 mod operators;
+#[path = "flows/organisations.rs"]
+mod organisations;
 #[path = "flows/personal_id.rs"]
 mod personal_id;
 mod security;

@@ -6,7 +6,7 @@
 use domain::digest::MacKey;
 use domain::{AccountKind, AssuranceLevel, PhoneNumber};
 use serde_json::{Map, Value, json};
-use store::{Account, AccountId, ClaimMapping, OidcClient, SubjectType};
+use store::{Account, AccountId, ClaimMapping, OidcClient, OrgRole, SubjectType};
 use time::Date;
 
 /// The scopes that release something about a person. Every other scope a client registers
@@ -47,6 +47,18 @@ pub const PORTAL_CLAIMS: [&str; 8] = [
     "LoaiTaiKhoan",
     "MaSoThue",
 ];
+
+/// The organisation the person acts for (SPEC A1), under the `dvc` scope.
+pub const ORGANISATION_CLAIMS: [&str; 4] = [
+    "dvc_org_tax_code",
+    "dvc_org_agency_code",
+    "dvc_org_name",
+    "dvc_org_role",
+];
+
+/// The portal's names of the same (`ClaimMapping::Portal`).
+pub const PORTAL_ORGANISATION_CLAIMS: [&str; 4] =
+    ["MaSoThueToChuc", "MaCoQuan", "TenToChuc", "VaiTro"];
 
 /// The national eID provider's own claims (`ClaimMapping::Vneid`).
 pub const VNEID_CLAIMS: [&str; 5] = [
@@ -178,6 +190,44 @@ pub fn user_claims<S: AsRef<str>>(
             }
         }
     }
+    claims
+}
+
+/// An organisation a person acts for at a relying service, in their role there.
+#[derive(Debug, Clone, Copy)]
+pub struct ActingOrganisation<'a> {
+    pub account: &'a Account,
+    /// A state agency's identifier code; businesses are known by their tax code.
+    pub agency_code: Option<&'a str>,
+    pub role: OrgRole,
+}
+
+/// The claims naming the organisation the person acts for, released with `dvc`. They name
+/// the organisation, not the person, so the ID token carries them as well as userinfo.
+pub fn organisation_claims<S: AsRef<str>>(
+    organisation: ActingOrganisation<'_>,
+    scopes: &[S],
+    mapping: ClaimMapping,
+) -> Map<String, Value> {
+    let mut claims = Map::new();
+    if !scopes.iter().any(|scope| scope.as_ref() == "dvc") {
+        return claims;
+    }
+    let portal = mapping == ClaimMapping::Portal;
+    let mut put = |standard: &str, legacy: &str, value: &str| {
+        claims.insert(standard.to_owned(), json!(value));
+        if portal {
+            claims.insert(legacy.to_owned(), json!(value));
+        }
+    };
+    let identity = &organisation.account.identity;
+    if let Some(code) = organisation.agency_code {
+        put("dvc_org_agency_code", "MaCoQuan", code);
+    } else if let Some(tax_code) = &identity.tax_code {
+        put("dvc_org_tax_code", "MaSoThueToChuc", tax_code.as_str());
+    }
+    put("dvc_org_name", "TenToChuc", &identity.full_name);
+    put("dvc_org_role", "VaiTro", organisation.role.as_str());
     claims
 }
 

@@ -3,7 +3,10 @@
 
 use serde_json::{Value, json};
 
-use crate::claims::{PERSONAL_SCOPES, PORTAL_CLAIMS, STANDARD_CLAIMS, VNEID_CLAIMS};
+use crate::claims::{
+    ORGANISATION_CLAIMS, PERSONAL_SCOPES, PORTAL_CLAIMS, PORTAL_ORGANISATION_CLAIMS,
+    STANDARD_CLAIMS, VNEID_CLAIMS,
+};
 
 /// The endpoint paths, relative to the issuer.
 pub const AUTHORIZE_PATH: &str = "/authorize";
@@ -30,6 +33,8 @@ pub fn document(issuer: &str) -> Value {
         .iter()
         .chain(STANDARD_CLAIMS.iter())
         .chain(PORTAL_CLAIMS.iter())
+        .chain(ORGANISATION_CLAIMS.iter())
+        .chain(PORTAL_ORGANISATION_CLAIMS.iter())
         .chain(VNEID_CLAIMS.iter())
         .copied()
         .collect();

@@ -18,6 +18,7 @@ pub mod jwt;
 pub mod keys;
 
 mod access;
+mod acting;
 pub mod authorize;
 mod caller;
 pub mod claims;

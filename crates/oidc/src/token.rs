@@ -16,6 +16,7 @@ use store::{
 use time::OffsetDateTime;
 
 use crate::access::{ACCESS_TOKEN_TYP, AccessClaims};
+use crate::acting::acting_claims;
 use crate::caller::authenticate;
 use crate::claims::{amr_values, is_personal_scope};
 use crate::clients::PresentedClient;
@@ -392,20 +393,23 @@ async fn user_tokens(
     })
 }
 
-/// The person's claims in the ID token: only for eID-style clients (`ClaimMapping::Vneid`),
-/// the standard claims of the scopes plus the eID ones.
+/// The claims in the ID token besides the sign-in facts: the organisation the person acts for
+/// (not personal), and for eID-style clients (`ClaimMapping::Vneid`) the standard claims of
+/// the scopes plus the eID ones.
 async fn person_claims(
     core: &Core,
     client: &OidcClient,
     grant: &Grant,
     scopes: &[&str],
 ) -> Result<serde_json::Map<String, serde_json::Value>, OidcError> {
-    if client.settings.claim_mapping != store::ClaimMapping::Vneid {
-        return Ok(serde_json::Map::new());
-    }
     let Some(account) = core.active_account(grant.account_id).await? else {
         return Ok(serde_json::Map::new());
     };
+    let mapping = client.settings.claim_mapping;
+    let acting = acting_claims(core, grant.session_id, &account, scopes, mapping).await?;
+    if mapping != store::ClaimMapping::Vneid {
+        return Ok(acting);
+    }
     let phone = if scopes.contains(&"phone") {
         core.store
             .phones(account.id)
@@ -425,6 +429,7 @@ async fn person_claims(
         store::ClaimMapping::Vneid,
     );
     claims.extend(crate::claims::vneid_claims(&account, grant.acr));
+    claims.extend(acting);
     Ok(claims)
 }
 

@@ -6,6 +6,7 @@
 use serde_json::{Map, Value};
 
 use crate::access::live_access_token;
+use crate::acting::acting_claims;
 use crate::claims::{Person, user_claims};
 use crate::core::Core;
 use crate::error::{BearerError, OidcError};
@@ -69,6 +70,15 @@ pub(crate) async fn claims(core: &Core, access_token: &str) -> Result<UserInfo, 
     let mut answer = Map::new();
     answer.insert("sub".to_owned(), Value::String(sub));
     answer.extend(released);
+    let acting = acting_claims(
+        core,
+        grant.session_id,
+        &account,
+        &scopes,
+        client.settings.claim_mapping,
+    )
+    .await?;
+    answer.extend(acting);
     if client.settings.claim_mapping == store::ClaimMapping::Vneid {
         answer.extend(crate::claims::vneid_claims(&account, grant.acr));
     }

@@ -19,6 +19,8 @@ mod authorize_requests;
 mod code_flow;
 #[path = "protocol/logout.rs"]
 mod logout;
+#[path = "protocol/organisations.rs"]
+mod organisations;
 #[path = "protocol/refresh.rs"]
 mod refresh;
 #[path = "protocol/token_state.rs"]

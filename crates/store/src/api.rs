@@ -16,6 +16,7 @@ use crate::model::{
 };
 use crate::oidc_api::{ClientStore, GrantStore, LogoutOutbox, SigningKeyStore};
 use crate::operator_api::OperatorStore;
+use crate::org_api::OrganisationStore;
 
 #[async_trait]
 pub trait AccountStore: Send + Sync {
@@ -304,6 +305,7 @@ pub trait Store:
     + LogoutOutbox
     + EidStore
     + OperatorStore
+    + OrganisationStore
 {
 }
 
@@ -324,5 +326,6 @@ impl<T> Store for T where
         + LogoutOutbox
         + EidStore
         + OperatorStore
+        + OrganisationStore
 {
 }

@@ -12,6 +12,8 @@ pub enum StoreError {
     NotFound { what: &'static str },
     #[error("the last OTP phone of an account cannot be removed")]
     LastPhone,
+    #[error("an organisation must keep at least one administrator")]
+    LastAdministrator,
     #[error("the flow was changed by another request")]
     Conflict,
     #[error("stored value {value:?} in {table}.{column} is not valid: {reason}")]
@@ -39,6 +41,8 @@ pub enum UniqueField {
     TaxCode,
     /// A certificate, federated identity or passkey already bound to an account.
     Credential,
+    /// A state agency's identifier code (organisations).
+    AgencyCode,
 }
 
 impl std::fmt::Display for UniqueField {
@@ -48,6 +52,7 @@ impl std::fmt::Display for UniqueField {
             Self::LegacyCmnd => "CMND number",
             Self::TaxCode => "tax code",
             Self::Credential => "credential",
+            Self::AgencyCode => "agency code",
         })
     }
 }
@@ -66,6 +71,8 @@ impl StoreError {
                 Some(UniqueField::LegacyCmnd)
             } else if name.contains("tax_code") {
                 Some(UniqueField::TaxCode)
+            } else if name.contains("agency_codes") {
+                Some(UniqueField::AgencyCode)
             } else if name.contains("credentials") {
                 Some(UniqueField::Credential)
             } else {

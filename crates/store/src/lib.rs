@@ -23,6 +23,8 @@ mod oidc_api;
 mod oidc_model;
 mod operator_api;
 mod operator_model;
+mod org_api;
+mod org_model;
 pub mod postgres;
 pub mod sqlite;
 #[cfg(feature = "testing")]
@@ -42,6 +44,8 @@ pub use oidc_api::{ClientStore, GrantStore, LogoutOutbox, SigningKeyStore};
 pub use oidc_model::*;
 pub use operator_api::{OperatorStore, PhoneReset};
 pub use operator_model::RoleGrant;
+pub use org_api::OrganisationStore;
+pub use org_model::*;
 
 /// A store on one sqlx database. SQLite writes through a one-connection pool; PostgreSQL uses
 /// the same pool for both.

@@ -34,6 +34,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_audit_chain.sql"),
     ),
     (
+        7,
+        "organisations",
+        include_str!("../migrations/sqlite/0007_organisations.sql"),
+    ),
+    (
         9,
         "operators",
         include_str!("../migrations/sqlite/0009_operators.sql"),
@@ -69,6 +74,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         6,
         "audit chain",
         include_str!("../migrations/postgres/0006_audit_chain.sql"),
+    ),
+    (
+        7,
+        "organisations",
+        include_str!("../migrations/postgres/0007_organisations.sql"),
     ),
     (
         9,

@@ -320,10 +320,21 @@ pub enum AuditKind {
     /// An operator replaced the default OTP phone after checking the holder's document in
     /// person (`details`: old and new phone, the reason, the document seen).
     OtpPhoneReset,
+    /// An administrator invited someone (by personal ID) to act for the organisation.
+    MemberInvited,
+    /// An open invitation was withdrawn.
+    InvitationWithdrawn,
+    /// Someone became a member of the organisation (an accepted invitation, or its first
+    /// administrator); written to the organisation's and the member's trails.
+    MemberAdded,
+    MemberRoleChanged,
+    MemberRemoved,
+    /// The person chose, for the session, to act for an organisation or as themself.
+    ActingForChosen,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 22] = [
+    pub const ALL: [AuditKind; 28] = [
         Self::AccountRegistered,
         Self::PasswordChanged,
         Self::PhoneAdded,
@@ -346,6 +357,12 @@ impl AuditKind {
         Self::AccountViewedByOperator,
         Self::SessionsEndedByOperator,
         Self::OtpPhoneReset,
+        Self::MemberInvited,
+        Self::InvitationWithdrawn,
+        Self::MemberAdded,
+        Self::MemberRoleChanged,
+        Self::MemberRemoved,
+        Self::ActingForChosen,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -372,6 +389,12 @@ impl AuditKind {
             Self::AccountViewedByOperator => "account_viewed_by_operator",
             Self::SessionsEndedByOperator => "sessions_ended_by_operator",
             Self::OtpPhoneReset => "otp_phone_reset",
+            Self::MemberInvited => "member_invited",
+            Self::InvitationWithdrawn => "invitation_withdrawn",
+            Self::MemberAdded => "member_added",
+            Self::MemberRoleChanged => "member_role_changed",
+            Self::MemberRemoved => "member_removed",
+            Self::ActingForChosen => "acting_for_chosen",
         }
     }
 

@@ -18,6 +18,7 @@ mod queries {
     include!("sql_eid.rs");
     include!("sql_audit.rs");
     include!("sql_operators.rs");
+    include!("sql_org.rs");
 }
 
 pub async fn connect(url: &str, max_connections: u32) -> Result<SqlStore<sqlx::Postgres>> {

@@ -21,6 +21,7 @@ mod queries {
     include!("sql_eid.rs");
     include!("sql_audit.rs");
     include!("sql_operators.rs");
+    include!("sql_org.rs");
 }
 
 const READERS: u32 = 8;

@@ -35,3 +35,11 @@ sms-role-post = buu dien
 sms-role-agency_admin = quan tri tai khoan co quan
 sms-role-auditor = kiem toan
 sms-role-system_admin = quan tri he thong
+## Tổ chức: thành viên thay mặt doanh nghiệp, cơ quan (SMS không dấu)
+sms-organisation-invited = Ban duoc moi thay mat to chuc { $organisation } voi vai tro { $role } tren Cong Dich vu cong quoc gia. Dang nhap bang tai khoan cua ban va mo { $link } de chap nhan, truoc { $until }.
+sms-organisation-member-added = Tai khoan cua ban da duoc them vao to chuc { $organisation } voi vai tro { $role } tren Cong Dich vu cong quoc gia. Neu khong phai ban, hay goi tong dai ho tro.
+sms-organisation-role-changed = Vai tro cua ban tai to chuc { $organisation } tren Cong Dich vu cong quoc gia da doi thanh { $role }.
+sms-organisation-member-removed = Ban khong con thay mat to chuc { $organisation } tren Cong Dich vu cong quoc gia.
+sms-organisation-role-administrator = quan tri vien
+sms-organisation-role-submitter = nguoi nop ho so
+sms-organisation-role-viewer = nguoi xem

@@ -119,6 +119,13 @@ async fn proceed(
         },
         None => domain::AssuranceLevel::LoA1,
     };
+    if let Some(signed) = &signed {
+        match choice_first(state, &request, signed, parked).await {
+            Ok(None) => {}
+            Ok(Some(response)) => return response,
+            Err(error) => return Failure::from(error).respond(tr, Format::Html),
+        }
+    }
     let decision = state
         .provider
         .decide(
@@ -194,6 +201,34 @@ async fn proceed(
             page::render(StatusCode::OK, tr, &page)
         }
     }
+}
+
+/// A member of organisations says whom they act for before the relying service hears from
+/// the session (SPEC A1): the request waits, parked, while they choose. Not for `prompt=none`
+/// (no page may be shown), nor on first arrival with `prompt=login` (the sign-in it asks for
+/// opens a new session, which is asked on its return).
+async fn choice_first(
+    state: &AppState,
+    request: &AuthorizationRequest,
+    signed: &SignedIn,
+    parked: Option<(Uuid, time::OffsetDateTime)>,
+) -> Result<Option<Response>, flows::FlowError> {
+    if request.prompt().none || (request.prompt_login() && parked.is_none()) {
+        return Ok(None);
+    }
+    let organisations = state.engine.organisations();
+    if !organisations
+        .needs_choice(&signed.session, &signed.account)
+        .await?
+    {
+        return Ok(None);
+    }
+    Ok(Some(match park(state, request, parked).await {
+        Ok(id) => {
+            Redirect::to(&format!("/acting-for?return_to=/authorize/resume/{id}")).into_response()
+        }
+        Err(response) => response,
+    }))
 }
 
 async fn park(

@@ -137,6 +137,17 @@ async fn show(
     let Ok(signed) = signed else {
         return Redirect::to("/login?return_to=/account").into_response();
     };
+    // Someone who acts for organisations says for whom first, once per sign-in.
+    match state
+        .engine
+        .organisations()
+        .needs_choice(&signed.session, &signed.account)
+        .await
+    {
+        Ok(true) => return Redirect::to("/acting-for?return_to=/account").into_response(),
+        Ok(false) => {}
+        Err(error) => return Failure::from(error).respond(&tr, Format::Html),
+    }
     let notice = query.done.as_deref().and_then(|done| {
         let key = match done {
             "refreshed"
@@ -341,7 +352,7 @@ fn event_row(event: &AuditEvent, tr: &Tr) -> EventRow {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct AccountForm {
+pub(super) struct AccountForm {
     csrf: String,
     phone: String,
     password: String,
@@ -355,18 +366,32 @@ struct AccountForm {
     return_to: String,
 }
 
-/// A form posted from the account page: the signed-in person, a CSRF token that belongs to
-/// their session, and the fields. Anything else is answered before the handler runs: no
-/// session → the sign-in page, a foreign token → 403, a malformed body → 400.
-struct AccountPost {
-    state: AppState,
-    tr: Tr,
-    signed: SignedIn,
-    client: flows::Client,
-    form: AccountForm,
+impl CsrfForm for AccountForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
 }
 
-impl FromRequest<AppState> for AccountPost {
+/// A signed-in form's CSRF token, checked before its handler runs.
+pub(super) trait CsrfForm {
+    fn csrf(&self) -> &str;
+}
+
+/// A form posted from the account pages: the signed-in person, a CSRF token that belongs to
+/// their session, and the fields. Anything else is answered before the handler runs: no
+/// session → the sign-in page, a foreign token → 403, a malformed body → 400.
+pub(super) struct AccountPost<F = AccountForm> {
+    pub(super) state: AppState,
+    pub(super) tr: Tr,
+    pub(super) signed: SignedIn,
+    pub(super) client: flows::Client,
+    pub(super) form: F,
+}
+
+impl<F> FromRequest<AppState> for AccountPost<F>
+where
+    F: CsrfForm + serde::de::DeserializeOwned + Send,
+{
     type Rejection = Response;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Response> {
@@ -377,11 +402,11 @@ impl FromRequest<AppState> for AccountPost {
             return Err(Redirect::to("/login?return_to=/account").into_response());
         };
         let request = Request::from_parts(parts, body);
-        let Ok(Form(form)) = Form::<AccountForm>::from_request(request, state).await else {
+        let Ok(Form(form)) = Form::<F>::from_request(request, state).await else {
             return Err(Failure::new(ErrorKind::BadRequest).respond(&tr, Format::Html));
         };
         let session = signed.session.id.to_string();
-        if !csrf::verify(state.settings.csrf_key.expose(), &session, &form.csrf) {
+        if !csrf::verify(state.settings.csrf_key.expose(), &session, form.csrf()) {
             return Err(Failure::new(ErrorKind::Csrf).respond(&tr, Format::Html));
         }
         Ok(Self {
@@ -446,7 +471,7 @@ struct ReturnQuery {
 }
 
 /// Where "Bỏ qua" and a successful update go: a relative path on this site, else the account.
-fn return_path(asked: Option<&str>) -> String {
+pub(super) fn return_path(asked: Option<&str>) -> String {
     asked
         .and_then(flows::safe_return_path)
         .unwrap_or_else(|| "/account".to_owned())

@@ -4,6 +4,7 @@
 
 pub(crate) mod account;
 pub(crate) mod flow;
+mod organisations;
 mod phone_change;
 mod render;
 
@@ -16,4 +17,5 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(flow::routes())
         .merge(account::routes())
         .merge(phone_change::routes())
+        .merge(organisations::routes())
 }
