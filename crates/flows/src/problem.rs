@@ -6,7 +6,7 @@ use serde::Serialize;
 use time::Duration;
 
 /// Every code a flow can refuse with; pages and the API have a message for each.
-pub const PROBLEM_CODES: [&str; 87] = [
+pub const PROBLEM_CODES: [&str; 103] = [
     "account.exists",
     "account.locked",
     "account.no_otp_phone",
@@ -94,6 +94,22 @@ pub const PROBLEM_CODES: [&str; 87] = [
     "vneid.not_linked",
     "vneid.prove_account",
     "vneid.unavailable",
+    "post.activation_required",
+    "post.email_required",
+    "post.email_unavailable",
+    "post.mail_throttled",
+    "post.mail_unavailable",
+    "post.link_invalid",
+    "post.link_used",
+    "post.link_expired",
+    "counter.not_found",
+    "counter.not_vietnam_post",
+    "counter.already_proven",
+    "counter.document_required",
+    "counter.document_invalid",
+    "counter.document_mismatch",
+    "counter.note_required",
+    "counter.note_too_long",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -195,6 +211,9 @@ mod tests {
             include_str!("account.rs"),
             include_str!("common.rs"),
             include_str!("otp.rs"),
+            include_str!("vietnam_post.rs"),
+            include_str!("vietnam_post/activation.rs"),
+            include_str!("vietnam_post/counter.rs"),
         ];
         let mut found = 0;
         for source in sources {

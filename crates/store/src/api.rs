@@ -14,6 +14,7 @@ use crate::model::{
     PendingPhoneChange, ResendLimit, Session, StepWrite,
 };
 use crate::oidc_api::{ClientStore, GrantStore, LogoutOutbox, SigningKeyStore};
+use crate::post_api::PostStore;
 
 #[async_trait]
 pub trait AccountStore: Send + Sync {
@@ -267,6 +268,7 @@ pub trait Store:
     + GrantStore
     + LogoutOutbox
     + EidStore
+    + PostStore
 {
 }
 
@@ -285,5 +287,6 @@ impl<T> Store for T where
         + GrantStore
         + LogoutOutbox
         + EidStore
+        + PostStore
 {
 }

@@ -20,6 +20,8 @@ mod migrate;
 mod model;
 mod oidc_api;
 mod oidc_model;
+mod post_api;
+mod post_model;
 pub mod postgres;
 pub mod sqlite;
 #[cfg(feature = "testing")]
@@ -37,6 +39,8 @@ pub use error::{Result, StoreError, UniqueField};
 pub use model::*;
 pub use oidc_api::{ClientStore, GrantStore, LogoutOutbox, SigningKeyStore};
 pub use oidc_model::*;
+pub use post_api::PostStore;
+pub use post_model::*;
 
 /// A store on one sqlx database. SQLite writes through a one-connection pool; PostgreSQL uses
 /// the same pool for both.

@@ -28,6 +28,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_client_web_origins.sql"),
     ),
     (5, "eid", include_str!("../migrations/sqlite/0005_eid.sql")),
+    (
+        8,
+        "vietnam post",
+        include_str!("../migrations/sqlite/0008_vietnam_post.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -54,6 +59,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         5,
         "eid",
         include_str!("../migrations/postgres/0005_eid.sql"),
+    ),
+    (
+        8,
+        "vietnam post",
+        include_str!("../migrations/postgres/0008_vietnam_post.sql"),
     ),
 ];
 

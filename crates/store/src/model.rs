@@ -309,10 +309,13 @@ pub enum AuditKind {
     /// A refusal worth an operator's attention: throttled attempts, wrong OTPs, captcha
     /// failures, recovery attempts (`details.reason` says which).
     SecurityRefusal,
+    /// Postal staff checked the person's card at a Vietnam Post counter: the account's identity
+    /// proofing was raised to LoA3 (the operator is the actor).
+    IdentityProvenAtCounter,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 17] = [
+    pub const ALL: [AuditKind; 18] = [
         Self::AccountRegistered,
         Self::PasswordChanged,
         Self::PhoneAdded,
@@ -330,6 +333,7 @@ impl AuditKind {
         Self::PhoneChangeCancelled,
         Self::RecoveryRequested,
         Self::SecurityRefusal,
+        Self::IdentityProvenAtCounter,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -351,6 +355,7 @@ impl AuditKind {
             Self::PhoneChangeCancelled => "phone_change_cancelled",
             Self::RecoveryRequested => "recovery_requested",
             Self::SecurityRefusal => "security_refusal",
+            Self::IdentityProvenAtCounter => "identity_proven_at_counter",
         }
     }
 

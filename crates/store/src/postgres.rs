@@ -16,6 +16,7 @@ mod queries {
     include!("sql_oidc.rs");
     include!("sql_grants.rs");
     include!("sql_eid.rs");
+    include!("sql_post.rs");
 }
 
 pub async fn connect(url: &str, max_connections: u32) -> Result<SqlStore<sqlx::Postgres>> {

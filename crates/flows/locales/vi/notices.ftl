@@ -22,3 +22,6 @@ sms-certificate-removed = Mot chung thu so vua duoc go khoi tai khoan Cong Dich 
 sms-personal-id-added = So dinh danh ca nhan vua duoc them vao tai khoan Cong Dich vu cong quoc gia cua ban. Neu khong phai ban, hay goi tong dai ho tro.
 sms-vneid-linked = Tai khoan dinh danh dien tu VNeID vua duoc lien ket voi tai khoan Cong Dich vu cong quoc gia cua ban. Neu khong phai ban, hay huy lien ket trong trang tai khoan hoac goi tong dai ho tro.
 sms-vneid-unlinked = Lien ket VNeID cua tai khoan Cong Dich vu cong quoc gia cua ban vua bi huy. Neu khong phai ban, hay goi tong dai ho tro.
+sms-proven-at-counter = Danh tinh cua ban da duoc xac minh tai quay Buu dien Viet Nam; tai khoan Cong Dich vu cong quoc gia cua ban duoc nang muc dinh danh. Neu khong phai ban, hay goi tong dai ho tro.
+email-post-activation-subject = Kích hoạt tài khoản Cổng Dịch vụ công quốc gia
+email-post-activation = Xin chào { $name }, bạn vừa đăng ký tài khoản Cổng Dịch vụ công quốc gia qua Bưu điện Việt Nam. Mở liên kết sau và nhấn "Kích hoạt tài khoản" để hoàn tất (liên kết dùng một lần, hết hạn lúc { $at }): { $link } . Nếu không phải bạn đăng ký, hãy bỏ qua thư này: không có tài khoản nào được tạo.

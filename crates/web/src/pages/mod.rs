@@ -5,6 +5,7 @@
 mod account;
 pub(crate) mod flow;
 mod phone_change;
+mod post_activation;
 mod render;
 
 use axum::Router;
@@ -16,4 +17,5 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(flow::routes())
         .merge(account::routes())
         .merge(phone_change::routes())
+        .merge(post_activation::routes())
 }
