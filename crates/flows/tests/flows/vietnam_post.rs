@@ -480,7 +480,7 @@ async fn counter_proofing_raises_the_level(db: TestDb) {
     );
     let event = store.audit_of_account(account, 1).await.unwrap().remove(0);
     assert_eq!(event.kind, AuditKind::IdentityProvenAtCounter);
-    assert_eq!(event.context.actor, Actor::Operator(clerk.to_owned()));
+    assert_eq!(event.actor, Actor::Operator(clerk.to_owned()));
     assert_eq!(event.details["document_number"], id);
     assert_eq!(
         world.sms_count(&person.phone),
@@ -519,9 +519,10 @@ async fn counter_proofing_raises_the_level(db: TestDb) {
         refused(counter.look_up(nobody.personal_id.as_str()).await.unwrap()),
         "counter.not_found"
     );
+    let malformed = counter.look_up("12345").await.unwrap().unwrap_err();
     assert_eq!(
-        refused(counter.look_up("12345").await.unwrap()),
-        "personal_id.length"
+        (malformed.code, malformed.field),
+        ("field.invalid", Some("personal_id"))
     );
 }
 
