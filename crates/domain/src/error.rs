@@ -138,6 +138,7 @@ pub enum Vocabulary {
     IdentifierKind,
     CredentialKind,
     AuthMethod,
+    OperatorRole,
 }
 
 impl Vocabulary {
@@ -152,6 +153,7 @@ impl Vocabulary {
             Self::IdentifierKind => "kind of identifier",
             Self::CredentialKind => "kind of credential",
             Self::AuthMethod => "authentication method",
+            Self::OperatorRole => "operator role",
         }
     }
 
@@ -166,6 +168,7 @@ impl Vocabulary {
             Self::IdentifierKind => "loại định danh",
             Self::CredentialKind => "loại thông tin xác thực",
             Self::AuthMethod => "phương thức xác thực",
+            Self::OperatorRole => "vai trò cán bộ vận hành",
         }
     }
 }
@@ -242,6 +245,7 @@ impl Invalid {
                 Vocabulary::IdentifierKind => "identifier_kind.unknown",
                 Vocabulary::CredentialKind => "credential_kind.unknown",
                 Vocabulary::AuthMethod => "auth_method.unknown",
+                Vocabulary::OperatorRole => "operator_role.unknown",
             },
         }
     }

@@ -47,5 +47,5 @@ pub use secret::Secret;
 pub use tax_code::TaxCode;
 pub use vocab::{
     AccountKind, AccountStatus, AssuranceLevel, AuthMethod, CredentialKind, Gender, IdentifierKind,
-    RegistrationChannel,
+    OperatorRole, RegistrationChannel,
 };

@@ -184,6 +184,23 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Vai trò của cán bộ vận hành: what an operator account may do in the console and the
+    /// `dvcid operator` commands (the permission table is `flows::operators::permission`).
+    pub enum OperatorRole in OperatorRole {
+        /// Tổng đài hỗ trợ: finds and helps account holders.
+        Helpdesk = "helpdesk",
+        /// Nhân viên bưu điện: proves applicants at a post-office counter.
+        Post = "post",
+        /// Quản trị tài khoản cơ quan nhà nước.
+        AgencyAdmin = "agency_admin",
+        /// Kiểm toán viên: reads, never changes.
+        Auditor = "auditor",
+        /// Quản trị hệ thống: grants and revokes roles.
+        SystemAdmin = "system_admin",
+    }
+}
+
+vocabulary! {
     /// The kinds of identifier this crate parses; `inspect` and error rule codes use these names.
     pub enum IdentifierKind in IdentifierKind {
         /// Số định danh cá nhân (CCCD number).

@@ -4,6 +4,7 @@
 
 mod client;
 mod keys;
+mod operator;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use crate::{config, demo};
 
 pub use client::{ClientArgs, run as client};
 pub use keys::{KeysArgs, run as keys};
+pub use operator::{OperatorArgs, run as operator};
 
 /// Which database a command acts on, and how it prints.
 #[derive(Debug, clap::Args)]

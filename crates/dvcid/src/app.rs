@@ -148,7 +148,7 @@ async fn purge_expired(store: Arc<dyn Store>, provider: Arc<oidc::Provider>) {
 
 /// A key for one purpose from the configured secret, so that an OTP MAC can never be replayed
 /// as a CSRF token or the reverse.
-fn derive(secret: &[u8], purpose: &[u8]) -> Vec<u8> {
+pub fn derive(secret: &[u8], purpose: &[u8]) -> Vec<u8> {
     flows::MacKey::new(secret)
         .sign(&[b"dvcid key", purpose])
         .to_vec()

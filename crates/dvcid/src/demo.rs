@@ -109,7 +109,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let legacy_key = otp_key.as_bytes();
     let legacy =
         crate::demo_legacy::seed(&store, &connectors, flows.clone(), legacy_key, people).await?;
+    let operator = crate::demo_operator::seed(&store, &sandbox.sandbox).await?;
     print_banner(&base, &args.data, &sandbox, &client);
+    if let Some(operator) = &operator {
+        print_operator(&base, operator);
+    }
     crate::demo_vneid::print_banner(&vneid, &base);
     crate::demo_legacy::print(&legacy);
     let parts = Parts {
@@ -292,6 +296,16 @@ fn print_phone_signing(base: &Url, sandbox: &Sandbox) {
             user.personal_id, user.full_name, user.personal_id
         );
     }
+}
+
+/// Who signs in to the operator console, and how.
+fn print_operator(base: &Url, operator: &crate::demo_operator::DemoOperator) {
+    println!(
+        "  Operator console:     {base}operator — sign in with SIM ký số {}, PIN 1234 ({}, {}, every role)",
+        operator.sim, operator.full_name, operator.personal_id
+    );
+    println!("    phone:              {base}{}", operator.phone_page);
+    println!();
 }
 
 fn print_banner(base: &Url, data: &Path, started: &StartedSandbox, client: &DemoClient) {

@@ -9,6 +9,7 @@ mod demo;
 mod demo_client;
 mod demo_identities;
 mod demo_legacy;
+mod demo_operator;
 mod demo_vneid;
 mod logging;
 mod serve;
@@ -57,6 +58,9 @@ enum Command {
     Client(admin::ClientArgs),
     /// List or rotate the OpenID provider's signing keys.
     Keys(admin::KeysArgs),
+    /// Operators: grant and revoke roles; search, show, lock, unlock, end sessions, reset
+    /// the OTP phone (as the console does, audited with the operator named).
+    Operator(admin::OperatorArgs),
     /// Say what an identifier is: personal ID, CMND, phone, tax code, BHXH code, e-mail.
     /// Exits 0 when valid, 1 when not.
     Inspect { value: String },
@@ -96,6 +100,7 @@ fn main() -> ExitCode {
             Command::Migrate { database } => migrate(&database).await,
             Command::Client(args) => admin::client(args).await,
             Command::Keys(args) => admin::keys(args).await,
+            Command::Operator(args) => admin::operator(args).await,
             Command::Sandbox {
                 listen,
                 smtp_listen,

@@ -20,6 +20,7 @@ use crate::error::FlowError;
 use crate::flow::{Ctx, Flow, Start};
 use crate::login::Login;
 use crate::methods::{self, MethodKind};
+use crate::operators::OperatorService;
 use crate::otp::Otps;
 use crate::passwords::Passwords;
 use crate::persist::{self, Loaded};
@@ -222,6 +223,13 @@ impl Engine {
     /// The account pages' operations.
     pub fn accounts(&self) -> AccountService<'_> {
         AccountService {
+            services: &self.services,
+        }
+    }
+
+    /// The operator console's operations.
+    pub fn operators(&self) -> OperatorService<'_> {
+        OperatorService {
             services: &self.services,
         }
     }

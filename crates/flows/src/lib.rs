@@ -30,6 +30,7 @@ mod import;
 mod login;
 mod methods;
 mod notices;
+mod operators;
 mod otp;
 mod password_form;
 mod passwords;
@@ -64,6 +65,10 @@ pub use error::FlowError;
 pub use import::LegacyAccount;
 pub use methods::vneid::{VNEID_CALLBACK, VNEID_OUT};
 pub use methods::{Descriptor, MethodKind};
+pub use operators::{
+    AccountFile, Capability, ConsoleAccess, CredentialLine, Operator, OperatorService,
+    PhoneResetRequest, SearchBy, allows, capabilities,
+};
 pub use otp::OtpPurpose;
 /// The Argon2id pool, shared with the eID provider (`vneid`) for its passwords, passcodes and
 /// security answers.

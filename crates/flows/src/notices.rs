@@ -154,6 +154,38 @@ pub(crate) fn phone_removed(removed: &PhoneNumber) -> String {
     text(&VI, "sms-phone-removed", &[("phone", removed.masked())])
 }
 
+/// The SMS to the default phone after an operator locked the account.
+pub(crate) fn account_locked() -> String {
+    text(&VI, "sms-account-locked", &[])
+}
+
+/// The SMS to the default phone after an operator unlocked the account.
+pub(crate) fn account_unlocked() -> String {
+    text(&VI, "sms-account-unlocked", &[])
+}
+
+/// The SMS to the default phone after an operator ended every session of the account.
+pub(crate) fn sessions_ended() -> String {
+    text(&VI, "sms-sessions-ended", &[])
+}
+
+/// The SMS to the phone an operator just made the default after an in-person check.
+pub(crate) fn otp_phone_reset() -> String {
+    text(&VI, "sms-otp-phone-reset", &[])
+}
+
+/// The SMS to a person just granted an operator role.
+pub(crate) fn operator_role_granted(role: domain::OperatorRole) -> String {
+    let role = text(&VI, &format!("sms-role-{}", role.as_str()), &[]);
+    text(&VI, "sms-operator-role-granted", &[("role", role)])
+}
+
+/// The SMS to a person whose operator role was just revoked.
+pub(crate) fn operator_role_revoked(role: domain::OperatorRole) -> String {
+    let role = text(&VI, &format!("sms-role-{}", role.as_str()), &[]);
+    text(&VI, "sms-operator-role-revoked", &[("role", role)])
+}
+
 /// The Vietnam Post activation e-mail: subject and text, with the link and until when it
 /// works. The link is a credential: it is never logged.
 pub(crate) fn post_activation_email(
@@ -217,6 +249,14 @@ mod tests {
         texts.push(phone_removed(&phone));
         texts.push(certificate_bound("VNPT Certification Authority"));
         texts.push(certificate_removed());
+        texts.push(account_locked());
+        texts.push(account_unlocked());
+        texts.push(sessions_ended());
+        texts.push(otp_phone_reset());
+        for role in domain::OperatorRole::ALL {
+            texts.push(operator_role_granted(role));
+            texts.push(operator_role_revoked(role));
+        }
         texts.push(proven_at_counter());
         for text in &texts {
             assert!(text.is_ascii(), "{text}");

@@ -6,7 +6,7 @@ use serde::Serialize;
 use time::Duration;
 
 /// Every code a flow can refuse with; pages and the API have a message for each.
-pub const PROBLEM_CODES: [&str; 103] = [
+pub const PROBLEM_CODES: [&str; 111] = [
     "account.exists",
     "account.locked",
     "account.no_otp_phone",
@@ -38,6 +38,14 @@ pub const PROBLEM_CODES: [&str; 103] = [
     "identity.mismatch",
     "identity.not_found",
     "method.not_offered",
+    "operator.account_not_found",
+    "operator.already_locked",
+    "operator.forbidden",
+    "operator.last_system_admin",
+    "operator.not_locked",
+    "operator.not_operator",
+    "operator.role_held",
+    "operator.role_not_held",
     "otp.exhausted",
     "otp.expired",
     "otp.resend_limit",
@@ -211,6 +219,7 @@ mod tests {
             include_str!("account.rs"),
             include_str!("common.rs"),
             include_str!("otp.rs"),
+            include_str!("operators/mod.rs"),
             include_str!("vietnam_post.rs"),
             include_str!("vietnam_post/activation.rs"),
             include_str!("vietnam_post/counter.rs"),

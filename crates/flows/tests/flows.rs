@@ -2,6 +2,8 @@
 
 mod harness;
 mod methods;
+#[path = "flows/operators.rs"]
+mod operators;
 #[path = "flows/personal_id.rs"]
 mod personal_id;
 mod security;

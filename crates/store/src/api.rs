@@ -14,6 +14,7 @@ use crate::model::{
     PendingPhoneChange, ResendLimit, Session, StepWrite,
 };
 use crate::oidc_api::{ClientStore, GrantStore, LogoutOutbox, SigningKeyStore};
+use crate::operator_api::OperatorStore;
 use crate::post_api::PostStore;
 
 #[async_trait]
@@ -268,6 +269,7 @@ pub trait Store:
     + GrantStore
     + LogoutOutbox
     + EidStore
+    + OperatorStore
     + PostStore
 {
 }
@@ -287,6 +289,7 @@ impl<T> Store for T where
         + GrantStore
         + LogoutOutbox
         + EidStore
+        + OperatorStore
         + PostStore
 {
 }

@@ -20,6 +20,8 @@ mod migrate;
 mod model;
 mod oidc_api;
 mod oidc_model;
+mod operator_api;
+mod operator_model;
 mod post_api;
 mod post_model;
 pub mod postgres;
@@ -39,6 +41,8 @@ pub use error::{Result, StoreError, UniqueField};
 pub use model::*;
 pub use oidc_api::{ClientStore, GrantStore, LogoutOutbox, SigningKeyStore};
 pub use oidc_model::*;
+pub use operator_api::{OperatorStore, PhoneReset};
+pub use operator_model::RoleGrant;
 pub use post_api::PostStore;
 pub use post_model::*;
 

@@ -33,6 +33,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "vietnam post",
         include_str!("../migrations/sqlite/0008_vietnam_post.sql"),
     ),
+    (
+        9,
+        "operators",
+        include_str!("../migrations/sqlite/0009_operators.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -64,6 +69,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         8,
         "vietnam post",
         include_str!("../migrations/postgres/0008_vietnam_post.sql"),
+    ),
+    (
+        9,
+        "operators",
+        include_str!("../migrations/postgres/0009_operators.sql"),
     ),
 ];
 

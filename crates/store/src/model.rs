@@ -309,13 +309,24 @@ pub enum AuditKind {
     /// A refusal worth an operator's attention: throttled attempts, wrong OTPs, captcha
     /// failures, recovery attempts (`details.reason` says which).
     SecurityRefusal,
+    /// An operator role was granted to the account (`details.role`).
+    OperatorRoleGranted,
+    /// An operator role of the account was revoked (`details.role`).
+    OperatorRoleRevoked,
+    /// An operator read the account's page (reads of personal data by staff are audited).
+    AccountViewedByOperator,
+    /// An operator ended every session of the account.
+    SessionsEndedByOperator,
+    /// An operator replaced the default OTP phone after checking the holder's document in
+    /// person (`details`: old and new phone, the reason, the document seen).
+    OtpPhoneReset,
     /// Postal staff checked the person's card at a Vietnam Post counter: the account's identity
     /// proofing was raised to LoA3 (the operator is the actor).
     IdentityProvenAtCounter,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 18] = [
+    pub const ALL: [AuditKind; 23] = [
         Self::AccountRegistered,
         Self::PasswordChanged,
         Self::PhoneAdded,
@@ -333,6 +344,11 @@ impl AuditKind {
         Self::PhoneChangeCancelled,
         Self::RecoveryRequested,
         Self::SecurityRefusal,
+        Self::OperatorRoleGranted,
+        Self::OperatorRoleRevoked,
+        Self::AccountViewedByOperator,
+        Self::SessionsEndedByOperator,
+        Self::OtpPhoneReset,
         Self::IdentityProvenAtCounter,
     ];
 
@@ -355,6 +371,11 @@ impl AuditKind {
             Self::PhoneChangeCancelled => "phone_change_cancelled",
             Self::RecoveryRequested => "recovery_requested",
             Self::SecurityRefusal => "security_refusal",
+            Self::OperatorRoleGranted => "operator_role_granted",
+            Self::OperatorRoleRevoked => "operator_role_revoked",
+            Self::AccountViewedByOperator => "account_viewed_by_operator",
+            Self::SessionsEndedByOperator => "sessions_ended_by_operator",
+            Self::OtpPhoneReset => "otp_phone_reset",
             Self::IdentityProvenAtCounter => "identity_proven_at_counter",
         }
     }

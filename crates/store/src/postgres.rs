@@ -16,6 +16,7 @@ mod queries {
     include!("sql_oidc.rs");
     include!("sql_grants.rs");
     include!("sql_eid.rs");
+    include!("sql_operators.rs");
     include!("sql_post.rs");
 }
 

@@ -390,6 +390,19 @@ async fn replace_default_phone(
     audit: &AuditContext,
     now: OffsetDateTime,
 ) -> Result<()> {
+    let lost = swap_default_phone(conn, account, phone, now).await?;
+    let details = json!({ "phone": phone.masked(), "replaced": lost.is_some() });
+    audit_change(conn, account, AuditKind::DefaultPhoneChanged, audit, details, now).await
+}
+
+/// Makes `phone` the default OTP phone (adding it if needed) and removes the default it
+/// replaces, whose E.164 number it returns. The caller audits.
+async fn swap_default_phone(
+    conn: &mut DbConnection,
+    account: AccountId,
+    phone: &PhoneNumber,
+    now: OffsetDateTime,
+) -> Result<Option<String>> {
     let lost: Option<String> = sqlx::query(
         "SELECT key FROM credentials WHERE account_id = $1 AND kind = 'otp_phone' AND is_default",
     )
@@ -416,8 +429,7 @@ async fn replace_default_phone(
             .execute(&mut *conn)
             .await?;
     }
-    let details = json!({ "phone": phone.masked(), "replaced": lost.is_some() });
-    audit_change(conn, account, AuditKind::DefaultPhoneChanged, audit, details, now).await
+    Ok(lost)
 }
 
 async fn count_hit(

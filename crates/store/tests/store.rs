@@ -20,6 +20,8 @@ use uuid::Uuid;
 mod eid;
 #[path = "store/oidc.rs"]
 mod oidc;
+#[path = "store/operators.rs"]
+mod operators;
 
 const NOW: OffsetDateTime = datetime!(2026-11-21 09:00 UTC);
 

@@ -26,6 +26,7 @@ mod forwarded;
 mod home;
 pub mod i18n;
 mod oidc;
+pub mod operator;
 mod ops;
 mod page;
 pub(crate) mod pages;
@@ -48,6 +49,8 @@ pub use forms::{FieldError, Form, FormProblem, Link, Notice, NoticeKind, Tab};
 pub use forwarded::TrustedProxies;
 pub use i18n::{Lang, Tr};
 pub use page::{Format, render};
+/// A flow's refusal in a language, for the command line as for pages.
+pub use problems::message as problem_message;
 pub use telemetry::install_metrics_recorder;
 
 /// What every handler may use. Built once at start-up and shared.
@@ -90,6 +93,7 @@ pub fn router(state: AppState, extra: Router) -> Router {
         .merge(showcase::routes())
         .merge(api::routes())
         .merge(pages::routes())
+        .merge(operator::routes())
         .fallback(errors::not_found)
         .with_state(state.clone())
         .merge(extra);

@@ -22,6 +22,21 @@ sms-certificate-removed = Mot chung thu so vua duoc go khoi tai khoan Cong Dich 
 sms-personal-id-added = So dinh danh ca nhan vua duoc them vao tai khoan Cong Dich vu cong quoc gia cua ban. Neu khong phai ban, hay goi tong dai ho tro.
 sms-vneid-linked = Tai khoan dinh danh dien tu VNeID vua duoc lien ket voi tai khoan Cong Dich vu cong quoc gia cua ban. Neu khong phai ban, hay huy lien ket trong trang tai khoan hoac goi tong dai ho tro.
 sms-vneid-unlinked = Lien ket VNeID cua tai khoan Cong Dich vu cong quoc gia cua ban vua bi huy. Neu khong phai ban, hay goi tong dai ho tro.
+
+# Operators (issue 12): what the holder is told after an operator acted on their account.
+sms-account-locked = Tai khoan Cong Dich vu cong quoc gia cua ban vua bi khoa boi can bo ho tro; moi phien dang nhap da ket thuc. Neu can ho tro, hay goi tong dai.
+sms-account-unlocked = Tai khoan Cong Dich vu cong quoc gia cua ban vua duoc mo khoa boi can bo ho tro.
+sms-sessions-ended = Moi phien dang nhap tai khoan Cong Dich vu cong quoc gia cua ban vua duoc can bo ho tro ket thuc. Hay dang nhap lai.
+sms-otp-phone-reset = So nay vua duoc dat lam so nhan OTP mac dinh cua tai khoan Cong Dich vu cong quoc gia cua ban sau khi doi chieu giay to tai quay ho tro. Neu khong phai ban, hay goi tong dai ho tro.
+sms-operator-role-granted = Tai khoan Cong Dich vu cong quoc gia cua ban vua duoc cap vai tro can bo van hanh: { $role }. Neu khong dung, hay bao quan tri he thong.
+sms-operator-role-revoked = Vai tro can bo van hanh { $role } cua tai khoan Cong Dich vu cong quoc gia cua ban vua bi thu hoi.
+sms-role-helpdesk = ho tro (helpdesk)
+sms-role-post = buu dien
+sms-role-agency_admin = quan tri tai khoan co quan
+sms-role-auditor = kiem toan
+sms-role-system_admin = quan tri he thong
+
+# Vietnam Post (R4): the counter proofing notice and the activation e-mail.
 sms-proven-at-counter = Danh tinh cua ban da duoc xac minh tai quay Buu dien Viet Nam; tai khoan Cong Dich vu cong quoc gia cua ban duoc nang muc dinh danh. Neu khong phai ban, hay goi tong dai ho tro.
 email-post-activation-subject = Kích hoạt tài khoản Cổng Dịch vụ công quốc gia
 email-post-activation = Xin chào { $name }, bạn vừa đăng ký tài khoản Cổng Dịch vụ công quốc gia qua Bưu điện Việt Nam. Mở liên kết sau và nhấn "Kích hoạt tài khoản" để hoàn tất (liên kết dùng một lần, hết hạn lúc { $at }): { $link } . Nếu không phải bạn đăng ký, hãy bỏ qua thư này: không có tài khoản nào được tạo.

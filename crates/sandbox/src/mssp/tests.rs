@@ -55,7 +55,8 @@ fn every_sim_certificate_has_a_sim_on_its_own_number() {
         [
             CertificateRole::SimCitizen,
             CertificateRole::SimCitizenRevoked,
-            CertificateRole::SimBusiness
+            CertificateRole::SimOperator,
+            CertificateRole::SimBusiness,
         ]
     );
     let numbers: std::collections::HashSet<_> = sims.iter().map(|sim| &sim.msisdn).collect();

@@ -63,6 +63,9 @@ pub enum CertificateRole {
     RemoteCitizen,
     /// A remote signing certificate that was revoked.
     RemoteCitizenRevoked,
+    /// A good personal certificate on the PKI SIM of the demo's operator, who signs in to the
+    /// operator console with it (kept apart from the SIM people register with).
+    SimOperator,
 }
 
 /// Where a certificate's private key lives, and so how its holder signs with it.
@@ -111,7 +114,7 @@ enum HolderSource {
 const FIRST_HOLDER: usize = 10;
 
 impl CertificateRole {
-    pub const ALL: [CertificateRole; 19] = [
+    pub const ALL: [CertificateRole; 20] = [
         CertificateRole::Citizen,
         CertificateRole::CitizenSecond,
         CertificateRole::CitizenCmnd12,
@@ -131,6 +134,7 @@ impl CertificateRole {
         CertificateRole::SimBusiness,
         CertificateRole::RemoteCitizen,
         CertificateRole::RemoteCitizenRevoked,
+        CertificateRole::SimOperator,
     ];
 
     /// The stable name in URLs and files (`citizen_second`).
@@ -155,6 +159,7 @@ impl CertificateRole {
             CertificateRole::SimBusiness => "sim_business",
             CertificateRole::RemoteCitizen => "remote_citizen",
             CertificateRole::RemoteCitizenRevoked => "remote_citizen_revoked",
+            CertificateRole::SimOperator => "sim_operator",
         }
     }
 
@@ -171,7 +176,8 @@ impl CertificateRole {
             | CertificateRole::BusinessRevoked
             | CertificateRole::SimCitizen
             | CertificateRole::SimCitizenRevoked
-            | CertificateRole::SimBusiness => CaId::Viettel,
+            | CertificateRole::SimBusiness
+            | CertificateRole::SimOperator => CaId::Viettel,
             CertificateRole::CitizenUntrusted => CaId::Untrusted,
             _ => CaId::Vnpt,
         }
@@ -214,6 +220,7 @@ impl CertificateRole {
             CertificateRole::SimBusiness => HolderSource::Business(BusinessRole::Company),
             CertificateRole::RemoteCitizen => person(11, UidForm::Cccd),
             CertificateRole::RemoteCitizenRevoked => person(12, UidForm::Cccd),
+            CertificateRole::SimOperator => person(13, UidForm::Cccd),
         }
     }
 
@@ -222,7 +229,8 @@ impl CertificateRole {
         match self {
             CertificateRole::SimCitizen
             | CertificateRole::SimCitizenRevoked
-            | CertificateRole::SimBusiness => KeyHolder::Sim,
+            | CertificateRole::SimBusiness
+            | CertificateRole::SimOperator => KeyHolder::Sim,
             CertificateRole::RemoteCitizen | CertificateRole::RemoteCitizenRevoked => {
                 KeyHolder::Remote
             }

@@ -50,7 +50,7 @@ const VIETNAM: UtcOffset = match UtcOffset::from_hms(7, 0, 0) {
     Err(_) => UtcOffset::UTC,
 };
 
-fn local(at: OffsetDateTime) -> String {
+pub(crate) fn local(at: OffsetDateTime) -> String {
     let at = at.to_offset(VIETNAM);
     format!(
         "{:02}/{:02}/{} {:02}:{:02}",

@@ -2,7 +2,7 @@
 //! JavaScript). Each flow page is rendered from the flow's own document; forms post back to
 //! the same address.
 
-mod account;
+pub(crate) mod account;
 pub(crate) mod flow;
 mod phone_change;
 mod post_activation;
