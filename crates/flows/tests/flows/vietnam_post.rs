@@ -278,7 +278,7 @@ async fn registers_by_email_link(db: TestDb) {
     assert_eq!(proofing.level, AssuranceLevel::LoA2);
     assert_eq!(
         store.unconfirmed_phones(account).await.unwrap(),
-        [person.phone.clone()]
+        std::slice::from_ref(&person.phone)
     );
 
     // Single use: a second click, or a second tab, is told so.
