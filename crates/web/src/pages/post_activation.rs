@@ -98,14 +98,15 @@ async fn activate(
 
 fn render(tr: &Tr, shown: Shown) -> Response {
     let mut form = Form::new();
-    let (lead, token, activated, status) = match shown {
-        Shown::Confirm { lead, token } => (Some(lead), token, false, StatusCode::OK),
+    let (lead, token, activated) = match shown {
+        Shown::Confirm { lead, token } => (Some(lead), token, false),
         Shown::Refused(problem) => {
             let message = problems::message(&problem, tr);
             form.add_problem_with_links(message, problems::links(&problem, tr));
-            (None, String::new(), false, StatusCode::BAD_REQUEST)
+            // A page that explains and leads on (200), like the other refusals' pages.
+            (None, String::new(), false)
         }
-        Shown::Activated => (None, String::new(), true, StatusCode::OK),
+        Shown::Activated => (None, String::new(), true),
     };
     let page = ActivationPage {
         tr,
@@ -114,7 +115,7 @@ fn render(tr: &Tr, shown: Shown) -> Response {
         token,
         activated,
     };
-    page::render(status, tr, &page)
+    page::render(StatusCode::OK, tr, &page)
 }
 
 /// `HH:MM DD/MM/YYYY` in Vietnam's time (UTC+7).
