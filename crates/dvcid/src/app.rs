@@ -57,8 +57,9 @@ pub async fn serve(parts: Parts, listener: TcpListener) -> anyhow::Result<()> {
         }
         None => engine,
     };
+    let public_base = url::Url::parse(&parts.public_base_url)?;
+    let engine = engine.with_public_base(&public_base);
     let engine = if vneid {
-        let public_base = url::Url::parse(&parts.public_base_url)?;
         engine.with_vneid(&public_base)
     } else {
         engine

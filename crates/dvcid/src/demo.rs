@@ -320,6 +320,9 @@ fn print_banner(base: &Url, data: &Path, started: &StartedSandbox, client: &Demo
     println!("  Trang chủ / Home:     {base}");
     println!("  SMS đã gửi / SMS:     {base}sandbox/sms/page");
     println!("  E-mail đã gửi:        {base}sandbox/email/page");
+    println!(
+        "  Bưu điện / VN Post:   {base}register/vietnam-post (SMS OTP or e-mail link: read it at {base}sandbox/email/page)"
+    );
     println!("  SMTP (sandbox):       {}", started.smtp);
     println!("  Công dân / People:    {base}sandbox/people");
     println!(

@@ -105,8 +105,8 @@ fn journey(role: DemoRole, person: &Person) -> (String, String) {
             "Register by BHXH code, then sign in".to_owned(),
         ),
         DemoRole::BorrowedPhone => (
-            "Đăng ký bằng số điện thoại: bị từ chối vì số đứng tên người thân".to_owned(),
-            "Register by phone: refused, the phone is in a relative's name".to_owned(),
+            "Đăng ký bằng số điện thoại: bị từ chối vì số đứng tên người thân; đăng ký qua Bưu điện Việt Nam thì được".to_owned(),
+            "Register by phone: refused, the phone is in a relative's name; through Vietnam Post it works".to_owned(),
         ),
         DemoRole::EmailActivation => {
             let email = person
@@ -173,7 +173,7 @@ mod tests {
             "Register by phone, then sign in",
             "report the OTP phone lost and move to",
             "Register by BHXH code",
-            "refused, the phone is in a relative's name",
+            "refused, the phone is in a relative's name; through Vietnam Post it works",
             "Forgot password",
         ] {
             assert!(text.contains(journey), "{journey}: {text}");

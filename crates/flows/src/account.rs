@@ -44,6 +44,8 @@ pub struct Overview {
     pub has_password: bool,
     /// Identities at VNeID linked to the account.
     pub vneid_links: Vec<VneidLink>,
+    /// How the person was proven, when the account records it (Vietnam Post).
+    pub identity_proofing: Option<store::IdentityProofing>,
 }
 
 /// A VNeID identity linked to the account (L4), as the account pages show it.
@@ -154,7 +156,9 @@ impl AccountService<'_> {
             .filter(|credential| credential.kind == CredentialKind::Federated)
             .map(VneidLink::of)
             .collect();
+        let identity_proofing = store.identity_proofing(account.id).await?;
         Ok(Overview {
+            identity_proofing,
             account,
             phones,
             pending_phone_change,

@@ -31,6 +31,7 @@ use crate::registration::{RegisterBhxh, RegisterPhone};
 use crate::services::Services;
 use crate::sessions::{IssuedSession, Sessions};
 use crate::throttle::{CaptchaWork, Throttle, ThrottleAction};
+use crate::vietnam_post::RegisterPost;
 use crate::view::{Action, FlowKind, FlowView};
 use domain::digest::{MacKey, decode_token, encode_token};
 use domain::random::Randomness;
@@ -127,6 +128,7 @@ impl Engine {
             sessions,
             certificates: None,
             federation_callback: None,
+            public_base: None,
         })
     }
 
@@ -141,6 +143,39 @@ impl Engine {
     pub fn with_vneid(mut self, public_base: &url::Url) -> Self {
         self.services.federation_callback = public_base.join(crate::VNEID_CALLBACK).ok();
         self
+    }
+
+    /// Sets this site's public base URL, on which e-mailed links are built (Vietnam Post
+    /// activation). Without it, activation by e-mail is refused as unavailable.
+    pub fn with_public_base(mut self, public_base: &url::Url) -> Self {
+        self.services.public_base = Some(public_base.clone());
+        self
+    }
+
+    /// What the Vietnam Post activation link `id` + `token` shows, or why it does not work.
+    pub async fn post_activation_link(
+        &self,
+        id: Uuid,
+        token: &str,
+    ) -> Result<Result<crate::LinkPreview, Problem>, FlowError> {
+        crate::vietnam_post::activation::preview(&self.services, id, token).await
+    }
+
+    /// Uses the Vietnam Post activation link: the account is created.
+    pub async fn activate_post_registration(
+        &self,
+        id: Uuid,
+        token: &str,
+        client: &Client,
+    ) -> Result<Result<AccountId, Problem>, FlowError> {
+        crate::vietnam_post::activation::activate(&self.services, id, token, client).await
+    }
+
+    /// The Vietnam Post counter's operations (proofing in person).
+    pub fn post_counter(&self) -> crate::PostCounter<'_> {
+        crate::PostCounter {
+            services: &self.services,
+        }
     }
 
     /// Where the browser goes to sign in with VNeID, for the sign-in flow `id` whose step is to
@@ -233,11 +268,12 @@ impl Engine {
         kind: AccountKind,
     ) -> Result<AssuranceLevel, FlowError> {
         let credentials = self.services.store.credentials(account).await?;
-        Ok(methods::held_by(&self.services, kind, &credentials)
+        let held = methods::held_by(&self.services, kind, &credentials)
             .first()
             .map_or(AssuranceLevel::LoA1, |method| {
                 methods::descriptor(*method).level
-            }))
+            });
+        crate::proofing::capped(&self.services, account, held).await
     }
 
     /// Starts a flow. `return_to` must be a relative path on this site (others are dropped);
@@ -266,6 +302,7 @@ impl Engine {
             FlowKind::Login => self.start_as::<Login>(return_to, start).await,
             FlowKind::RegisterPhone => self.start_as::<RegisterPhone>(return_to, start).await,
             FlowKind::RegisterBhxh => self.start_as::<RegisterBhxh>(return_to, start).await,
+            FlowKind::RegisterVietnamPost => self.start_as::<RegisterPost>(return_to, start).await,
             FlowKind::Recovery => self.start_as::<Recovery>(return_to, start).await,
             FlowKind::AddPhone => self.start_as::<AddPhone>(return_to, start).await,
             FlowKind::RegisterCertificate => {
@@ -409,6 +446,7 @@ impl Engine {
             FlowKind::Login => self.view_as::<Login>(record),
             FlowKind::RegisterPhone => self.view_as::<RegisterPhone>(record),
             FlowKind::RegisterBhxh => self.view_as::<RegisterBhxh>(record),
+            FlowKind::RegisterVietnamPost => self.view_as::<RegisterPost>(record),
             FlowKind::Recovery => self.view_as::<Recovery>(record),
             FlowKind::AddPhone => self.view_as::<AddPhone>(record),
             FlowKind::RegisterCertificate => self.view_as::<RegisterCertificate>(record),
@@ -430,6 +468,9 @@ impl Engine {
             FlowKind::Login => self.act_as::<Login>(record, client, action).await,
             FlowKind::RegisterPhone => self.act_as::<RegisterPhone>(record, client, action).await,
             FlowKind::RegisterBhxh => self.act_as::<RegisterBhxh>(record, client, action).await,
+            FlowKind::RegisterVietnamPost => {
+                self.act_as::<RegisterPost>(record, client, action).await
+            }
             FlowKind::Recovery => self.act_as::<Recovery>(record, client, action).await,
             FlowKind::AddPhone => self.act_as::<AddPhone>(record, client, action).await,
             FlowKind::RegisterCertificate => {

@@ -6,7 +6,7 @@
 //! account with its own sign-in first (Kratos #3563, Keycloak's first-broker-login lessons).
 
 use connectors::{ConnectorError, FederatedIdentity};
-use domain::{AccountKind, AccountStatus, CredentialKind, RegistrationChannel};
+use domain::{AccountKind, AccountStatus, AssuranceLevel, CredentialKind, RegistrationChannel};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use store::{Account, AccountId, Identity, NewAccount, NewCredential, StepWrite};
@@ -133,7 +133,7 @@ pub(crate) async fn resolve(
         if linked_elsewhere {
             return Ok(Err(Problem::form("vneid.conflict")));
         }
-        let verified = personal_id_verified(&account);
+        let verified = personal_id_verified(services, &account).await?;
         return Ok(usable(account).map(|account| {
             if verified {
                 Resolution::LinkNow(account)
@@ -186,11 +186,17 @@ pub(crate) async fn resolve(
     Ok(Ok(Resolution::Create { id, write }))
 }
 
-/// Whether the account's personal ID was checked against the population database: at
-/// registration by every channel but Vietnam Post's (proven at a post office counter later),
-/// or when the holder added it (L3, also checked).
-fn personal_id_verified(account: &Account) -> bool {
-    account.registration_channel != RegistrationChannel::VietnamPost
+/// Whether the account's personal ID is known to be its holder's: checked against the
+/// population database at registration by every channel but Vietnam Post's (whose phone need
+/// not be in the person's name, so knowing someone's ID, name and birth date was enough),
+/// or when the holder added it (L3, also checked); a Vietnam Post account counts once postal
+/// staff checked the card in person (identity proofing at LoA3).
+async fn personal_id_verified(services: &Services, account: &Account) -> Result<bool, FlowError> {
+    if account.registration_channel != RegistrationChannel::VietnamPost {
+        return Ok(true);
+    }
+    let proofing = services.store.identity_proofing(account.id).await?;
+    Ok(proofing.is_some_and(|proofing| proofing.level >= AssuranceLevel::LoA3))
 }
 
 fn usable(account: Account) -> Result<Account, Problem> {

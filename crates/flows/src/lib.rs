@@ -38,6 +38,7 @@ mod passwords;
 mod persist;
 mod phone_change;
 mod problem;
+mod proofing;
 mod purpose;
 mod recovery;
 mod register_certificate;
@@ -47,6 +48,7 @@ mod services;
 mod sessions;
 mod signing;
 mod throttle;
+mod vietnam_post;
 mod view;
 
 pub use account::{AccountService, CertificateSummary, Overview, VneidLink};
@@ -76,4 +78,10 @@ pub use passwords::Passwords;
 pub use problem::{Detail, PROBLEM_CODES, Problem};
 pub use remote_authorization::{Authorization as RemoteSigningTrip, REMOTE_SIGNING_CALLBACK};
 pub use sessions::{IssuedSession, Sessions};
-pub use view::{Action, Done, FlowKind, FlowView, RegisterBhxhValues, RegisterPhoneValues, Step};
+pub use vietnam_post::{
+    ACTIVATION_PATH as POST_ACTIVATION_PATH, CounterRecord, LinkPreview, PostCounter,
+};
+pub use view::{
+    Action, ActivateBy, Done, FlowKind, FlowView, RegisterBhxhValues, RegisterPhoneValues,
+    RegisterPostValues, Step,
+};

@@ -177,6 +177,7 @@ impl Login {
             }
             None => descriptor.level,
         };
+        let level = crate::proofing::capped(ctx.services, evidence.account, level).await?;
         for (credential, key) in &evidence.used {
             acted.writes.push(StepWrite::CredentialUsed {
                 account: evidence.account,

@@ -244,6 +244,31 @@ fn role_text(role: store::OrgRole) -> String {
     )
 }
 
+/// The Vietnam Post activation e-mail: subject and text, with the link and until when it
+/// works. The link is a credential: it is never logged.
+pub(crate) fn post_activation_email(
+    full_name: &str,
+    link: &str,
+    expires_at: OffsetDateTime,
+) -> (String, String) {
+    let subject = format!(
+        "{} / {}",
+        text(&VI, "email-post-activation-subject", &[]),
+        text(&EN, "email-post-activation-subject", &[])
+    );
+    let args = [
+        ("name", full_name.to_owned()),
+        ("link", link.to_owned()),
+        ("at", vietnam_time(expires_at)),
+    ];
+    (subject, bilingual("email-post-activation", &args))
+}
+
+/// The SMS to the default phone after postal staff checked the person's card at a counter.
+pub(crate) fn proven_at_counter() -> String {
+    text(&VI, "sms-proven-at-counter", &[])
+}
+
 /// `HH:MM DD/MM/YYYY` in Vietnam's time (UTC+7, no daylight saving).
 fn vietnam_time(at: OffsetDateTime) -> String {
     let local = at.to_offset(time::macros::offset!(+7));
@@ -300,6 +325,7 @@ mod tests {
         texts.push(member_added("0101234567", role));
         texts.push(member_role_changed("000.00.01.H26", store::OrgRole::Viewer));
         texts.push(member_removed("0101234567"));
+        texts.push(proven_at_counter());
         for text in &texts {
             assert!(text.is_ascii(), "{text}");
             assert!(!text.contains("sms-"), "a key, not a text: {text}");
@@ -328,5 +354,13 @@ mod tests {
         );
         assert!(body.contains("Hủy đổi số điện thoại") && body.contains("Cancel a phone change"));
         assert_eq!(body.matches("ABCD2345").count(), 2);
+        let link = "https://dichvucong.gov.vn/register/vietnam-post/activate/x?token=t";
+        let (subject, body) = post_activation_email("Nguyễn Văn An", link, at);
+        assert_eq!(
+            subject,
+            "Kích hoạt tài khoản Cổng Dịch vụ công quốc gia / Activate your National Public Service Portal account"
+        );
+        assert_eq!(body.matches(link).count(), 2);
+        assert!(body.contains("Nguyễn Văn An") && body.contains("16:00 07/12/2026"));
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use time::Duration;
 
 /// Every code a flow can refuse with; pages and the API have a message for each.
-pub const PROBLEM_CODES: [&str; 109] = [
+pub const PROBLEM_CODES: [&str; 125] = [
     "account.exists",
     "account.locked",
     "account.no_otp_phone",
@@ -116,6 +116,22 @@ pub const PROBLEM_CODES: [&str; 109] = [
     "vneid.not_linked",
     "vneid.prove_account",
     "vneid.unavailable",
+    "post.activation_required",
+    "post.email_required",
+    "post.email_unavailable",
+    "post.mail_throttled",
+    "post.mail_unavailable",
+    "post.link_invalid",
+    "post.link_used",
+    "post.link_expired",
+    "counter.not_found",
+    "counter.not_vietnam_post",
+    "counter.already_proven",
+    "counter.document_required",
+    "counter.document_invalid",
+    "counter.document_mismatch",
+    "counter.note_required",
+    "counter.note_too_long",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -218,6 +234,9 @@ mod tests {
             include_str!("common.rs"),
             include_str!("otp.rs"),
             include_str!("operators/mod.rs"),
+            include_str!("vietnam_post.rs"),
+            include_str!("vietnam_post/activation.rs"),
+            include_str!("vietnam_post/counter.rs"),
         ];
         let mut found = 0;
         for source in sources {

@@ -32,12 +32,12 @@ use crate::view::{Action, Done, FlowKind, RegisterBhxhValues, RegisterPhoneValue
 /// The person as the registries confirmed them; what the account will be created from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct VerifiedPerson {
-    personal_id: PersonalId,
-    full_name: String,
-    birth_date: Date,
-    gender: Gender,
-    phone: PhoneNumber,
-    email: Option<Email>,
+    pub personal_id: PersonalId,
+    pub full_name: String,
+    pub birth_date: Date,
+    pub gender: Gender,
+    pub phone: PhoneNumber,
+    pub email: Option<Email>,
 }
 
 /// What differs between the channels: the form and how the person is confirmed.
@@ -193,26 +193,11 @@ async fn create_account(
     confirm: &str,
 ) -> Result<Result<AccountId, Problem>, FlowError> {
     let services = ctx.services;
-    if let Err(problem) = check_new_password(services, password, confirm, person_context(person)) {
-        return Ok(Err(problem));
-    }
-    let phc = services.passwords.hash(password).await?;
-    let new = NewAccount {
-        kind: AccountKind::Citizen,
-        identity: Identity {
-            personal_id: Some(person.personal_id.clone()),
-            legacy_cmnd: None,
-            tax_code: None,
-            full_name: person.full_name.clone(),
-            birth_date: Some(person.birth_date),
-            gender: Some(person.gender),
-        },
-        email: person.email.clone(),
-        registration_channel: channel,
-        default_phone: Some(person.phone.clone()),
-        password_phc: Some(phc),
-        audit: audit_context(ctx.client),
+    let phc = match hash_new_password(services, person, password, confirm).await? {
+        Ok(phc) => phc,
+        Err(problem) => return Ok(Err(problem)),
     };
+    let new = new_citizen(person, channel, phc, ctx.client);
     match services
         .store
         .create_account(&new, services.clock.now())
@@ -221,6 +206,51 @@ async fn create_account(
         Ok(account) => Ok(Ok(account.id)),
         Err(StoreError::Duplicate { .. }) => Ok(Err(Problem::form("account.exists"))),
         Err(error) => Err(error.into()),
+    }
+}
+
+/// The chosen password's hash, once the two typings agree and the policy (with the second
+/// factor that follows, not built from the person's own data) accepts it.
+pub(crate) async fn hash_new_password(
+    services: &Services,
+    person: &VerifiedPerson,
+    password: &str,
+    confirm: &str,
+) -> Result<Result<String, Problem>, FlowError> {
+    if let Err(problem) = check_new_password(services, password, confirm, person_context(person)) {
+        return Ok(Err(problem));
+    }
+    Ok(Ok(services.passwords.hash(password).await?))
+}
+
+/// The citizen account a registration creates for the confirmed person.
+pub(crate) fn new_citizen(
+    person: &VerifiedPerson,
+    channel: RegistrationChannel,
+    password_phc: String,
+    client: &crate::context::Client,
+) -> NewAccount {
+    NewAccount {
+        kind: AccountKind::Citizen,
+        identity: person.identity(),
+        email: person.email.clone(),
+        registration_channel: channel,
+        default_phone: Some(person.phone.clone()),
+        password_phc: Some(password_phc),
+        audit: audit_context(client),
+    }
+}
+
+impl VerifiedPerson {
+    pub(crate) fn identity(&self) -> Identity {
+        Identity {
+            personal_id: Some(self.personal_id.clone()),
+            legacy_cmnd: None,
+            tax_code: None,
+            full_name: self.full_name.clone(),
+            birth_date: Some(self.birth_date),
+            gender: Some(self.gender),
+        }
     }
 }
 
@@ -259,71 +289,97 @@ impl Channel for ByPhone {
         ctx: &Ctx<'_>,
         values: &Self::Values,
     ) -> Result<Result<VerifiedPerson, Vec<Problem>>, FlowError> {
-        let mut problems = Vec::new();
-        let full_name = required_name(&values.full_name, &mut problems);
-        let personal_id = parsed(
-            "personal_id",
-            PersonalId::parse(&values.personal_id),
-            &mut problems,
-        );
-        let birth_date = birth_date(&values.birth_date, &mut problems);
-        let gender = match values.gender.trim().parse::<Gender>() {
-            Ok(gender) => Some(gender),
-            Err(_) => {
-                problems.push(Problem::field("gender", "field.required"));
-                None
-            }
+        let person = match read_person(values) {
+            Ok(person) => person,
+            Err(problems) => return Ok(Err(problems)),
         };
-        let phone = parsed("phone", PhoneNumber::parse(&values.phone), &mut problems);
-        let email = match values.email.trim() {
-            "" => None,
-            text => parsed("email", Email::parse(text), &mut problems),
-        };
-        let (Some(full_name), Some(personal_id), Some(birth_date), Some(gender), Some(phone)) =
-            (full_name, personal_id, birth_date, gender, phone)
-        else {
-            return Ok(Err(problems));
-        };
-        if !problems.is_empty() {
-            return Ok(Err(problems));
-        }
-        if let Err(invalid) = personal_id.check_consistent(birth_date, gender) {
-            return Ok(Err(vec![contradicted_by_id(&invalid)]));
-        }
-        let probe = RegistryProbe {
-            personal_id: personal_id.as_str(),
-            phone: Some(phone.e164()),
-        };
+        let probe = RegistryProbe::of(&person);
         if let Some(problem) = probe.refused(ctx).await? {
             return Ok(Err(vec![problem]));
         }
-        let population = &ctx.services.connectors.population;
-        match population
-            .match_identity(&personal_id, &full_name, birth_date)
+        if let Some(problem) = match_population(ctx, &probe, &person).await? {
+            return Ok(Err(vec![problem]));
+        }
+        match ctx
+            .services
+            .connectors
+            .subscribers
+            .subscriber(&person.phone)
             .await
         {
-            Ok(()) => {}
-            Err(error) => {
-                probe.mismatched(ctx, &error).await?;
-                return Ok(Err(vec![registry_refusal(error, Registry::Population)]));
-            }
-        }
-        match ctx.services.connectors.subscribers.subscriber(&phone).await {
-            Ok(owner) if owner.personal_id == personal_id => {}
+            Ok(owner) if owner.personal_id == person.personal_id => {}
             Ok(_) | Err(ConnectorError::NotFound) => {
                 probe.mismatched(ctx, &ConnectorError::NotFound).await?;
                 return Ok(Err(vec![Problem::field("phone", "phone.not_owner")]));
             }
             Err(error) => return Ok(Err(vec![registry_refusal(error, Registry::Subscribers)])),
         }
-        Ok(Ok(VerifiedPerson {
-            personal_id,
-            full_name,
-            birth_date,
-            gender,
-            phone,
-            email,
-        }))
+        Ok(Ok(person))
+    }
+}
+
+/// The person's form (name, personal ID, birth date, gender, phone, optional e-mail) read
+/// field by field, every wrong field named; then the personal ID's own rules: it encodes the
+/// birth year and gender, which must agree with the typed ones.
+pub(crate) fn read_person(values: &RegisterPhoneValues) -> Result<VerifiedPerson, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let full_name = required_name(&values.full_name, &mut problems);
+    let personal_id = parsed(
+        "personal_id",
+        PersonalId::parse(&values.personal_id),
+        &mut problems,
+    );
+    let birth_date = birth_date(&values.birth_date, &mut problems);
+    let gender = match values.gender.trim().parse::<Gender>() {
+        Ok(gender) => Some(gender),
+        Err(_) => {
+            problems.push(Problem::field("gender", "field.required"));
+            None
+        }
+    };
+    let phone = parsed("phone", PhoneNumber::parse(&values.phone), &mut problems);
+    let email = match values.email.trim() {
+        "" => None,
+        text => parsed("email", Email::parse(text), &mut problems),
+    };
+    let (Some(full_name), Some(personal_id), Some(birth_date), Some(gender), Some(phone)) =
+        (full_name, personal_id, birth_date, gender, phone)
+    else {
+        return Err(problems);
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if let Err(invalid) = personal_id.check_consistent(birth_date, gender) {
+        return Err(vec![contradicted_by_id(&invalid)]);
+    }
+    Ok(VerifiedPerson {
+        personal_id,
+        full_name,
+        birth_date,
+        gender,
+        phone,
+        email,
+    })
+}
+
+/// The population database must hold the person with this ID, name and birth date; a
+/// mismatch is counted against the probe.
+pub(crate) async fn match_population(
+    ctx: &Ctx<'_>,
+    probe: &RegistryProbe<'_>,
+    person: &VerifiedPerson,
+) -> Result<Option<Problem>, FlowError> {
+    let population = &ctx.services.connectors.population;
+    match population
+        .match_identity(&person.personal_id, &person.full_name, person.birth_date)
+        .await
+    {
+        Ok(()) => Ok(None),
+        Err(error) => {
+            probe.mismatched(ctx, &error).await?;
+            Ok(Some(registry_refusal(error, Registry::Population)))
+        }
     }
 }
 
@@ -399,9 +455,19 @@ impl Channel for ByBhxh {
 /// Registration must not be an oracle into the national registries: identities that did not
 /// match are counted per day by ID, by phone and by address, and past a few the registries are
 /// not asked again for them.
-struct RegistryProbe<'a> {
+pub(crate) struct RegistryProbe<'a> {
     personal_id: &'a str,
     phone: Option<&'a str>,
+}
+
+impl<'a> RegistryProbe<'a> {
+    /// The probe of a person's form: their ID and phone.
+    pub(crate) fn of(person: &'a VerifiedPerson) -> Self {
+        Self {
+            personal_id: person.personal_id.as_str(),
+            phone: Some(person.phone.e164()),
+        }
+    }
 }
 
 /// Mismatches a day per personal ID (or BHXH code) and per phone; per address, more, since
@@ -430,7 +496,7 @@ impl RegistryProbe<'_> {
         keys
     }
 
-    async fn refused(&self, ctx: &Ctx<'_>) -> Result<Option<Problem>, FlowError> {
+    pub(crate) async fn refused(&self, ctx: &Ctx<'_>) -> Result<Option<Problem>, FlowError> {
         let services = ctx.services;
         let now = services.clock.now();
         for (key, cap) in self.keys(ctx.client) {
@@ -450,7 +516,11 @@ impl RegistryProbe<'_> {
     }
 
     /// Counts a registry's "no such person" or "does not match"; outages are not counted.
-    async fn mismatched(&self, ctx: &Ctx<'_>, error: &ConnectorError) -> Result<(), FlowError> {
+    pub(crate) async fn mismatched(
+        &self,
+        ctx: &Ctx<'_>,
+        error: &ConnectorError,
+    ) -> Result<(), FlowError> {
         if !matches!(
             error,
             ConnectorError::NotFound | ConnectorError::Mismatch { .. }
@@ -466,7 +536,7 @@ impl RegistryProbe<'_> {
     }
 }
 
-async fn already_registered(
+pub(crate) async fn already_registered(
     services: &Services,
     id: &PersonalId,
 ) -> Result<Option<Problem>, FlowError> {
@@ -480,7 +550,7 @@ async fn already_registered(
 /// The registries a registration asks, each named in its own refusals: the person is told
 /// which record disagrees and which system is not answering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Registry {
+pub(crate) enum Registry {
     /// CSDL quốc gia về dân cư.
     Population,
     /// CSDL thuê bao di động.
@@ -491,7 +561,7 @@ enum Registry {
 
 /// A registry's answer as the person sees it; outages are logged for operators and worded as
 /// the system's problem, not the person's.
-fn registry_refusal(error: ConnectorError, registry: Registry) -> Problem {
+pub(crate) fn registry_refusal(error: ConnectorError, registry: Registry) -> Problem {
     match (error, registry) {
         (ConnectorError::NotFound, Registry::Bhxh) => Problem::field("bhxh_code", "bhxh.not_found"),
         (ConnectorError::NotFound, _) => Problem::field("personal_id", "identity.not_found"),
@@ -510,7 +580,7 @@ fn registry_refusal(error: ConnectorError, registry: Registry) -> Problem {
 
 /// The personal ID number encodes the birth year and gender; when the typed ones disagree, the
 /// refusal goes on the field the person most likely mistyped, saying what the number holds.
-fn contradicted_by_id(invalid: &domain::Invalid) -> Problem {
+pub(crate) fn contradicted_by_id(invalid: &domain::Invalid) -> Problem {
     match invalid {
         domain::Invalid::GenderMismatch { .. } => {
             Problem::field("gender", "personal_id.gender_mismatch").explained(invalid)
@@ -522,7 +592,7 @@ fn contradicted_by_id(invalid: &domain::Invalid) -> Problem {
     }
 }
 
-fn parsed<T>(
+pub(crate) fn parsed<T>(
     field: &'static str,
     result: Result<T, domain::Invalid>,
     problems: &mut Vec<Problem>,
@@ -536,7 +606,7 @@ fn parsed<T>(
     }
 }
 
-fn required_name(text: &str, problems: &mut Vec<Problem>) -> Option<String> {
+pub(crate) fn required_name(text: &str, problems: &mut Vec<Problem>) -> Option<String> {
     let name = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() {
         problems.push(Problem::field("full_name", "field.required"));
@@ -553,7 +623,7 @@ fn required_name(text: &str, problems: &mut Vec<Problem>) -> Option<String> {
 
 /// `YYYY-MM-DD` (the date input) or `DD/MM/YYYY` (how Vietnamese forms write it, with or
 /// without leading zeros: `21/1/1992`, and `.` or `-` between the parts).
-fn birth_date(text: &str, problems: &mut Vec<Problem>) -> Option<Date> {
+pub(crate) fn birth_date(text: &str, problems: &mut Vec<Problem>) -> Option<Date> {
     let text = text.trim();
     if text.is_empty() {
         problems.push(Problem::field("birth_date", "field.required"));

@@ -32,4 +32,7 @@ pub struct Services {
     /// This site's VNeID callback (the redirect URI registered at VNeID), when signing in with
     /// VNeID is turned on.
     pub(crate) federation_callback: Option<url::Url>,
+    /// This site's public base URL, the only one links in e-mails are built on (never a
+    /// request's Host header).
+    pub(crate) public_base: Option<url::Url>,
 }

@@ -26,10 +26,12 @@ pub enum FlowKind {
     RegisterCertificate,
     /// Gắn chứng thư số, from the account pages.
     BindCertificate,
+    /// Đăng ký thông qua Bưu điện Việt Nam (R4): activation by SMS OTP or by an e-mail link.
+    RegisterVietnamPost,
 }
 
 impl FlowKind {
-    pub const ALL: [FlowKind; 7] = [
+    pub const ALL: [FlowKind; 8] = [
         Self::Login,
         Self::RegisterPhone,
         Self::RegisterBhxh,
@@ -37,6 +39,7 @@ impl FlowKind {
         Self::AddPhone,
         Self::RegisterCertificate,
         Self::BindCertificate,
+        Self::RegisterVietnamPost,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +51,7 @@ impl FlowKind {
             Self::AddPhone => "add_phone",
             Self::RegisterCertificate => "register_certificate",
             Self::BindCertificate => "bind_certificate",
+            Self::RegisterVietnamPost => "register_vietnam_post",
         }
     }
 
@@ -167,6 +171,15 @@ pub enum Step {
     Done {
         result: Done,
     },
+    /// Đăng ký qua Bưu điện Việt Nam: the person's form, with how to activate.
+    RegisterVietnamPost {
+        values: RegisterPostValues,
+    },
+    /// The activation link went to this (masked) address; it works for `valid_hours`.
+    LinkSent {
+        email: String,
+        valid_hours: i64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -191,6 +204,37 @@ pub struct RegisterPhoneValues {
     /// Optional: an absent e-mail is an empty one.
     #[serde(default)]
     pub email: String,
+}
+
+/// The Vietnam Post form (R4): the person as on the mobile subscriber form, and how to
+/// activate the account (`sms` or `email`; the e-mail is then required).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterPostValues {
+    #[serde(flatten)]
+    pub person: RegisterPhoneValues,
+    #[serde(default)]
+    pub activation: String,
+}
+
+impl RegisterPostValues {
+    /// The activation chosen, if it is one of the two.
+    pub fn activation(&self) -> Option<ActivateBy> {
+        match self.activation.trim() {
+            "sms" => Some(ActivateBy::Sms),
+            "email" => Some(ActivateBy::Email),
+            _ => None,
+        }
+    }
+}
+
+/// How a Vietnam Post registration is activated, as the person chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivateBy {
+    /// An OTP by SMS to the phone given.
+    Sms,
+    /// A single-use link to the e-mail given.
+    Email,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -269,6 +313,13 @@ pub enum Action {
     SimPhone {
         phone: String,
     },
+    /// The Vietnam Post form, with the captcha's answer.
+    RegisterVietnamPost {
+        #[serde(flatten)]
+        values: RegisterPostValues,
+        #[serde(default)]
+        captcha: Option<String>,
+    },
 }
 
 impl Action {
@@ -293,6 +344,7 @@ impl Action {
             Self::Callback { .. } => "callback",
             Self::AgentResponse { .. } => "agent_response",
             Self::SimPhone { .. } => "sim_phone",
+            Self::RegisterVietnamPost { .. } => "register_vietnam_post",
         }
     }
 }

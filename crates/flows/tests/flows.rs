@@ -12,6 +12,8 @@ mod security;
 #[cfg(feature = "test-methods")]
 #[path = "flows/totp.rs"]
 mod totp;
+#[path = "flows/vietnam_post.rs"]
+mod vietnam_post;
 
 use std::sync::Arc;
 

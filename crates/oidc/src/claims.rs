@@ -6,7 +6,9 @@
 use domain::digest::MacKey;
 use domain::{AccountKind, AssuranceLevel, PhoneNumber};
 use serde_json::{Map, Value, json};
-use store::{Account, AccountId, ClaimMapping, OidcClient, OrgRole, SubjectType};
+use store::{
+    Account, AccountId, ClaimMapping, IdentityProofing, OidcClient, OrgRole, SubjectType,
+};
 use time::Date;
 
 /// The scopes that release something about a person. Every other scope a client registers
@@ -21,7 +23,7 @@ pub const PERSONAL_SCOPES: [&str; 6] = [
 ];
 
 /// The claims of each scope, for discovery's `claims_supported`.
-pub const STANDARD_CLAIMS: [&str; 13] = [
+pub const STANDARD_CLAIMS: [&str; 15] = [
     "sub",
     "name",
     "family_name",
@@ -35,6 +37,8 @@ pub const STANDARD_CLAIMS: [&str; 13] = [
     "dvc_personal_id",
     "dvc_account_kind",
     "dvc_tax_code",
+    "dvc_identity_proofing_level",
+    "dvc_identity_proofed_by",
 ];
 
 pub const PORTAL_CLAIMS: [&str; 8] = [
@@ -228,6 +232,22 @@ pub fn organisation_claims<S: AsRef<str>>(
     }
     put("dvc_org_name", "TenToChuc", &identity.full_name);
     put("dvc_org_role", "VaiTro", organisation.role.as_str());
+    claims
+}
+
+/// The identity proofing the account records (scope `dvc`), for accounts that have one
+/// (Vietnam Post): the level the person was proven to — LoA2 online, LoA3 once their card was
+/// checked at a counter — and by whom. A session's `acr` is never above it.
+pub fn proofing_claims(proofing: &IdentityProofing) -> Map<String, Value> {
+    let mut claims = Map::new();
+    claims.insert(
+        "dvc_identity_proofing_level".to_owned(),
+        json!(proofing.level.as_str()),
+    );
+    claims.insert(
+        "dvc_identity_proofed_by".to_owned(),
+        json!(proofing.source.as_str()),
+    );
     claims
 }
 

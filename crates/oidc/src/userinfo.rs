@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::access::live_access_token;
 use crate::acting::acting_claims;
-use crate::claims::{Person, user_claims};
+use crate::claims::{Person, proofing_claims, user_claims};
 use crate::core::Core;
 use crate::error::{BearerError, OidcError};
 
@@ -79,6 +79,28 @@ pub(crate) async fn claims(core: &Core, access_token: &str) -> Result<UserInfo, 
     )
     .await?;
     answer.extend(acting);
+    if scopes.contains(&"dvc")
+        && let Some(proofing) = core
+            .store
+            .identity_proofing(account.id)
+            .await
+            .map_err(OidcError::from)?
+    {
+        answer.extend(proofing_claims(&proofing));
+    }
+    // A phone registration took without a code (Vietnam Post by e-mail link) is verified
+    // only by its first accepted OTP.
+    if let Some(phone) = &phone
+        && answer.contains_key("phone_number_verified")
+        && core
+            .store
+            .unconfirmed_phones(account.id)
+            .await
+            .map_err(OidcError::from)?
+            .contains(phone)
+    {
+        answer.insert("phone_number_verified".to_owned(), Value::Bool(false));
+    }
     if client.settings.claim_mapping == store::ClaimMapping::Vneid {
         answer.extend(crate::claims::vneid_claims(&account, grant.acr));
     }

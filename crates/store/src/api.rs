@@ -17,6 +17,7 @@ use crate::model::{
 use crate::oidc_api::{ClientStore, GrantStore, LogoutOutbox, SigningKeyStore};
 use crate::operator_api::OperatorStore;
 use crate::org_api::OrganisationStore;
+use crate::post_api::PostStore;
 
 #[async_trait]
 pub trait AccountStore: Send + Sync {
@@ -306,6 +307,7 @@ pub trait Store:
     + EidStore
     + OperatorStore
     + OrganisationStore
+    + PostStore
 {
 }
 
@@ -327,5 +329,6 @@ impl<T> Store for T where
         + EidStore
         + OperatorStore
         + OrganisationStore
+        + PostStore
 {
 }

@@ -25,6 +25,8 @@ mod operator_api;
 mod operator_model;
 mod org_api;
 mod org_model;
+mod post_api;
+mod post_model;
 pub mod postgres;
 pub mod sqlite;
 #[cfg(feature = "testing")]
@@ -46,6 +48,8 @@ pub use operator_api::{OperatorStore, PhoneReset};
 pub use operator_model::RoleGrant;
 pub use org_api::OrganisationStore;
 pub use org_model::*;
+pub use post_api::PostStore;
+pub use post_model::*;
 
 /// A store on one sqlx database. SQLite writes through a one-connection pool; PostgreSQL uses
 /// the same pool for both.

@@ -39,6 +39,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_organisations.sql"),
     ),
     (
+        8,
+        "vietnam post",
+        include_str!("../migrations/sqlite/0008_vietnam_post.sql"),
+    ),
+    (
         9,
         "operators",
         include_str!("../migrations/sqlite/0009_operators.sql"),
@@ -79,6 +84,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         7,
         "organisations",
         include_str!("../migrations/postgres/0007_organisations.sql"),
+    ),
+    (
+        8,
+        "vietnam post",
+        include_str!("../migrations/postgres/0008_vietnam_post.sql"),
     ),
     (
         9,

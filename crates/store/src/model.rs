@@ -331,10 +331,13 @@ pub enum AuditKind {
     MemberRemoved,
     /// The person chose, for the session, to act for an organisation or as themself.
     ActingForChosen,
+    /// Postal staff checked the person's card at a Vietnam Post counter: the account's identity
+    /// proofing was raised to LoA3 (the operator is the actor).
+    IdentityProvenAtCounter,
 }
 
 impl AuditKind {
-    pub const ALL: [AuditKind; 28] = [
+    pub const ALL: [AuditKind; 29] = [
         Self::AccountRegistered,
         Self::PasswordChanged,
         Self::PhoneAdded,
@@ -363,6 +366,7 @@ impl AuditKind {
         Self::MemberRoleChanged,
         Self::MemberRemoved,
         Self::ActingForChosen,
+        Self::IdentityProvenAtCounter,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -395,6 +399,7 @@ impl AuditKind {
             Self::MemberRoleChanged => "member_role_changed",
             Self::MemberRemoved => "member_removed",
             Self::ActingForChosen => "acting_for_chosen",
+            Self::IdentityProvenAtCounter => "identity_proven_at_counter",
         }
     }
 

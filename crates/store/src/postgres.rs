@@ -19,6 +19,7 @@ mod queries {
     include!("sql_audit.rs");
     include!("sql_operators.rs");
     include!("sql_org.rs");
+    include!("sql_post.rs");
 }
 
 pub async fn connect(url: &str, max_connections: u32) -> Result<SqlStore<sqlx::Postgres>> {

@@ -22,6 +22,7 @@ mod queries {
     include!("sql_audit.rs");
     include!("sql_operators.rs");
     include!("sql_org.rs");
+    include!("sql_post.rs");
 }
 
 const READERS: u32 = 8;

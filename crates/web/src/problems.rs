@@ -46,6 +46,17 @@ pub fn links(problem: &Problem, tr: &Tr) -> Vec<Link> {
         ],
         // A certificate that opens no account: register with it first.
         "certificate.not_bound" => vec![Link::new("/register", tr.t("action-register"))],
+        // A Vietnam Post link that cannot be used: start again (or sign in, if it was).
+        "post.link_invalid" | "post.link_expired" => {
+            vec![Link::new(
+                "/register/vietnam-post",
+                tr.t("post-link-restart"),
+            )]
+        }
+        "post.link_used" => vec![
+            Link::new("/login", tr.t("action-sign-in")),
+            Link::new("/register/vietnam-post", tr.t("post-link-restart")),
+        ],
         _ => Vec::new(),
     }
 }
@@ -72,6 +83,9 @@ fn label_key(field: &str) -> &'static str {
         "document" => "operator-document",
         "by" => "operator-search-by",
         "role" => "operator-role",
+        "activation" => "field-activation",
+        "document_number" => "field-document-number",
+        "note" => "field-note",
         _ => "field-value",
     }
 }

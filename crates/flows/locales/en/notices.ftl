@@ -11,3 +11,5 @@ sms-organisation-member-removed = You no longer act for { $organisation } on the
 sms-organisation-role-administrator = administrator
 sms-organisation-role-submitter = submitter
 sms-organisation-role-viewer = viewer
+email-post-activation-subject = Activate your National Public Service Portal account
+email-post-activation = Hello { $name }, you registered a National Public Service Portal account through Vietnam Post. Open this link and press "Activate account" to finish (single use, expires at { $at }, Vietnam time): { $link } . If you did not register, ignore this e-mail: no account was created.

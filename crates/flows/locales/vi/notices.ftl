@@ -43,3 +43,8 @@ sms-organisation-member-removed = Ban khong con thay mat to chuc { $organisation
 sms-organisation-role-administrator = quan tri vien
 sms-organisation-role-submitter = nguoi nop ho so
 sms-organisation-role-viewer = nguoi xem
+
+# Vietnam Post (R4): the counter proofing notice and the activation e-mail.
+sms-proven-at-counter = Danh tinh cua ban da duoc xac minh tai quay Buu dien Viet Nam; tai khoan Cong Dich vu cong quoc gia cua ban duoc nang muc dinh danh. Neu khong phai ban, hay goi tong dai ho tro.
+email-post-activation-subject = Kích hoạt tài khoản Cổng Dịch vụ công quốc gia
+email-post-activation = Xin chào { $name }, bạn vừa đăng ký tài khoản Cổng Dịch vụ công quốc gia qua Bưu điện Việt Nam. Mở liên kết sau và nhấn "Kích hoạt tài khoản" để hoàn tất (liên kết dùng một lần, hết hạn lúc { $at }): { $link } . Nếu không phải bạn đăng ký, hãy bỏ qua thư này: không có tài khoản nào được tạo.

@@ -141,6 +141,10 @@ impl Method for PasswordSms {
                     .await?
                 {
                     OtpCheck::Accepted => {
+                        // The right code proves the phone, even one registration took
+                        // unconfirmed (Vietnam Post by e-mail link).
+                        let store = &ctx.services.store;
+                        store.confirm_phone(account, &sent.phone).await?;
                         let evidence = Evidence {
                             account,
                             used: vec![

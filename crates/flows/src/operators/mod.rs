@@ -74,6 +74,8 @@ impl Operator {
 
 /// Whether a signed-in person may use the console now.
 #[derive(Debug)]
+// Made once per console request and consumed at once: boxing the operator buys nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum ConsoleAccess {
     Granted(Box<Operator>),
     /// The account holds no operator role (the refusal is audited).

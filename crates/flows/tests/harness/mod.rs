@@ -124,8 +124,10 @@ impl World {
             Some(pki) => engine.with_certificate_sign_in(certificates::sign_in_check(pki)),
             None => engine,
         };
+        let public_base = Url::parse("https://dichvucong.test/").unwrap();
+        let engine = engine.with_public_base(&public_base);
         let engine = if with_vneid {
-            engine.with_vneid(&Url::parse("https://dichvucong.test/").unwrap())
+            engine.with_vneid(&public_base)
         } else {
             engine
         };

@@ -198,6 +198,35 @@ async fn an_unverified_account_signs_in_itself_first(db: TestDb) {
     assert_eq!(again.session.expect("in").session.account_id, account.id);
 }
 
+/// A Vietnam Post account is proven online only: VNeID may not link to it until its holder
+/// signs in to it; once postal staff checked the card at a counter, it is linked at once, and
+/// the sign-in reaches VNeID's LoA3.
+async fn a_counter_proven_vietnam_post_account_is_linked_at_once(db: TestDb) {
+    let world = World::with_vneid(db).await;
+    let person = world.person(DemoRole::BorrowedPhone);
+    crate::vietnam_post::register_by_sms(&world, &person).await;
+    let account = world.account_id(&person).await;
+
+    let asked = vneid_sign_in(&world, &person, EidLevel::Two, "sub-post").await;
+    assert_problem(&asked.view, "vneid.prove_account");
+    assert!(federated_keys(&world, account).await.is_empty());
+
+    let id = person.personal_id.as_str();
+    let note = "CCCD gốc, ảnh khớp";
+    let counter = world.engine.post_counter();
+    let client = world.client.clone();
+    counter
+        .prove("buudien.hn01", id, id, note, &client)
+        .await
+        .unwrap()
+        .unwrap();
+    let done = vneid_sign_in(&world, &person, EidLevel::Two, "sub-post").await;
+    let session = done.session.expect("linked and signed in").session;
+    assert_eq!(session.account_id, account);
+    assert_eq!(session.acr, AssuranceLevel::LoA3);
+    assert_eq!(federated_keys(&world, account).await.len(), 1);
+}
+
 /// A relying service asking LoA3 sends `acr_values`; a level-1 person gets a clear refusal,
 /// whether VNeID refuses or answers with a level-1 token anyway.
 async fn level_one_cannot_reach_loa3(db: TestDb) {
@@ -416,6 +445,7 @@ store::store_tests!(
     a_first_sign_in_makes_a_citizen_account,
     a_verified_account_is_linked_and_told,
     an_unverified_account_signs_in_itself_first,
+    a_counter_proven_vietnam_post_account_is_linked_at_once,
     level_one_cannot_reach_loa3,
     forged_and_replayed_states_are_refused,
     failures_at_vneid_are_said,

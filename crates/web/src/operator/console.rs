@@ -84,6 +84,7 @@ struct HomePage<'a> {
     roles: String,
     may_search: bool,
     may_grant: bool,
+    may_prove_at_counter: bool,
     form: FormState,
     search_options: Vec<(&'static str, String)>,
     results: Option<Vec<AccountLine>>,
@@ -109,6 +110,7 @@ fn home_page(
         may_search: operator.may(Capability::Search)
             || operator.may(Capability::SearchByPersonalId),
         may_grant: operator.may(Capability::GrantRoles),
+        may_prove_at_counter: operator.may(Capability::CounterProofing),
         form,
         search_options,
         results,

@@ -3,6 +3,7 @@
 //! `flows::operators`. Pages are in Vietnamese and English like the rest of the site.
 
 mod console;
+mod counter;
 pub mod guard;
 
 use axum::Router;
@@ -10,5 +11,5 @@ use axum::Router;
 use crate::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
-    console::routes()
+    console::routes().merge(counter::routes())
 }

@@ -241,6 +241,10 @@ async fn account_page(
             )),
         ),
     ];
+    let facts = match &overview.identity_proofing {
+        Some(proofing) => [facts, vec![proofing_fact(tr, proofing)]].concat(),
+        None => facts,
+    };
     let phones = overview
         .phones
         .iter()
@@ -775,4 +779,33 @@ async fn sign_out(post: AccountPost) -> Response {
 fn with_cookie(mut response: Response, cookie: HeaderValue) -> Response {
     response.headers_mut().append(header::SET_COOKIE, cookie);
     response
+}
+
+/// The account's identity proofing as its holder reads it: by whom, at which level, and what
+/// raises it.
+fn proofing_fact(tr: &Tr, proofing: &store::IdentityProofing) -> (String, String) {
+    let source = tr.t(&format!(
+        "channel-{}",
+        proofing.source.as_str().replace('_', "-")
+    ));
+    let level = proofing.level.as_str();
+    let text = match &proofing.counter {
+        Some(check) => {
+            let at = check.at.to_offset(time::macros::offset!(+7));
+            let date = format!("{:02}/{:02}/{}", at.day(), u8::from(at.month()), at.year());
+            tr.t_args(
+                "account-proofing-counter",
+                &[
+                    ("source", source.as_str()),
+                    ("level", level),
+                    ("date", &date),
+                ],
+            )
+        }
+        None => tr.t_args(
+            "account-proofing-online",
+            &[("source", source.as_str()), ("level", level)],
+        ),
+    };
+    (tr.t("account-proofing"), text)
 }

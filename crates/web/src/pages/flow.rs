@@ -9,7 +9,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use flows::{Action, Done, FlowKind, FlowView, RegisterBhxhValues, RegisterPhoneValues, Step};
+use flows::{
+    Action, Done, FlowKind, FlowView, RegisterBhxhValues, RegisterPhoneValues, RegisterPostValues,
+    Step,
+};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -31,6 +34,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/help/signing-agent", get(render::agent_help))
         .route("/register/phone", get(start_register_phone))
         .route("/register/bhxh", get(start_register_bhxh))
+        .route("/register/vietnam-post", get(start_register_post))
         .route("/register/{method}", get(start_register_certificate))
         .route(flows::REMOTE_SIGNING_CALLBACK, get(came_back))
         .route(flows::VNEID_CALLBACK, get(came_back))
@@ -92,6 +96,10 @@ async fn start_register_phone(state: State<AppState>, tr: Tr, client: RequestCli
 
 async fn start_register_bhxh(state: State<AppState>, tr: Tr, client: RequestClient) -> Response {
     start(state, tr, client, FlowKind::RegisterBhxh, None, None).await
+}
+
+async fn start_register_post(state: State<AppState>, tr: Tr, client: RequestClient) -> Response {
+    start(state, tr, client, FlowKind::RegisterVietnamPost, None, None).await
 }
 
 /// Registration by certificate, signing through the method in the path (`usb-token`,
@@ -300,6 +308,8 @@ pub(super) struct FlowForm {
     confirm: String,
     method: String,
     token: String,
+    /// Vietnam Post registration: `sms` or `email`.
+    activation: String,
 }
 
 impl FlowForm {
@@ -324,6 +334,20 @@ impl FlowForm {
                 phone: self.phone,
                 email: self.email,
             }),
+            "register_vietnam_post" => Action::RegisterVietnamPost {
+                values: RegisterPostValues {
+                    person: RegisterPhoneValues {
+                        full_name: self.full_name,
+                        personal_id: self.personal_id,
+                        birth_date: self.birth_date,
+                        gender: self.gender,
+                        phone: self.phone,
+                        email: self.email,
+                    },
+                    activation: self.activation,
+                },
+                captcha,
+            },
             "register_bhxh" => Action::RegisterBhxh(RegisterBhxhValues {
                 bhxh_code: self.bhxh_code,
                 full_name: self.full_name,

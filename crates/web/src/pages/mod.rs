@@ -6,6 +6,7 @@ pub(crate) mod account;
 pub(crate) mod flow;
 mod organisations;
 mod phone_change;
+mod post_activation;
 mod render;
 
 use axum::Router;
@@ -18,4 +19,5 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(account::routes())
         .merge(phone_change::routes())
         .merge(organisations::routes())
+        .merge(post_activation::routes())
 }

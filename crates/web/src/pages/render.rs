@@ -149,6 +149,32 @@ pub(super) fn flow_page(
             form.set_value("email", values.email.clone());
             "register_phone"
         }
+        Step::RegisterVietnamPost { values } => {
+            let person = &values.person;
+            form.set_value("full_name", person.full_name.clone());
+            form.set_value("personal_id", person.personal_id.clone());
+            form.set_value("birth_date", person.birth_date.clone());
+            form.set_value("gender", person.gender.clone());
+            form.set_value("phone", person.phone.clone());
+            form.set_value("email", person.email.clone());
+            form.set_value("activation", values.activation.clone());
+            "register_vietnam_post"
+        }
+        Step::LinkSent { email, valid_hours } => {
+            done = DonePart {
+                title: tr.t("done-link-sent-title"),
+                message: tr.t_args(
+                    "done-link-sent-message",
+                    &[
+                        ("email", email.as_str()),
+                        ("hours", &valid_hours.to_string()),
+                    ],
+                ),
+                link: "/login".to_owned(),
+                link_label: tr.t("action-sign-in"),
+            };
+            "done"
+        }
         Step::RegisterBhxh { values } => {
             form.set_value("bhxh_code", values.bhxh_code.clone());
             form.set_value("full_name", values.full_name.clone());
@@ -419,6 +445,7 @@ impl FlowPage<'_> {
             (_, "new_phone") | (_, "phone_refused") => "flow-new-phone-title",
             (FlowKind::RegisterPhone, _) => "flow-register-phone-title",
             (FlowKind::RegisterBhxh, _) => "flow-register-bhxh-title",
+            (FlowKind::RegisterVietnamPost, _) => "flow-register-post-title",
             (FlowKind::Recovery, "identify") | (FlowKind::Recovery, "password") => {
                 "action-forgot-password"
             }

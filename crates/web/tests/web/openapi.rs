@@ -83,6 +83,7 @@ fn flow_for(action: &str) -> &'static str {
         "identify" => "recovery",
         "register_phone" => "register_phone",
         "register_bhxh" => "register_bhxh",
+        "register_vietnam_post" => "register_vietnam_post",
         "add_phone" => "add_phone",
         _ => "login",
     }
