@@ -1060,6 +1060,12 @@ fn audit_commands_checkpoint_verify_export_and_name_an_edited_event() {
     );
     let (_, stdout, _) = admin(&["audit", "checkpoint"], data);
     assert!(stdout.contains("none recorded"), "{stdout}");
+    // The JSON form carries the signed checkpoint, to be kept away from the database.
+    let again = admin_json(&["audit", "checkpoint", "--json"], data);
+    assert_eq!(again["recorded"], false);
+    let checkpoint = &again["checkpoint"];
+    assert_eq!(checkpoint["heads"].as_array().unwrap().len(), 16);
+    assert_eq!(checkpoint["signature"].as_str().unwrap().len(), 128);
 
     let (status, stdout, stderr) = admin(&["audit", "verify"], data);
     assert_eq!(status, 0, "{stderr}");
