@@ -269,6 +269,17 @@ fn demo_serves_the_sandbox_and_keeps_its_folder() {
     let second = demo(&data);
     let (status, _) = get_json(&format!("{}readyz", second.base));
     assert_eq!(status, 200);
+    // The demo's audit trail verifies, and the demo checkpoints it (first at start-up).
+    let mut verified = Value::Null;
+    for _ in 0..50 {
+        verified = admin_json(&["audit", "verify", "--json"], &data);
+        if verified["checkpoints"].as_u64() > Some(0) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(verified["intact"], true, "{verified}");
+    assert!(verified["checkpoints"].as_u64() > Some(0), "{verified}");
     assert_eq!(
         std::fs::read_to_string(data.join("demo-secrets.toml")).unwrap(),
         secrets
