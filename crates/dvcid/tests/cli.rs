@@ -269,6 +269,17 @@ fn demo_serves_the_sandbox_and_keeps_its_folder() {
     let second = demo(&data);
     let (status, _) = get_json(&format!("{}readyz", second.base));
     assert_eq!(status, 200);
+    // The demo's audit trail verifies, and the demo checkpoints it (first at start-up).
+    let mut verified = Value::Null;
+    for _ in 0..50 {
+        verified = admin_json(&["audit", "verify", "--json"], &data);
+        if verified["checkpoints"].as_u64() > Some(0) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(verified["intact"], true, "{verified}");
+    assert!(verified["checkpoints"].as_u64() > Some(0), "{verified}");
     assert_eq!(
         std::fs::read_to_string(data.join("demo-secrets.toml")).unwrap(),
         secrets
@@ -1060,6 +1071,12 @@ fn audit_commands_checkpoint_verify_export_and_name_an_edited_event() {
     );
     let (_, stdout, _) = admin(&["audit", "checkpoint"], data);
     assert!(stdout.contains("none recorded"), "{stdout}");
+    // The JSON form carries the signed checkpoint, to be kept away from the database.
+    let again = admin_json(&["audit", "checkpoint", "--json"], data);
+    assert_eq!(again["recorded"], false);
+    let checkpoint = &again["checkpoint"];
+    assert_eq!(checkpoint["heads"].as_array().unwrap().len(), 16);
+    assert_eq!(checkpoint["signature"].as_str().unwrap().len(), 128);
 
     let (status, stdout, stderr) = admin(&["audit", "verify"], data);
     assert_eq!(status, 0, "{stderr}");

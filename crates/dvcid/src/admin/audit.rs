@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use audit::{AuditKey, AuditPublicKey, Breach, Checkpointed, Report};
 use clap::Subcommand;
+use domain::digest::to_hex;
 use serde_json::{Value, json};
+use store::audit_chain::AuditCheckpoint;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 
@@ -108,9 +110,13 @@ pub async fn run(args: AuditArgs) -> anyhow::Result<()> {
                 Checkpointed::Unchanged => (false, None),
             };
             if target.json {
-                return print_json(
-                    &json!({ "recorded": recorded, "events": events, "key_id": key.public().id() }),
-                );
+                // The signed checkpoint itself, to keep a copy away from the database.
+                let latest = opened.store.latest_audit_checkpoint().await?;
+                return print_json(&json!({
+                    "recorded": recorded,
+                    "events": events,
+                    "checkpoint": latest.as_ref().map(checkpoint_json),
+                }));
             }
             match events {
                 Some(events) => println!(
@@ -154,6 +160,21 @@ fn parse_instant(text: &str) -> Result<OffsetDateTime, String> {
             "expected an RFC 3339 date-time (2026-12-07T09:00:00+07:00) or a date (2026-12-07)"
                 .to_owned()
         })
+}
+
+fn checkpoint_json(checkpoint: &AuditCheckpoint) -> Value {
+    let heads: Vec<Value> = checkpoint
+        .heads
+        .iter()
+        .map(|head| json!({ "shard": head.shard, "seq": head.seq, "hash": to_hex(&head.hash) }))
+        .collect();
+    json!({
+        "id": checkpoint.id,
+        "at": checkpoint.at.format(&Rfc3339).unwrap_or_else(|_| checkpoint.at.to_string()),
+        "key_id": checkpoint.key_id,
+        "heads": heads,
+        "signature": to_hex(&checkpoint.signature),
+    })
 }
 
 fn report_json(report: &Report) -> Value {
