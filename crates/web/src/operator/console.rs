@@ -83,6 +83,9 @@ struct HomePage<'a> {
     operator_name: String,
     roles: String,
     may_search: bool,
+    /// Results link to the account's record only for roles that may read it (not the post
+    /// office's, which searches by personal ID for its counter).
+    may_view: bool,
     may_grant: bool,
     may_prove_at_counter: bool,
     form: FormState,
@@ -109,6 +112,7 @@ fn home_page(
         roles: role_names(&operator.roles, tr),
         may_search: operator.may(Capability::Search)
             || operator.may(Capability::SearchByPersonalId),
+        may_view: operator.may(Capability::ViewAccount),
         may_grant: operator.may(Capability::GrantRoles),
         may_prove_at_counter: operator.may(Capability::CounterProofing),
         form,
