@@ -2,8 +2,8 @@
 //! `dvcid keys …` lists or rotates the signing keys. They act on the database of a `serve`
 //! configuration file (`--config`) or of a `dvcid demo` data folder (`--data`).
 
-mod audit;
 mod agency;
+mod audit;
 mod client;
 mod keys;
 mod operator;
@@ -18,8 +18,8 @@ use store::Store;
 
 use crate::{config, demo};
 
-pub use audit::{AuditArgs, run as audit};
 pub use agency::{AgencyArgs, run as agency};
+pub use audit::{AuditArgs, run as audit};
 pub use client::{ClientArgs, run as client};
 pub use keys::{KeysArgs, run as keys};
 pub use operator::{OperatorArgs, run as operator};

@@ -6,9 +6,7 @@
 use domain::digest::MacKey;
 use domain::{AccountKind, AssuranceLevel, PhoneNumber};
 use serde_json::{Map, Value, json};
-use store::{
-    Account, AccountId, ClaimMapping, IdentityProofing, OidcClient, OrgRole, SubjectType,
-};
+use store::{Account, AccountId, ClaimMapping, IdentityProofing, OidcClient, OrgRole, SubjectType};
 use time::Date;
 
 /// The scopes that release something about a person. Every other scope a client registers
