@@ -316,12 +316,8 @@ mod tests {
             texts.push(operator_role_revoked(role));
         }
         let role = store::OrgRole::Submitter;
-        texts.push(invited(
-            "0101234567",
-            role,
-            "https://id.example/a/TOKEN",
-            at,
-        ));
+        let invitation = invited("0101234567", role, "https://id.example/a/TOKEN", at);
+        texts.push(invitation.clone());
         texts.push(member_added("0101234567", role));
         texts.push(member_role_changed("000.00.01.H26", store::OrgRole::Viewer));
         texts.push(member_removed("0101234567"));
@@ -332,7 +328,6 @@ mod tests {
         }
         assert!(texts[0].contains("dang nhap") && texts[0].contains("123456"));
         assert!(texts[6].contains("16:00 07/12/2026") && texts[6].contains("ABCD2345"));
-        let invitation = &texts[texts.len() - 4];
         assert!(
             invitation.contains("0101234567")
                 && invitation.contains("nop ho so")
