@@ -2,7 +2,6 @@
 //! `dvcid keys …` lists or rotates the signing keys. They act on the database of a `serve`
 //! configuration file (`--config`) or of a `dvcid demo` data folder (`--data`).
 
-mod agency;
 mod audit;
 mod client;
 mod keys;
@@ -18,7 +17,6 @@ use store::Store;
 
 use crate::{config, demo};
 
-pub use agency::{AgencyArgs, run as agency};
 pub use audit::{AuditArgs, run as audit};
 pub use client::{ClientArgs, run as client};
 pub use keys::{KeysArgs, run as keys};

@@ -64,8 +64,6 @@ enum Command {
     /// Operators: grant and revoke roles; search, show, lock, unlock, end sessions, reset
     /// the OTP phone (as the console does, audited with the operator named).
     Operator(admin::OperatorArgs),
-    /// Create state agencies' accounts (operators only).
-    Agency(admin::AgencyArgs),
     /// Say what an identifier is: personal ID, CMND, phone, tax code, BHXH code, e-mail.
     /// Exits 0 when valid, 1 when not.
     Inspect { value: String },
@@ -107,7 +105,6 @@ fn main() -> ExitCode {
             Command::Keys(args) => admin::keys(args).await,
             Command::Audit(args) => admin::audit(args).await,
             Command::Operator(args) => admin::operator(args).await,
-            Command::Agency(args) => admin::agency(args).await,
             Command::Sandbox {
                 listen,
                 smtp_listen,

@@ -15,8 +15,8 @@
 use domain::digest::{decode_token, encode_token, sha256};
 use domain::{AccountKind, PersonalId, PhoneNumber, RegistrationChannel, TaxCode};
 use store::{
-    Account, AccountId, Actor, AuditContext, Identity, Invitation, Membership, NewAccount,
-    NewInvitation, OrgRole, Session, StoreError, UniqueField,
+    Account, AccountId, AuditContext, Identity, Invitation, Membership, NewAccount, NewInvitation,
+    OrgRole, Session, StoreError, UniqueField,
 };
 use time::Duration;
 use uuid::Uuid;
@@ -412,12 +412,13 @@ impl OrganisationService<'_> {
     }
 
     /// Creates the account of a state agency from the configured list, with the citizen
-    /// account holding `administrator` as its first administrator (an operator's action).
-    pub async fn create_agency(
+    /// account holding `administrator` as its first administrator. Only an operator allowed
+    /// to manage agencies does it, through [`crate::OperatorService::create_agency`].
+    pub(crate) async fn create_agency(
         &self,
         code: &str,
         administrator: &str,
-        operator: &str,
+        audit: AuditContext,
     ) -> Answer<Account> {
         let services = self.services;
         let agencies = &services.config.organisations.agencies;
@@ -432,10 +433,6 @@ impl OrganisationService<'_> {
         let admin = store.account_by_personal_id(&personal_id).await?;
         let Some(admin) = admin.filter(|a| a.kind == AccountKind::Citizen) else {
             return Ok(Err(Problem::field("personal_id", "agency.no_such_person")));
-        };
-        let audit = AuditContext {
-            actor: Actor::Operator(operator.to_owned()),
-            client_ip: None,
         };
         let account = NewAccount {
             kind: AccountKind::Agency,

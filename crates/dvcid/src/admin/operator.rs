@@ -117,6 +117,21 @@ enum OperatorCommand {
     EndSessions(OnAccount),
     /// Replace the default OTP phone after checking the holder's document in person.
     ResetPhone(ResetPhone),
+    /// Create a state agency's account from `[[flows.organisations.agencies]]`, with a
+    /// citizen account as its first administrator (role agency_admin).
+    CreateAgency(CreateAgency),
+}
+
+#[derive(Debug, clap::Args)]
+struct CreateAgency {
+    #[command(flatten)]
+    acting: Acting,
+    /// The agency's identifier code, as the configured list has it.
+    #[arg(long)]
+    code: String,
+    /// The personal ID of its first administrator (a citizen account that exists).
+    #[arg(long)]
+    admin: String,
 }
 
 pub async fn run(args: OperatorArgs) -> anyhow::Result<()> {
@@ -130,6 +145,7 @@ pub async fn run(args: OperatorArgs) -> anyhow::Result<()> {
         OperatorCommand::Unlock(on) => act(on, Action::Unlock).await,
         OperatorCommand::EndSessions(on) => act(on, Action::EndSessions).await,
         OperatorCommand::ResetPhone(reset) => reset_phone(reset).await,
+        OperatorCommand::CreateAgency(create) => create_agency(create).await,
     }
 }
 
@@ -150,7 +166,7 @@ async fn engine(common: &Common) -> anyhow::Result<Engine> {
             let config = ConnectorsConfig::sandbox(&common.demo_url, unused_smtp)?;
             (
                 Connectors::from_config(&config)?,
-                FlowConfig::default(),
+                crate::demo::demo_flows(FlowConfig::default().otp.resend_after_secs),
                 PasswordPolicy::default(),
                 crate::demo::demo_secret(data, "otp_key")?,
             )
@@ -396,4 +412,17 @@ async fn reset_phone(reset: ResetPhone) -> anyhow::Result<()> {
     answer(operators.reset_phone(&operator, account, &request).await?)?;
     println!("The OTP phone was reset; the old and the new number were told.");
     Ok(())
+}
+
+async fn create_agency(create: CreateAgency) -> anyhow::Result<()> {
+    let engine = engine(&create.acting.common).await?;
+    let operators = engine.operators();
+    let operator = acting(&operators, &create.acting.operator).await?;
+    let created = operators.create_agency(&operator, &create.code, &create.admin);
+    let account = answer(created.await?)?;
+    print_json(&json!({
+        "id": account.id.to_string(),
+        "code": create.code.trim(),
+        "name": account.identity.full_name,
+    }))
 }

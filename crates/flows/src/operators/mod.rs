@@ -426,6 +426,28 @@ impl OperatorService<'_> {
         Ok(Ok(()))
     }
 
+    /// Creates a state agency's account from the configured list, its first administrator
+    /// the citizen holding `administrator` (SPEC A1: agency accounts come only from operators).
+    pub async fn create_agency(
+        &self,
+        operator: &Operator,
+        code: &str,
+        administrator: &str,
+    ) -> Result<Result<Account, Problem>, FlowError> {
+        if let Err(problem) = self
+            .require(operator, Capability::ManageAgencies, None)
+            .await?
+        {
+            return Ok(Err(problem));
+        }
+        let organisations = crate::organisations::OrganisationService {
+            services: self.services,
+        };
+        organisations
+            .create_agency(code, administrator, operator.audit())
+            .await
+    }
+
     /// Ends every session of the account, with the relying services' grants and back-channel
     /// logouts they lead to (as "sign out everywhere" does); returns how many ended.
     pub async fn end_sessions(

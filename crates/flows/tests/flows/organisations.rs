@@ -2,8 +2,8 @@
 //! representative claims the business, invitations bound to one person, roles and the last
 //! administrator, acting for an organisation in a session, and agencies made by operators.
 
-use domain::{AccountKind, AccountStatus, Clock, RegistrationChannel};
-use flows::{AgencyEntry, FlowConfig, Invited, OrganisationService, Problem};
+use domain::{AccountKind, AccountStatus, Clock, OperatorRole, RegistrationChannel};
+use flows::{AgencyEntry, FlowConfig, Invited, Operator, OrganisationService, Problem};
 use sandbox::businesses::BusinessRole;
 use store::testing::TestDb;
 use store::{
@@ -529,6 +529,31 @@ async fn a_session_acts_for_a_member_organisation_until_removed(db: TestDb) {
     );
 }
 
+/// Person `index` as an operator holding `role`, as the console or a command names them.
+async fn operator(world: &World, index: usize, role: OperatorRole) -> Operator {
+    let account = citizen(world, index).await;
+    let system = AuditContext {
+        actor: Actor::System,
+        client_ip: None,
+    };
+    let now = world.clock.now();
+    let store = &world.db.store;
+    assert!(
+        store
+            .grant_role(account.id, role, &system, now)
+            .await
+            .unwrap()
+    );
+    let personal_id = account.identity.personal_id.unwrap();
+    world
+        .engine
+        .operators()
+        .named(personal_id.as_str(), &world.client)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 fn with_agencies() -> FlowConfig {
     let mut config = fast_config();
     config.organisations.agencies = vec![AgencyEntry {
@@ -542,9 +567,20 @@ async fn operators_create_agencies_from_the_list(db: TestDb) {
     let world = World::with_config(db, with_agencies()).await;
     let admin = citizen(&world, 3).await;
     let admin_id = admin.identity.personal_id.as_ref().unwrap().to_string();
+    let helpdesk = operator(&world, 5, OperatorRole::Helpdesk).await;
+    let agency_admin = operator(&world, 6, OperatorRole::AgencyAdmin).await;
+    let operators = world.engine.operators();
+    // Only the role that manages agencies creates them.
     refused(
-        orgs(&world)
-            .create_agency("000.00.99.H99", &admin_id, "hoa.nt")
+        operators
+            .create_agency(&helpdesk, "000.00.15.H04", &admin_id)
+            .await
+            .unwrap(),
+        "operator.forbidden",
+    );
+    refused(
+        operators
+            .create_agency(&agency_admin, "000.00.99.H99", &admin_id)
             .await
             .unwrap(),
         "agency.unknown_code",
@@ -558,15 +594,15 @@ async fn operators_create_agencies_from_the_list(db: TestDb) {
         .personal_id
         .to_string();
     refused(
-        orgs(&world)
-            .create_agency("000.00.15.H04", &nobody, "hoa.nt")
+        operators
+            .create_agency(&agency_admin, "000.00.15.H04", &nobody)
             .await
             .unwrap(),
         "agency.no_such_person",
     );
 
-    let agency = orgs(&world)
-        .create_agency("000.00.15.H04", &admin_id, "hoa.nt")
+    let agency = operators
+        .create_agency(&agency_admin, "000.00.15.H04", &admin_id)
         .await
         .unwrap()
         .unwrap();
@@ -586,12 +622,12 @@ async fn operators_create_agencies_from_the_list(db: TestDb) {
     assert!(
         trail
             .iter()
-            .all(|event| event.actor == Actor::Operator("hoa.nt".to_owned())),
+            .all(|event| event.actor == Actor::Operator(agency_admin.name())),
         "{trail:?}"
     );
     refused(
-        orgs(&world)
-            .create_agency("000.00.15.H04", &admin_id, "hoa.nt")
+        operators
+            .create_agency(&agency_admin, "000.00.15.H04", &admin_id)
             .await
             .unwrap(),
         "agency.exists",

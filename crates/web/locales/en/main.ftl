@@ -640,3 +640,13 @@ counter-note-hint = Why and how you checked (e.g. original CCCD, photo matches, 
 counter-prove = Confirm the document was checked
 counter-proven = Recorded: the identity was checked at a counter, the account is at LoA3 and its holder was told by SMS.
 operator-counter-link = Post office counter: identity check
+
+## Operator console: state agencies' accounts
+operator-agencies-title = State agencies' accounts
+operator-agencies-lead = Create the account of a state agency from the configured list. Its first administrator is a citizen with a portal account of their own; they invite the agency's staff.
+operator-agencies-none = No state agency is configured ([[flows.organisations.agencies]]).
+operator-agency-code = State agency
+operator-agency-admin = Personal ID of its first administrator
+operator-agency-admin-hint = A citizen who has a portal account; they are told by SMS.
+operator-agency-create = Create the agency's account
+operator-agency-created = The account of { $name } was created; its administrator was told by SMS.

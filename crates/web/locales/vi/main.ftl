@@ -638,3 +638,13 @@ counter-note-hint = Lý do và cách kiểm tra (ví dụ: CCCD gốc, ảnh kh�
 counter-prove = Xác nhận đã kiểm tra giấy tờ
 counter-proven = Đã ghi nhận: danh tính được xác minh tại quầy, tài khoản ở mức LoA3 và chủ tài khoản đã được báo qua SMS.
 operator-counter-link = Quầy Bưu điện: xác minh danh tính
+
+## Bàn làm việc cán bộ vận hành: tài khoản cơ quan nhà nước
+operator-agencies-title = Tài khoản cơ quan nhà nước
+operator-agencies-lead = Tạo tài khoản của một cơ quan nhà nước trong danh sách đã cấu hình. Quản trị viên đầu tiên là một công dân đã có tài khoản trên Cổng; người này mời cán bộ của cơ quan.
+operator-agencies-none = Chưa cấu hình cơ quan nhà nước nào ([[flows.organisations.agencies]]).
+operator-agency-code = Cơ quan nhà nước
+operator-agency-admin = Số định danh cá nhân của quản trị viên đầu tiên
+operator-agency-admin-hint = Một công dân đã có tài khoản trên Cổng; người này sẽ được báo qua SMS.
+operator-agency-create = Tạo tài khoản cơ quan
+operator-agency-created = Đã tạo tài khoản của { $name }; quản trị viên đã được báo qua SMS.

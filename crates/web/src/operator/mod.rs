@@ -2,6 +2,7 @@
 //! through the guard in `guard.rs`; what each may do there is the permission table of
 //! `flows::operators`. Pages are in Vietnamese and English like the rest of the site.
 
+mod agencies;
 mod console;
 mod counter;
 pub mod guard;
@@ -11,5 +12,7 @@ use axum::Router;
 use crate::AppState;
 
 pub(crate) fn routes() -> Router<AppState> {
-    console::routes().merge(counter::routes())
+    console::routes()
+        .merge(counter::routes())
+        .merge(agencies::routes())
 }

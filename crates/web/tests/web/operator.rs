@@ -257,3 +257,57 @@ async fn a_phone_reset_without_the_document_is_said_next_to_the_field() {
     let phones = db.store.phones(holder).await.unwrap();
     assert_eq!(phones[0].phone, person(6).phone, "the phone is unchanged");
 }
+
+#[tokio::test]
+async fn agency_accounts_are_made_only_by_their_role() {
+    let db = store::testing::sqlite().await;
+    let mut browser = Browser::new(serve(&db, false).await).await;
+    let helpdesk = citizen(&db, 5).await;
+    let agencies = citizen(&db, 6).await;
+    let admin = person(7).personal_id.to_string();
+    citizen(&db, 7).await;
+    grant(&db, helpdesk, OperatorRole::Helpdesk).await;
+    grant(&db, agencies, OperatorRole::AgencyAdmin).await;
+
+    signed_in(&mut browser, &db, helpdesk, BY_SIM, Duration::ZERO).await;
+    let home = browser.get("/operator").await.text().await.unwrap();
+    assert!(!home.contains("/operator/agencies"), "no link for helpdesk");
+    let token = csrf_of(&home);
+    assert_eq!(
+        browser.get("/operator/agencies").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let form = [
+        ("csrf", token.as_str()),
+        ("code", "000.00.15.H04"),
+        ("personal_id", admin.as_str()),
+    ];
+    let refused = browser.post("/operator/agencies/create", &form).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    signed_in(&mut browser, &db, agencies, BY_SIM, Duration::ZERO).await;
+    let home = browser.get("/operator").await.text().await.unwrap();
+    assert!(home.contains("/operator/agencies"), "{home}");
+    let token = csrf_of(&home);
+    let page = browser.get("/operator/agencies").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    // This server configures no agency: a code not on the list is refused, said in the
+    // page's error summary (the page has no list to choose from).
+    let form = [
+        ("csrf", token.as_str()),
+        ("code", "000.00.15.H04"),
+        ("personal_id", admin.as_str()),
+    ];
+    let answer = browser.post("/operator/agencies/create", &form).await;
+    assert_eq!(answer.status(), StatusCode::OK);
+    let page = answer.text().await.unwrap();
+    assert!(page.contains("không có trong danh sách"), "{page}");
+    let trail = db.store.audit_of_account(helpdesk, 10).await.unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|event| event.kind == AuditKind::SecurityRefusal
+                && event.details["capability"] == "manage_agencies"),
+        "{trail:?}"
+    );
+}
