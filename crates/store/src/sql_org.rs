@@ -127,8 +127,14 @@ async fn audit_membership(
         fields.extend(extra);
     }
     let details = serde_json::Value::Object(fields);
-    audit_change(conn, organisation, kind, context, details.clone(), now).await?;
-    audit_change(conn, member, kind, context, details, now).await
+    // Two trails lock two chain heads: take them in shard order, so that two membership
+    // changes crossing each other's shards on PostgreSQL wait instead of deadlocking.
+    let mut trails = [organisation, member];
+    trails.sort_by_key(|account| shard_of(Some(*account), Uuid::nil()));
+    for account in trails {
+        audit_change(conn, account, kind, context, details.clone(), now).await?;
+    }
+    Ok(())
 }
 
 async fn insert_member(
