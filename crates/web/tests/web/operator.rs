@@ -94,6 +94,25 @@ fn csrf_of(page: &str) -> String {
     page[start..].split('"').next().unwrap().to_owned()
 }
 
+/// Person 5 as a helpdesk operator signed in by SIM, on the record of person 6's account:
+/// (the operator, the holder, the forms' CSRF token).
+async fn helpdesk_on_a_record(
+    browser: &mut Browser,
+    db: &TestDb,
+) -> (AccountId, AccountId, String) {
+    let staff = citizen(db, 5).await;
+    let holder = citizen(db, 6).await;
+    grant(db, staff, OperatorRole::Helpdesk).await;
+    signed_in(browser, db, staff, BY_SIM, Duration::ZERO).await;
+    let page = browser
+        .get(&format!("/operator/accounts/{holder}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    (staff, holder, csrf_of(&page))
+}
+
 #[tokio::test]
 async fn a_stranger_is_sent_to_sign_in_and_comes_back() {
     let db = store::testing::sqlite().await;
@@ -177,17 +196,7 @@ async fn a_console_left_idle_signs_out() {
 async fn actions_need_the_sessions_csrf_token() {
     let db = store::testing::sqlite().await;
     let mut browser = Browser::new(serve(&db, false).await).await;
-    let staff = citizen(&db, 5).await;
-    let holder = citizen(&db, 6).await;
-    grant(&db, staff, OperatorRole::Helpdesk).await;
-    signed_in(&mut browser, &db, staff, BY_SIM, Duration::ZERO).await;
-    let page = browser
-        .get(&format!("/operator/accounts/{holder}"))
-        .await
-        .text()
-        .await
-        .unwrap();
-    let token = csrf_of(&page);
+    let (staff, holder, token) = helpdesk_on_a_record(&mut browser, &db).await;
     let lock = format!("/operator/accounts/{holder}/lock");
 
     let forged = browser.post(&lock, &[("csrf", "forged")]).await;
@@ -230,17 +239,7 @@ async fn actions_need_the_sessions_csrf_token() {
 async fn a_phone_reset_without_the_document_is_said_next_to_the_field() {
     let db = store::testing::sqlite().await;
     let mut browser = Browser::new(serve(&db, false).await).await;
-    let staff = citizen(&db, 5).await;
-    let holder = citizen(&db, 6).await;
-    grant(&db, staff, OperatorRole::Helpdesk).await;
-    signed_in(&mut browser, &db, staff, BY_SIM, Duration::ZERO).await;
-    let page = browser
-        .get(&format!("/operator/accounts/{holder}"))
-        .await
-        .text()
-        .await
-        .unwrap();
-    let token = csrf_of(&page);
+    let (_, holder, token) = helpdesk_on_a_record(&mut browser, &db).await;
     let new_phone = person(7).phone.national();
     let form = [
         ("csrf", token.as_str()),
