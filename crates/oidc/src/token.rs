@@ -402,10 +402,15 @@ async fn person_claims(
     grant: &Grant,
     scopes: &[&str],
 ) -> Result<serde_json::Map<String, serde_json::Value>, OidcError> {
+    let mapping = client.settings.claim_mapping;
+    // The common refresh asks for neither: it reads no account (the rotation checked that it
+    // is active).
+    if mapping != store::ClaimMapping::Vneid && !scopes.contains(&"dvc") {
+        return Ok(serde_json::Map::new());
+    }
     let Some(account) = core.active_account(grant.account_id).await? else {
         return Ok(serde_json::Map::new());
     };
-    let mapping = client.settings.claim_mapping;
     let acting = acting_claims(core, grant.session_id, &account, scopes, mapping).await?;
     if mapping != store::ClaimMapping::Vneid {
         return Ok(acting);
