@@ -5,6 +5,7 @@
 mod api;
 mod hashing;
 mod load;
+mod overload;
 mod procfs;
 mod report;
 mod sandbox;
@@ -45,6 +46,9 @@ enum Command {
         #[arg(long, default_value_t = 5.0)]
         secs: f64,
     },
+    /// More sign-ins than the server can hash, beside token and static requests: every answer
+    /// a success or 503 with Retry-After, and how long each kind waited.
+    Overload(overload::OverloadArgs),
     /// Medians and ranges of the figures in earlier reports (JSON files).
     Summary { files: Vec<PathBuf> },
 }
@@ -101,6 +105,7 @@ fn main() -> Result<()> {
             println!("{}", serde_json::to_string(&rate)?);
             Ok(())
         }
+        Command::Overload(args) => tokio::runtime::Runtime::new()?.block_on(overload::run(args)),
         Command::Summary { files } => report::summarize_files(&files),
     }
 }

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Admission control under overload: a crowd of people signing in (far more than one hashing
+# thread serves) beside bystanders asking for tokens, a static asset and the discovery
+# document, against `dvcid serve` pinned to one core. Fails if any answer is a server error
+# other than 503 with Retry-After.
+# Usage: bench/overload.sh [sqlite|postgres]          (default: sqlite)
+#
+# Settings (environment):
+#   CROWD=64 ACCOUNTS=64 BYSTANDERS=2 BASELINE=10 DURATION=30
+#   ARGON2_MAX_CONCURRENT=1 ARGON2_MAX_WAITING=16   the node's hashing threads and waiting line
+#   PG_URL=postgres://postgres@127.0.0.1:5432/postgres   PORT_BASE=18590
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+backend=${1:-sqlite}
+crowd=${CROWD:-64}
+accounts=${ACCOUNTS:-64}
+bystanders=${BYSTANDERS:-2}
+baseline=${BASELINE:-10}
+duration=${DURATION:-30}
+max_concurrent=${ARGON2_MAX_CONCURRENT:-1}
+max_waiting=${ARGON2_MAX_WAITING:-16}
+pg_url=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+port_base=${PORT_BASE:-18590}
+sandbox_addr=127.0.0.1:$port_base
+smtp_addr=127.0.0.1:$((port_base + 1))
+server_addr=127.0.0.1:$((port_base + 2))
+
+cargo build --release -p dvcid -p bench-signin
+dvcid=target/release/dvcid
+generator=target/release/bench-signin
+work=$(mktemp -d)
+sandbox_pid='' server_pid='' pinner_pid='' pg_db=''
+
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+taskset -c 1 "$dvcid" sandbox --listen "$sandbox_addr" --smtp-listen "$smtp_addr" \
+  --people 1000 >"$work/sandbox.log" 2>&1 &
+sandbox_pid=$!
+wait_for "http://$sandbox_addr/sandbox/people?limit=1"
+
+case $backend in
+  postgres)
+    pg_db=dvcid_overload_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+    psql "$pg_url" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $pg_db" >/dev/null
+    url=${pg_url%/*}/$pg_db ;;
+  sqlite) url=sqlite://$work/dvcid.sqlite3 ;;
+  *) echo "usage: bench/overload.sh [sqlite|postgres]" >&2; exit 2 ;;
+esac
+write_serve_config "$url" "$server_addr" "[flows.argon2]
+max_concurrent = $max_concurrent
+max_waiting = $max_waiting"
+
+taskset -c 0 "$dvcid" serve --config "$work/dvcid.toml" >"$work/serve.log" 2>&1 &
+server_pid=$!
+wait_for "http://$server_addr/readyz"
+if [ "$backend" = postgres ]; then
+  pin_postgres_backends &
+  pinner_pid=$!
+fi
+client=$("$dvcid" client add --config "$work/dvcid.toml" --id bench-overload \
+  --name "Overload benchmark" --redirect-uri "http://127.0.0.1/cb" \
+  --grant client_credentials --auth-method client_secret_basic --json 2>"$work/client.log")
+
+echo "=== $backend: crowd $crowd, max_concurrent $max_concurrent, max_waiting $max_waiting; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+taskset -c 1 "$generator" overload \
+  --server "http://$server_addr" --sandbox "http://$sandbox_addr" \
+  --accounts "$accounts" --crowd "$crowd" --bystanders "$bystanders" \
+  --baseline-secs "$baseline" --duration-secs "$duration" \
+  --client-id bench-overload --client-secret "$(jq -er .client_secret <<<"$client")"
