@@ -307,6 +307,7 @@ pub(crate) async fn check_password(
     account: AccountId,
     password: &str,
 ) -> Result<Option<Problem>, FlowError> {
+    let admission = services.passwords.admit()?;
     let now = services.clock.now();
     let key = account.to_string();
     let attempt = Attempt {
@@ -321,7 +322,7 @@ pub(crate) async fn check_password(
         return Ok(Some(Problem::form("throttled").retry_after(retry_after)));
     }
     let phc = services.store.password_phc(account).await?;
-    if services.passwords.verify(password, phc.as_deref()).await? {
+    if admission.verify(password, phc.as_deref()).await? {
         Ok(None)
     } else {
         Ok(Some(Problem::field("password", "password.wrong")))

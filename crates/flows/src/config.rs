@@ -140,8 +140,12 @@ pub struct Argon2Params {
     pub memory_kib: u32,
     pub iterations: u32,
     pub parallelism: u32,
-    /// Hashes computed at once; more wait in line instead of exhausting memory.
+    /// Hashes computed at once (threads of their own); more wait in line instead of
+    /// exhausting memory.
     pub max_concurrent: usize,
+    /// Hashes admitted to wait beyond those running; more are refused at once with 503 and
+    /// `Retry-After` instead of queueing without bound (admission control).
+    pub max_waiting: usize,
 }
 
 impl Default for FlowConfig {
@@ -204,11 +208,14 @@ impl Default for SessionLimits {
 
 impl Default for Argon2Params {
     fn default() -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
         Self {
             memory_kib: 19 * 1024,
             iterations: 2,
             parallelism: 1,
-            max_concurrent: std::thread::available_parallelism().map_or(2, usize::from),
+            max_concurrent: cores,
+            // About one second of waiting at ~60 hashes a second per core.
+            max_waiting: 64 * cores,
         }
     }
 }

@@ -108,7 +108,8 @@ impl Engine {
             limits: parts.config.otp.clone(),
             throttle: Arc::clone(&throttle),
         };
-        let passwords = Passwords::new(&parts.config.argon2, Arc::clone(&parts.random)).await?;
+        let passwords =
+            Arc::new(Passwords::new(&parts.config.argon2, Arc::clone(&parts.random)).await?);
         let sessions = Sessions::new(
             Arc::clone(&parts.store),
             Arc::clone(&parts.clock),
@@ -135,6 +136,13 @@ impl Engine {
     /// Turns on sign-in with certificates through the local signing agent (USB token).
     pub fn with_certificate_sign_in(mut self, certificates: CertificateSignIn) -> Self {
         self.services.certificates = Some(Arc::new(certificates));
+        self
+    }
+
+    /// Hashes on `passwords` instead of a pool of its own: one node's services share one
+    /// pool, so that admission control counts every hash the node does.
+    pub fn with_passwords(mut self, passwords: Arc<Passwords>) -> Self {
+        self.services.passwords = passwords;
         self
     }
 

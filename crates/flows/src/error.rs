@@ -17,6 +17,9 @@ pub enum FlowError {
     NeedsAccount,
     #[error("password hashing failed: {0}")]
     Hashing(String),
+    /// More password hashes are waiting than the node admits: try again after a moment.
+    #[error("too many password hashes are waiting; retry after {retry_after_secs} s")]
+    Busy { retry_after_secs: u64 },
     #[error("stored flow state is unreadable: {0}")]
     State(#[from] serde_json::Error),
     #[error(transparent)]

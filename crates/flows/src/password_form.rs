@@ -65,6 +65,8 @@ impl PasswordForm {
             Err(problem) => return Ok(Err(problem)),
         };
         let services = ctx.services;
+        // Refused for load before anything is counted against the person or the address.
+        let admission = services.passwords.admit()?;
         let account = identifier.account(services).await?;
         let subject = account.as_ref().map(|account| account.id);
         let client = ctx.client;
@@ -78,7 +80,7 @@ impl PasswordForm {
             Some(account) => services.store.password_phc(account.id).await?,
             None => None,
         };
-        let matches = services.passwords.verify(password, phc.as_deref()).await?;
+        let matches = admission.verify(password, phc.as_deref()).await?;
         let account = match account {
             Some(account) if matches => account,
             known => {

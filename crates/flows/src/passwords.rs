@@ -1,14 +1,25 @@
-//! Argon2id for the passwords people choose, on a bounded pool: at most `max_concurrent`
-//! hashes run at once, each in one of that many preallocated memory buffers. A burst of
-//! sign-ins queues for a buffer instead of allocating 19 MiB per request, and the process's
-//! memory stays `max_concurrent` × m however long it runs (per-hash allocations would be kept
-//! by the allocator's per-thread arenas and grow the resident set).
+//! Argon2id for the passwords people choose, on `max_concurrent` threads of its own.
+//!
+//! Each hashing thread owns one buffer of the configured memory cost, allocated when the
+//! thread first hashes (a node at rest keeps none), and reuses it for every later hash: a
+//! burst of sign-ins never allocates 19 MiB per request, and the process's memory stays
+//! `max_concurrent` × m however long it runs. The threads run at a lower priority than the
+//! request handlers, so that a page, a token or a sign-in's other steps preempt a hash instead
+//! of waiting for its time slice.
+//!
+//! Admission: at most `max_concurrent + max_waiting` hashes are admitted at once. Beyond that a
+//! request is refused at once with [`FlowError::Busy`] (503 + `Retry-After`) rather than
+//! queueing without bound, and it is refused *before* anything is counted against the person
+//! (see [`Passwords::admit`]).
 
+use std::panic::AssertUnwindSafe;
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
 use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
 use argon2::{ARGON2ID_IDENT, Algorithm, Argon2, Block, Params, Version};
-use tokio::sync::Semaphore;
+use thread_priority::{ThreadPriority, set_current_thread_priority};
+use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore, oneshot};
 
 use crate::config::Argon2Params;
 use crate::error::FlowError;
@@ -16,16 +27,29 @@ use domain::digest::equal;
 use domain::random::Randomness;
 
 const OUTPUT_LEN: usize = 32;
+/// What a refused request is told to wait: about the time the admitted queue takes to drain.
+const RETRY_AFTER_SECS: u64 = 2;
+/// The hashing threads' priority on the cross-platform 0–99 scale (a nice value of about 10
+/// on Linux): below the request handlers, above idle.
+const HASHING_PRIORITY: u8 = 25;
+
+type Job = Box<dyn FnOnce(&mut [Block]) + Send>;
 
 pub struct Passwords {
     params: Params,
-    permits: Arc<Semaphore>,
-    /// One buffer per permit; a holder of a permit always finds one.
-    buffers: Arc<Mutex<Vec<Vec<Block>>>>,
+    admissions: Arc<Semaphore>,
+    jobs: Sender<Job>,
     random: Arc<dyn Randomness>,
     /// The hash an unknown account is checked against, so that "no such ID" costs the same
-    /// time as "wrong password".
-    dummy: String,
+    /// time as "wrong password"; made at the first such check, not at start.
+    dummy: OnceCell<String>,
+}
+
+/// A place among the hashes admitted: held from before a sign-in is counted until its hash
+/// is done.
+pub struct Admission<'a> {
+    passwords: &'a Passwords,
+    _permit: OwnedSemaphorePermit,
 }
 
 impl Passwords {
@@ -40,30 +64,72 @@ impl Passwords {
             Some(OUTPUT_LEN),
         )
         .map_err(hashing)?;
-        let slots = config.max_concurrent.max(1);
-        let buffers = (0..slots)
-            .map(|_| vec![Block::default(); params.block_count()])
-            .collect();
-        let mut passwords = Self {
+        let threads = config.max_concurrent.max(1);
+        let (jobs, queue) = channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for index in 0..threads {
+            let queue = Arc::clone(&queue);
+            let block_count = params.block_count();
+            std::thread::Builder::new()
+                .name(format!("argon2-{index}"))
+                .spawn(move || hash_jobs(&queue, block_count))
+                .map_err(hashing)?;
+        }
+        Ok(Self {
             params,
-            permits: Arc::new(Semaphore::new(slots)),
-            buffers: Arc::new(Mutex::new(buffers)),
+            admissions: Arc::new(Semaphore::new(threads + config.max_waiting)),
+            jobs,
             random,
-            dummy: String::new(),
-        };
-        let mut filler = [0u8; 24];
-        passwords.random.fill(&mut filler);
-        passwords.dummy = passwords.hash(&domain::digest::to_hex(&filler)).await?;
-        Ok(passwords)
+            dummy: OnceCell::new(),
+        })
+    }
+
+    /// A place among the admitted hashes, or `Busy` when they are all taken. Ask before
+    /// counting an attempt, so that a refusal for load never counts against the person.
+    pub fn admit(&self) -> Result<Admission<'_>, FlowError> {
+        match Arc::clone(&self.admissions).try_acquire_owned() {
+            Ok(permit) => Ok(Admission {
+                passwords: self,
+                _permit: permit,
+            }),
+            Err(_) => {
+                metrics::counter!("dvcid_password_hashes_refused_total").increment(1);
+                Err(FlowError::Busy {
+                    retry_after_secs: RETRY_AFTER_SECS,
+                })
+            }
+        }
     }
 
     /// The PHC string of `password` (normalised to NFC first, as the policy counts it).
     pub async fn hash(&self, password: &str) -> Result<String, FlowError> {
+        self.admit()?.hash(password).await
+    }
+
+    /// Whether `password` matches `phc`; with no `phc` (unknown account) the dummy is checked
+    /// and the answer is false.
+    pub async fn verify(&self, password: &str, phc: Option<&str>) -> Result<bool, FlowError> {
+        self.admit()?.verify(password, phc).await
+    }
+
+    async fn dummy(&self) -> Result<&str, FlowError> {
+        let dummy = self
+            .dummy
+            .get_or_try_init(|| async {
+                let mut filler = [0u8; 24];
+                self.random.fill(&mut filler);
+                self.compute_hash(&domain::digest::to_hex(&filler)).await
+            })
+            .await?;
+        Ok(dummy)
+    }
+
+    async fn compute_hash(&self, password: &str) -> Result<String, FlowError> {
         let password = domain::password::normalize(password);
         let mut salt = [0u8; 16];
         self.random.fill(&mut salt);
         let params = self.params.clone();
-        self.on_pool(move |blocks| {
+        self.on_thread(move |blocks| {
             let mut out = [0u8; OUTPUT_LEN];
             argon2id(params.clone())
                 .hash_password_into_with_memory(password.as_bytes(), &salt, &mut out, blocks)
@@ -80,41 +146,68 @@ impl Passwords {
         .await
     }
 
-    /// Whether `password` matches `phc`; with no `phc` (unknown account) the dummy is checked
-    /// and the answer is false.
-    pub async fn verify(&self, password: &str, phc: Option<&str>) -> Result<bool, FlowError> {
-        let password = domain::password::normalize(password);
-        let known = phc.is_some();
-        let phc = phc.unwrap_or(&self.dummy).to_owned();
-        let matches = self
-            .on_pool(move |blocks| matches(password.as_bytes(), &phc, blocks))
-            .await?;
-        Ok(known && matches)
-    }
-
-    async fn on_pool<T: Send + 'static>(
+    /// Runs `work` on a hashing thread with that thread's buffer.
+    async fn on_thread<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut [Block]) -> Result<T, FlowError> + Send + 'static,
     ) -> Result<T, FlowError> {
-        let _permit = self.permits.acquire().await.map_err(hashing)?;
-        let taken = self
-            .buffers
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .pop();
-        let block_count = self.params.block_count();
-        let mut buffer = taken.unwrap_or_else(|| vec![Block::default(); block_count]);
-        let buffers = Arc::clone(&self.buffers);
-        tokio::task::spawn_blocking(move || {
-            let result = work(&mut buffer);
-            buffers
+        let (answer, answered) = oneshot::channel();
+        let job: Job = Box::new(move |buffer| {
+            // The receiver is gone only if the request was dropped; nobody waits for the hash.
+            let _ = answer.send(work(buffer));
+        });
+        self.jobs.send(job).map_err(hashing)?;
+        answered.await.map_err(hashing)?
+    }
+}
+
+impl Admission<'_> {
+    pub async fn hash(self, password: &str) -> Result<String, FlowError> {
+        self.passwords.compute_hash(password).await
+    }
+
+    pub async fn verify(self, password: &str, phc: Option<&str>) -> Result<bool, FlowError> {
+        let passwords = self.passwords;
+        let password = domain::password::normalize(password);
+        let known = phc.is_some();
+        let phc = match phc {
+            Some(phc) => phc.to_owned(),
+            None => passwords.dummy().await?.to_owned(),
+        };
+        let matches = passwords
+            .on_thread(move |blocks| matches(password.as_bytes(), &phc, blocks))
+            .await?;
+        Ok(known && matches)
+    }
+}
+
+/// A hashing thread: takes jobs until the `Passwords` that feeds it is dropped.
+fn hash_jobs(queue: &Mutex<Receiver<Job>>, block_count: usize) {
+    let lowered = HASHING_PRIORITY
+        .try_into()
+        .map_err(|_| "out of range")
+        .and_then(|value| {
+            set_current_thread_priority(ThreadPriority::Crossplatform(value)).map_err(|_| "refused")
+        });
+    if let Err(why) = lowered {
+        tracing::debug!(why, "hashing thread keeps the default priority");
+    }
+    let mut buffer: Vec<Block> = Vec::new();
+    loop {
+        let job = {
+            let queue = queue
                 .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .push(buffer);
-            result
-        })
-        .await
-        .map_err(hashing)?
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            queue.recv()
+        };
+        let Ok(job) = job else { return };
+        if buffer.len() != block_count {
+            buffer = vec![Block::default(); block_count];
+        }
+        // A job that panics loses its answer (the request sees a hashing error), not the thread.
+        if std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut buffer))).is_err() {
+            tracing::error!("a password hash panicked");
+        }
     }
 }
 
@@ -164,6 +257,7 @@ mod tests {
             iterations: 1,
             parallelism: 1,
             max_concurrent: 2,
+            max_waiting: 2,
         }
     }
 
@@ -206,6 +300,35 @@ mod tests {
                 .await
                 .unwrap()
         );
+    }
+
+    #[tokio::test]
+    async fn hashes_beyond_those_admitted_are_refused_at_once_until_a_place_frees() {
+        let config = Argon2Params {
+            max_concurrent: 1,
+            max_waiting: 1,
+            ..config()
+        };
+        let passwords = Passwords::new(&config, Arc::new(SeededRandomness::new(3)))
+            .await
+            .unwrap();
+        let running = passwords.admit().unwrap();
+        let waiting = passwords.admit().unwrap();
+        assert!(matches!(
+            passwords.admit(),
+            Err(FlowError::Busy {
+                retry_after_secs: RETRY_AFTER_SECS
+            })
+        ));
+        assert!(matches!(
+            passwords.verify("mật khẩu", None).await,
+            Err(FlowError::Busy { .. })
+        ));
+        drop(running);
+        let phc = waiting.hash("mật khẩu").await.unwrap();
+        // Both places are free again.
+        let _one = passwords.admit().unwrap();
+        assert!(passwords.verify("mật khẩu", Some(&phc)).await.unwrap());
     }
 
     #[tokio::test]

@@ -24,7 +24,7 @@ pub struct Services {
     pub(crate) config: FlowConfig,
     pub(crate) password_policy: PasswordPolicy,
     pub(crate) otps: Otps,
-    pub(crate) passwords: Passwords,
+    pub(crate) passwords: Arc<Passwords>,
     pub(crate) throttle: Arc<Throttle>,
     pub(crate) sessions: Sessions,
     /// Sign-in with certificates, when trust anchors are configured.

@@ -190,6 +190,7 @@ pub fn test_argon2() -> flows::Argon2Params {
         iterations: 1,
         parallelism: 1,
         max_concurrent: 2,
+        max_waiting: 64,
     }
 }
 

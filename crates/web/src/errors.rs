@@ -3,7 +3,7 @@
 //! their crates' errors to an `ErrorKind` here, in one place.
 
 use askama::Template;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -95,6 +95,9 @@ pub struct ErrorPage {
     pub code: &'static str,
     pub title: String,
     pub message: String,
+    /// A refusal for load: the seconds to wait, sent as `Retry-After`; the page then goes
+    /// back to where the person was by itself (a waiting page).
+    pub retry_after: Option<u64>,
 }
 
 impl ErrorPage {
@@ -105,6 +108,18 @@ impl ErrorPage {
             code: kind.code(),
             title: tr.t(title),
             message: tr.t(message),
+            retry_after: None,
+        }
+    }
+
+    /// The node refused for load (admission control): a waiting page that retries, or JSON
+    /// with `Retry-After`.
+    pub fn busy(tr: &Tr, seconds: u64) -> ErrorPage {
+        ErrorPage {
+            title: tr.t("error-busy-title"),
+            message: tr.t_args("error-busy-message", &[("seconds", seconds.to_string())]),
+            retry_after: Some(seconds),
+            ..ErrorPage::new(ErrorKind::Unavailable, tr)
         }
     }
 
@@ -115,14 +130,21 @@ impl ErrorPage {
     }
 
     pub fn respond(self, tr: &Tr, format: Format) -> Response {
-        match format {
+        let retry_after = self.retry_after;
+        let mut response = match format {
             Format::Json => (
                 self.status,
                 axum::Json(json!({ "error": self.code, "message": self.message })),
             )
                 .into_response(),
             Format::Html => page::render(self.status, tr, &ErrorView { tr, error: &self }),
+        };
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
+        response
     }
 }
 

@@ -13,6 +13,8 @@ pub struct Failure {
     kind: ErrorKind,
     /// A translation key more precise than the kind's own message.
     message_key: Option<&'static str>,
+    /// Refused for load: answered with a waiting page and `Retry-After`.
+    busy_for: Option<u64>,
 }
 
 impl Failure {
@@ -20,6 +22,7 @@ impl Failure {
         Self {
             kind,
             message_key: None,
+            busy_for: None,
         }
     }
 
@@ -27,10 +30,14 @@ impl Failure {
         Self {
             kind,
             message_key: Some(message_key),
+            busy_for: None,
         }
     }
 
     pub fn respond(self, tr: &Tr, format: Format) -> Response {
+        if let Some(seconds) = self.busy_for {
+            return ErrorPage::busy(tr, seconds).respond(tr, format);
+        }
         let mut page = ErrorPage::new(self.kind, tr);
         if let Some(key) = self.message_key {
             page = page.with_message(tr.t(key));
@@ -45,6 +52,10 @@ impl From<FlowError> for Failure {
             FlowError::NotFound => Self::with_message(ErrorKind::Expired, "flow-expired"),
             FlowError::Conflict => Self::with_message(ErrorKind::BadRequest, "flow-conflict"),
             FlowError::NeedsAccount => Self::new(ErrorKind::Forbidden),
+            FlowError::Busy { retry_after_secs } => Self {
+                busy_for: Some(retry_after_secs),
+                ..Self::new(ErrorKind::Unavailable)
+            },
             FlowError::Store(store::StoreError::Database(sqlx_error)) => {
                 tracing::error!(error = %sqlx_error, "store unavailable");
                 Self::new(ErrorKind::Unavailable)

@@ -13,6 +13,8 @@ use store::testing::TestDb;
 use url::Url;
 use web::{AppState, Settings};
 
+#[path = "web/admission.rs"]
+mod admission;
 #[path = "web/api.rs"]
 mod api;
 #[path = "web/assets.rs"]
@@ -98,6 +100,8 @@ struct Options {
     /// Sign in with this VNeID (implies `issuer_is_address`: VNeID sends people back to the
     /// served address).
     vneid: Option<connectors::VneidConfig>,
+    /// The node's hashing pool, when a test holds its places (admission control).
+    passwords: Option<Arc<flows::Passwords>>,
 }
 
 /// The flows' defaults, with a cheap password hash: tests exercise the flow, not its cost.
@@ -108,6 +112,7 @@ fn test_flow_config() -> FlowConfig {
             iterations: 1,
             parallelism: 1,
             max_concurrent: 2,
+            max_waiting: 64,
         },
         ..FlowConfig::default()
     }
@@ -149,6 +154,10 @@ async fn serve_with(db: &TestDb, options: Options) -> String {
     .unwrap();
     let engine = match options.vneid {
         Some(_) => engine.with_vneid(&Url::parse(&public_base_url).unwrap()),
+        None => engine,
+    };
+    let engine = match options.passwords {
+        Some(passwords) => engine.with_passwords(passwords),
         None => engine,
     };
     let provider = provider(db, &public_base_url).await;

@@ -46,6 +46,7 @@ pub fn fast_config() -> FlowConfig {
             iterations: 1,
             parallelism: 1,
             max_concurrent: 4,
+            max_waiting: 64,
         },
         ..FlowConfig::default()
     }

@@ -347,7 +347,50 @@ async fn choosing_a_method_starts_it_afresh(db: TestDb) {
     );
 }
 
+/// (8) Under overload a sign-in is refused before anything is counted: a crowd retrying while
+/// every hash is taken spends neither the person's nor the address's budget (admission
+/// control must not become a way to lock people out or to earn them a captcha).
+async fn a_sign_in_refused_for_load_counts_nothing(db: TestDb) {
+    let world = World::with_config(db, tight_config()).await;
+    let person = world.person(DemoRole::PhoneRegistration);
+    world.register(&person, PASSWORD).await;
+    let one_place = flows::Argon2Params {
+        max_concurrent: 1,
+        max_waiting: 0,
+        ..harness::fast_config().argon2
+    };
+    let random = Arc::new(domain::random::SeededRandomness::new(9));
+    let pool = Arc::new(flows::Passwords::new(&one_place, random).await.unwrap());
+    let node = world.second_node().await.with_passwords(Arc::clone(&pool));
+
+    let taken = pool.admit().unwrap();
+    for _ in 0..10 {
+        let flow = node
+            .start(FlowKind::Login, None, None, &world.client)
+            .await
+            .unwrap();
+        let refused = node
+            .act(
+                flow.view.id,
+                &flow.binding,
+                &world.client,
+                sign_in_action(&person, PASSWORD),
+            )
+            .await;
+        assert!(
+            matches!(refused, Err(flows::FlowError::Busy { retry_after_secs }) if retry_after_secs > 0),
+            "{refused:?}"
+        );
+    }
+    drop(taken);
+
+    // Ten counted attempts would have asked a captcha (after 3 per account, 5 per address).
+    let (step, problems) = attempt(&world, &person, &world.client).await;
+    assert_eq!((step.as_str(), problems), ("otp", vec![]));
+}
+
 store::store_tests!(
+    a_sign_in_refused_for_load_counts_nothing,
     a_shared_address_slows_strangers_but_never_locks_out,
     an_attacker_cannot_lock_the_holder_out,
     strangers_cannot_spend_the_holders_sms,

@@ -125,6 +125,9 @@ error-internal-title = Something went wrong
 error-internal-message = The system could not handle your request. Please try again later.
 error-unavailable-title = Service temporarily unavailable
 error-unavailable-message = The system is busy or a connected system is not answering. Please try again in a few minutes.
+error-busy-title = Many people are signing in right now
+error-busy-message = Your request was not started, so nothing was counted against you. This page goes back to the form by itself in { $seconds } seconds.
+error-busy-retry = Go back now
 
 ## API and flow errors
 

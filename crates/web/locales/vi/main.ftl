@@ -125,6 +125,9 @@ error-internal-title = Đã xảy ra lỗi
 error-internal-message = Hệ thống gặp sự cố khi xử lý yêu cầu. Vui lòng thử lại sau.
 error-unavailable-title = Dịch vụ tạm thời gián đoạn
 error-unavailable-message = Hệ thống đang bận hoặc một hệ thống liên kết không phản hồi. Vui lòng thử lại sau ít phút.
+error-busy-title = Đang có nhiều người đăng nhập cùng lúc
+error-busy-message = Yêu cầu của bạn chưa được xử lý nên không bị tính là một lần thử. Trang sẽ tự quay lại biểu mẫu sau { $seconds } giây.
+error-busy-retry = Quay lại ngay
 
 ## Lỗi của API và của luồng
 
