@@ -29,7 +29,7 @@ cleanup() {
       [ -f "$log" ] && { echo "--- last lines of $log"; tail -n 20 "$log"; } >&2
     done
   fi
-  rm -rf "$work"
+  [ -n "${KEEP_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

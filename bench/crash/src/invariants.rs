@@ -53,6 +53,9 @@ fn backwards(before: &Snapshot, now: &Snapshot) -> Vec<String> {
         ));
     }
     for ((key, window), (hits, expires_at)) in &before.counters {
+        if restarts_on_success(key) {
+            continue;
+        }
         match now.counters.get(&(key.clone(), *window)) {
             Some((later, _)) if later < hits => found.push(format!(
                 "counter {key} (window {window}): hits went back from {hits} to {later}"
@@ -66,6 +69,15 @@ fn backwards(before: &Snapshot, now: &Snapshot) -> Vec<String> {
         }
     }
     found
+}
+
+/// Counters a right password deliberately deletes (`Throttle::succeeded` and `recovered` in
+/// crates/flows/src/throttle.rs): an account's consecutive failures, and the count of one
+/// device's or one address's attempts on it. They may go back; every other counter may not.
+fn restarts_on_success(key: &str) -> bool {
+    key.starts_with("failures:")
+        || key.contains(":account_device:")
+        || key.contains(":account_address:")
 }
 
 #[cfg(test)]
@@ -124,6 +136,19 @@ mod tests {
         ] {
             assert!(text.contains(expected), "{expected} not in {text}");
         }
+    }
+
+    #[test]
+    fn counters_a_sign_in_restarts_may_go_back() {
+        let mut before = snapshot(1_000);
+        for key in [
+            "failures:001",
+            "sign_in:account_address:001:127.0.0.1",
+            "sign_in:account_device:001:d1",
+        ] {
+            before.counters.insert((key.to_owned(), 0), (3, 5_000));
+        }
+        assert!(violations(Some(&before), &snapshot(2_000), &[]).is_empty());
     }
 
     #[test]

@@ -83,7 +83,7 @@ struct Cli {
     /// The kill comes this many milliseconds after the writers start, at random in the range.
     #[arg(long, default_value_t = 50)]
     min_kill_ms: u64,
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 600)]
     max_kill_ms: u64,
     /// Concurrent sign-in writers, and the accounts they sign in to.
     #[arg(long, default_value_t = 2)]
@@ -124,7 +124,13 @@ async fn main() -> Result<()> {
         log: cli.log.clone(),
         origin: cli.server.trim_end_matches('/').to_owned(),
     };
-    let http = Client::builder().timeout(Duration::from_secs(30)).build()?;
+    // Redirects are followed by hand (the authorization endpoint's lead to the redirect URI,
+    // where nothing listens).
+    let http = Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()?;
     let started = Instant::now();
     let mut server = program.start(&http).await?;
     let endpoints = endpoints(&cli, &program, &http).await?;
