@@ -13,6 +13,7 @@
 #   PG_URL=postgres://postgres@127.0.0.1:5432/postgres   (a database dvcid_crash_<random> is
 #                     created there and dropped at the end)
 #   PORT_BASE=18690   sandbox HTTP, sandbox SMTP and dvcid listen on PORT_BASE, +1, +2
+#   KEEP_WORK=1       keep the work folder (configuration, server log, SQLite database)
 # Any DVCID_… variable reaches the server too. Exits non-zero, naming each violation, when a
 # crash loses an acknowledged write or breaks any other rule.
 set -euo pipefail

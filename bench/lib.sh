@@ -1,7 +1,8 @@
 # What the benchmark scripts share: stopping what they started, dropping their PostgreSQL
 # database and removing their work folder on exit (printing the logs' last lines on failure),
 # and waiting for a server to answer. Sourced after the script has set `work`, `pg_url` and
-# the `*_pid` and `pg_db` variables (empty until used).
+# the `*_pid` and `pg_db` variables (empty until used). KEEP_WORK=1 keeps the work folder
+# (configuration, logs, SQLite database) and prints where it is.
 
 stop() {
   local pid=$1
