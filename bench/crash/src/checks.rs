@@ -16,7 +16,21 @@ const SESSION_CHECKERS: usize = 8;
 
 /// Runs every check on the restarted server; each broken promise is one message.
 pub async fn after_restart(e: &Endpoints, ledger: &mut Ledger) -> Result<Vec<String>> {
-    let mut found = sessions_hold(e, &ledger.sessions).await?;
+    let mut found = Vec::new();
+    let lost = ledger.sessions.len() - holding(e, &ledger.sessions).await?;
+    if lost > 0 {
+        found.push(format!(
+            "{lost} of {} acknowledged sign-in sessions no longer hold",
+            ledger.sessions.len()
+        ));
+    }
+    let revived = holding(e, &ledger.ended_sessions).await?;
+    if revived > 0 {
+        found.push(format!(
+            "{revived} of {} sessions ended by acknowledged password changes hold again",
+            ledger.ended_sessions.len()
+        ));
+    }
     for family in &mut ledger.families {
         if let Some(violation) = family_continues(e, family, &mut ledger.tally.families_reopened)
             .await
@@ -36,8 +50,8 @@ pub async fn after_restart(e: &Endpoints, ledger: &mut Ledger) -> Result<Vec<Str
     Ok(found)
 }
 
-/// Every acknowledged sign-in's session still holds.
-async fn sessions_hold(e: &Endpoints, sessions: &[String]) -> Result<Vec<String>> {
+/// How many of `sessions` still hold, checked `SESSION_CHECKERS` at a time.
+async fn holding(e: &Endpoints, sessions: &[String]) -> Result<usize> {
     let mut tasks = JoinSet::new();
     for checker in 0..SESSION_CHECKERS {
         let share: Vec<String> = sessions
@@ -48,28 +62,20 @@ async fn sessions_hold(e: &Endpoints, sessions: &[String]) -> Result<Vec<String>
             .collect();
         let account = e.account.clone();
         tasks.spawn(async move {
-            let mut lost = 0usize;
+            let mut holding = 0usize;
             for session in share {
-                if !account.session_holds(&session).await? {
-                    lost += 1;
+                if account.session_holds(&session).await? {
+                    holding += 1;
                 }
             }
-            anyhow::Ok(lost)
+            anyhow::Ok(holding)
         });
     }
-    let mut lost = 0;
+    let mut total = 0;
     while let Some(done) = tasks.join_next().await {
-        lost += done??;
+        total += done??;
     }
-    Ok((lost > 0)
-        .then(|| {
-            format!(
-                "{lost} of {} acknowledged sign-in sessions no longer hold",
-                sessions.len()
-            )
-        })
-        .into_iter()
-        .collect())
+    Ok(total)
 }
 
 /// The family's newest acknowledged token still rotates. When a rotation of it was in

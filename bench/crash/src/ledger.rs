@@ -52,6 +52,8 @@ pub struct Ledger {
     pub signers: Vec<Account>,
     /// Sessions acknowledged by a completed sign-in; none is ever ended by the driver.
     pub sessions: Vec<String>,
+    /// Sessions an acknowledged password change ended: none may hold again.
+    pub ended_sessions: Vec<String>,
     pub families: Vec<Family>,
     pub changers: Vec<Changer>,
     pub tally: Tally,

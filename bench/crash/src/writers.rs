@@ -72,6 +72,7 @@ enum Returned {
     Changer {
         changer: Changer,
         changes: u64,
+        ended: Vec<String>,
     },
 }
 
@@ -152,8 +153,13 @@ fn fold(ledger: &mut Ledger, returned: Returned) {
             tally.interrupted += u64::from(family.rotation_unanswered);
             ledger.families.push(family);
         }
-        Returned::Changer { changer, changes } => {
+        Returned::Changer {
+            changer,
+            changes,
+            ended,
+        } => {
             tally.password_changes += changes;
+            ledger.ended_sessions.extend(ended);
             tally.interrupted += u64::from(changer.change_unanswered.is_some());
             ledger.changers.push(changer);
         }
@@ -235,9 +241,10 @@ async fn rotate(e: &Endpoints, mut family: Family, stop: &Stop) -> Result<Return
 }
 
 /// Changes the account's password again and again (each change ends every session and
-/// returns a new one).
+/// returns a new one); hands back the sessions the acknowledged changes ended.
 async fn change_passwords(e: &Endpoints, mut changer: Changer, stop: &Stop) -> Result<Returned> {
     let mut changes = 0;
+    let mut ended = Vec::new();
     while !stop.is_set() {
         let new = changed_password(changer.changes + 1);
         let done = e
@@ -246,7 +253,7 @@ async fn change_passwords(e: &Endpoints, mut changer: Changer, stop: &Stop) -> R
             .await;
         match stop.settle(done, "changing a password")? {
             Some(session) => {
-                changer.session = session;
+                ended.push(std::mem::replace(&mut changer.session, session));
                 changer.password = new;
                 changer.changes += 1;
                 changes += 1;
@@ -257,5 +264,9 @@ async fn change_passwords(e: &Endpoints, mut changer: Changer, stop: &Stop) -> R
             }
         }
     }
-    Ok(Returned::Changer { changer, changes })
+    Ok(Returned::Changer {
+        changer,
+        changes,
+        ended,
+    })
 }
