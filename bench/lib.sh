@@ -1,7 +1,8 @@
 # What the benchmark scripts share: stopping what they started, dropping their PostgreSQL
 # database and removing their work folder on exit (printing the logs' last lines on failure),
 # and waiting for a server to answer. Sourced after the script has set `work`, `pg_url` and
-# the `*_pid` and `pg_db` variables (empty until used).
+# the `*_pid` and `pg_db` variables (empty until used). KEEP_WORK=1 keeps the work folder
+# (configuration, logs, SQLite database) and prints where it is.
 
 stop() {
   local pid=$1
@@ -29,7 +30,7 @@ cleanup() {
       [ -f "$log" ] && { echo "--- last lines of $log"; tail -n 20 "$log"; } >&2
     done
   fi
-  rm -rf "$work"
+  [ -n "${KEEP_WORK:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -32,7 +32,7 @@ pub async fn open(
 }
 
 /// One complete sign-in (password, then the SMS code): the session token.
-async fn sign_in(
+pub async fn sign_in(
     dvcid: &Dvcid,
     sandbox: &Sandbox,
     account: &Account,
