@@ -60,8 +60,7 @@ if [ "$backend" = postgres ]; then
   pinner_pid=$!
 fi
 client=$("$dvcid" client add --config "$work/dvcid.toml" --id bench-overload \
-  --name "Overload benchmark" --redirect-uri "http://127.0.0.1/cb" \
-  --grant client_credentials --auth-method client_secret_basic --json 2>"$work/client.log")
+  --name "Overload benchmark" --grant client_credentials --auth-method client_secret_basic --json 2>"$work/client.log")
 
 echo "=== $backend: crowd $crowd, max_concurrent $max_concurrent, max_waiting $max_waiting; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 taskset -c 1 "$generator" overload \

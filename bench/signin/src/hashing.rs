@@ -44,13 +44,17 @@ pub struct HashRate {
     /// The library's `verify_password` (memory allocated for each hash), per second.
     #[serde(default)]
     pub fresh_memory_per_sec: f64,
+    /// Hashes per second of this thread's own CPU time: what the core does when nothing else
+    /// shares it (on a busy machine the wall-clock rate falls with the neighbours' load).
+    #[serde(default)]
+    pub per_cpu_sec: f64,
 }
 
 const PASSWORD: &[u8] = b"Bench-signin-2026";
 
 /// Each way of verifying for at least `for_at_least` (and at least three times), after one
 /// untimed verify.
-pub fn measure(cost: Cost, for_at_least: Duration) -> Result<HashRate> {
+pub fn measure(cost: Cost, for_at_least: Duration, clock_ticks: u64) -> Result<HashRate> {
     let params = Params::new(cost.memory_kib, cost.iterations, cost.parallelism, Some(32))
         .map_err(|error| anyhow!("Argon2 parameters: {error}"))?;
     let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
@@ -61,9 +65,11 @@ pub fn measure(cost: Cost, for_at_least: Duration) -> Result<HashRate> {
 
     let mut memory = vec![Block::default(); params.block_count()];
     verify_into(&phc, &mut memory)?;
-    let faults_before = procfs::process("self")?.minor_faults;
+    let before = procfs::process("self")?;
     let (hashes, secs) = repeat(for_at_least, || verify_into(&phc, &mut memory))?;
-    let faults = procfs::process("self")?.minor_faults - faults_before;
+    let after = procfs::process("self")?;
+    let faults = after.minor_faults - before.minor_faults;
+    let cpu_secs = (after.cpu - before.cpu) as f64 / clock_ticks.max(1) as f64;
 
     let verify_fresh = || {
         argon2
@@ -78,6 +84,7 @@ pub fn measure(cost: Cost, for_at_least: Duration) -> Result<HashRate> {
         per_sec: hashes as f64 / secs,
         faults_per_hash: faults as f64 / hashes as f64,
         fresh_memory_per_sec: fresh as f64 / fresh_secs,
+        per_cpu_sec: hashes as f64 / cpu_secs.max(f64::EPSILON),
     })
 }
 
@@ -111,7 +118,12 @@ fn repeat(for_at_least: Duration, mut work: impl FnMut() -> Result<()>) -> Resul
 }
 
 /// Runs `measure` in a child process pinned to `core` (`taskset -c CORE bench-signin hash …`).
-pub async fn measure_on_core(core: usize, cost: Cost, for_at_least: Duration) -> Result<HashRate> {
+pub async fn measure_on_core(
+    core: usize,
+    cost: Cost,
+    for_at_least: Duration,
+    clock_ticks: u64,
+) -> Result<HashRate> {
     let exe = std::env::current_exe().context("cannot find this binary")?;
     let mut command = Command::new("taskset");
     command
@@ -122,7 +134,8 @@ pub async fn measure_on_core(core: usize, cost: Cost, for_at_least: Duration) ->
         .arg(format!("--argon2-memory-kib={}", cost.memory_kib))
         .arg(format!("--argon2-iterations={}", cost.iterations))
         .arg(format!("--argon2-parallelism={}", cost.parallelism))
-        .arg(format!("--secs={}", for_at_least.as_secs_f64()));
+        .arg(format!("--secs={}", for_at_least.as_secs_f64()))
+        .arg(format!("--clock-ticks={clock_ticks}"));
     let output = tokio::task::spawn_blocking(move || command.output())
         .await?
         .context("cannot run taskset (util-linux)")?;

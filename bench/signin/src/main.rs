@@ -45,6 +45,9 @@ enum Command {
         cost: Cost,
         #[arg(long, default_value_t = 5.0)]
         secs: f64,
+        /// `getconf CLK_TCK`: the unit of /proc CPU times.
+        #[arg(long, default_value_t = 100)]
+        clock_ticks: u64,
     },
     /// More sign-ins than the server can hash, beside token and static requests: every answer
     /// a success or 503 with Retry-After, and how long each kind waited.
@@ -100,8 +103,12 @@ struct RunArgs {
 fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Run(args) => tokio::runtime::Runtime::new()?.block_on(run(args)),
-        Command::Hash { cost, secs } => {
-            let rate = hashing::measure(cost, Duration::from_secs_f64(secs))?;
+        Command::Hash {
+            cost,
+            secs,
+            clock_ticks,
+        } => {
+            let rate = hashing::measure(cost, Duration::from_secs_f64(secs), clock_ticks)?;
             println!("{}", serde_json::to_string(&rate)?);
             Ok(())
         }
@@ -128,7 +135,7 @@ async fn run(args: RunArgs) -> Result<()> {
 
     let hash_secs = Duration::from_secs_f64(args.hash_secs);
     eprintln!("hash rate on core {} (server idle)", args.server_core);
-    let hashes_before = hashing::measure_on_core(args.server_core, args.cost, hash_secs).await?;
+    let hashes_before = hashing::measure_on_core(args.server_core, args.cost, hash_secs, args.clock_ticks).await?;
 
     eprintln!("warm-up: {} s", args.warmup_secs);
     let warmup = Duration::from_secs_f64(args.warmup_secs);
@@ -164,11 +171,13 @@ async fn run(args: RunArgs) -> Result<()> {
     let load_after = procfs::load_average()?;
 
     eprintln!("hash rate on core {} (server idle)", args.server_core);
-    let hashes_after = hashing::measure_on_core(args.server_core, args.cost, hash_secs).await?;
+    let hashes_after = hashing::measure_on_core(args.server_core, args.cost, hash_secs, args.clock_ticks).await?;
     let memory = procfs::memory(args.server_pid)?;
 
     let signins_per_sec = phase.signins as f64 / args.duration_secs;
     let hashes_per_sec = (hashes_before.per_sec + hashes_after.per_sec) / 2.0;
+    let hashes_per_cpu_sec = (hashes_before.per_cpu_sec + hashes_after.per_cpu_sec) / 2.0;
+    let signins_per_server_cpu_sec = phase.signins as f64 / usage.server_cpu_secs;
     let report = Report {
         backend: args.backend,
         date: time::OffsetDateTime::now_utc()
@@ -192,7 +201,8 @@ async fn run(args: RunArgs) -> Result<()> {
         hashes_per_sec_per_core: hashes_per_sec,
         ratio: signins_per_sec / hashes_per_sec,
         server_cpu_share: usage.server_cpu_secs / usage.wall_secs,
-        signins_per_server_cpu_sec: phase.signins as f64 / usage.server_cpu_secs,
+        signins_per_server_cpu_sec,
+        cpu_ratio: signins_per_server_cpu_sec / hashes_per_cpu_sec,
         server_faults_per_signin: usage.server_minor_faults as f64 / phase.signins.max(1) as f64,
         cores_busy: usage.cores_busy,
         load_average_before: load_before,

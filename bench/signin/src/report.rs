@@ -36,6 +36,10 @@ pub struct Report {
     pub server_cpu_share: f64,
     /// Sign-ins per CPU-second the server used: the rate on a core it had to itself.
     pub signins_per_server_cpu_sec: f64,
+    /// Sign-ins per server CPU-second ÷ hashes per CPU-second of the pinned hash loop: the
+    /// ratio with the neighbours' load taken out of both sides.
+    #[serde(default)]
+    pub cpu_ratio: f64,
     /// The server's minor page faults per sign-in (compare `hashes_*.faults_per_hash`).
     #[serde(default)]
     pub server_faults_per_signin: f64,
@@ -95,6 +99,10 @@ pub fn print(report: &Report) {
         report.hashes_per_sec_per_core, report.hashes_before.per_sec, report.hashes_after.per_sec
     );
     println!("ratio               {:.3}", report.ratio);
+    println!(
+        "ratio per CPU-second {:.3} (sign-ins per server CPU-s ÷ hashes per CPU-s of the loop)",
+        report.cpu_ratio
+    );
     println!(
         "hashes/s, fresh memory {:.2} (argon2's verify_password: 19 MiB allocated per hash)",
         (report.hashes_before.fresh_memory_per_sec + report.hashes_after.fresh_memory_per_sec)
@@ -166,10 +174,11 @@ pub fn summarize_files(files: &[PathBuf]) -> Result<()> {
             .push(report);
     }
     type Figure = (&'static str, fn(&Report) -> f64);
-    let figures: [Figure; 19] = [
+    let figures: [Figure; 20] = [
         ("sign-ins/s/core", |r| r.signins_per_sec_per_core),
         ("hashes/s/core", |r| r.hashes_per_sec_per_core),
         ("ratio", |r| r.ratio),
+        ("ratio per CPU-second", |r| r.cpu_ratio),
         ("hashes/s fresh memory", |r| {
             (r.hashes_before.fresh_memory_per_sec + r.hashes_after.fresh_memory_per_sec) / 2.0
         }),
