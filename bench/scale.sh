@@ -16,6 +16,8 @@
 #                     created there and dropped at the end)
 #   PORT_BASE=18690   sandbox HTTP, sandbox SMTP and dvcid listen on PORT_BASE, +1, +2
 #   KEEP=1            keep the database (its URL is printed) instead of dropping it
+#   PROFILE=release   or dev: the debug build (dependencies at opt-level 1), when a release
+#                     build is out of reach; latencies are higher, their ratios still hold
 # Reports: bench/results/scale-<date>/ (JSON of each run, explain.txt, table.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,8 +42,12 @@ server_addr=127.0.0.1:$((port_base + 2))
 password=Bench-scale-2026
 redirect_uri=http://127.0.0.1/bench/callback
 
-cargo build --release -p dvcid -p bench-signin -p bench-tokens
-dvcid=target/release/dvcid
+case ${PROFILE:-release} in
+  release) cargo build --release -p dvcid -p bench-signin -p bench-tokens; bin=target/release ;;
+  dev) cargo build -p dvcid -p bench-signin -p bench-tokens; bin=target/debug ;;
+  *) echo "bench/scale.sh: PROFILE is release or dev" >&2; exit 2 ;;
+esac
+dvcid=$bin/dvcid
 results=bench/results/scale-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$results"
 work=$(mktemp -d)
@@ -92,7 +98,7 @@ measure() {
     pinner_pid=$!
   fi
   echo "=== $backend, $size accounts: sign-ins; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-  taskset -c 1 target/release/bench-signin run \
+  taskset -c 1 "$bin/bench-signin" run \
     --server "http://$server_addr" --sandbox "http://$sandbox_addr" \
     --server-pid "$server_pid" --server-core 0 --backend "$backend-$size" \
     --accounts-file "$work/sample.jsonl" --password "$password" --users "$users" \
@@ -107,7 +113,7 @@ measure() {
   local pg=()
   [ "$backend" = postgres ] && pg=(--pg-url "$url")
   echo "=== $backend, $size accounts: refresh grants; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-  taskset -c 1 target/release/bench-tokens run \
+  taskset -c 1 "$bin/bench-tokens" run \
     --server "http://$server_addr" --server-pid "$server_pid" --server-core 0 \
     --target "dvcid-$backend-$size" --server-name "dvcid" --store "$backend" --alg ES256 \
     --grants refresh-token --users "$token_users" \
@@ -129,7 +135,7 @@ for size in "${sizes[@]}"; do
   started=$(date +%s)
   "$dvcid" seed --database "$url" --from "$seeded" --accounts $((size - seeded)) \
     --password "$password" --sample-out "$work/sample.jsonl" --sample "$sample" \
-    2>"$work/seed.log"
+    2>&1 | awk 'NR % 50 == 0 || !/^seeded /' >&2
   analyze
   echo "seeded $size accounts in $(($(date +%s) - started)) s" | tee -a "$results/seed.txt" >&2
   seeded=$size
