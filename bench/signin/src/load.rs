@@ -27,6 +27,8 @@ pub enum Request {
     Outbox,
     Otp,
     Account,
+    /// The whole sign-in, from create to account.
+    Complete,
 }
 
 /// Raw latencies per request kind.
@@ -37,6 +39,7 @@ pub struct Samples {
     pub outbox: Vec<Duration>,
     pub otp: Vec<Duration>,
     pub account: Vec<Duration>,
+    pub complete: Vec<Duration>,
 }
 
 impl Samples {
@@ -47,6 +50,7 @@ impl Samples {
             Request::Outbox => &mut self.outbox,
             Request::Otp => &mut self.otp,
             Request::Account => &mut self.account,
+            Request::Complete => &mut self.complete,
         };
         list.push(took);
     }
@@ -57,6 +61,7 @@ impl Samples {
         self.outbox.extend(other.outbox);
         self.otp.extend(other.otp);
         self.account.extend(other.account);
+        self.complete.extend(other.complete);
     }
 
     /// The requests to dvcid that do not hash: create, otp, account.
@@ -164,7 +169,8 @@ impl User {
     /// One complete sign-in on account `index`, each request timed.
     async fn sign_in(&mut self, index: usize, samples: &mut Samples) -> Result<()> {
         let account = self.accounts.get_mut(index).context("no such account")?;
-        let clock = Instant::now();
+        let started = Instant::now();
+        let clock = started;
         let flow = self.dvcid.start("login").await.context("create")?;
         let clock = lap(samples, Request::Create, clock);
 
@@ -200,6 +206,7 @@ impl User {
 
         self.dvcid.account(&session).await.context("account")?;
         lap(samples, Request::Account, clock);
+        lap(samples, Request::Complete, started);
         Ok(())
     }
 }

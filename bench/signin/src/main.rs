@@ -38,7 +38,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Register accounts, warm up, measure sign-ins and hashes, report.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Argon2id verifies per second in this thread; prints JSON (run it under taskset).
     Hash {
         #[command(flatten)]
@@ -75,6 +75,10 @@ struct RunArgs {
     backend: String,
     #[arg(long, default_value_t = 64)]
     accounts: usize,
+    /// Sign in as the accounts of this `dvcid seed --sample-out` file instead of registering
+    /// `--accounts` of the sandbox's people.
+    #[arg(long)]
+    accounts_file: Option<PathBuf>,
     /// Virtual users, each one sign-in at a time.
     #[arg(long, default_value_t = 4)]
     users: usize,
@@ -102,7 +106,7 @@ struct RunArgs {
 
 fn main() -> Result<()> {
     match Cli::parse().command {
-        Command::Run(args) => tokio::runtime::Runtime::new()?.block_on(run(args)),
+        Command::Run(args) => tokio::runtime::Runtime::new()?.block_on(run(*args)),
         Command::Hash {
             cost,
             secs,
@@ -125,11 +129,15 @@ async fn run(args: RunArgs) -> Result<()> {
     let dvcid = Dvcid::new(http.clone(), &args.server);
     let sandbox = Sandbox::new(http, &args.sandbox);
 
-    let people = sandbox.phone_owners(args.accounts).await?;
-    eprintln!("setup: registering {} accounts", people.len());
     let started = Instant::now();
-    let accounts =
-        setup::register_all(&dvcid, &sandbox, people, &args.password, args.users).await?;
+    let accounts = match &args.accounts_file {
+        Some(path) => setup::seeded(path)?,
+        None => {
+            let people = sandbox.phone_owners(args.accounts).await?;
+            eprintln!("setup: registering {} accounts", people.len());
+            setup::register_all(&dvcid, &sandbox, people, &args.password, args.users).await?
+        }
+    };
     let registration_secs = started.elapsed().as_secs_f64();
     let registered = accounts.len();
 
@@ -225,5 +233,6 @@ fn latency(phase: &Phase) -> Latency {
         otp: summarize(&samples.otp),
         account: summarize(&samples.account),
         non_hashing: summarize(&samples.non_hashing()),
+        complete: summarize(&samples.complete),
     }
 }

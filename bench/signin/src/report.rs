@@ -71,6 +71,10 @@ pub struct Latency {
     pub account: Summary,
     /// create, otp and account together: the requests that do not hash.
     pub non_hashing: Summary,
+    /// Whole sign-ins, create to account (the outbox read included); absent from reports
+    /// older than the field.
+    #[serde(default)]
+    pub complete: Summary,
 }
 
 pub fn print(report: &Report) {
@@ -139,6 +143,7 @@ pub fn print(report: &Report) {
         ("account", &latency.account),
         ("non-hashing", &latency.non_hashing),
         ("(outbox)", &latency.outbox),
+        ("complete", &latency.complete),
     ] {
         println!(
             "{name:<12} {:>6} {:>10.2} {:>9.2} {:>9.2} {:>9.2}",

@@ -1,7 +1,10 @@
 //! Untimed setup: accounts registered through the API (`register_phone`: the registries
-//! confirm the person, an OTP goes to their phone, a password is chosen).
+//! confirm the person, an OTP goes to their phone, a password is chosen), or read from the
+//! sample `dvcid seed --sample-out` wrote of the accounts it seeded.
 
-use anyhow::{Context, Result};
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
 use serde_json::json;
 use tokio::task::JoinSet;
 
@@ -15,6 +18,35 @@ pub struct Account {
     pub personal_id: String,
     pub phone: String,
     pub last_sms: Option<String>,
+}
+
+/// The accounts of a `dvcid seed` sample file: a JSON object a line with `personal_id` and
+/// `phone`. The sandbox texts any valid number, so their codes arrive in its outbox too.
+pub fn seeded(path: &Path) -> Result<Vec<Account>> {
+    #[derive(serde::Deserialize)]
+    struct Seeded {
+        personal_id: String,
+        phone: String,
+    }
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let accounts = text
+        .lines()
+        .enumerate()
+        .map(|(number, line)| {
+            let seeded: Seeded = serde_json::from_str(line)
+                .with_context(|| format!("{} line {}", path.display(), number + 1))?;
+            Ok(Account {
+                personal_id: seeded.personal_id,
+                phone: seeded.phone,
+                last_sms: None,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if accounts.is_empty() {
+        bail!("{} lists no accounts", path.display());
+    }
+    Ok(accounts)
 }
 
 /// Registers every person, `workers` at a time; all get `password`.

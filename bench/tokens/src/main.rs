@@ -98,6 +98,10 @@ struct RunArgs {
     sandbox: Option<String>,
     #[arg(long, default_value = "Bench-tokens-2026")]
     password: String,
+    /// With --sandbox: sign in as accounts of this `dvcid seed --sample-out` file (spread
+    /// over it, one per user; their password is --password) instead of registering new ones.
+    #[arg(long)]
+    accounts_file: Option<PathBuf>,
     /// Concurrent virtual users, each one request at a time.
     #[arg(long, default_value_t = 16)]
     users: usize,
@@ -149,13 +153,20 @@ async fn run(args: RunArgs) -> Result<()> {
 
     let signers: Vec<Signer> = match &args.sandbox {
         Some(sandbox) if args.grants.contains(&Grant::RefreshToken) => {
-            eprintln!("setup: registering and signing in {} accounts", args.users);
             let dvcid = api::Dvcid::new(http.clone(), &args.server);
             let sandbox = sandbox::Sandbox::new(http.clone(), sandbox);
-            let sessions = sessions::open(&dvcid, &sandbox, args.users, &args.password).await?;
+            let accounts = match &args.accounts_file {
+                Some(path) => sessions::spread(setup::seeded(path)?, args.users),
+                None => {
+                    eprintln!("setup: registering {} accounts", args.users);
+                    sessions::register(&dvcid, &sandbox, args.users, &args.password).await?
+                }
+            };
+            eprintln!("setup: signing in {} accounts", accounts.len());
+            let sessions = sessions::open(&dvcid, &sandbox, accounts, &args.password).await?;
             if sessions.len() < args.users {
                 bail!(
-                    "the sandbox has {} phone owners, fewer than {} users",
+                    "{} accounts to sign in (sandbox phone owners or the accounts file), fewer than {} users",
                     sessions.len(),
                     args.users
                 );

@@ -1,6 +1,6 @@
-//! dvcid sessions for the refresh-token families (untimed setup): accounts registered and
-//! signed in through the JSON API exactly as `bench-signin` does it (its `api`, `sandbox` and
-//! `setup` modules), one session per virtual user.
+//! dvcid sessions for the refresh-token families (untimed setup): accounts registered (or
+//! seeded by `dvcid seed`) and signed in through the JSON API exactly as `bench-signin` does
+//! it (its `api`, `sandbox` and `setup` modules), one session per virtual user.
 
 use anyhow::{Context, Result};
 use serde_json::json;
@@ -12,15 +12,30 @@ use crate::setup::{self, Account};
 /// The cookie dvcid's authorization endpoint reads the session from.
 pub const SESSION_COOKIE: &str = "__Host-session";
 
-/// Registers `count` accounts with `password` and signs each in once: their session tokens.
-pub async fn open(
+/// Registers `count` of the sandbox's people with `password`.
+pub async fn register(
     dvcid: &Dvcid,
     sandbox: &Sandbox,
     count: usize,
     password: &str,
-) -> Result<Vec<String>> {
+) -> Result<Vec<Account>> {
     let people = sandbox.phone_owners(count).await?;
-    let accounts = setup::register_all(dvcid, sandbox, people, password, 4).await?;
+    setup::register_all(dvcid, sandbox, people, password, 4).await
+}
+
+/// `count` of `accounts`, evenly spaced over the list.
+pub fn spread(accounts: Vec<Account>, count: usize) -> Vec<Account> {
+    let step = (accounts.len() / count.max(1)).max(1);
+    accounts.into_iter().step_by(step).take(count).collect()
+}
+
+/// Signs each account in once with `password`: their session tokens.
+pub async fn open(
+    dvcid: &Dvcid,
+    sandbox: &Sandbox,
+    accounts: Vec<Account>,
+    password: &str,
+) -> Result<Vec<String>> {
     let mut sessions = Vec::new();
     for account in accounts {
         let session = sign_in(dvcid, sandbox, &account, password)

@@ -6,6 +6,7 @@ mod audit;
 mod client;
 mod keys;
 mod operator;
+mod seed;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,6 +22,7 @@ pub use audit::{AuditArgs, run as audit};
 pub use client::{ClientArgs, run as client};
 pub use keys::{KeysArgs, run as keys};
 pub use operator::{OperatorArgs, run as operator};
+pub use seed::{SeedArgs, run as seed};
 
 /// Which database a command acts on, and how it prints.
 #[derive(Debug, clap::Args)]

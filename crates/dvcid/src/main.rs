@@ -64,6 +64,8 @@ enum Command {
     /// Operators: grant and revoke roles; search, show, lock, unlock, end sessions, reset
     /// the OTP phone (as the console does, audited with the operator named).
     Operator(admin::OperatorArgs),
+    /// Fill a database with synthetic citizens for the scale benchmarks (never one people use).
+    Seed(admin::SeedArgs),
     /// Say what an identifier is: personal ID, CMND, phone, tax code, BHXH code, e-mail.
     /// Exits 0 when valid, 1 when not.
     Inspect { value: String },
@@ -105,6 +107,7 @@ fn main() -> ExitCode {
             Command::Keys(args) => admin::keys(args).await,
             Command::Audit(args) => admin::audit(args).await,
             Command::Operator(args) => admin::operator(args).await,
+            Command::Seed(args) => admin::seed(args).await,
             Command::Sandbox {
                 listen,
                 smtp_listen,

@@ -486,43 +486,9 @@ fn two_servers(database_url: &str) {
         .clone();
     let phone = person["phone"].as_str().unwrap().to_owned();
     let client = reqwest::blocking::Client::new();
-    let last_otp = || -> String {
-        let messages: Value = client
-            .get(format!("{sandbox_base}/sandbox/sms"))
-            .query(&[("to", phone.as_str())])
-            .send()
-            .unwrap()
-            .json()
-            .unwrap();
-        let text = messages["messages"][0]["text"].as_str().unwrap().to_owned();
-        text.split(|c: char| !c.is_ascii_digit())
-            .find(|w| w.len() == 6)
-            .unwrap()
-            .to_owned()
-    };
-    let start = |base: &str, kind: &str| -> (String, String) {
-        let body: Value = client
-            .post(format!("{base}api/flows"))
-            .json(&serde_json::json!({ "kind": kind }))
-            .send()
-            .unwrap()
-            .json()
-            .unwrap();
-        (
-            body["flow"]["id"].as_str().unwrap().to_owned(),
-            body["flow_token"].as_str().unwrap().to_owned(),
-        )
-    };
-    let act = |base: &str, (id, token): &(String, String), action: Value| -> Value {
-        client
-            .post(format!("{base}api/flows/{id}"))
-            .header("x-flow-token", token)
-            .json(&action)
-            .send()
-            .unwrap()
-            .json()
-            .unwrap()
-    };
+    let last_otp = || last_otp(&client, &sandbox_base, &phone);
+    let start = |base: &str, kind: &str| start_flow(&client, base, kind);
+    let act = |base: &str, flow: &(String, String), action: Value| act(&client, base, flow, action);
     let password = "hai máy chủ một cơ sở dữ liệu";
     let registration = start(&first.base, "register_phone");
     let form = serde_json::json!({
@@ -563,6 +529,54 @@ fn two_servers(database_url: &str) {
             .unwrap();
         assert_eq!(account.status(), 200);
     }
+}
+
+/// The code of the newest text the sandbox (at `sandbox_base`) sent to `phone`.
+fn last_otp(client: &reqwest::blocking::Client, sandbox_base: &str, phone: &str) -> String {
+    let messages: Value = client
+        .get(format!("{sandbox_base}/sandbox/sms"))
+        .query(&[("to", phone)])
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let text = messages["messages"][0]["text"].as_str().unwrap().to_owned();
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap()
+        .to_owned()
+}
+
+/// A new flow of `kind` on the server at `base`: its id and token.
+fn start_flow(client: &reqwest::blocking::Client, base: &str, kind: &str) -> (String, String) {
+    let body: Value = client
+        .post(format!("{base}api/flows"))
+        .json(&serde_json::json!({ "kind": kind }))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    (
+        body["flow"]["id"].as_str().unwrap().to_owned(),
+        body["flow_token"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// Sends `action` to the flow; the answer.
+fn act(
+    client: &reqwest::blocking::Client,
+    base: &str,
+    (id, token): &(String, String),
+    action: Value,
+) -> Value {
+    client
+        .post(format!("{base}api/flows/{id}"))
+        .header("x-flow-token", token)
+        .json(&action)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap()
 }
 
 /// `dvcid client …` or `dvcid keys …` on a demo data folder: exit status, stdout, stderr.
@@ -1164,4 +1178,160 @@ fn audit_commands_checkpoint_verify_export_and_name_an_edited_event() {
         stderr.contains("the audit trail is broken (1 problems)"),
         "{stderr}"
     );
+}
+
+/// `dvcid seed` on SQLite: see `seeded_accounts_sign_in`.
+#[test]
+fn seeded_accounts_sign_in_on_sqlite() {
+    let folder = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}",
+        folder.path().join("seeded.sqlite3").display()
+    );
+    seeded_accounts_sign_in(&url);
+}
+
+/// `dvcid seed` on PostgreSQL (through COPY): see `seeded_accounts_sign_in`.
+#[test]
+fn seeded_accounts_sign_in_on_postgres() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(store::testing::with_postgres(
+        "seeded_accounts_sign_in_on_postgres",
+        |db| async move {
+            tokio::task::spawn_blocking(move || seeded_accounts_sign_in(&db.url))
+                .await
+                .unwrap();
+        },
+    ));
+}
+
+/// 1,000 seeded accounts; seeding the same numbers again is refused whole; more are added
+/// after them; then a sampled account signs in with its password and the code texted to its
+/// phone.
+fn seeded_accounts_sign_in(database_url: &str) {
+    let folder = tempfile::tempdir().unwrap();
+    let sample = folder.path().join("sample.jsonl");
+    let password = "mười triệu tài khoản";
+    let seed = |from: &str, accounts: &str| {
+        // A cheap hash keeps the test fast; a sign-in verifies with the cost in the PHC string.
+        dvcid()
+            .args(["seed", "--database", database_url, "--from", from])
+            .args([
+                "--accounts",
+                accounts,
+                "--password",
+                password,
+                "--batch",
+                "300",
+            ])
+            .args(["--argon2-memory-kib", "256", "--argon2-iterations", "1"])
+            .arg("--sample-out")
+            .arg(&sample)
+            .args(["--sample", "4"])
+            .output()
+            .unwrap()
+    };
+    let first = seed("0", "1000");
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert_eq!(count_rows(database_url, "accounts"), 1000);
+    // A password and a default OTP phone each.
+    assert_eq!(count_rows(database_url, "credentials"), 2000);
+
+    let again = seed("900", "200");
+    assert!(!again.status.success());
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("inserting accounts 900 to 1099"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("an account with this personal ID already exists"),
+        "{stderr}"
+    );
+    assert_eq!(count_rows(database_url, "accounts"), 1000);
+
+    let more = seed("1000", "10");
+    assert!(
+        more.status.success(),
+        "{}",
+        String::from_utf8_lossy(&more.stderr)
+    );
+    assert_eq!(count_rows(database_url, "accounts"), 1010);
+    let sampled: Vec<Value> = std::fs::read_to_string(&sample)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(sampled.len(), 4);
+
+    let sandbox = sandbox_process();
+    let config = write_config(
+        folder.path(),
+        "otp-key-of-the-seed-test-0123456789",
+        &sandbox,
+    );
+    let (server, _, _) = serve_process(&config, database_url);
+    let sandbox_base = sandbox._running.base.split("/sandbox/").next().unwrap();
+    let client = reqwest::blocking::Client::new();
+    let account = &sampled[3];
+    let wrong = serde_json::json!({
+        "action": "sign_in", "identifier": account["personal_id"], "password": "not the password",
+    });
+    let refused = act(
+        &client,
+        &server.base,
+        &start_flow(&client, &server.base, "login"),
+        wrong,
+    );
+    assert_ne!(refused["flow"]["step"], "otp", "{refused}");
+    let login = start_flow(&client, &server.base, "login");
+    let sign_in = serde_json::json!({
+        "action": "sign_in", "identifier": account["personal_id"], "password": password,
+    });
+    let answer = act(&client, &server.base, &login, sign_in);
+    assert_eq!(answer["flow"]["step"], "otp", "{answer}");
+    let code = last_otp(&client, sandbox_base, account["phone"].as_str().unwrap());
+    let done = act(
+        &client,
+        &server.base,
+        &login,
+        serde_json::json!({ "action": "otp", "code": code }),
+    );
+    assert_eq!(done["flow"]["result"], "signed_in", "{done}");
+    let token = done["session"]["token"].as_str().unwrap();
+    let page = client
+        .get(format!("{}api/account", server.base))
+        .bearer_auth(token)
+        .send()
+        .unwrap();
+    assert_eq!(page.status(), 200);
+}
+
+/// Rows in `table` of the database at `url`, read on a connection of its own.
+fn count_rows(url: &str, table: &str) -> i64 {
+    use sqlx::Connection;
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        if url.starts_with("sqlite:") {
+            let mut conn = sqlx::SqliteConnection::connect(url).await.unwrap();
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_one(&mut conn)
+                .await
+                .unwrap()
+        } else {
+            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+                .fetch_one(&mut conn)
+                .await
+                .unwrap()
+        }
+    })
 }

@@ -13,6 +13,7 @@
 
 mod api;
 pub mod audit_chain;
+pub mod bulk;
 mod convert;
 mod eid_api;
 mod eid_model;
