@@ -9,6 +9,7 @@
 #   CROWD=64 ACCOUNTS=64 BYSTANDERS=2 BASELINE=10 DURATION=30
 #   ARGON2_MAX_CONCURRENT=1 ARGON2_MAX_WAITING=16   the node's hashing threads and waiting line
 #   PG_URL=postgres://postgres@127.0.0.1:5432/postgres   PORT_BASE=18590
+#   NO_BUILD=1        use the binaries already in target/release (say which commit built them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +27,7 @@ sandbox_addr=127.0.0.1:$port_base
 smtp_addr=127.0.0.1:$((port_base + 1))
 server_addr=127.0.0.1:$((port_base + 2))
 
-cargo build --release -p dvcid -p bench-signin
+[ "${NO_BUILD:-}" = 1 ] || cargo build --release -p dvcid -p bench-signin
 dvcid=target/release/dvcid
 generator=target/release/bench-signin
 work=$(mktemp -d)

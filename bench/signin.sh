@@ -14,6 +14,7 @@
 #                     created there and dropped at the end)
 #   PORT_BASE=18490   sandbox HTTP, sandbox SMTP and dvcid listen on PORT_BASE, +1, +2
 #   NOTE=""           free text kept in each report
+#   NO_BUILD=1        use the binaries already in target/release (say which commit built them)
 # Any DVCID_… variable reaches the server too (e.g. DVCID_DATABASE__MAX_CONNECTIONS=4), except
 # the Argon2 cost, which the load generator must know: set ARGON2_* instead.
 # Reports: bench/results/signin-<date>/signin-<backend>-<date>.json, then a summary of them.
@@ -43,7 +44,7 @@ sandbox_addr=127.0.0.1:$port_base
 smtp_addr=127.0.0.1:$((port_base + 1))
 server_addr=127.0.0.1:$((port_base + 2))
 
-cargo build --release -p dvcid -p bench-signin
+[ "${NO_BUILD:-}" = 1 ] || cargo build --release -p dvcid -p bench-signin
 dvcid=target/release/dvcid
 generator=target/release/bench-signin
 results=bench/results/signin-$(date -u +%Y%m%dT%H%M%SZ)

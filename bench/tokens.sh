@@ -19,6 +19,7 @@
 #   NODE_POOL=16      node-oidc-provider's PostgreSQL pool (dvcid's is its default, 16)
 #   NODE_ACCESS_TOKEN_FORMAT=jwt   or opaque (stored: one more durable write per grant)
 #   NOTE=""           free text kept in each report
+#   NO_BUILD=1        use the binaries already in target/release (say which commit built them)
 # Any DVCID_… variable reaches dvcid serve (e.g. DVCID_DATABASE__MAX_CONNECTIONS=4).
 # Reports: bench/results/tokens-<date>/tokens-<target>-<date>.json, then a summary of them.
 set -euo pipefail
@@ -60,7 +61,7 @@ for target in "${targets[@]}"; do
 done
 
 if [ -n "$wants_dvcid" ]; then
-  cargo build --release -p dvcid -p bench-tokens
+  [ "${NO_BUILD:-}" = 1 ] || cargo build --release -p dvcid -p bench-tokens
 else
   cargo build --release -p bench-tokens
 fi

@@ -162,8 +162,8 @@ impl GrantStore for SqlStore<Db> {
         let mut tx = self.writer.begin().await?;
         let spent = sqlx::query(
             "UPDATE oidc_refresh_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL \
-             AND expires_at > $2 AND grant_id IN (SELECT id FROM oidc_grants WHERE client_id = $3) \
-             RETURNING grant_id",
+             AND expires_at > $2 AND EXISTS (SELECT 1 FROM oidc_grants g \
+             WHERE g.id = oidc_refresh_tokens.grant_id AND g.client_id = $3) RETURNING grant_id",
         )
         .bind(presented.as_slice())
         .bind(to_ms(now))
