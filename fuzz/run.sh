@@ -28,33 +28,40 @@ else
   mapfile -t targets < <(cargo fuzz list)
 fi
 
+# Release with optimisations (-O), as libFuzzer needs speed; the same flags for build and run,
+# so that the run does not rebuild.
+flags=(-O --sanitizer "$sanitizer")
 build_started=$SECONDS
-cargo fuzz build --sanitizer "$sanitizer" "${targets[@]/#/--bin=}" 2>/dev/null \
-  || cargo fuzz build --sanitizer "$sanitizer"
+cargo fuzz build "${flags[@]}"
 echo "fuzz/run.sh: built in $((SECONDS - build_started)) s" >&2
 
 failed=()
 for target in "${targets[@]}"; do
   found="found/$target"
   artifacts="artifacts/$target"
+  log="artifacts/$target.log"
+  rm -rf "$artifacts"
   mkdir -p "$found" "$artifacts" "corpus/$target"
   echo "=== fuzz $target: ${seconds} s ===" >&2
-  # New inputs go to the first folder; the committed seeds are only read. A crash, a leak or
-  # a timeout (one input running over 10 s) fails the target.
-  if ! cargo fuzz run --sanitizer "$sanitizer" "$target" "$found" "corpus/$target" -- \
+  # New inputs go to the first folder; the committed seeds are only read. A crash, a failed
+  # assertion, a leak or one input running over 10 s fails the target.
+  if cargo fuzz run "${flags[@]}" "$target" "$found" "corpus/$target" -- \
       -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-      -artifact_prefix="$artifacts/" -print_final_stats=1 2> >(tail -n 40 >&2); then
+      -artifact_prefix="$artifacts/" -print_final_stats=1 >"$log" 2>&1; then
+    grep -E '^stat::number_of_executed_units|^#[0-9]+ *DONE' "$log" >&2 || true
+  else
     failed+=("$target")
+    tail -n 60 "$log" >&2
     for input in "$artifacts"/*; do
       [ -e "$input" ] || continue
       echo "fuzz/run.sh: $target failed on $(pwd)/$input" >&2
-      echo "  replay: (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run $target $input)" >&2
+      echo "  replay: (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run ${flags[*]} $target $input)" >&2
     done
   fi
 done
 
 if [ "${#failed[@]}" -gt 0 ]; then
-  echo "fuzz/run.sh: FAILED: ${failed[*]}" >&2
+  echo "fuzz/run.sh: FAILED: ${failed[*]} (logs: $(pwd)/artifacts/<target>.log)" >&2
   exit 1
 fi
 echo "fuzz/run.sh: ${#targets[@]} targets, ${seconds} s each, no crash" >&2
