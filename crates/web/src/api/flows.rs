@@ -1,7 +1,7 @@
 //! `/api/flows`: create a flow, read it, act on it. The flow token returned at creation binds
 //! the flow to the app; it goes back in the `X-Flow-Token` header.
 
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -74,9 +74,13 @@ async fn create(
 async fn show(
     State(state): State<AppState>,
     tr: Tr,
-    Path(id): Path<Uuid>,
+    id: Result<Path<Uuid>, PathRejection>,
     headers: HeaderMap,
 ) -> Response {
+    let id = match flow_id(id) {
+        Ok(id) => id,
+        Err(failure) => return failure.respond(&tr, Format::Json),
+    };
     let token = flow_token(&headers);
     match state.engine.view(id, &token).await {
         Ok(view) => Json(json!({ "flow": flow_json(&view, &tr) })).into_response(),
@@ -87,11 +91,15 @@ async fn show(
 async fn act(
     State(state): State<AppState>,
     tr: Tr,
-    Path(id): Path<Uuid>,
+    id: Result<Path<Uuid>, PathRejection>,
     headers: HeaderMap,
     RequestClient(client): RequestClient,
     body: Result<Json<Action>, JsonRejection>,
 ) -> Response {
+    let id = match flow_id(id) {
+        Ok(id) => id,
+        Err(failure) => return failure.respond(&tr, Format::Json),
+    };
     let Ok(Json(action)) = body else {
         return Failure::with_message(ErrorKind::BadRequest, "api-bad-action")
             .respond(&tr, Format::Json);
@@ -117,6 +125,13 @@ async fn act(
         }
         Err(error) => Failure::from(error).respond(&tr, Format::Json),
     }
+}
+
+/// The flow the path names. An id that is not a UUID names no flow: answered as an unknown
+/// one is (JSON), not with the router's plain-text rejection.
+fn flow_id(path: Result<Path<Uuid>, PathRejection>) -> Result<Uuid, Failure> {
+    path.map(|Path(id)| id)
+        .map_err(|_| Failure::from(flows::FlowError::NotFound))
 }
 
 fn flow_token(headers: &HeaderMap) -> String {

@@ -303,6 +303,25 @@ async fn api_errors_are_a_code_and_a_translated_message() {
     assert_eq!(body["error"], "bad_request");
     assert!(body["message"].as_str().unwrap().contains("kind"), "{body}");
 
+    // A flow id that is not a UUID names no flow: the same JSON answer as an unknown flow.
+    let (status, body) = api
+        .act("not-a-uuid", "", json!({ "action": "resend" }), "en")
+        .await;
+    assert_eq!(
+        (status, &body["error"]),
+        (StatusCode::GONE, &json!("expired")),
+        "{body}"
+    );
+    let shown = api
+        .http
+        .get(format!("{}/api/flows/0", api.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(shown.status(), StatusCode::GONE);
+    let body: Value = shown.json().await.unwrap();
+    assert_eq!(body["error"], "expired", "{body}");
+
     let (id, token, _) = api.start("login", None).await;
     let (status, body) = api
         .act(&id, "not-the-token", json!({ "action": "resend" }), "vi")
