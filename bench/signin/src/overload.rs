@@ -269,8 +269,8 @@ async fn pause(response: &reqwest::Response) {
 async fn asset_path(http: &Client, base: &str) -> Result<String> {
     let home = http.get(format!("{base}/")).send().await?.text().await?;
     let start = home
-        .find("/assets/")
-        .context("no /assets/ link on the home page")?;
+        .find("/static/")
+        .context("no /static/ link on the home page")?;
     let rest = home.get(start..).unwrap_or_default();
     let end = rest.find('"').context("unterminated asset link")?;
     Ok(rest.get(..end).unwrap_or_default().to_owned())
