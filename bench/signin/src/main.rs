@@ -14,7 +14,7 @@ mod stats;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
 use crate::api::Dvcid;
@@ -57,6 +57,10 @@ struct RunArgs {
     /// The sandbox's origin.
     #[arg(long)]
     sandbox: String,
+    /// A CA certificate (PEM) to trust besides the system's, for a server behind a TLS proxy
+    /// with its own certificate (deploy/up.sh).
+    #[arg(long)]
+    ca_cert: Option<PathBuf>,
     /// The server's process id: its CPU time and memory are read from /proc.
     #[arg(long)]
     server_pid: u32,
@@ -106,10 +110,14 @@ fn main() -> Result<()> {
 }
 
 async fn run(args: RunArgs) -> Result<()> {
-    let http = reqwest::Client::builder()
+    let mut http = reqwest::Client::builder()
         .no_proxy()
-        .timeout(Duration::from_secs(60))
-        .build()?;
+        .timeout(Duration::from_secs(60));
+    if let Some(path) = &args.ca_cert {
+        let pem = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        http = http.tls_certs_merge([reqwest::Certificate::from_pem(&pem)?]);
+    }
+    let http = http.build()?;
     let dvcid = Dvcid::new(http.clone(), &args.server);
     let sandbox = Sandbox::new(http, &args.sandbox);
 
