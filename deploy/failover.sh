@@ -9,7 +9,7 @@
 # Usage: deploy/failover.sh                 run it (the cluster must be up)
 #        deploy/failover.sh kill-primary    kill -9 the primary's PostgreSQL (postmaster)
 #        deploy/failover.sh kill-node N     kill -9 dvcid node N
-# Settings (environment): DEPLOY_STATE as for up.sh; DURATION=60 load seconds; PRIMARY_AT=15
+# Settings (environment): DEPLOY_STATE and DVCID as for up.sh; DURATION=60 load seconds; PRIMARY_AT=15
 # and NODE_AT=35 seconds into the load; SIGNIN_USERS=2 FAMILIES=8 REGISTRATIONS=100.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,8 +51,12 @@ case ${1:-run} in
 esac
 
 [ -f "$state/dvcid/dvcid.toml" ] || { echo "deploy/failover.sh: no cluster at $state; run deploy/up.sh" >&2; exit 1; }
-cargo build --release -p dvcid -p bench-failover
-dvcid=target/release/dvcid
+if [ -z "${DVCID:-}" ]; then
+  cargo build --release -p dvcid
+  DVCID=target/release/dvcid
+fi
+dvcid=$DVCID
+cargo build --release -p bench-failover
 redirect_uri=https://failover.example/callback
 client_id=failover-$(date +%s)
 client=$("$dvcid" client add --config "$state/dvcid/dvcid.toml" --id "$client_id" \
