@@ -37,7 +37,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Register accounts, warm up, measure sign-ins and hashes, report.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Argon2id verifies per second in this thread; prints JSON (run it under taskset).
     Hash {
         #[command(flatten)]
@@ -99,7 +99,7 @@ struct RunArgs {
 
 fn main() -> Result<()> {
     match Cli::parse().command {
-        Command::Run(args) => tokio::runtime::Runtime::new()?.block_on(run(args)),
+        Command::Run(args) => tokio::runtime::Runtime::new()?.block_on(run(*args)),
         Command::Hash { cost, secs } => {
             let rate = hashing::measure(cost, Duration::from_secs_f64(secs))?;
             println!("{}", serde_json::to_string(&rate)?);
