@@ -138,11 +138,18 @@ cluster_ready() {
 await 180 cluster_ready
 
 # --- HAProxy: PostgreSQL primary (TCP) and the dvcid nodes (HTTPS) -------------------------
+# A local CA (what clients trust: $state/ca.crt) and the site's certificate signed by it.
 if [ ! -f "$state/haproxy/site.pem" ]; then
-  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=127.0.0.1" \
-    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
-    -keyout "$state/haproxy/site.key" -out "$state/haproxy/site.crt" 2>/dev/null
-  cat "$state/haproxy/site.crt" "$state/haproxy/site.key" >"$state/haproxy/site.pem"
+  (
+    cd "$state/haproxy"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=dvcid deploy CA" \
+      -keyout ca.key -out ca.crt 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout site.key -out site.csr 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\n' >site.ext
+    openssl x509 -req -in site.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 \
+      -extfile site.ext -out site.crt 2>/dev/null
+    cat site.crt site.key >site.pem
+  )
 fi
 # What a client sees when a node died under its request: a retry-able 503, not a 502.
 printf 'HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{"code":"unavailable","message":"the service is briefly unavailable; try again"}\n' \
@@ -224,7 +231,7 @@ for index in $(seq "$nodes"); do
   # The first node migrates the schema; the others start on it.
   await 60 curl -fsS "http://${node_addrs[index]}/readyz"
 done
-cp "$state/haproxy/site.crt" "$state/ca.crt"
+cp "$state/haproxy/ca.crt" "$state/ca.crt"
 
 cat <<EOF
 dvcid cluster up (state in $state)

@@ -54,12 +54,16 @@ pub async fn run(steps: Vec<Step>, started: Instant) -> Result<Vec<Ran>> {
     for step in steps {
         tokio::time::sleep_until((started + step.after).into()).await;
         let began = started.elapsed();
-        let output = tokio::process::Command::new("sh")
-            .arg("-c")
-            .arg(&step.command)
-            .output()
-            .await
-            .with_context(|| format!("running {}", step.command))?;
+        let command = step.command.clone();
+        // The command runs on a blocking thread: the load's tasks go on meanwhile.
+        let output = tokio::task::spawn_blocking(move || {
+            std::process::Command::new("sh")
+                .arg("-c")
+                .arg(command)
+                .output()
+        })
+        .await?
+        .with_context(|| format!("running {}", step.command))?;
         let ended = started.elapsed();
         let text = format!(
             "{}{}",
