@@ -1,8 +1,12 @@
 # What the benchmark scripts share: stopping what they started, dropping their PostgreSQL
 # database and removing their work folder on exit (printing the logs' last lines on failure),
-# and waiting for a server to answer. Sourced after the script has set `work`, `pg_url` and
-# the `*_pid` and `pg_db` variables (empty until used). KEEP_WORK=1 keeps the work folder
-# (configuration, logs, SQLite database) and prints where it is.
+# and pinning PostgreSQL's backends; bench/serve.sh (sourced here) waits for a server and writes
+# its configuration. Sourced after the script has set `work`, `pg_url` and the `*_pid` and
+# `pg_db` variables (empty until used). KEEP_WORK=1 keeps the work folder (configuration,
+# logs, SQLite database) and prints where it is.
+
+# shellcheck source=bench/serve.sh
+source "$(dirname "${BASH_SOURCE[0]}")/serve.sh"
 
 stop() {
   local pid=$1
@@ -35,16 +39,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Waits up to 60 s for URL to answer 200.
-wait_for() {
-  for _ in $(seq 600); do
-    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "$(basename "$0"): $1 did not answer" >&2
-  return 1
-}
-
 # PostgreSQL's backends serving the benchmark database `$pg_db` go to core 1 with the load
 # generator, so that core 0 does only the server's work (connections open lazily: re-pinned
 # each second). Run in the background.
@@ -56,52 +50,4 @@ pin_postgres_backends() {
     done
     sleep 1
   done
-}
-
-random_secret() { head -c 48 /dev/urandom | base64 | tr -d '\n'; }
-
-# Writes `$work/dvcid.toml` for `dvcid serve` on DATABASE_URL at ADDR, with the sandbox at
-# `$sandbox_addr`/`$smtp_addr`, fresh secrets, and the limits raised that one address and a
-# few accounts signing in hundreds of times a minute would hit (bench/README.md says why):
-# the daily SMS cap per phone and the sign-in throttles. EXTRA (TOML) is appended.
-write_serve_config() {
-  local database_url=$1 addr=$2 extra=${3:-}
-  cat >"$work/dvcid.toml" <<EOF
-database_url = "$database_url"
-listen = "$addr"
-public_base_url = "http://$addr"
-
-[log]
-format = "json"
-
-[secrets]
-otp_key = "$(random_secret)"
-key_encryption_key = "$(random_secret)"
-
-[connectors.population]
-base_url = "http://$sandbox_addr/sandbox/population/"
-[connectors.subscribers]
-base_url = "http://$sandbox_addr/sandbox/subscribers/"
-[connectors.bhxh]
-base_url = "http://$sandbox_addr/sandbox/bhxh/"
-[connectors.sms]
-base_url = "http://$sandbox_addr/sandbox/sms/"
-[connectors.smtp]
-host = "127.0.0.1"
-port = ${smtp_addr##*:}
-from = "no-reply@dichvucong.gov.vn"
-starttls = false
-
-[flows.otp]
-max_sms_per_phone_per_day = 1000000000
-max_anonymous_sms_per_address_per_day = 1000000000
-
-[flows.throttle]
-captcha_after_per_account = 1000000000
-block_after_per_account = 1000000000
-captcha_after_per_address = 1000000000
-block_after_per_address = 1000000000
-
-$extra
-EOF
 }

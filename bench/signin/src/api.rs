@@ -97,14 +97,36 @@ pub fn has_problem(body: &Value, code: &str) -> bool {
         .is_some_and(|list| list.iter().any(|problem| problem["code"] == code))
 }
 
+/// An answer with another status than the request wanted: the status, and the start of the
+/// body for the message.
+#[derive(Debug)]
+pub struct UnexpectedStatus {
+    pub status: StatusCode,
+    pub body: String,
+}
+
+impl UnexpectedStatus {
+    pub fn new(status: StatusCode, body: &str) -> Self {
+        Self {
+            status,
+            body: body.chars().take(300).collect(),
+        }
+    }
+}
+
+impl std::fmt::Display for UnexpectedStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HTTP {}: {}", self.status, self.body)
+    }
+}
+
+impl std::error::Error for UnexpectedStatus {}
+
 async fn expect_status(response: reqwest::Response, wanted: StatusCode) -> Result<Value> {
     let status = response.status();
     let text = response.text().await?;
     if status != wanted {
-        bail!(
-            "HTTP {status}: {}",
-            text.chars().take(300).collect::<String>()
-        );
+        return Err(UnexpectedStatus::new(status, &text).into());
     }
     serde_json::from_str(&text).with_context(|| format!("not JSON: {text}"))
 }

@@ -15,7 +15,7 @@ mod stats;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
 use crate::api::Dvcid;
@@ -64,6 +64,10 @@ struct RunArgs {
     /// The sandbox's origin.
     #[arg(long)]
     sandbox: String,
+    /// A CA certificate (PEM) to trust besides the system's, for a server behind a TLS proxy
+    /// with its own certificate (deploy/up.sh).
+    #[arg(long)]
+    ca_cert: Option<PathBuf>,
     /// The server's process id: its CPU time and memory are read from /proc.
     #[arg(long)]
     server_pid: u32,
@@ -122,10 +126,14 @@ fn main() -> Result<()> {
 }
 
 async fn run(args: RunArgs) -> Result<()> {
-    let http = reqwest::Client::builder()
+    let mut http = reqwest::Client::builder()
         .no_proxy()
-        .timeout(Duration::from_secs(60))
-        .build()?;
+        .timeout(Duration::from_secs(60));
+    if let Some(path) = &args.ca_cert {
+        let pem = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        http = http.tls_certs_merge([reqwest::Certificate::from_pem(&pem)?]);
+    }
+    let http = http.build()?;
     let dvcid = Dvcid::new(http.clone(), &args.server);
     let sandbox = Sandbox::new(http, &args.sandbox);
 
@@ -143,7 +151,8 @@ async fn run(args: RunArgs) -> Result<()> {
 
     let hash_secs = Duration::from_secs_f64(args.hash_secs);
     eprintln!("hash rate on core {} (server idle)", args.server_core);
-    let hashes_before = hashing::measure_on_core(args.server_core, args.cost, hash_secs, args.clock_ticks).await?;
+    let hashes_before =
+        hashing::measure_on_core(args.server_core, args.cost, hash_secs, args.clock_ticks).await?;
 
     eprintln!("warm-up: {} s", args.warmup_secs);
     let warmup = Duration::from_secs_f64(args.warmup_secs);
@@ -179,7 +188,8 @@ async fn run(args: RunArgs) -> Result<()> {
     let load_after = procfs::load_average()?;
 
     eprintln!("hash rate on core {} (server idle)", args.server_core);
-    let hashes_after = hashing::measure_on_core(args.server_core, args.cost, hash_secs, args.clock_ticks).await?;
+    let hashes_after =
+        hashing::measure_on_core(args.server_core, args.cost, hash_secs, args.clock_ticks).await?;
     let memory = procfs::memory(args.server_pid)?;
 
     let signins_per_sec = phase.signins as f64 / args.duration_secs;

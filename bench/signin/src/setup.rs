@@ -102,20 +102,26 @@ async fn register(
     });
     let before = sandbox.newest_sms(&person.phone).await?;
     let seen = before.as_ref().map(|sms| sms.message_id.as_str());
+    // Registered by an earlier run on the same database, with the same password: said at the
+    // form, or once the phone is proven (the registries' answer may come only then).
+    let exists = |last_sms: Option<&str>| Account {
+        personal_id: person.personal_id.clone(),
+        phone: person.phone.clone(),
+        last_sms: last_sms.map(str::to_owned),
+    };
     let answer = dvcid.act_any(&flow, form).await?;
     if has_problem(&answer, "account.exists") {
-        // Registered by an earlier run on the same database, with the same password.
-        return Ok(Account {
-            personal_id: person.personal_id.clone(),
-            phone: person.phone.clone(),
-            last_sms: seen.map(str::to_owned),
-        });
+        return Ok(exists(seen));
     }
     expect_step(&answer, "otp")?;
     let (code, sms) = sandbox.new_code(&person.phone, seen).await?;
-    dvcid
-        .act(&flow, json!({ "action": "otp", "code": code }), "password")
+    let answer = dvcid
+        .act_any(&flow, json!({ "action": "otp", "code": code }))
         .await?;
+    if has_problem(&answer, "account.exists") {
+        return Ok(exists(Some(&sms.message_id)));
+    }
+    expect_step(&answer, "password")?;
     let set = json!({ "action": "set_password", "password": password, "confirm": password });
     dvcid.act(&flow, set, "done").await?;
     Ok(Account {

@@ -13,6 +13,8 @@ use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
 use url::Url;
 
+use crate::api::UnexpectedStatus;
+
 /// The endpoints the benchmark uses, from `/.well-known/openid-configuration`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Discovery {
@@ -123,13 +125,7 @@ impl TokenEndpoint {
         let status = response.status();
         let bytes = response.bytes().await?;
         if status != StatusCode::OK {
-            bail!(
-                "HTTP {status}: {}",
-                String::from_utf8_lossy(&bytes)
-                    .chars()
-                    .take(300)
-                    .collect::<String>()
-            );
+            return Err(UnexpectedStatus::new(status, &String::from_utf8_lossy(&bytes)).into());
         }
         serde_json::from_slice(&bytes).context("the token response is not JSON")
     }

@@ -22,10 +22,19 @@ mod queries {
     include!("sql_post.rs");
 }
 
+/// How long a request waits for a connection before it fails (a 503). A failover (the
+/// primary killed, a replica promoted, HAProxy switched) takes a few seconds: requests in it
+/// fail fast and are retried by their clients rather than pile up.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
 pub async fn connect(url: &str, max_connections: u32) -> Result<SqlStore<sqlx::Postgres>> {
     let pool = PgPoolOptions::new()
         .max_connections(max_connections)
-        .acquire_timeout(Duration::from_secs(5))
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        // An idle connection is checked before it is handed out: after a failover the pool's
+        // connections to the old primary are dead, and each is replaced by one through the
+        // proxy to the new primary instead of failing the request that drew it.
+        .test_before_acquire(true)
         .connect(url)
         .await?;
     Ok(SqlStore {

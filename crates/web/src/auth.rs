@@ -4,8 +4,14 @@
 //! A browser's page request is looked up once, read only, by `recognise`, so that every page's
 //! header can show the name and a sign-out button (`Viewer`, carried by `Tr`); a handler that
 //! needs the session (`SignedIn`) reuses that lookup and records the activity.
+//!
+//! A session the store could not check (the database is failing over) is not "not signed in":
+//! the handler, told so, would redirect to sign-in or answer 401, and an app would drop a
+//! session that is still good. `recognise` turns such an answer into a retry-able 503.
 
 use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header;
@@ -19,6 +25,7 @@ use crate::cookies;
 use crate::csrf;
 use crate::errors::ErrorKind;
 use crate::failure::Failure;
+use crate::i18n::Tr;
 use crate::page::Format;
 
 pub const SESSION_COOKIE: &str = "session";
@@ -71,11 +78,19 @@ impl FromRequestParts<AppState> for SignedIn {
             Ok(None) => Err(NotSignedIn),
             Err(error) => {
                 tracing::error!(%error, "session check failed");
+                if let Some(failed) = parts.extensions.get::<SessionCheckFailed>() {
+                    failed.0.store(true, Ordering::Relaxed);
+                }
                 Err(NotSignedIn)
             }
         }
     }
 }
+
+/// Raised by `SignedIn` when the store failed to check the session; read by `recognise` once
+/// the handler has answered.
+#[derive(Clone, Default)]
+struct SessionCheckFailed(Arc<AtomicBool>);
 
 /// The signed-in person as the page header shows them: their name and the sign-out form's
 /// CSRF token.
@@ -103,12 +118,32 @@ struct Recognised {
 
 /// Middleware: a browser asking for a page with a session cookie is looked up once, without
 /// writing to the store; the page's `Tr` then carries the `Viewer`. Requests for JSON, static
-/// files or without the cookie cost nothing.
+/// files or without the cookie cost nothing. When a handler's session check failed on the
+/// store, its answer is replaced by a 503.
 pub(crate) async fn recognise(
     State(state): State<AppState>,
     mut request: Request,
     next: Next,
 ) -> Response {
+    // The JSON API answers JSON whatever the client accepts, as its handlers do.
+    let format = if request.uri().path().starts_with("/api/") {
+        Format::Json
+    } else {
+        Format::of(request.headers())
+    };
+    let failed = SessionCheckFailed::default();
+    request.extensions_mut().insert(failed.clone());
+    let (mut parts, body) = request.into_parts();
+    let Ok(tr) = Tr::from_request_parts(&mut parts, &state).await;
+    let response = look_up_viewer(&state, Request::from_parts(parts, body), next).await;
+    if failed.0.load(Ordering::Relaxed) {
+        Failure::new(ErrorKind::Unavailable).respond(&tr, format)
+    } else {
+        response
+    }
+}
+
+async fn look_up_viewer(state: &AppState, mut request: Request, next: Next) -> Response {
     let wants_page = Format::of(request.headers()) == Format::Html
         && !request.uri().path().starts_with("/static/");
     let token = wants_page

@@ -57,6 +57,8 @@ mod operator;
 mod pages;
 #[path = "web/security.rs"]
 mod security;
+#[path = "web/unavailable.rs"]
+mod unavailable;
 #[path = "web/vneid.rs"]
 mod vneid;
 

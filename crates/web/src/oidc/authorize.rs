@@ -180,8 +180,12 @@ async fn proceed(
             client_name,
             scopes,
         } => {
-            let (Some(signed), Ok(id)) = (signed, park(state, &request, parked).await) else {
+            let Some(signed) = signed else {
                 return Failure::new(ErrorKind::Internal).respond(tr, Format::Html);
+            };
+            let id = match park(state, &request, parked).await {
+                Ok(id) => id,
+                Err(response) => return response,
             };
             let csrf = csrf::csrf_token(
                 state.settings.csrf_key.expose(),
