@@ -137,7 +137,9 @@ async fn run(args: Args) -> Result<bool> {
     let known = people.split_off(args.families);
 
     eprintln!("setup: {} refresh-token families", args.families);
-    let sessions = sessions::open(&dvcid, &sandbox, args.families, &args.password).await?;
+    let family_accounts =
+        sessions::register(&dvcid, &sandbox, args.families, &args.password).await?;
+    let sessions = sessions::open(&dvcid, &sandbox, family_accounts, &args.password).await?;
     let mut families = Vec::new();
     for session in sessions {
         let signer = Signer::Cookie {

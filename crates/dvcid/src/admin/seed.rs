@@ -96,6 +96,7 @@ async fn password_hash(args: &SeedArgs) -> anyhow::Result<String> {
         iterations: args.argon2_iterations,
         parallelism: args.argon2_parallelism,
         max_concurrent: 1,
+        max_waiting: 0,
     };
     let passwords = Passwords::new(&cost, std::sync::Arc::new(OsRandomness))
         .await
