@@ -1,13 +1,13 @@
 //! After the disruptions: every write the load was acknowledged is there, read through HAProxy
 //! from whichever PostgreSQL is now the primary.
 
-use anyhow::{Context, Result};
-use serde_json::json;
+use anyhow::Result;
 
 use crate::api::Dvcid;
 use crate::load::{Family, FamilyEnd};
 use crate::oauth::TokenEndpoint;
 use crate::sandbox::Sandbox;
+use crate::sessions;
 use crate::setup::Account;
 
 /// How many of the acknowledged writes of one kind are still there.
@@ -70,23 +70,8 @@ async fn sign_in(
     account: &Account,
     password: &str,
 ) -> Result<()> {
-    let flow = dvcid.start("login").await?;
-    let credentials = json!({
-        "action": "sign_in",
-        "identifier": account.personal_id,
-        "password": password,
-    });
-    dvcid.act(&flow, credentials, "otp").await?;
-    let (code, _) = sandbox
-        .new_code(&account.phone, account.last_sms.as_deref())
-        .await?;
-    let answer = dvcid
-        .act(&flow, json!({ "action": "otp", "code": code }), "done")
-        .await?;
-    let session = answer["session"]["token"]
-        .as_str()
-        .context("no session token")?;
-    dvcid.account(session).await.map(|_| ())
+    let session = sessions::sign_in(dvcid, sandbox, account, password).await?;
+    dvcid.account(&session).await.map(|_| ())
 }
 
 /// The newest token of each family the load kept refreshes once more. Families revoked for a
