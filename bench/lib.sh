@@ -51,3 +51,38 @@ pin_postgres_backends() {
     sleep 1
   done
 }
+
+# Starts `$dvcid sandbox` (1,000 people) on core 1 at `$sandbox_addr`/`$smtp_addr` and waits
+# for it.
+start_sandbox() {
+  taskset -c 1 "$dvcid" sandbox --listen "$sandbox_addr" --smtp-listen "$smtp_addr" \
+    --people 1000 >"$work/sandbox.log" 2>&1 &
+  sandbox_pid=$!
+  wait_for "http://$sandbox_addr/sandbox/people?limit=1"
+}
+
+# Sets `url` to a fresh database of BACKEND: a PostgreSQL database PREFIX_<random> on `$pg_url`
+# (dropped by `cleanup`), or an empty SQLite file in the work folder.
+fresh_database() {
+  local backend=$1 prefix=$2
+  if [ "$backend" = postgres ]; then
+    pg_db=${prefix}_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+    psql "$pg_url" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $pg_db" >/dev/null
+    url=${pg_url%/*}/$pg_db
+  else
+    rm -f "$work"/dvcid.sqlite3*
+    url=sqlite://$work/dvcid.sqlite3
+  fi
+}
+
+# Starts `$dvcid serve` on core 0 from `$work/dvcid.toml`, waits until it is ready, and pins a
+# PostgreSQL database's backends to core 1.
+start_server() {
+  taskset -c 0 "$dvcid" serve --config "$work/dvcid.toml" >"$work/serve.log" 2>&1 &
+  server_pid=$!
+  wait_for "http://$server_addr/readyz"
+  if [ -n "$pg_db" ]; then
+    pin_postgres_backends &
+    pinner_pid=$!
+  fi
+}

@@ -36,30 +36,17 @@ sandbox_pid='' server_pid='' pinner_pid='' pg_db=''
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
 
-taskset -c 1 "$dvcid" sandbox --listen "$sandbox_addr" --smtp-listen "$smtp_addr" \
-  --people 1000 >"$work/sandbox.log" 2>&1 &
-sandbox_pid=$!
-wait_for "http://$sandbox_addr/sandbox/people?limit=1"
-
 case $backend in
-  postgres)
-    pg_db=dvcid_overload_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
-    psql "$pg_url" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $pg_db" >/dev/null
-    url=${pg_url%/*}/$pg_db ;;
-  sqlite) url=sqlite://$work/dvcid.sqlite3 ;;
+  postgres | sqlite) ;;
   *) echo "usage: bench/overload.sh [sqlite|postgres]" >&2; exit 2 ;;
 esac
+start_sandbox
+fresh_database "$backend" dvcid_overload
 write_serve_config "$url" "$server_addr" "[flows.argon2]
 max_concurrent = $max_concurrent
 max_waiting = $max_waiting"
 
-taskset -c 0 "$dvcid" serve --config "$work/dvcid.toml" >"$work/serve.log" 2>&1 &
-server_pid=$!
-wait_for "http://$server_addr/readyz"
-if [ "$backend" = postgres ]; then
-  pin_postgres_backends &
-  pinner_pid=$!
-fi
+start_server
 client=$("$dvcid" client add --config "$work/dvcid.toml" --id bench-overload \
   --name "Overload benchmark" --grant client_credentials --auth-method client_secret_basic --json 2>"$work/client.log")
 

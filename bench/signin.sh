@@ -72,29 +72,10 @@ max_concurrent = $max_concurrent"
 
 run_one() {
   local backend=$1 url
-  taskset -c 1 "$dvcid" sandbox --listen "$sandbox_addr" --smtp-listen "$smtp_addr" \
-    --people 1000 >"$work/sandbox.log" 2>&1 &
-  sandbox_pid=$!
-  wait_for "http://$sandbox_addr/sandbox/people?limit=1"
-
-  if [ "$backend" = postgres ]; then
-    pg_db=dvcid_bench_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
-    psql "$pg_url" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $pg_db" >/dev/null
-    url=${pg_url%/*}/$pg_db
-  else
-    rm -f "$work"/dvcid.sqlite3*
-    url=sqlite://$work/dvcid.sqlite3
-  fi
+  start_sandbox
+  fresh_database "$backend" dvcid_bench
   write_config "$url"
-
-  taskset -c 0 "$dvcid" serve --config "$work/dvcid.toml" >"$work/serve.log" 2>&1 &
-  server_pid=$!
-  wait_for "http://$server_addr/readyz"
-
-  if [ "$backend" = postgres ]; then
-    pin_postgres_backends &
-    pinner_pid=$!
-  fi
+  start_server
   echo "=== $backend: load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   taskset -c 1 "$generator" run \
     --server "http://$server_addr" --sandbox "http://$sandbox_addr" \
