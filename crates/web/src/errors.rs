@@ -98,6 +98,8 @@ pub struct ErrorPage {
     /// A refusal for load: the seconds to wait, sent as `Retry-After`; the page then goes
     /// back to where the person was by itself (a waiting page).
     pub retry_after: Option<u64>,
+    /// Where the waiting page returns to.
+    pub back_to: String,
 }
 
 impl ErrorPage {
@@ -109,16 +111,18 @@ impl ErrorPage {
             title: tr.t(title),
             message: tr.t(message),
             retry_after: None,
+            back_to: "/".to_owned(),
         }
     }
 
-    /// The node refused for load (admission control): a waiting page that retries, or JSON
-    /// with `Retry-After`.
-    pub fn busy(tr: &Tr, seconds: u64) -> ErrorPage {
+    /// The node refused for load (admission control): a waiting page that goes back to
+    /// `back_to` (the page with the form) by itself, or JSON with `Retry-After`.
+    pub fn busy(tr: &Tr, seconds: u64, back_to: &str) -> ErrorPage {
         ErrorPage {
             title: tr.t("error-busy-title"),
             message: tr.t_args("error-busy-message", &[("seconds", seconds.to_string())]),
             retry_after: Some(seconds),
+            back_to: back_to.to_owned(),
             ..ErrorPage::new(ErrorKind::Unavailable, tr)
         }
     }

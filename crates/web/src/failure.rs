@@ -15,6 +15,9 @@ pub struct Failure {
     message_key: Option<&'static str>,
     /// Refused for load: answered with a waiting page and `Retry-After`.
     busy_for: Option<u64>,
+    /// The page a waiting page returns to, when it is not the one asked for (a form posted to
+    /// an address that has no page of its own).
+    back_to: Option<&'static str>,
 }
 
 impl Failure {
@@ -23,6 +26,7 @@ impl Failure {
             kind,
             message_key: None,
             busy_for: None,
+            back_to: None,
         }
     }
 
@@ -31,12 +35,20 @@ impl Failure {
             kind,
             message_key: Some(message_key),
             busy_for: None,
+            back_to: None,
         }
+    }
+
+    /// A waiting page returns to `path` instead of the address asked for.
+    pub fn returning_to(mut self, path: &'static str) -> Self {
+        self.back_to = Some(path);
+        self
     }
 
     pub fn respond(self, tr: &Tr, format: Format) -> Response {
         if let Some(seconds) = self.busy_for {
-            return ErrorPage::busy(tr, seconds).respond(tr, format);
+            let back_to = self.back_to.unwrap_or_else(|| tr.here());
+            return ErrorPage::busy(tr, seconds, back_to).respond(tr, format);
         }
         let mut page = ErrorPage::new(self.kind, tr);
         if let Some(key) = self.message_key {

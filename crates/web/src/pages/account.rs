@@ -445,7 +445,10 @@ async fn after(
             )
             .await
         }
-        Err(error) => Failure::from(error).respond(tr, Format::Html),
+        // The forms post to addresses without a page: a waiting page goes back to the account.
+        Err(error) => Failure::from(error)
+            .returning_to("/account")
+            .respond(tr, Format::Html),
     }
 }
 
@@ -731,7 +734,9 @@ async fn change_password(post: AccountPost) -> Response {
             }
             account_page(&state, &tr, &signed, None, password_form, StatusCode::OK).await
         }
-        Err(error) => Failure::from(error).respond(&tr, Format::Html),
+        Err(error) => Failure::from(error)
+            .returning_to("/account")
+            .respond(&tr, Format::Html),
     }
 }
 

@@ -8,7 +8,7 @@ use flows::{Argon2Params, OsRandomness, Passwords};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::browser::{location, registered};
+use super::browser::{location, registered, registered_and_signed_in};
 use super::{Options, person, serve_with, test_flow_config};
 
 const PASSWORD: &str = "mây trắng bay qua đồi";
@@ -118,4 +118,47 @@ async fn a_sign_in_beyond_the_admitted_hashes_is_refused_at_once_with_retry_afte
         )
         .await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+}
+
+/// A form posted to an address without a page of its own (the account's password change): the
+/// waiting page goes back to the account page, where the form is.
+#[tokio::test]
+async fn a_password_change_refused_for_load_waits_on_the_account_page() {
+    let db = store::testing::sqlite().await;
+    let pool = one_place().await;
+    let options = Options {
+        passwords: Some(Arc::clone(&pool)),
+        ..Options::default()
+    };
+    let base = serve_with(&db, options).await;
+    let someone = person(0);
+    let mut browser = registered_and_signed_in(base, &someone, PASSWORD).await;
+    let html = browser.get("/account").await.text().await.unwrap();
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let _taken = pool.admit().unwrap();
+    let new = "Một mật khẩu mới, 2026!";
+    let waiting = browser
+        .post(
+            "/account/password",
+            &[
+                ("csrf", csrf.as_str()),
+                ("current", PASSWORD),
+                ("new", new),
+                ("confirm", new),
+            ],
+        )
+        .await;
+    assert_eq!(waiting.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let page = waiting.text().await.unwrap();
+    assert!(
+        page.contains(r#"<meta http-equiv="refresh" content="2;url=/account">"#),
+        "{page}"
+    );
 }
