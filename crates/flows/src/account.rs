@@ -137,12 +137,29 @@ impl CertificateSummary {
 
 impl AccountService<'_> {
     pub async fn overview(&self, account: AccountId) -> Result<Overview, FlowError> {
-        phone_change::settle(self.services, account).await?;
         let store = &self.services.store;
         let account = store.account(account).await?.ok_or(FlowError::NotFound)?;
-        let phones = store.phones(account.id).await?;
-        let pending_phone_change = store.pending_phone_change(account.id).await?;
+        self.overview_of(&account).await
+    }
+
+    /// The overview of an account already read (the signed-in one).
+    pub async fn overview_of(&self, account: &Account) -> Result<Overview, FlowError> {
+        let store = &self.services.store;
+        let mut pending_phone_change = store.pending_phone_change(account.id).await?;
+        let now = self.services.clock.now();
+        if pending_phone_change
+            .as_ref()
+            .is_some_and(|pending| pending.effective_at <= now)
+        {
+            phone_change::settle(self.services, account.id).await?;
+            pending_phone_change = store.pending_phone_change(account.id).await?;
+        }
         let credentials = store.credentials(account.id).await?;
+        // In the store's order: the default first, then as added.
+        let phones = credentials
+            .iter()
+            .filter_map(AccountPhone::of)
+            .collect::<Result<Vec<_>, _>>()?;
         let certificates = credentials
             .iter()
             .filter(|credential| credential.kind == CredentialKind::Certificate)
@@ -159,7 +176,7 @@ impl AccountService<'_> {
         let identity_proofing = store.identity_proofing(account.id).await?;
         Ok(Overview {
             identity_proofing,
-            account,
+            account: account.clone(),
             phones,
             pending_phone_change,
             certificates,

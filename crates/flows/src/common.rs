@@ -12,7 +12,7 @@ use crate::flow::{Acted, Ctx};
 use crate::otp::{OtpCheck, OtpPurpose, SentOtp, otp_refusal};
 use crate::problem::Problem;
 use crate::services::Services;
-use crate::throttle::{Attempt, CaptchaWork, Gate, ThrottleAction};
+use crate::throttle::{Attempt, CaptchaWork, Gate, Throttle, ThrottleAction};
 use crate::view::Step;
 use domain::digest::{sha256, to_hex};
 
@@ -174,12 +174,9 @@ pub(crate) fn new_captcha(services: &Services, work: CaptchaWork) -> Captcha {
     Captcha::new(services.random.as_ref(), &config)
 }
 
-/// The right secret: this device's or address's failures are forgiven.
-pub(crate) async fn succeeded_attempt(
-    services: &Services,
-    attempt: &Attempt<'_>,
-) -> Result<(), FlowError> {
-    services.throttle.succeeded(attempt).await
+/// The right secret: this device's or address's failures are forgiven, with the step.
+pub(crate) fn succeeded_attempt(ctx: &mut Ctx<'_>, attempt: &Attempt<'_>) {
+    ctx.writes.push(Throttle::succeeded(attempt));
 }
 
 /// An attempt on `key` (the account `subject`, when it exists) from the client's device and

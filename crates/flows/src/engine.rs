@@ -562,8 +562,10 @@ impl Engine {
             client,
             captcha: &mut loaded.envelope.captcha,
             account: loaded.record.account_id,
+            writes: Vec::new(),
         };
         let mut acted = loaded.envelope.state.act(&mut ctx, action).await?;
+        acted.writes.append(&mut ctx.writes);
         if let (Some(session), Some(device)) = (&acted.session, &client.device) {
             let account = session.session.account_id;
             acted.writes.push(store::StepWrite::RememberDevice {

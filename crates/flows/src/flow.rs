@@ -76,6 +76,9 @@ pub(crate) struct Ctx<'a> {
     pub captcha: &'a mut Option<Captcha>,
     /// The account the flow was started for (account pages).
     pub account: Option<AccountId>,
+    /// Writes the step's helpers add along the way (a throttle reset), committed with the
+    /// step's own whatever it returns.
+    pub writes: Vec<StepWrite>,
 }
 
 #[async_trait]

@@ -178,11 +178,10 @@ impl Login {
             None => descriptor.level,
         };
         let level = crate::proofing::capped(ctx.services, evidence.account, level).await?;
-        for (credential, key) in &evidence.used {
-            acted.writes.push(StepWrite::CredentialUsed {
+        if !evidence.used.is_empty() {
+            acted.writes.push(StepWrite::CredentialsUsed {
                 account: evidence.account,
-                kind: *credential,
-                key: key.clone(),
+                used: evidence.used.clone(),
             });
         }
         let services = ctx.services;

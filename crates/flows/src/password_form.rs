@@ -93,7 +93,7 @@ impl PasswordForm {
                 return Ok(Err(Problem::form("credentials.invalid")));
             }
         };
-        succeeded_attempt(services, &attempt).await?;
+        succeeded_attempt(ctx, &attempt);
         if self.expected.is_some_and(|expected| expected != account.id) {
             return Ok(Err(Problem::form("step_up.other_account")));
         }

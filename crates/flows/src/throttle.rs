@@ -15,7 +15,7 @@
 
 use std::sync::Arc;
 
-use store::Store;
+use store::{StepWrite, Store};
 use time::{Duration, OffsetDateTime};
 
 use crate::config::{CaptchaConfig, ThrottleLimits};
@@ -259,13 +259,15 @@ impl Throttle {
     }
 
     /// A right password: the consecutive failures and this device's or address's own count
-    /// start again (one transaction), so successful sign-ins never lead to a captcha.
-    pub(crate) async fn succeeded(&self, attempt: &Attempt<'_>) -> Result<(), FlowError> {
-        let keys = [
-            ThrottleKey::Failures(attempt.account).text(),
-            own_key(attempt).text(),
-        ];
-        Ok(self.store.reset_hits(&keys).await?)
+    /// start again, so successful sign-ins never lead to a captcha — the write that resets
+    /// them, to commit with the step.
+    pub(crate) fn succeeded(attempt: &Attempt<'_>) -> StepWrite {
+        StepWrite::ForgetHits {
+            keys: vec![
+                ThrottleKey::Failures(attempt.account).text(),
+                own_key(attempt).text(),
+            ],
+        }
     }
 
     /// A new password through recovery: the consecutive failures are forgotten.

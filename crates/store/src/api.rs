@@ -227,7 +227,8 @@ pub trait ThrottleStore: Send + Sync {
         window_start: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> Result<i64>;
-    /// `hit` on each of `keys`, in one transaction; the counts in the same order.
+    /// `hit` on each distinct key of `keys`, in one statement; the counts in the order of
+    /// `keys` (a key listed twice is counted once).
     async fn hit_all(
         &self,
         keys: &[String],
@@ -235,7 +236,7 @@ pub trait ThrottleStore: Send + Sync {
         expires_at: OffsetDateTime,
     ) -> Result<Vec<i64>>;
     async fn hits(&self, key: &str, window_start: OffsetDateTime) -> Result<i64>;
-    /// Forgets every window of each of `keys`, in one transaction (a success resets them).
+    /// Forgets every window of each of `keys`, in one statement (a success resets them).
     async fn reset_hits(&self, keys: &[String]) -> Result<()>;
     async fn purge_expired_throttles(&self, now: OffsetDateTime) -> Result<u64>;
 }

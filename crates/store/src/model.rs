@@ -62,6 +62,25 @@ pub struct AccountPhone {
     pub added_at: OffsetDateTime,
 }
 
+impl AccountPhone {
+    /// The phone an `otp_phone` credential is (`None` for other kinds).
+    pub fn of(credential: &Credential) -> Option<crate::Result<Self>> {
+        (credential.kind == CredentialKind::OtpPhone).then(|| {
+            let phone = crate::convert::parsed(
+                "credentials",
+                "key",
+                credential.key.clone(),
+                PhoneNumber::parse,
+            )?;
+            Ok(Self {
+                phone,
+                is_default: credential.is_default,
+                added_at: credential.created_at,
+            })
+        })
+    }
+}
+
 /// Something an account signs in or proves itself with (`credentials` table), without its
 /// secret: the password hash is read only by `CredentialStore::password_phc`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,11 +118,20 @@ pub enum StepWrite {
     ConsumeOtp {
         id: Uuid,
     },
-    /// Records that a credential was just used to sign in.
-    CredentialUsed {
+    /// Records that the account's credentials (kind and key) were just used to sign in.
+    CredentialsUsed {
         account: AccountId,
-        kind: CredentialKind,
-        key: String,
+        used: Vec<(CredentialKind, String)>,
+    },
+    /// A right code proved the phone: it is no longer an unconfirmed one (Vietnam Post
+    /// registrations take the phone unconfirmed).
+    ConfirmPhone {
+        account: AccountId,
+        phone: PhoneNumber,
+    },
+    /// Throttle counters a success resets (every window of each key).
+    ForgetHits {
+        keys: Vec<String>,
     },
     /// Step-up: the session's level, methods and `auth_time` after a stronger method.
     RaiseSession {

@@ -47,6 +47,4 @@ pub trait PostStore: Send + Sync {
     ) -> Result<Option<IdentityProofing>>;
     /// The account's OTP phones no code has confirmed yet.
     async fn unconfirmed_phones(&self, account: AccountId) -> Result<Vec<PhoneNumber>>;
-    /// An accepted OTP to `phone` confirms it.
-    async fn confirm_phone(&self, account: AccountId, phone: &PhoneNumber) -> Result<()>;
 }

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use sqlx::Connection;
 use sqlx::postgres::PgPoolOptions;
 
 use crate::SqlStore;
@@ -27,14 +28,27 @@ mod queries {
 /// fail fast and are retried by their clients rather than pile up.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// A connection idle this long is checked (a round trip) before a request gets it. A failover
+/// (primary killed, replica promoted, the proxy switched over) takes longer than this, so every
+/// connection left from before it is checked and, dead, replaced by one to the new primary; a
+/// connection in use through the failover fails its request (a 503) and is dropped by the pool.
+/// Checking every connection instead would add a round trip to every statement outside a
+/// transaction.
+const CHECK_IDLE_AFTER: Duration = Duration::from_secs(1);
+
 pub async fn connect(url: &str, max_connections: u32) -> Result<SqlStore<sqlx::Postgres>> {
     let pool = PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(ACQUIRE_TIMEOUT)
-        // An idle connection is checked before it is handed out: after a failover the pool's
-        // connections to the old primary are dead, and each is replaced by one through the
-        // proxy to the new primary instead of failing the request that drew it.
-        .test_before_acquire(true)
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= CHECK_IDLE_AFTER {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .connect(url)
         .await?;
     Ok(SqlStore {

@@ -314,16 +314,28 @@ async fn apply_step_write(conn: &mut DbConnection, write: &StepWrite, now: Offse
             .await?;
             Ok(())
         }
-        StepWrite::CredentialUsed { account, kind, key } => {
-            sqlx::query("UPDATE credentials SET last_used_at = $4 WHERE account_id = $1 AND kind = $2 AND key = $3")
+        StepWrite::CredentialsUsed { account, used } => {
+            if used.is_empty() {
+                return Ok(());
+            }
+            let mut update = sqlx::QueryBuilder::<Db>::new("UPDATE credentials SET last_used_at = ");
+            update.push_bind(to_ms(now)).push(" WHERE account_id = ").push_bind(account.0);
+            update.push(" AND (kind, key) IN");
+            update.push_tuples(used, |mut pair, (kind, key)| {
+                pair.push_bind(kind.as_str()).push_bind(key.as_str());
+            });
+            update.build().execute(&mut *conn).await?;
+            Ok(())
+        }
+        StepWrite::ConfirmPhone { account, phone } => {
+            sqlx::query("DELETE FROM unconfirmed_phones WHERE account_id = $1 AND phone = $2")
                 .bind(account.0)
-                .bind(kind.as_str())
-                .bind(key.as_str())
-                .bind(to_ms(now))
+                .bind(phone.e164())
                 .execute(&mut *conn)
                 .await?;
             Ok(())
         }
+        StepWrite::ForgetHits { keys } => forget_hits(conn, keys).await,
         StepWrite::CreateAccount { id, account, credentials } => {
             let created = insert_account(conn, *id, account, now).await?;
             for credential in credentials {
@@ -429,6 +441,21 @@ async fn count_hit(
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get("hits")?)
+}
+
+/// Forgets every window of each of `keys` (one statement).
+async fn forget_hits(conn: &mut DbConnection, keys: &[String]) -> Result<()> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let mut delete = sqlx::QueryBuilder::<Db>::new("DELETE FROM throttle_counters WHERE key IN (");
+    let mut listed = delete.separated(", ");
+    for key in keys {
+        listed.push_bind(key.as_str());
+    }
+    delete.push(")");
+    delete.build().execute(&mut *conn).await?;
+    Ok(())
 }
 
 fn credential_from_row(row: &DbRow) -> Result<Credential> {
@@ -687,6 +714,15 @@ impl PhoneStore for SqlStore<Db> {
     }
 
     async fn settle_phone_change(&self, account: AccountId, now: OffsetDateTime) -> Result<bool> {
+        // Nearly always nothing is due: found by a read, without taking the write lock.
+        let due = sqlx::query("SELECT 1 FROM phone_changes WHERE account_id = $1 AND effective_at <= $2")
+            .bind(account.0)
+            .bind(to_ms(now))
+            .fetch_optional(&self.reader)
+            .await?;
+        if due.is_none() {
+            return Ok(false);
+        }
         let mut tx = self.writer.begin().await?;
         let due = sqlx::query(
             "DELETE FROM phone_changes WHERE account_id = $1 AND effective_at <= $2 RETURNING phone",
@@ -1200,13 +1236,32 @@ impl ThrottleStore for SqlStore<Db> {
         window_start: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> Result<Vec<i64>> {
-        let mut tx = self.writer.begin().await?;
-        let mut counts = Vec::with_capacity(keys.len());
-        for key in keys {
-            counts.push(count_hit(&mut tx, key, window_start, expires_at).await?);
+        // Sorted, concurrent calls lock shared counters in one order and cannot deadlock.
+        let mut distinct: Vec<&str> = keys.iter().map(String::as_str).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.is_empty() {
+            return Ok(Vec::new());
         }
-        tx.commit().await?;
-        Ok(counts)
+        // One statement counts them all: atomic without a transaction of its own.
+        let mut upsert =
+            sqlx::QueryBuilder::<Db>::new("INSERT INTO throttle_counters (key, window_start, hits, expires_at) ");
+        upsert.push_values(&distinct, |mut row, key| {
+            row.push_bind(*key).push_bind(to_ms(window_start)).push("1").push_bind(to_ms(expires_at));
+        });
+        upsert.push(
+            " ON CONFLICT (key, window_start) DO UPDATE SET hits = throttle_counters.hits + 1, \
+             expires_at = excluded.expires_at RETURNING key, hits",
+        );
+        let rows = upsert.build().fetch_all(&self.writer).await?;
+        let mut counted = Vec::with_capacity(rows.len());
+        for row in &rows {
+            counted.push((row.try_get::<String, _>("key")?, row.try_get::<i64, _>("hits")?));
+        }
+        Ok(keys
+            .iter()
+            .map(|key| counted.iter().find(|(counted, _)| counted == key).map_or(0, |(_, hits)| *hits))
+            .collect())
     }
 
     async fn hits(&self, key: &str, window_start: OffsetDateTime) -> Result<i64> {
@@ -1219,15 +1274,8 @@ impl ThrottleStore for SqlStore<Db> {
     }
 
     async fn reset_hits(&self, keys: &[String]) -> Result<()> {
-        let mut tx = self.writer.begin().await?;
-        for key in keys {
-            sqlx::query("DELETE FROM throttle_counters WHERE key = $1")
-                .bind(key.as_str())
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let mut conn = self.writer.acquire().await?;
+        forget_hits(&mut conn, keys).await
     }
 
     async fn purge_expired_throttles(&self, now: OffsetDateTime) -> Result<u64> {

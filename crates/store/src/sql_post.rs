@@ -236,13 +236,4 @@ impl PostStore for SqlStore<Db> {
             .map(|row| parsed("unconfirmed_phones", "phone", row.try_get("phone")?, PhoneNumber::parse))
             .collect()
     }
-
-    async fn confirm_phone(&self, account: AccountId, phone: &PhoneNumber) -> Result<()> {
-        sqlx::query("DELETE FROM unconfirmed_phones WHERE account_id = $1 AND phone = $2")
-            .bind(account.0)
-            .bind(phone.e164())
-            .execute(&self.writer)
-            .await?;
-        Ok(())
-    }
 }

@@ -41,12 +41,16 @@ pub async fn connect(url: &str) -> Result<SqlStore<sqlx::Sqlite>> {
     let mut probe = SqliteConnection::connect_with(&options).await?;
     verify_pragmas(&mut probe).await?;
     probe.close().await?;
+    // A connection to a local file cannot go away: the pool's check before each use (a round
+    // trip to the connection's thread) buys nothing.
     let writer = SqlitePoolOptions::new()
         .max_connections(1)
+        .test_before_acquire(false)
         .connect_with(options.clone())
         .await?;
     let reader = SqlitePoolOptions::new()
         .max_connections(READERS)
+        .test_before_acquire(false)
         .connect_with(options)
         .await?;
     Ok(SqlStore { reader, writer })

@@ -910,6 +910,112 @@ async fn throttle_counts_are_atomic_and_windowed(db: TestDb) {
     );
 }
 
+/// Several keys counted by one call: each once (a key listed twice too), in the order asked,
+/// atomically against concurrent calls; a success forgets keys in one statement, or with a
+/// flow step.
+async fn several_counters_are_counted_and_forgotten_together(db: TestDb) {
+    let window = NOW;
+    let expires = NOW + Duration::minutes(15);
+    let keys = ["own", "account", "address", "own"].map(str::to_owned);
+    let calls = (0..50).map(|_| {
+        let store = Arc::clone(&db.store);
+        let keys = keys.clone();
+        tokio::spawn(async move { store.hit_all(&keys, window, expires).await.unwrap() })
+    });
+    let mut seen = Vec::new();
+    for call in calls {
+        let counts = call.await.unwrap();
+        assert_eq!(counts.len(), 4);
+        assert_eq!(counts[0], counts[3], "a key listed twice is one counter");
+        assert_eq!(counts[0], counts[1], "every key of a call moves together");
+        assert_eq!(counts[1], counts[2]);
+        seen.push(counts[0]);
+    }
+    seen.sort_unstable();
+    assert_eq!(seen, (1..=50).collect::<Vec<i64>>());
+    assert!(db.store.hit_all(&[], window, expires).await.unwrap().is_empty());
+
+    db.store
+        .reset_hits(&["own".to_owned(), "account".to_owned(), "unknown".to_owned()])
+        .await
+        .unwrap();
+    let hits = |key: &'static str| {
+        let store = Arc::clone(&db.store);
+        async move { store.hits(key, window).await.unwrap() }
+    };
+    assert_eq!((hits("own").await, hits("account").await), (0, 0));
+    assert_eq!(hits("address").await, 50);
+
+    let flow = db
+        .store
+        .create_flow(&new_flow(Duration::minutes(15)), NOW)
+        .await
+        .unwrap();
+    let forget = StepWrite::ForgetHits {
+        keys: vec!["address".to_owned()],
+    };
+    db.store
+        .save_step(&flow, flow.version, &[forget], NOW)
+        .await
+        .unwrap();
+    assert_eq!(hits("address").await, 0);
+}
+
+/// A sign-in's step records the use of exactly the credentials it names.
+async fn a_step_records_the_credentials_it_used(db: TestDb) {
+    let id = registered(&db).await;
+    let other = db
+        .store
+        .create_account(&citizen("001090012346", "0912345678"), NOW)
+        .await
+        .unwrap()
+        .id;
+    let flow = db
+        .store
+        .create_flow(&new_flow(Duration::minutes(15)), NOW)
+        .await
+        .unwrap();
+    let used = StepWrite::CredentialsUsed {
+        account: id,
+        used: vec![
+            (CredentialKind::Password, String::new()),
+            (CredentialKind::OtpPhone, "+84912345678".to_owned()),
+        ],
+    };
+    let later = NOW + Duration::minutes(5);
+    db.store
+        .save_step(&flow, flow.version, &[used], later)
+        .await
+        .unwrap();
+    let last_used = |account: AccountId| {
+        let store = Arc::clone(&db.store);
+        async move {
+            store
+                .credentials(account)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|credential| (credential.kind, credential.last_used_at))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        last_used(id).await,
+        [
+            (CredentialKind::OtpPhone, Some(later)),
+            (CredentialKind::Password, Some(later)),
+        ]
+    );
+    assert_eq!(
+        last_used(other).await,
+        [
+            (CredentialKind::OtpPhone, None),
+            (CredentialKind::Password, None),
+        ],
+        "another account's credentials of the same kind and key are not touched"
+    );
+}
+
 async fn audit_lists_newest_first_within_the_account(db: TestDb) {
     let id = registered(&db).await;
     let other = db
@@ -990,6 +1096,8 @@ store::store_tests!(
     migration_0003_moves_passwords_and_phones_into_credentials,
     a_credential_secret_is_read_by_account_kind_and_key,
     throttle_counts_are_atomic_and_windowed,
+    several_counters_are_counted_and_forgotten_together,
+    a_step_records_the_credentials_it_used,
     audit_lists_newest_first_within_the_account,
     a_corrupted_row_is_an_error_not_an_answer,
     readiness_ping_answers,

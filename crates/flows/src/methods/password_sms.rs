@@ -15,7 +15,7 @@ use connectors::ConnectorError;
 use domain::{AccountKind, AssuranceLevel, AuthMethod, CredentialKind, PhoneNumber};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use store::{AccountId, AuditKind};
+use store::{AccountId, AuditKind, StepWrite};
 
 use super::kind::MethodKind;
 use super::method::{Begin, Descriptor, Evidence, Method, Progress};
@@ -141,10 +141,6 @@ impl Method for PasswordSms {
                     .await?
                 {
                     OtpCheck::Accepted => {
-                        // The right code proves the phone, even one registration took
-                        // unconfirmed (Vietnam Post by e-mail link).
-                        let store = &ctx.services.store;
-                        store.confirm_phone(account, &sent.phone).await?;
                         let evidence = Evidence {
                             account,
                             used: vec![
@@ -154,7 +150,13 @@ impl Method for PasswordSms {
                             phone_changed: false,
                             asserted: None,
                         };
-                        let acted = Acted::default().write(sent.used());
+                        // The right code proves the phone, even one registration took
+                        // unconfirmed (Vietnam Post by e-mail link).
+                        let confirmed = StepWrite::ConfirmPhone {
+                            account,
+                            phone: sent.phone.clone(),
+                        };
+                        let acted = Acted::default().write(sent.used()).write(confirmed);
                         return Ok(Progress::Proven(evidence, acted));
                     }
                     other => Acted::problem(otp_refused(ctx, other, Some(account)).await?),

@@ -95,7 +95,7 @@ async fn overview(State(state): State<AppState>, tr: Tr, signed: Signed) -> Resp
     let Ok(signed) = signed else {
         return unauthorized(&tr);
     };
-    match state.engine.accounts().overview(signed.account.id).await {
+    match state.engine.accounts().overview_of(&signed.account).await {
         Ok(overview) => {
             let account = &overview.account;
             let identity = &account.identity;
