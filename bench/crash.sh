@@ -40,6 +40,7 @@ case $profile in
   *) echo "bench/crash.sh: PROFILE is debug or release, not $profile" >&2; exit 2 ;;
 esac
 bin=${CARGO_TARGET_DIR:-target}/$profile
+dvcid=$bin/dvcid
 work=$(mktemp -d)
 sandbox_pid='' server_pid='' pinner_pid='' pg_db=''
 
@@ -53,24 +54,15 @@ for addr in "$sandbox_addr" "$server_addr"; do
   fi
 done
 
-"$bin/dvcid" sandbox --listen "$sandbox_addr" --smtp-listen "$smtp_addr" --people 5000 \
-  >"$work/sandbox.log" 2>&1 &
-sandbox_pid=$!
-wait_for "http://$sandbox_addr/sandbox/people?limit=1"
+start_sandbox 5000
 
 for backend in "${backends[@]}"; do
-  if [ "$backend" = postgres ]; then
-    pg_db=dvcid_crash_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
-    psql "$pg_url" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $pg_db" >/dev/null
-    url=${pg_url%/*}/$pg_db
-  else
-    url=sqlite://$work/dvcid.sqlite3
-  fi
+  fresh_database "$backend" dvcid_crash
   # Hashing cost is not what is tested here: a low one leaves more writes between the kills.
   write_serve_config "$url" "$server_addr" "[flows.argon2]
 memory_kib = 1024
 iterations = 1"
-  "$bin/bench-crash" --dvcid "$bin/dvcid" --config "$work/dvcid.toml" --database-url "$url" \
+  "$bin/bench-crash" --dvcid "$dvcid" --config "$work/dvcid.toml" --database-url "$url" \
     --server "http://$server_addr" --sandbox "http://$sandbox_addr" --log "$work/serve.log" \
     --iterations "$iterations" ${SEED:+--seed "$SEED"}
   drop_database

@@ -52,11 +52,12 @@ pin_postgres_backends() {
   done
 }
 
-# Starts `$dvcid sandbox` (1,000 people) on core 1 at `$sandbox_addr`/`$smtp_addr` and waits
-# for it.
+# Starts `$dvcid sandbox` with PEOPLE (default 1,000) people on core 1 at
+# `$sandbox_addr`/`$smtp_addr` and waits for it.
 start_sandbox() {
+  local people=${1:-1000}
   taskset -c 1 "$dvcid" sandbox --listen "$sandbox_addr" --smtp-listen "$smtp_addr" \
-    --people 1000 >"$work/sandbox.log" 2>&1 &
+    --people "$people" >"$work/sandbox.log" 2>&1 &
   sandbox_pid=$!
   wait_for "http://$sandbox_addr/sandbox/people?limit=1"
 }

@@ -66,13 +66,7 @@ for addr in "$sandbox_addr" "$server_addr"; do
   fi
 done
 
-if [ "$backend" = postgres ]; then
-  pg_db=dvcid_scale_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
-  psql "$pg_url" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $pg_db" >/dev/null
-  url=${pg_url%/*}/$pg_db
-else
-  url=sqlite://$work/dvcid.sqlite3
-fi
+fresh_database "$backend" dvcid_scale
 write_serve_config "$url" "$server_addr"
 
 # Statistics fresh after a bulk load, as autovacuum would make them in time.
@@ -86,17 +80,8 @@ analyze() {
 
 measure() {
   local size=$1 client
-  taskset -c 1 "$dvcid" sandbox --listen "$sandbox_addr" --smtp-listen "$smtp_addr" \
-    --people 20 >"$work/sandbox.log" 2>&1 &
-  sandbox_pid=$!
-  wait_for "http://$sandbox_addr/sandbox/people?limit=1"
-  taskset -c 0 "$dvcid" serve --config "$work/dvcid.toml" >"$work/serve.log" 2>&1 &
-  server_pid=$!
-  wait_for "http://$server_addr/readyz"
-  if [ "$backend" = postgres ]; then
-    pin_postgres_backends &
-    pinner_pid=$!
-  fi
+  start_sandbox 20
+  start_server
   echo "=== $backend, $size accounts: sign-ins; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   taskset -c 1 "$bin/bench-signin" run \
     --server "http://$server_addr" --sandbox "http://$sandbox_addr" \

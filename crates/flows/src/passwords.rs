@@ -332,6 +332,24 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_hash_that_panics_fails_its_request_and_leaves_the_thread_hashing() {
+        let config = Argon2Params {
+            max_concurrent: 1,
+            ..config()
+        };
+        let passwords = Passwords::new(&config, Arc::new(SeededRandomness::new(4)))
+            .await
+            .unwrap();
+        let failed = passwords
+            .on_thread(|_| -> Result<(), FlowError> { panic!("a broken hash") })
+            .await;
+        assert!(matches!(failed, Err(FlowError::Hashing(_))), "{failed:?}");
+        // The one hashing thread is still there, buffer and all.
+        let phc = passwords.hash("mật khẩu").await.unwrap();
+        assert!(passwords.verify("mật khẩu", Some(&phc)).await.unwrap());
+    }
+
+    #[tokio::test]
     async fn hashes_with_other_costs_still_verify() {
         let passwords = Passwords::new(&config(), Arc::new(SeededRandomness::new(2)))
             .await

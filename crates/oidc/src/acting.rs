@@ -12,6 +12,11 @@ use crate::claims::{ActingOrganisation, organisation_claims};
 use crate::core::Core;
 use crate::error::OidcError;
 
+/// Whether the scopes ask whom the person acts for (`dvc`).
+pub(crate) fn asks_acting(scopes: &[&str]) -> bool {
+    scopes.contains(&"dvc")
+}
+
 /// The organisation claims of the session's person, for the scopes and the client's names.
 pub(crate) async fn acting_claims(
     core: &Core,
@@ -20,7 +25,7 @@ pub(crate) async fn acting_claims(
     scopes: &[&str],
     mapping: store::ClaimMapping,
 ) -> Result<Map<String, Value>, OidcError> {
-    if !scopes.contains(&"dvc") {
+    if !asks_acting(scopes) {
         return Ok(Map::new());
     }
     let (organisation, role) = match person.kind {

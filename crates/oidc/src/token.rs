@@ -16,7 +16,7 @@ use store::{
 use time::OffsetDateTime;
 
 use crate::access::{ACCESS_TOKEN_TYP, AccessClaims};
-use crate::acting::acting_claims;
+use crate::acting::{acting_claims, asks_acting};
 use crate::caller::authenticate;
 use crate::claims::{amr_values, is_personal_scope};
 use crate::clients::PresentedClient;
@@ -405,7 +405,7 @@ async fn person_claims(
     let mapping = client.settings.claim_mapping;
     // The common refresh asks for neither: it reads no account (the rotation checked that it
     // is active).
-    if mapping != store::ClaimMapping::Vneid && !scopes.contains(&"dvc") {
+    if mapping != store::ClaimMapping::Vneid && !asks_acting(scopes) {
         return Ok(serde_json::Map::new());
     }
     let Some(account) = core.active_account(grant.account_id).await? else {

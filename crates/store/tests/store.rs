@@ -933,7 +933,13 @@ async fn several_counters_are_counted_and_forgotten_together(db: TestDb) {
     }
     seen.sort_unstable();
     assert_eq!(seen, (1..=50).collect::<Vec<i64>>());
-    assert!(db.store.hit_all(&[], window, expires).await.unwrap().is_empty());
+    assert!(
+        db.store
+            .hit_all(&[], window, expires)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     db.store
         .reset_hits(&["own".to_owned(), "account".to_owned(), "unknown".to_owned()])
