@@ -199,7 +199,11 @@ frontend https
 backend dvcid
   mode http
   balance roundrobin
+  # A request that reached a node which died before answering may have been carried out (a
+  # refresh token rotated): only GET and HEAD are sent again, the rest get the 503 above and
+  # their client decides. A connection that failed before the request went out is retried.
   retry-on conn-failure empty-response
+  http-request disable-l7-retry unless METH_GET || METH_HEAD
   option httpchk GET /readyz
   default-server inter 1s fastinter 500ms fall 2 rise 2
 EOF

@@ -65,6 +65,22 @@ async fn registered(db: &TestDb) -> AccountId {
         .id
 }
 
+/// A second citizen, on the first one's phone.
+async fn another_registered(db: &TestDb) -> AccountId {
+    db.store
+        .create_account(&citizen("001090012346", "0912345678"), NOW)
+        .await
+        .unwrap()
+        .id
+}
+
+async fn open_flow(db: &TestDb) -> store::FlowRecord {
+    db.store
+        .create_flow(&new_flow(Duration::minutes(15)), NOW)
+        .await
+        .unwrap()
+}
+
 async fn migrations_are_idempotent_with_data(db: TestDb) {
     let id = registered(&db).await;
     // A second start applies nothing and loses nothing.
@@ -680,12 +696,7 @@ async fn migration_0003_moves_passwords_and_phones_into_credentials(db: TestDb) 
 
 async fn a_credential_secret_is_read_by_account_kind_and_key(db: TestDb) {
     let id = registered(&db).await;
-    let other = db
-        .store
-        .create_account(&citizen("001090012346", "0912345678"), NOW)
-        .await
-        .unwrap()
-        .id;
+    let other = another_registered(&db).await;
     let phc = db
         .store
         .credential_secret(id, CredentialKind::Password, "")
@@ -693,11 +704,7 @@ async fn a_credential_secret_is_read_by_account_kind_and_key(db: TestDb) {
         .unwrap();
     assert_eq!(phc, db.store.password_phc(id).await.unwrap());
 
-    let flow = db
-        .store
-        .create_flow(&new_flow(Duration::minutes(15)), NOW)
-        .await
-        .unwrap();
+    let flow = open_flow(&db).await;
     let app = NewCredential {
         kind: CredentialKind::Totp,
         key: "app".to_owned(),
@@ -952,11 +959,7 @@ async fn several_counters_are_counted_and_forgotten_together(db: TestDb) {
     assert_eq!((hits("own").await, hits("account").await), (0, 0));
     assert_eq!(hits("address").await, 50);
 
-    let flow = db
-        .store
-        .create_flow(&new_flow(Duration::minutes(15)), NOW)
-        .await
-        .unwrap();
+    let flow = open_flow(&db).await;
     let forget = StepWrite::ForgetHits {
         keys: vec!["address".to_owned()],
     };
@@ -970,17 +973,8 @@ async fn several_counters_are_counted_and_forgotten_together(db: TestDb) {
 /// A sign-in's step records the use of exactly the credentials it names.
 async fn a_step_records_the_credentials_it_used(db: TestDb) {
     let id = registered(&db).await;
-    let other = db
-        .store
-        .create_account(&citizen("001090012346", "0912345678"), NOW)
-        .await
-        .unwrap()
-        .id;
-    let flow = db
-        .store
-        .create_flow(&new_flow(Duration::minutes(15)), NOW)
-        .await
-        .unwrap();
+    let other = another_registered(&db).await;
+    let flow = open_flow(&db).await;
     let used = StepWrite::CredentialsUsed {
         account: id,
         used: vec![
