@@ -214,7 +214,9 @@ EOF
 haproxy -c -q -f "$state/haproxy/haproxy.cfg"
 start haproxy haproxy -W -db -f "$state/haproxy/haproxy.cfg"
 database_url=postgres://postgres@$pg_front_addr/dvcid
-await 30 psql "postgres://postgres@$pg_front_addr/postgres" -Atc 'SELECT 1'
+# Writable, not only reachable: a new cluster's leader takes writes a moment after it answers.
+await 30 bash -c "psql 'postgres://postgres@$pg_front_addr/postgres' -Atc \
+  \"SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'\" | grep -qx t"
 if ! psql "postgres://postgres@$pg_front_addr/postgres" -Atc \
   "SELECT 1 FROM pg_database WHERE datname = 'dvcid'" | grep -q 1; then
   psql "postgres://postgres@$pg_front_addr/postgres" -qc 'CREATE DATABASE dvcid'
