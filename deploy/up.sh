@@ -201,9 +201,12 @@ backend dvcid
   balance roundrobin
   # A request that reached a node which died before answering may have been carried out (a
   # refresh token rotated): only GET and HEAD are sent again, the rest get the 503 above and
-  # their client decides. A connection that failed before the request went out is retried.
+  # their client decides. A connection that failed before the request went out is retried;
+  # no connection is reused, because HAProxy takes a reused one that the dying node closed
+  # under a request for such a failure and sends the request again.
   retry-on conn-failure empty-response
   http-request disable-l7-retry unless METH_GET || METH_HEAD
+  http-reuse never
   option httpchk GET /readyz
   default-server inter 1s fastinter 500ms fall 2 rise 2
 EOF
