@@ -643,6 +643,38 @@ async fn lost_phone_is_replaced_only_for_its_owner(db: TestDb) {
     );
 }
 
+/// The account pages settle a change whose cool-down is over, as a sign-in does: the new phone
+/// is the default and nothing is pending any more.
+async fn the_account_overview_settles_a_due_phone_change(db: TestDb) {
+    let world = World::new(db).await;
+    let person = world.person(DemoRole::PhoneRegistration);
+    let lost = PhoneNumber::parse("0867000111").unwrap();
+    account_with_phone(&world, &person, &lost).await;
+    world
+        .change_lost_phone(&person, PASSWORD, &person.phone)
+        .await;
+    let account = world.account_id(&person).await;
+    let accounts = world.engine.accounts();
+    let waiting = accounts.overview(account).await.unwrap();
+    assert!(waiting.pending_phone_change.is_some());
+    assert_eq!(
+        waiting.phones[0].phone, lost,
+        "nothing changes before the cool-down ends"
+    );
+
+    world.advance(harness::fast_config().phone_change_cooldown_secs);
+    let settled = accounts.overview(account).await.unwrap();
+    assert!(settled.pending_phone_change.is_none());
+    assert_eq!(
+        settled
+            .phones
+            .iter()
+            .map(|p| (p.phone.clone(), p.is_default))
+            .collect::<Vec<_>>(),
+        [(person.phone.clone(), true)]
+    );
+}
+
 /// The phone a change would replace cancels it with its code: nothing changes, and whoever
 /// made the change is signed out. Wrong codes and unknown IDs get the same answer.
 async fn lost_phone_change_is_cancelled_by_the_old_phone(db: TestDb) {
@@ -1259,6 +1291,7 @@ store::store_tests!(
     lost_phone_is_replaced_only_for_its_owner,
     lost_phone_change_is_refused_for_someone_elses_phone,
     lost_phone_change_is_cancelled_by_the_old_phone,
+    the_account_overview_settles_a_due_phone_change,
     daily_sms_limit_offers_the_other_phones_and_the_lost_phone_change,
     forgot_password_ends_every_session,
     forgot_password_for_an_unknown_id_looks_the_same,

@@ -58,17 +58,17 @@ fn citizen(personal_id: &str, phone_text: &str) -> NewAccount {
 }
 
 async fn registered(db: &TestDb) -> AccountId {
-    db.store
-        .create_account(&citizen("001190012345", "0912345678"), NOW)
-        .await
-        .unwrap()
-        .id
+    register(db, "001190012345").await
 }
 
 /// A second citizen, on the first one's phone.
 async fn another_registered(db: &TestDb) -> AccountId {
+    register(db, "001090012346").await
+}
+
+async fn register(db: &TestDb, personal_id: &str) -> AccountId {
     db.store
-        .create_account(&citizen("001090012346", "0912345678"), NOW)
+        .create_account(&citizen(personal_id, "0912345678"), NOW)
         .await
         .unwrap()
         .id

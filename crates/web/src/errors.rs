@@ -95,10 +95,15 @@ pub struct ErrorPage {
     pub code: &'static str,
     pub title: String,
     pub message: String,
-    /// A refusal for load: the seconds to wait, sent as `Retry-After`; the page then goes
-    /// back to where the person was by itself (a waiting page).
-    pub retry_after: Option<u64>,
-    /// Where the waiting page returns to.
+    /// A refusal for load: a waiting page.
+    pub waiting: Option<Waiting>,
+}
+
+/// A waiting page: the seconds to wait, sent as `Retry-After`, after which the page goes back
+/// by itself to where the person was.
+#[derive(Debug, Clone)]
+pub struct Waiting {
+    pub seconds: u64,
     pub back_to: String,
 }
 
@@ -110,8 +115,7 @@ impl ErrorPage {
             code: kind.code(),
             title: tr.t(title),
             message: tr.t(message),
-            retry_after: None,
-            back_to: "/".to_owned(),
+            waiting: None,
         }
     }
 
@@ -121,8 +125,10 @@ impl ErrorPage {
         ErrorPage {
             title: tr.t("error-busy-title"),
             message: tr.t_args("error-busy-message", &[("seconds", seconds.to_string())]),
-            retry_after: Some(seconds),
-            back_to: back_to.to_owned(),
+            waiting: Some(Waiting {
+                seconds,
+                back_to: back_to.to_owned(),
+            }),
             ..ErrorPage::new(ErrorKind::Unavailable, tr)
         }
     }
@@ -134,7 +140,7 @@ impl ErrorPage {
     }
 
     pub fn respond(self, tr: &Tr, format: Format) -> Response {
-        let retry_after = self.retry_after;
+        let retry_after = self.waiting.as_ref().map(|waiting| waiting.seconds);
         let mut response = match format {
             Format::Json => (
                 self.status,

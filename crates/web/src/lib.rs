@@ -44,7 +44,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use store::Store;
 
 pub use assets::url as asset_url;
-pub use errors::{ErrorKind, ErrorPage};
+pub use errors::{ErrorKind, ErrorPage, Waiting};
 pub use forms::{FieldError, Form, FormProblem, Link, Notice, NoticeKind, Tab};
 pub use forwarded::TrustedProxies;
 pub use i18n::{Lang, Tr};

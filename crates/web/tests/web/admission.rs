@@ -8,34 +8,35 @@ use flows::{Argon2Params, OsRandomness, Passwords};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::browser::{location, registered, registered_and_signed_in};
+use super::browser::{csrf_of, location, registered, registered_and_signed_in};
 use super::{Options, person, serve_with, test_flow_config};
 
 const PASSWORD: &str = "mây trắng bay qua đồi";
 
-/// A hashing pool with one place and no waiting line.
-async fn one_place() -> Arc<Passwords> {
+/// A node on `db` whose hashing pool has one place and no waiting line: its address, and the
+/// pool (to take the place).
+async fn serve_with_one_place(db: &store::testing::TestDb) -> (String, Arc<Passwords>) {
     let config = Argon2Params {
         max_concurrent: 1,
         max_waiting: 0,
         ..test_flow_config().argon2
     };
-    Arc::new(
+    let pool = Arc::new(
         Passwords::new(&config, Arc::new(OsRandomness))
             .await
             .unwrap(),
-    )
+    );
+    let options = Options {
+        passwords: Some(Arc::clone(&pool)),
+        ..Options::default()
+    };
+    (serve_with(db, options).await, pool)
 }
 
 #[tokio::test]
 async fn a_sign_in_beyond_the_admitted_hashes_is_refused_at_once_with_retry_after() {
     let db = store::testing::sqlite().await;
-    let pool = one_place().await;
-    let options = Options {
-        passwords: Some(Arc::clone(&pool)),
-        ..Options::default()
-    };
-    let base = serve_with(&db, options).await;
+    let (base, pool) = serve_with_one_place(&db).await;
     let someone = person(0);
     let mut browser = registered(base.clone(), &someone, PASSWORD).await;
     let taken = pool.admit().unwrap();
@@ -125,23 +126,11 @@ async fn a_sign_in_beyond_the_admitted_hashes_is_refused_at_once_with_retry_afte
 #[tokio::test]
 async fn a_password_change_refused_for_load_waits_on_the_account_page() {
     let db = store::testing::sqlite().await;
-    let pool = one_place().await;
-    let options = Options {
-        passwords: Some(Arc::clone(&pool)),
-        ..Options::default()
-    };
-    let base = serve_with(&db, options).await;
+    let (base, pool) = serve_with_one_place(&db).await;
     let someone = person(0);
     let mut browser = registered_and_signed_in(base, &someone, PASSWORD).await;
     let html = browser.get("/account").await.text().await.unwrap();
-    let csrf = html
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let csrf = csrf_of(&html);
     let _taken = pool.admit().unwrap();
     let new = "Một mật khẩu mới, 2026!";
     let waiting = browser

@@ -86,6 +86,15 @@ impl Browser {
     }
 }
 
+/// The CSRF token the page's form carries.
+pub(super) fn csrf_of(page: &str) -> String {
+    page.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no form with a CSRF token: {page}"))
+        .to_owned()
+}
+
 pub(super) fn location(response: &reqwest::Response) -> String {
     response.headers()["location"].to_str().unwrap().to_owned()
 }

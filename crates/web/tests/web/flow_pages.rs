@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use super::browser::{Browser, location, registered_and_signed_in};
+use super::browser::{Browser, csrf_of, location, registered_and_signed_in};
 use super::{person, serve, solve_captcha};
 
 #[tokio::test]
@@ -16,14 +16,7 @@ async fn pages_register_sign_in_and_protect_account_forms() {
     assert_eq!(account.status(), StatusCode::OK);
     let html = account.text().await.unwrap();
     assert!(html.contains(&who.full_name));
-    let token = html
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let token = csrf_of(&html);
 
     // A form without the session's token is refused; with it, it works.
     let forged = browser
@@ -206,12 +199,7 @@ async fn a_legacy_account_is_asked_for_its_personal_id_after_signing_in() {
     let page = browser.get(&detour).await.text().await.unwrap();
     let tr = web::Tr::new(web::Lang::Vi, "/");
     assert!(page.contains(&tr.t("personal-id-skip")), "{page}");
-    let csrf = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_owned();
+    let csrf = csrf_of(&page);
     let added = browser
         .post(
             "/account/identity/personal-id",

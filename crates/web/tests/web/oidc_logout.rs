@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use store::testing::TestDb;
 use tokio::sync::mpsc;
 
-use super::browser::location;
+use super::browser::{csrf_of, location};
 use super::oidc_provider::{Op, callback};
 use super::oidc_rp::{SignedIn, error_code, header, verified_with_jwks};
 
@@ -260,14 +260,7 @@ async fn a_confirmed_logout_without_hint_also_notifies_the_clients() {
     let mut browser = op.browser().await;
     let signed = op.sign_in(&mut browser, &rp).await;
     let html = browser.get("/logout").await.text().await.unwrap();
-    let csrf = html
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no confirmation form: {html}"))
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let csrf = csrf_of(&html);
     browser.post("/logout/confirm", &[("csrf", &csrf)]).await;
     let delivery = next_delivery(&mut deliveries).await;
     assert_eq!(delivery.to, "confirm");

@@ -5,7 +5,7 @@
 use openidconnect::{CsrfToken, PostLogoutRedirectUrl};
 use reqwest::StatusCode;
 
-use super::browser::{Browser, location};
+use super::browser::{Browser, csrf_of, location};
 use super::oidc_provider::{Op, callback, settings};
 use super::oidc_rp::{describe, error_code};
 
@@ -234,14 +234,7 @@ async fn logout_without_a_valid_hint_asks_first() {
     }
     // Confirming with the page's token ends the session.
     let html = browser.get("/logout").await.text().await.unwrap();
-    let csrf = html
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let csrf = csrf_of(&html);
     let forged = browser.post("/logout/confirm", &[("csrf", "forged")]).await;
     assert_ne!(forged.status(), StatusCode::SEE_OTHER);
     assert_eq!(browser.get("/account").await.status(), StatusCode::OK);

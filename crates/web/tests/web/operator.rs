@@ -10,7 +10,7 @@ use store::{AccountId, Actor, AuditContext, AuditKind, Identity, NewAccount, New
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use super::browser::{Browser, location};
+use super::browser::{Browser, csrf_of, location};
 use super::{person, serve};
 
 fn system() -> AuditContext {
@@ -86,12 +86,6 @@ async fn grant(db: &TestDb, account: AccountId, role: OperatorRole) {
         .grant_role(account, role, &system(), now)
         .await
         .unwrap();
-}
-
-/// The CSRF token the console's forms carry.
-fn csrf_of(page: &str) -> String {
-    let start = page.find("name=\"csrf\" value=\"").unwrap() + 19;
-    page[start..].split('"').next().unwrap().to_owned()
 }
 
 /// Person 5 as a helpdesk operator signed in by SIM, on the record of person 6's account:
