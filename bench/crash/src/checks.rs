@@ -79,9 +79,10 @@ async fn holding(e: &Endpoints, sessions: &[String]) -> Result<usize> {
 }
 
 /// The family's newest acknowledged token still rotates. When a rotation of it was in
-/// flight at the kill and was made, presenting it again is a reuse: the server refuses it
-/// (and ends the family, which the database check then sees with no live token left), and
-/// the driver opens a new family on the same session.
+/// flight at the kill and was made, presenting it again within the server's retry grace
+/// exchanges it again; later it is a reuse: the server refuses it (and ends the family, which
+/// the database check then sees with no live token left), and the driver opens a new family
+/// on the same session.
 async fn family_continues(
     e: &Endpoints,
     family: &mut Family,

@@ -117,7 +117,8 @@ impl Load {
     /// Refreshes `family` until the deadline.
     pub async fn refreshes(self, mut family: Family) -> Family {
         // A refresh that got no 200 may still have rotated the token (the commit reached
-        // the synchronous replica, the answer was lost): the retry is then a reuse.
+        // the synchronous replica, the answer was lost). The server exchanges the retry again
+        // within its grace; a retry refused after that is counted apart.
         let mut unacknowledged = false;
         while self.running() {
             let result = self.token.refresh(&family.newest).await;
@@ -169,9 +170,9 @@ impl Family {
 /// Why a family stopped before the deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FamilyEnd {
-    /// Refused (400) after a refresh without answer: that refresh had rotated the token, the
-    /// retry of the old one was a reuse, and the family was revoked as it must be. No
-    /// acknowledged write is lost, but the client must sign in again.
+    /// Refused (400) after a refresh without answer: that refresh had rotated the token and
+    /// the retry came after the server's retry grace, so it was a reuse and the family was
+    /// revoked. No acknowledged write is lost, but the client must sign in again.
     UnacknowledgedRotation,
     /// Refused with no failure before it: a fault.
     Refused,

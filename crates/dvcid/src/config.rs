@@ -145,6 +145,8 @@ fn default_max_connections() -> u32 {
 }
 
 pub const MIN_SECRET_BYTES: usize = 32;
+/// A minute covers a failover and a retry; a longer grace is a longer window for a stolen copy.
+const MAX_REFRESH_RETRY_GRACE_SECS: u32 = 60;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -292,6 +294,15 @@ fn validate(config: &Config) -> Result<(), ConfigError> {
         return Err(ConfigError::setting(
             "audit.checkpoint_minutes",
             "must be from 1 to 1440 (a day)",
+        ));
+    }
+    if config.oidc.refresh_token_retry_grace_secs > MAX_REFRESH_RETRY_GRACE_SECS {
+        return Err(ConfigError::setting(
+            "oidc.refresh_token_retry_grace_secs",
+            format!(
+                "must be from 0 (off) to {MAX_REFRESH_RETRY_GRACE_SECS}: longer lets a stolen \
+                 refresh token be exchanged too"
+            ),
         ));
     }
     if config.database.max_connections == 0 {

@@ -13,6 +13,11 @@ pub struct OidcConfig {
     pub id_token_ttl_secs: i64,
     /// A refresh-token family's absolute lifetime; it also ends with the session it came from.
     pub refresh_token_ttl_secs: i64,
+    /// A refresh token presented again within this many seconds of its exchange, while the
+    /// token it was exchanged for is still unused, is a client retrying after a lost answer
+    /// (a node or the database primary died after the commit): it is exchanged again instead
+    /// of revoking the family as reuse. 0 turns this off; at most 60.
+    pub refresh_token_retry_grace_secs: u32,
     /// A new signing key is published this long before it signs, so that relying services
     /// have refreshed their JWKS cache first. Also the JWKS `Cache-Control: max-age`.
     pub key_publish_ahead_secs: i64,
@@ -36,6 +41,7 @@ impl Default for OidcConfig {
             access_token_ttl_secs: 300,
             id_token_ttl_secs: 600,
             refresh_token_ttl_secs: 8 * 3600,
+            refresh_token_retry_grace_secs: 30,
             key_publish_ahead_secs: 3600,
             rsa_bits: 2048,
             assertion_max_age_secs: 300,

@@ -11,9 +11,9 @@ use domain::AssuranceLevel;
 use serde::Serialize;
 use store::{
     ClientAuthMethod, CodeRedemption, Grant, GrantType, NewRefreshToken, OidcClient,
-    RefreshRotation, StoreError,
+    RefreshRotation, Rotation, StoreError,
 };
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
 use crate::access::{ACCESS_TOKEN_TYP, AccessClaims};
 use crate::acting::{acting_claims, asks_acting};
@@ -220,11 +220,21 @@ async fn refresh(
     let next = core.secret();
     let rotation = core
         .store
-        .rotate_refresh_token(&hash, &client.id, &next.hash, now)
+        .rotate_refresh_token(&Rotation {
+            presented: &hash,
+            client: &client.id,
+            next: &next.hash,
+            now,
+            retry_grace: Duration::seconds(core.config.refresh_token_retry_grace_secs.into()),
+        })
         .await
         .map_err(OidcError::from)?;
     let grant = match rotation {
         RefreshRotation::Rotated(grant) => grant,
+        RefreshRotation::Exchanged(grant) => {
+            tracing::info!(client = %client.id, grant = %grant.id, "refresh token presented again before its successor was used; exchanged again");
+            grant
+        }
         RefreshRotation::Reused { grant_id } => {
             tracing::warn!(client = %client.id, grant = %grant_id, "refresh token reused; its family is revoked");
             return Err(TokenError::invalid_grant(

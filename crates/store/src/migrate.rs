@@ -48,6 +48,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "operators",
         include_str!("../migrations/sqlite/0009_operators.sql"),
     ),
+    (
+        10,
+        "refresh successor",
+        include_str!("../migrations/sqlite/0010_refresh_successor.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -94,6 +99,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         9,
         "operators",
         include_str!("../migrations/postgres/0009_operators.sql"),
+    ),
+    (
+        10,
+        "refresh successor",
+        include_str!("../migrations/postgres/0010_refresh_successor.sql"),
     ),
 ];
 

@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::model::AccountId;
 use crate::oidc_model::{
     AuthorizationCode, CodeRedemption, Grant, NewRefreshToken, OidcClient, PendingLogout,
-    RefreshRotation, RefreshToken, SigningKey,
+    RefreshRotation, RefreshToken, Rotation, SigningKey,
 };
 
 #[async_trait]
@@ -72,15 +72,11 @@ pub trait GrantStore: Send + Sync {
     /// Spends `presented` and stores the digest `next` in its family (expiring with the
     /// grant), in one transaction, if `presented` is live and its grant is `client`'s, neither
     /// revoked nor expired, of an active account. A token used before revokes the whole
-    /// family; a token of another client is left as it was (a thief can neither use nor burn
-    /// it). One conditional write decides, so concurrent rotations have one winner.
-    async fn rotate_refresh_token(
-        &self,
-        presented: &[u8; 32],
-        client: &str,
-        next: &[u8; 32],
-        now: OffsetDateTime,
-    ) -> Result<RefreshRotation>;
+    /// family — unless it was exchanged within `retry_grace` and its successor is unused, when
+    /// it is exchanged again and that successor spent (`Exchanged`). A token of another client
+    /// is left as it was (a thief can neither use nor burn it). One conditional write decides,
+    /// so concurrent rotations have one winner and a family never has two live tokens.
+    async fn rotate_refresh_token(&self, rotation: &Rotation<'_>) -> Result<RefreshRotation>;
     /// The refresh token and its grant, whatever their state (introspection decides).
     async fn refresh_token(&self, token_hash: &[u8; 32]) -> Result<Option<(RefreshToken, Grant)>>;
     /// Revokes the grant and so every token of it; false when it was already revoked or unknown.

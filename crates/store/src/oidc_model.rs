@@ -214,6 +214,23 @@ pub struct Grant {
     pub revoked_at: Option<OffsetDateTime>,
 }
 
+/// A client's request to exchange a refresh token for the next one of its family.
+#[derive(Debug, Clone, Copy)]
+pub struct Rotation<'a> {
+    /// Digest of the token presented.
+    pub presented: &'a [u8; 32],
+    /// The client that presented it (authenticated).
+    pub client: &'a str,
+    /// Digest of the token to store in its place.
+    pub next: &'a [u8; 32],
+    pub now: OffsetDateTime,
+    /// How long after an exchange the old token may be presented again, while what it was
+    /// exchanged for is unused, and be exchanged again instead of counting as reuse. A lost
+    /// answer (a node or the primary dying after the commit) must not sign the person out;
+    /// zero turns this off.
+    pub retry_grace: time::Duration,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRefreshToken {
     pub token_hash: [u8; 32],
@@ -235,6 +252,10 @@ pub struct RefreshToken {
 pub enum RefreshRotation {
     /// The token was live: it is now spent and the new one stored, in one transaction.
     Rotated(Grant),
+    /// The token had been exchanged within the retry grace and what it was exchanged for was
+    /// never used: the client most likely lost the answer. That unused token is now spent and
+    /// the new one stored; the family still has exactly one live token.
+    Exchanged(Grant),
     /// The token had been used before: the whole family (its grant) is now revoked.
     Reused { grant_id: Uuid },
     /// The token belongs to another client's grant; nothing was spent or revoked.

@@ -149,54 +149,30 @@ impl GrantStore for SqlStore<Db> {
         .transpose()
     }
 
-    async fn rotate_refresh_token(
-        &self,
-        presented: &[u8; 32],
-        client: &str,
-        next: &[u8; 32],
-        now: OffsetDateTime,
-    ) -> Result<RefreshRotation> {
+    async fn rotate_refresh_token(&self, rotation: &Rotation<'_>) -> Result<RefreshRotation> {
         if BACKEND == "postgres" {
-            return rotate_in_one_statement(&self.writer, presented, client, next, now).await;
+            return rotate_in_one_statement(&self.writer, rotation).await;
         }
         let mut tx = self.writer.begin().await?;
         let spent = sqlx::query(
-            "UPDATE oidc_refresh_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL \
-             AND expires_at > $2 AND EXISTS (SELECT 1 FROM oidc_grants g \
+            "UPDATE oidc_refresh_tokens SET used_at = $2, replaced_by = $4 WHERE token_hash = $1 \
+             AND used_at IS NULL AND expires_at > $2 AND EXISTS (SELECT 1 FROM oidc_grants g \
              WHERE g.id = oidc_refresh_tokens.grant_id AND g.client_id = $3) RETURNING grant_id",
         )
-        .bind(presented.as_slice())
-        .bind(to_ms(now))
-        .bind(client)
+        .bind(rotation.presented.as_slice())
+        .bind(to_ms(rotation.now))
+        .bind(rotation.client)
+        .bind(rotation.next.as_slice())
         .fetch_optional(&mut *tx)
         .await?;
         let Some(spent) = spent else {
-            return refused_rotation(tx, presented, client, now).await;
+            return refused_rotation(tx, rotation).await;
         };
-        let grant_id: Uuid = spent.try_get("grant_id")?;
-        // A no-op write holds the grant: a revocation racing us lands before or after the whole
-        // rotation, never between the check and the new token. Grants of a locked account are
-        // revoked with the lock; the status check keeps that true whatever changed the status.
-        let grant = sqlx::query(concat!(
-            "UPDATE oidc_grants SET revoked_at = revoked_at WHERE id = $1 AND revoked_at IS NULL \
-             AND expires_at > $2 \
-             AND account_id IN (SELECT id FROM accounts WHERE status = 'active') RETURNING ",
-            grant_columns!()
-        ))
-        .bind(grant_id)
-        .bind(to_ms(now))
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(grant) = grant else {
+        let Some(grant) = hold_live_grant(&mut tx, spent.try_get("grant_id")?, rotation.now).await?
+        else {
             return Ok(RefreshRotation::Invalid);
         };
-        let grant = grant_from_row(&grant)?;
-        let next = NewRefreshToken {
-            token_hash: *next,
-            grant_id: grant.id,
-            expires_at: grant.expires_at,
-        };
-        insert_refresh(&mut tx, &next, grant.id, now).await?;
+        insert_successor(&mut tx, &grant, rotation).await?;
         tx.commit().await?;
         Ok(RefreshRotation::Rotated(grant))
     }
@@ -302,10 +278,7 @@ impl GrantStore for SqlStore<Db> {
 /// token waits on the grant's lock, then finds the token spent and spends nothing.
 async fn rotate_in_one_statement(
     pool: &sqlx::Pool<Db>,
-    presented: &[u8; 32],
-    client: &str,
-    next: &[u8; 32],
-    now: OffsetDateTime,
+    rotation: &Rotation<'_>,
 ) -> Result<RefreshRotation> {
     let rotated = sqlx::query(concat!(
         "WITH held AS (SELECT ",
@@ -315,8 +288,9 @@ async fn rotate_in_one_statement(
          AND client_id = $3 AND revoked_at IS NULL AND expires_at > $2 \
          AND account_id IN (SELECT id FROM accounts WHERE status = 'active') \
          FOR NO KEY UPDATE), \
-         spent AS (UPDATE oidc_refresh_tokens SET used_at = $2 WHERE token_hash = $1 \
-         AND used_at IS NULL AND grant_id IN (SELECT id FROM held) RETURNING grant_id), \
+         spent AS (UPDATE oidc_refresh_tokens SET used_at = $2, replaced_by = $4 \
+         WHERE token_hash = $1 AND used_at IS NULL AND grant_id IN (SELECT id FROM held) \
+         RETURNING grant_id), \
          next AS (INSERT INTO oidc_refresh_tokens \
          (token_hash, grant_id, created_at, expires_at, used_at) \
          SELECT $4, held.id, $2, held.expires_at, NULL FROM held JOIN spent ON spent.grant_id = held.id \
@@ -325,48 +299,112 @@ async fn rotate_in_one_statement(
         grant_columns!(),
         " FROM held WHERE id IN (SELECT grant_id FROM next)"
     ))
-    .bind(presented.as_slice())
-    .bind(to_ms(now))
-    .bind(client)
-    .bind(next.as_slice())
+    .bind(rotation.presented.as_slice())
+    .bind(to_ms(rotation.now))
+    .bind(rotation.client)
+    .bind(rotation.next.as_slice())
     .fetch_optional(pool)
     .await?;
     match rotated {
         Some(grant) => Ok(RefreshRotation::Rotated(grant_from_row(&grant)?)),
-        None => refused_rotation(pool.begin().await?, presented, client, now).await,
+        None => refused_rotation(pool.begin().await?, rotation).await,
     }
 }
 
 /// Why a presented refresh token was not spent: unknown or expired (nothing happens), another
-/// client's (nothing happens), or used before — then its family is revoked.
+/// client's (nothing happens), a retry of an exchange whose answer was lost (exchanged again),
+/// or used before — then its family is revoked.
 async fn refused_rotation(
     mut tx: sqlx::Transaction<'_, Db>,
-    presented: &[u8; 32],
-    client: &str,
-    now: OffsetDateTime,
+    rotation: &Rotation<'_>,
 ) -> Result<RefreshRotation> {
     let found = sqlx::query(
-        "SELECT t.grant_id, t.used_at, g.client_id FROM oidc_refresh_tokens t \
+        "SELECT t.grant_id, t.used_at, t.replaced_by, g.client_id FROM oidc_refresh_tokens t \
          JOIN oidc_grants g ON g.id = t.grant_id WHERE t.token_hash = $1",
     )
-    .bind(presented.as_slice())
+    .bind(rotation.presented.as_slice())
     .fetch_optional(&mut *tx)
     .await?;
     let Some(found) = found else {
         return Ok(RefreshRotation::Invalid);
     };
-    if found.try_get::<String, _>("client_id")? != client {
+    if found.try_get::<String, _>("client_id")? != rotation.client {
         return Ok(RefreshRotation::OtherClient);
     }
-    if found.try_get::<Option<i64>, _>("used_at")?.is_none() {
+    let Some(used_at) = found.try_get::<Option<i64>, _>("used_at")? else {
         // Live but expired.
         return Ok(RefreshRotation::Invalid);
-    }
+    };
     let grant_id: Uuid = found.try_get("grant_id")?;
-    revoke_grant_in(&mut tx, grant_id, now).await?;
+    let since_exchange = rotation.now - from_ms("oidc_refresh_tokens", "used_at", used_at)?;
+    let recent = rotation.retry_grace.is_positive() && since_exchange < rotation.retry_grace;
+    let exchanged = found.try_get::<Option<Vec<u8>>, _>("replaced_by")?.is_some();
+    if recent
+        && exchanged
+        && let Some(outcome) = exchange_again(&mut tx, grant_id, rotation).await?
+    {
+        tx.commit().await?;
+        return Ok(outcome);
+    }
+    revoke_grant_in(&mut tx, grant_id, rotation.now).await?;
     tx.commit().await?;
     tracing::warn!(%grant_id, "refresh token reused; its family is revoked");
     Ok(RefreshRotation::Reused { grant_id })
+}
+
+/// The presented token was exchanged moments ago and nobody has used what it was exchanged
+/// for: the client most likely never got the answer. The unused successor is spent — so the
+/// family still has one live token, and whoever presents the discarded one later is caught as
+/// reuse — and a new one takes its place. `None` when the successor was used after all: reuse.
+async fn exchange_again(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    grant_id: Uuid,
+    rotation: &Rotation<'_>,
+) -> Result<Option<RefreshRotation>> {
+    let Some(grant) = hold_live_grant(tx, grant_id, rotation.now).await? else {
+        return Ok(Some(RefreshRotation::Invalid));
+    };
+    // Read under the grant's lock, so two retries racing each other have one winner.
+    let discarded = sqlx::query(
+        "UPDATE oidc_refresh_tokens SET used_at = $2 WHERE used_at IS NULL AND token_hash = \
+         (SELECT replaced_by FROM oidc_refresh_tokens WHERE token_hash = $1)",
+    )
+    .bind(rotation.presented.as_slice())
+    .bind(to_ms(rotation.now))
+    .execute(&mut **tx)
+    .await?;
+    if discarded.rows_affected() == 0 {
+        return Ok(None);
+    }
+    sqlx::query("UPDATE oidc_refresh_tokens SET replaced_by = $2 WHERE token_hash = $1")
+        .bind(rotation.presented.as_slice())
+        .bind(rotation.next.as_slice())
+        .execute(&mut **tx)
+        .await?;
+    insert_successor(tx, &grant, rotation).await?;
+    Ok(Some(RefreshRotation::Exchanged(grant)))
+}
+
+/// Holds the grant if it is live, with a no-op write: a revocation racing us lands before or
+/// after the whole rotation, never between the check and the new token. Grants of a locked
+/// account are revoked with the lock; the status check keeps that true whatever changed the
+/// status.
+async fn hold_live_grant(
+    conn: &mut DbConnection,
+    grant_id: Uuid,
+    now: OffsetDateTime,
+) -> Result<Option<Grant>> {
+    let grant = sqlx::query(concat!(
+        "UPDATE oidc_grants SET revoked_at = revoked_at WHERE id = $1 AND revoked_at IS NULL \
+         AND expires_at > $2 \
+         AND account_id IN (SELECT id FROM accounts WHERE status = 'active') RETURNING ",
+        grant_columns!()
+    ))
+    .bind(grant_id)
+    .bind(to_ms(now))
+    .fetch_optional(&mut *conn)
+    .await?;
+    grant.as_ref().map(grant_from_row).transpose()
 }
 
 async fn insert_refresh(
@@ -386,6 +424,20 @@ async fn insert_refresh(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// The token a rotation stores in `grant`'s family: it expires with the grant.
+async fn insert_successor(
+    conn: &mut DbConnection,
+    grant: &Grant,
+    rotation: &Rotation<'_>,
+) -> Result<()> {
+    let next = NewRefreshToken {
+        token_hash: *rotation.next,
+        grant_id: grant.id,
+        expires_at: grant.expires_at,
+    };
+    insert_refresh(conn, &next, grant.id, rotation.now).await
 }
 
 #[async_trait]

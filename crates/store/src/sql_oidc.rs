@@ -7,7 +7,7 @@
 use crate::oidc_api::{ClientStore, GrantStore, LogoutOutbox, SigningKeyStore};
 use crate::oidc_model::{
     AuthorizationCode, ClientSettings, CodeRedemption, Grant, NewRefreshToken, OidcClient,
-    PendingLogout, RefreshRotation, RefreshToken, SigningAlg, SigningKey,
+    PendingLogout, RefreshRotation, RefreshToken, Rotation, SigningAlg, SigningKey,
 };
 
 macro_rules! client_columns {

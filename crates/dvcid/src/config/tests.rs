@@ -112,7 +112,7 @@ fn a_whole_configuration_can_come_from_the_environment() {
 #[test]
 fn each_refusal_names_its_setting() {
     type Env = &'static [(&'static str, &'static str)];
-    let cases: [(&str, &str, Env); 11] = [
+    let cases: [(&str, &str, Env); 12] = [
         ("missing otp key", "secrets.otp_key", &[]),
         (
             "unknown key",
@@ -154,6 +154,11 @@ fn each_refusal_names_its_setting() {
             "no audit checkpoints",
             "audit.checkpoint_minutes",
             &[("DVCID_AUDIT__CHECKPOINT_MINUTES", "0")],
+        ),
+        (
+            "long refresh retry grace",
+            "oidc.refresh_token_retry_grace_secs",
+            &[("DVCID_OIDC__REFRESH_TOKEN_RETRY_GRACE_SECS", "61")],
         ),
         (
             "bad sms url",

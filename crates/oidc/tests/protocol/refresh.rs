@@ -1,7 +1,7 @@
 //! Refresh tokens (rotation, reuse, scope, lifetime, binding to client and session) and the
 //! client credentials grant.
 
-use oidc::{BearerError, TokenResponse};
+use oidc::{BearerError, OidcConfig, TokenResponse};
 use store::testing::TestDb;
 use store::{ClientAuthMethod, GrantType};
 
@@ -42,7 +42,11 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family(db: TestDb) {
     assert!(claims.get("nonce").is_none());
     assert!(env.provider.userinfo(&second.access_token).await.is_ok());
 
-    // The first refresh token was spent: presenting it again revokes the whole family.
+    // The first refresh token was spent: presenting it again, later than a client retrying
+    // after a lost answer would, revokes the whole family.
+    env.advance(i64::from(
+        OidcConfig::default().refresh_token_retry_grace_secs,
+    ));
     let reuse = env
         .provider
         .token(
@@ -63,6 +67,41 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family(db: TestDb) {
         env.provider.userinfo(&second.access_token).await,
         Err(BearerError::InvalidToken(_))
     ));
+}
+
+/// A client whose answer was lost (the node or the database primary died after the commit)
+/// presents its old token again: it gets new tokens, and the ones it never saw are dead.
+async fn a_refresh_retried_after_a_lost_answer_gets_new_tokens(db: TestDb) {
+    let env = env(db).await;
+    let client = register(&env, "hoso-tphcm", |_| {}).await;
+    let (_, _, first) = signed_in_tokens(&env, &client).await;
+    env.advance(120);
+    let lost = refresh(&env, &client, &first).await;
+    env.advance(5);
+    let retried = refresh(&env, &client, &first).await;
+    assert_ne!(retried.refresh_token, lost.refresh_token);
+    assert_ne!(retried.refresh_token, first.refresh_token);
+    let next = refresh(&env, &client, &retried).await;
+    assert!(env.provider.userinfo(&next.access_token).await.is_ok());
+
+    // The token the client never saw is spent: whoever presents it is not the client, and the
+    // family goes.
+    let stolen = env
+        .provider
+        .token(
+            &client.basic(),
+            &refresh_form(lost.refresh_token.as_deref().unwrap(), None),
+        )
+        .await;
+    assert_eq!(refusal(stolen), ("invalid_grant".to_owned(), 400));
+    let after = env
+        .provider
+        .token(
+            &client.basic(),
+            &refresh_form(next.refresh_token.as_deref().unwrap(), None),
+        )
+        .await;
+    assert_eq!(refusal(after).0, "invalid_grant");
 }
 
 async fn a_refresh_may_narrow_the_scope_but_not_widen_it(db: TestDb) {
@@ -237,6 +276,7 @@ async fn client_credentials_tokens_are_for_the_client_itself(db: TestDb) {
 
 store::store_tests!(
     refresh_tokens_rotate_and_reuse_revokes_the_family,
+    a_refresh_retried_after_a_lost_answer_gets_new_tokens,
     a_refresh_may_narrow_the_scope_but_not_widen_it,
     another_client_can_neither_use_nor_burn_a_refresh_token,
     refresh_tokens_need_the_grant_and_end_with_family_or_session,

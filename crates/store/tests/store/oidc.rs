@@ -10,7 +10,7 @@ use serde_json::json;
 use store::testing::TestDb;
 use store::{
     AccountId, AuthorizationCode, ClaimMapping, ClientAuthMethod, ClientSettings, CodeRedemption,
-    Grant, NewRefreshToken, OidcClient, RefreshRotation, Session, SigningAlg, SigningKey,
+    Grant, NewRefreshToken, OidcClient, RefreshRotation, Rotation, Session, SigningAlg, SigningKey,
     StoreError, SubjectType,
 };
 use time::{Duration, OffsetDateTime};
@@ -37,6 +37,23 @@ fn client(id: &str) -> OidcClient {
         },
         created_at: NOW,
         updated_at: NOW,
+    }
+}
+
+/// `client` exchanging refresh token `presented` for `next`, with no retry grace: presenting
+/// a token twice is reuse, as before the grace existed.
+fn rotation<'a>(
+    presented: &'a [u8; 32],
+    client: &'a str,
+    next: &'a [u8; 32],
+    now: OffsetDateTime,
+) -> Rotation<'a> {
+    Rotation {
+        presented,
+        client,
+        next,
+        now,
+        retry_grace: Duration::ZERO,
     }
 }
 
@@ -332,7 +349,7 @@ async fn a_code_redeems_once_and_a_replay_revokes_its_grant(db: TestDb) {
     assert!(is_revoked(&db, grant.id).await);
     let rotation = db
         .store
-        .rotate_refresh_token(&[1; 32], &grant.client_id, &[2; 32], at)
+        .rotate_refresh_token(&rotation(&[1; 32], &grant.client_id, &[2; 32], at))
         .await
         .unwrap();
     assert_eq!(rotation, RefreshRotation::Invalid);
@@ -482,7 +499,7 @@ async fn another_clients_token_is_neither_spent_nor_burned(db: TestDb) {
     for _ in 0..2 {
         let stolen = db
             .store
-            .rotate_refresh_token(&[1; 32], "bhxh", &[2; 32], NOW)
+            .rotate_refresh_token(&rotation(&[1; 32], "bhxh", &[2; 32], NOW))
             .await
             .unwrap();
         assert_eq!(stolen, RefreshRotation::OtherClient);
@@ -492,7 +509,7 @@ async fn another_clients_token_is_neither_spent_nor_burned(db: TestDb) {
     assert!(db.store.refresh_token(&[2; 32]).await.unwrap().is_none());
     let own = db
         .store
-        .rotate_refresh_token(&[1; 32], &grant.client_id, &[3; 32], NOW)
+        .rotate_refresh_token(&rotation(&[1; 32], &grant.client_id, &[3; 32], NOW))
         .await
         .unwrap();
     assert_eq!(own, RefreshRotation::Rotated(grant));
@@ -512,7 +529,7 @@ async fn a_locked_accounts_tokens_do_not_rotate(db: TestDb) {
     assert_eq!(locked, 1, "the test's one account");
     let rotation = db
         .store
-        .rotate_refresh_token(&[1; 32], &grant.client_id, &[2; 32], NOW)
+        .rotate_refresh_token(&rotation(&[1; 32], &grant.client_id, &[2; 32], NOW))
         .await
         .unwrap();
     assert_eq!(rotation, RefreshRotation::Invalid);
@@ -527,7 +544,7 @@ async fn rotation_spends_once_and_reuse_revokes_the_family(db: TestDb) {
     let at = NOW + Duration::hours(2);
     let rotated = db
         .store
-        .rotate_refresh_token(&[1; 32], &grant.client_id, &[2; 32], at)
+        .rotate_refresh_token(&rotation(&[1; 32], &grant.client_id, &[2; 32], at))
         .await
         .unwrap();
     assert_eq!(rotated, RefreshRotation::Rotated(grant.clone()));
@@ -543,14 +560,14 @@ async fn rotation_spends_once_and_reuse_revokes_the_family(db: TestDb) {
     // The old token again: someone kept a copy. The family goes, the newest token with it.
     let reused = db
         .store
-        .rotate_refresh_token(&[1; 32], &grant.client_id, &[3; 32], at)
+        .rotate_refresh_token(&rotation(&[1; 32], &grant.client_id, &[3; 32], at))
         .await
         .unwrap();
     assert_eq!(reused, RefreshRotation::Reused { grant_id: grant.id });
     assert!(is_revoked(&db, grant.id).await);
     let newest = db
         .store
-        .rotate_refresh_token(&[2; 32], &grant.client_id, &[4; 32], at)
+        .rotate_refresh_token(&rotation(&[2; 32], &grant.client_id, &[4; 32], at))
         .await
         .unwrap();
     assert_eq!(newest, RefreshRotation::Invalid);
@@ -559,10 +576,221 @@ async fn rotation_spends_once_and_reuse_revokes_the_family(db: TestDb) {
     assert!(!db.store.revoke_grant(grant.id, at).await.unwrap());
     let unknown = db
         .store
-        .rotate_refresh_token(&[9; 32], &grant.client_id, &[5; 32], at)
+        .rotate_refresh_token(&rotation(&[9; 32], &grant.client_id, &[5; 32], at))
         .await
         .unwrap();
     assert_eq!(unknown, RefreshRotation::Invalid);
+}
+
+const GRACE: Duration = Duration::seconds(30);
+
+/// The rotation of `rotation`, with the retry grace.
+fn with_grace(rotation: Rotation<'_>) -> Rotation<'_> {
+    Rotation {
+        retry_grace: GRACE,
+        ..rotation
+    }
+}
+
+/// When the refresh token `hash` was spent, if it was.
+async fn used_at(db: &TestDb, hash: u8) -> Option<OffsetDateTime> {
+    let (token, _) = db.store.refresh_token(&[hash; 32]).await.unwrap().unwrap();
+    token.used_at
+}
+
+async fn a_retry_soon_after_an_exchange_is_exchanged_again_and_the_lost_token_spent(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue", "bhxh"]).await;
+    let session = signed_in(&db, account, 1).await;
+    let grant = granted(&db, "thue", &session, 1, 1).await;
+    let client = grant.client_id.as_str();
+    let at = NOW + Duration::hours(1);
+    let rotated = db
+        .store
+        .rotate_refresh_token(&with_grace(rotation(&[1; 32], client, &[2; 32], at)))
+        .await
+        .unwrap();
+    assert_eq!(rotated, RefreshRotation::Rotated(grant.clone()));
+
+    // The answer carrying token 2 was lost; the client tries again with token 1, twice.
+    for (retry, (lost, next)) in [(2u8, 3u8), (3, 4)].into_iter().enumerate() {
+        let later = at + Duration::seconds(10) * (retry as i32 + 1);
+        let again = db
+            .store
+            .rotate_refresh_token(&with_grace(rotation(&[1; 32], client, &[next; 32], later)))
+            .await
+            .unwrap();
+        assert_eq!(
+            again,
+            RefreshRotation::Exchanged(grant.clone()),
+            "retry {retry}"
+        );
+        assert_eq!(
+            used_at(&db, lost).await,
+            Some(later),
+            "the lost token is spent"
+        );
+        assert_eq!(used_at(&db, next).await, None, "its replacement is live");
+        assert_eq!(
+            used_at(&db, 1).await,
+            Some(at),
+            "the grace runs from the first exchange"
+        );
+    }
+    // Another client holding a copy gets nothing and burns nothing, grace or not.
+    let stolen = db
+        .store
+        .rotate_refresh_token(&with_grace(rotation(&[1; 32], "bhxh", &[5; 32], at)))
+        .await
+        .unwrap();
+    assert_eq!(stolen, RefreshRotation::OtherClient);
+    assert_eq!(used_at(&db, 4).await, None);
+
+    // A discarded token presented later is reuse, whoever holds it: the family goes.
+    let discarded = db
+        .store
+        .rotate_refresh_token(&with_grace(rotation(
+            &[2; 32],
+            client,
+            &[6; 32],
+            at + GRACE,
+        )))
+        .await
+        .unwrap();
+    assert_eq!(discarded, RefreshRotation::Reused { grant_id: grant.id });
+    assert!(is_revoked(&db, grant.id).await);
+    let live = db
+        .store
+        .rotate_refresh_token(&with_grace(rotation(
+            &[4; 32],
+            client,
+            &[7; 32],
+            at + GRACE,
+        )))
+        .await
+        .unwrap();
+    assert_eq!(live, RefreshRotation::Invalid);
+}
+
+async fn a_retry_is_reuse_once_the_successor_was_used_or_the_grace_is_over(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue"]).await;
+    let session = signed_in(&db, account, 1).await;
+    let used = granted(&db, "thue", &session, 1, 1).await;
+    let late = granted(&db, "thue", &session, 2, 11).await;
+    let client = used.client_id.as_str();
+    let rotate = |presented: u8, next: u8, now: OffsetDateTime| {
+        let store = Arc::clone(&db.store);
+        async move {
+            store
+                .rotate_refresh_token(&with_grace(rotation(
+                    &[presented; 32],
+                    client,
+                    &[next; 32],
+                    now,
+                )))
+                .await
+                .unwrap()
+        }
+    };
+
+    // The successor was used: whoever presents the old token now is not the client retrying.
+    assert!(matches!(
+        rotate(1, 2, NOW).await,
+        RefreshRotation::Rotated(_)
+    ));
+    assert!(matches!(
+        rotate(2, 3, NOW).await,
+        RefreshRotation::Rotated(_)
+    ));
+    let after_use = rotate(1, 4, NOW + Duration::seconds(1)).await;
+    assert_eq!(after_use, RefreshRotation::Reused { grant_id: used.id });
+    assert!(is_revoked(&db, used.id).await);
+
+    // The grace is counted from the first exchange, and over when it has run.
+    assert!(matches!(
+        rotate(11, 12, NOW).await,
+        RefreshRotation::Rotated(_)
+    ));
+    let last_moment = rotate(11, 13, NOW + GRACE - Duration::milliseconds(1)).await;
+    assert_eq!(last_moment, RefreshRotation::Exchanged(late.clone()));
+    let too_late = rotate(11, 14, NOW + GRACE).await;
+    assert_eq!(too_late, RefreshRotation::Reused { grant_id: late.id });
+    assert!(is_revoked(&db, late.id).await);
+}
+
+async fn a_retry_of_a_locked_accounts_token_is_not_exchanged(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue"]).await;
+    let session = signed_in(&db, account, 1).await;
+    let grant = granted(&db, "thue", &session, 1, 1).await;
+    let client = grant.client_id.as_str();
+    let rotated = db
+        .store
+        .rotate_refresh_token(&with_grace(rotation(&[1; 32], client, &[2; 32], NOW)))
+        .await
+        .unwrap();
+    assert!(matches!(rotated, RefreshRotation::Rotated(_)));
+    let locked = db
+        .execute("UPDATE accounts SET status = 'locked'")
+        .await
+        .unwrap();
+    assert_eq!(locked, 1, "the test's one account");
+    let retry = db
+        .store
+        .rotate_refresh_token(&with_grace(rotation(&[1; 32], client, &[3; 32], NOW)))
+        .await
+        .unwrap();
+    assert_eq!(retry, RefreshRotation::Invalid);
+    assert_eq!(used_at(&db, 2).await, None, "nothing was spent");
+    assert!(db.store.refresh_token(&[3; 32]).await.unwrap().is_none());
+}
+
+async fn concurrent_retries_within_the_grace_leave_one_live_token(db: TestDb) {
+    let account = registered(&db).await;
+    with_clients(&db, &["thue"]).await;
+    let session = signed_in(&db, account, 1).await;
+    let grant = granted(&db, "thue", &session, 1, 1).await;
+    let first = db
+        .store
+        .rotate_refresh_token(&with_grace(rotation(&[1; 32], "thue", &[2; 32], NOW)))
+        .await
+        .unwrap();
+    assert!(matches!(first, RefreshRotation::Rotated(_)));
+
+    let tries = (0..20u8).map(|i| {
+        let store = Arc::clone(&db.store);
+        tokio::spawn(async move {
+            store
+                .rotate_refresh_token(&with_grace(rotation(
+                    &[1; 32],
+                    "thue",
+                    &[100 + i; 32],
+                    NOW + Duration::seconds(5),
+                )))
+                .await
+                .unwrap()
+        })
+    });
+    let outcomes: Vec<RefreshRotation> = futures_util::future::join_all(tries)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    // The retries queue on the grant: each finds the token the one before it stored unused.
+    let exchanged = outcomes
+        .iter()
+        .filter(|o| **o == RefreshRotation::Exchanged(grant.clone()))
+        .count();
+    assert_eq!(exchanged, 20, "{outcomes:?}");
+    let mut live = Vec::new();
+    for hash in std::iter::once(2).chain(100..120) {
+        if used_at(&db, hash).await.is_none() {
+            live.push(hash);
+        }
+    }
+    assert_eq!(live.len(), 1, "one live token in the family: {live:?}");
+    assert!(!is_revoked(&db, grant.id).await);
 }
 
 async fn concurrent_rotations_of_one_token_let_exactly_one_through(db: TestDb) {
@@ -576,7 +804,7 @@ async fn concurrent_rotations_of_one_token_let_exactly_one_through(db: TestDb) {
         let client = grant.client_id.clone();
         tokio::spawn(async move {
             store
-                .rotate_refresh_token(&[1; 32], &client, &[100 + i; 32], NOW)
+                .rotate_refresh_token(&rotation(&[1; 32], &client, &[100 + i; 32], NOW))
                 .await
                 .unwrap()
         })
@@ -614,7 +842,7 @@ async fn expired_or_revoked_grants_and_tokens_do_not_rotate(db: TestDb) {
     let after = NOW + Duration::hours(1);
     assert_eq!(
         db.store
-            .rotate_refresh_token(&[1; 32], &grant.client_id, &[2; 32], after)
+            .rotate_refresh_token(&rotation(&[1; 32], &grant.client_id, &[2; 32], after))
             .await
             .unwrap(),
         RefreshRotation::Invalid
@@ -628,7 +856,12 @@ async fn expired_or_revoked_grants_and_tokens_do_not_rotate(db: TestDb) {
     let token_expired = NOW + Duration::days(30);
     assert_eq!(
         db.store
-            .rotate_refresh_token(&[3; 32], &other.client_id, &[4; 32], token_expired)
+            .rotate_refresh_token(&rotation(
+                &[3; 32],
+                &other.client_id,
+                &[4; 32],
+                token_expired
+            ))
             .await
             .unwrap(),
         RefreshRotation::Invalid
@@ -641,7 +874,7 @@ async fn expired_or_revoked_grants_and_tokens_do_not_rotate(db: TestDb) {
     assert!(!db.store.revoke_grant(Uuid::new_v4(), NOW).await.unwrap());
     assert_eq!(
         db.store
-            .rotate_refresh_token(&[5; 32], &revoked.client_id, &[6; 32], NOW)
+            .rotate_refresh_token(&rotation(&[5; 32], &revoked.client_id, &[6; 32], NOW))
             .await
             .unwrap(),
         RefreshRotation::Invalid
@@ -756,7 +989,7 @@ async fn locking_an_account_ends_grants_and_queues_logouts(db: TestDb) {
     assert_eq!(queued(&db, NOW).await, expected);
     assert_eq!(
         db.store
-            .rotate_refresh_token(&[1; 32], &a.client_id, &[9; 32], NOW)
+            .rotate_refresh_token(&rotation(&[1; 32], &a.client_id, &[9; 32], NOW))
             .await
             .unwrap(),
         RefreshRotation::Invalid
@@ -903,7 +1136,7 @@ async fn purge_deletes_only_expired_rows(db: TestDb) {
         .unwrap();
     assert!(matches!(
         db.store
-            .rotate_refresh_token(&[2; 32], &live.client_id, &[3; 32], NOW)
+            .rotate_refresh_token(&rotation(&[2; 32], &live.client_id, &[3; 32], NOW))
             .await
             .unwrap(),
         RefreshRotation::Rotated(_)
@@ -1100,6 +1333,10 @@ store::store_tests!(
     codes_and_grants_need_a_live_session,
     rotation_spends_once_and_reuse_revokes_the_family,
     concurrent_rotations_of_one_token_let_exactly_one_through,
+    a_retry_soon_after_an_exchange_is_exchanged_again_and_the_lost_token_spent,
+    a_retry_is_reuse_once_the_successor_was_used_or_the_grace_is_over,
+    a_retry_of_a_locked_accounts_token_is_not_exchanged,
+    concurrent_retries_within_the_grace_leave_one_live_token,
     expired_or_revoked_grants_and_tokens_do_not_rotate,
     ending_a_session_revokes_its_grants_and_queues_logouts,
     a_password_change_ends_grants_and_queues_logouts,
