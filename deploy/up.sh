@@ -159,7 +159,7 @@ printf 'HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRe
 global
   maxconn 4096
   stats socket $state/haproxy/admin.sock mode 600 level admin
-  log stdout format raw local0 warning
+  log stdout format raw local0 info
 
 defaults
   log global
@@ -192,6 +192,10 @@ EOF
 frontend https
   bind $https_addr ssl crt $state/haproxy/site.pem
   mode http
+  # Every request that ended abnormally, with its termination state (e.g. SH--: the node
+  # closed before answering); normal ones are not logged.
+  option httplog
+  option dontlog-normal
   option forwardfor
   http-request set-header X-Forwarded-Proto https
   default_backend dvcid
