@@ -245,6 +245,8 @@ for index in $(seq "$nodes"); do
   await 60 curl -fsS "http://${node_addrs[index]}/readyz"
 done
 cp "$state/haproxy/ca.crt" "$state/ca.crt"
+# Up for clients only once HAProxy's checks have put the nodes in (rise 2).
+await 30 curl -fsS --cacert "$state/ca.crt" "https://$https_addr/readyz"
 
 cat <<EOF
 dvcid cluster up (state in $state)

@@ -257,7 +257,10 @@ async fn run(args: Args) -> Result<bool> {
         println!("  {:<9} {:>9}  {count}", kind.name(), answer.label());
     }
     let forbidden = timeline::forbidden(&outcomes);
-    println!("  other than success or 503: {}", forbidden.len());
+    println!(
+        "  other than success, 503 or closed unanswered: {}",
+        forbidden.len()
+    );
     for outcome in forbidden.iter().take(10) {
         println!(
             "    {:.3} s {} {}",

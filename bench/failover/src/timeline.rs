@@ -52,7 +52,12 @@ pub enum Answer {
     /// Answered with the expected status, but the flow did not move as it must (a problem in
     /// the answer): a fault of the load or of the server, never expected.
     Refused,
-    /// No HTTP answer at all (connection refused or cut, timeout).
+    /// The connection was closed before any answer, on a connection that had carried requests
+    /// before. HAProxy does this on purpose when the node died under the request (in HTTP/1.1
+    /// it tells the client that nothing was answered, as a server closing an idle connection
+    /// does); a client treats it as a 503: the request may or may not have been carried out.
+    Closed,
+    /// No HTTP answer at all (connection refused, timeout, or cut in the middle of an answer).
     Transport,
 }
 
@@ -68,6 +73,12 @@ impl Answer {
                     .map(|unexpected| unexpected.status.as_u16())
                 {
                     Self::Status(status)
+                } else if error.chain().any(|cause| {
+                    cause
+                        .downcast_ref::<hyper::Error>()
+                        .is_some_and(hyper::Error::is_incomplete_message)
+                }) {
+                    Self::Closed
                 } else if error
                     .chain()
                     .any(|cause| cause.downcast_ref::<reqwest::Error>().is_some())
@@ -84,15 +95,17 @@ impl Answer {
         self == Self::Status(kind.success())
     }
 
-    /// Allowed during a disruption: a success or a retry-able 503.
+    /// Allowed during a disruption: a success, a retry-able 503, or a connection closed
+    /// unanswered.
     fn is_allowed(self, kind: Kind) -> bool {
-        self.is_success(kind) || self == Self::Status(503)
+        self.is_success(kind) || matches!(self, Self::Status(503) | Self::Closed)
     }
 
     pub fn label(self) -> String {
         match self {
             Self::Status(status) => status.to_string(),
             Self::Refused => "refused".to_owned(),
+            Self::Closed => "closed unanswered".to_owned(),
             Self::Transport => "no answer".to_owned(),
         }
     }
