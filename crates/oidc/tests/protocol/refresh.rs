@@ -1,7 +1,7 @@
 //! Refresh tokens (rotation, reuse, scope, lifetime, binding to client and session) and the
 //! client credentials grant.
 
-use oidc::{BearerError, OidcConfig, TokenResponse};
+use oidc::{BearerError, OidcConfig, TokenError, TokenResponse};
 use store::testing::TestDb;
 use store::{ClientAuthMethod, GrantType};
 
@@ -23,6 +23,20 @@ async fn refresh(env: &Env, client: &TestClient, tokens: &TokenResponse) -> Toke
         )
         .await
         .unwrap()
+}
+
+/// Presents the refresh token of `tokens` again, for a refusal.
+async fn refresh_again(
+    env: &Env,
+    client: &TestClient,
+    tokens: &TokenResponse,
+) -> Result<TokenResponse, TokenError> {
+    env.provider
+        .token(
+            &client.basic(),
+            &refresh_form(tokens.refresh_token.as_deref().unwrap(), None),
+        )
+        .await
 }
 
 async fn refresh_tokens_rotate_and_reuse_revokes_the_family(db: TestDb) {
@@ -47,21 +61,9 @@ async fn refresh_tokens_rotate_and_reuse_revokes_the_family(db: TestDb) {
     env.advance(i64::from(
         OidcConfig::default().refresh_token_retry_grace_secs,
     ));
-    let reuse = env
-        .provider
-        .token(
-            &client.basic(),
-            &refresh_form(first.refresh_token.as_deref().unwrap(), None),
-        )
-        .await;
+    let reuse = refresh_again(&env, &client, &first).await;
     assert_eq!(refusal(reuse), ("invalid_grant".to_owned(), 400));
-    let after = env
-        .provider
-        .token(
-            &client.basic(),
-            &refresh_form(second.refresh_token.as_deref().unwrap(), None),
-        )
-        .await;
+    let after = refresh_again(&env, &client, &second).await;
     assert_eq!(refusal(after).0, "invalid_grant");
     assert!(matches!(
         env.provider.userinfo(&second.access_token).await,
@@ -86,21 +88,9 @@ async fn a_refresh_retried_after_a_lost_answer_gets_new_tokens(db: TestDb) {
 
     // The token the client never saw is spent: whoever presents it is not the client, and the
     // family goes.
-    let stolen = env
-        .provider
-        .token(
-            &client.basic(),
-            &refresh_form(lost.refresh_token.as_deref().unwrap(), None),
-        )
-        .await;
+    let stolen = refresh_again(&env, &client, &lost).await;
     assert_eq!(refusal(stolen), ("invalid_grant".to_owned(), 400));
-    let after = env
-        .provider
-        .token(
-            &client.basic(),
-            &refresh_form(next.refresh_token.as_deref().unwrap(), None),
-        )
-        .await;
+    let after = refresh_again(&env, &client, &next).await;
     assert_eq!(refusal(after).0, "invalid_grant");
 }
 
@@ -173,13 +163,7 @@ async fn refresh_tokens_need_the_grant_and_end_with_family_or_session(db: TestDb
     // The family's absolute lifetime (8 hours by default).
     let (_, _, tokens) = signed_in_tokens(&env, &client).await;
     env.advance(8 * 3600 + 1);
-    let late = env
-        .provider
-        .token(
-            &client.basic(),
-            &refresh_form(tokens.refresh_token.as_deref().unwrap(), None),
-        )
-        .await;
+    let late = refresh_again(&env, &client, &tokens).await;
     assert_eq!(refusal(late).0, "invalid_grant");
 
     // Ending the session revokes its grants.
@@ -190,13 +174,7 @@ async fn refresh_tokens_need_the_grant_and_end_with_family_or_session(db: TestDb
             .await
             .unwrap()
     );
-    let ended = env
-        .provider
-        .token(
-            &client.basic(),
-            &refresh_form(tokens.refresh_token.as_deref().unwrap(), None),
-        )
-        .await;
+    let ended = refresh_again(&env, &client, &tokens).await;
     assert_eq!(refusal(ended).0, "invalid_grant");
     assert!(matches!(
         env.provider.userinfo(&tokens.access_token).await,

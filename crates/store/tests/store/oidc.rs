@@ -598,6 +598,33 @@ async fn used_at(db: &TestDb, hash: u8) -> Option<OffsetDateTime> {
     token.used_at
 }
 
+/// `client` presents refresh token 1 twenty times at once, asking for tokens 100 to 119.
+async fn twenty_at_once(
+    db: &TestDb,
+    client: &str,
+    now: OffsetDateTime,
+    retry_grace: Duration,
+) -> Vec<RefreshRotation> {
+    let tries = (0..20u8).map(|i| {
+        let store = Arc::clone(&db.store);
+        let client = client.to_owned();
+        tokio::spawn(async move {
+            store
+                .rotate_refresh_token(&Rotation {
+                    retry_grace,
+                    ..rotation(&[1; 32], &client, &[100 + i; 32], now)
+                })
+                .await
+                .unwrap()
+        })
+    });
+    futures_util::future::join_all(tries)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect()
+}
+
 async fn a_retry_soon_after_an_exchange_is_exchanged_again_and_the_lost_token_spent(db: TestDb) {
     let account = registered(&db).await;
     with_clients(&db, &["thue", "bhxh"]).await;
@@ -758,25 +785,7 @@ async fn concurrent_retries_within_the_grace_leave_one_live_token(db: TestDb) {
         .unwrap();
     assert!(matches!(first, RefreshRotation::Rotated(_)));
 
-    let tries = (0..20u8).map(|i| {
-        let store = Arc::clone(&db.store);
-        tokio::spawn(async move {
-            store
-                .rotate_refresh_token(&with_grace(rotation(
-                    &[1; 32],
-                    "thue",
-                    &[100 + i; 32],
-                    NOW + Duration::seconds(5),
-                )))
-                .await
-                .unwrap()
-        })
-    });
-    let outcomes: Vec<RefreshRotation> = futures_util::future::join_all(tries)
-        .await
-        .into_iter()
-        .map(Result::unwrap)
-        .collect();
+    let outcomes = twenty_at_once(&db, "thue", NOW + Duration::seconds(5), GRACE).await;
     // The retries queue on the grant: each finds the token the one before it stored unused.
     let exchanged = outcomes
         .iter()
@@ -799,21 +808,7 @@ async fn concurrent_rotations_of_one_token_let_exactly_one_through(db: TestDb) {
     let session = signed_in(&db, account, 1).await;
     let grant = granted(&db, "thue", &session, 1, 1).await;
 
-    let tries = (0..20u8).map(|i| {
-        let store = Arc::clone(&db.store);
-        let client = grant.client_id.clone();
-        tokio::spawn(async move {
-            store
-                .rotate_refresh_token(&rotation(&[1; 32], &client, &[100 + i; 32], NOW))
-                .await
-                .unwrap()
-        })
-    });
-    let outcomes: Vec<RefreshRotation> = futures_util::future::join_all(tries)
-        .await
-        .into_iter()
-        .map(Result::unwrap)
-        .collect();
+    let outcomes = twenty_at_once(&db, &grant.client_id, NOW, Duration::ZERO).await;
     let rotated = outcomes
         .iter()
         .filter(|o| matches!(o, RefreshRotation::Rotated(_)))
