@@ -192,8 +192,9 @@ async fn main() -> Result<()> {
     println!(
         "bench-crash on {}: {} kills survived in {:.0} s (seed {seed}); every acknowledged write \
          was found: {} registrations, {} sign-in sessions, {} refresh rotations, {} password \
-         changes; of the {} writes in flight at a kill, {} rotations and {} password changes \
-         had been made",
+         changes; of the {} writes in flight at a kill, {} rotations had been made and were \
+         retried after the server's retry grace (reopened families; a retry within it is \
+         exchanged again) and {} password changes had been made",
         database.name(),
         cli.iterations,
         started.elapsed().as_secs_f64(),
