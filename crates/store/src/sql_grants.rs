@@ -319,7 +319,7 @@ async fn refused_rotation(
     rotation: &Rotation<'_>,
 ) -> Result<RefreshRotation> {
     let found = sqlx::query(
-        "SELECT t.grant_id, t.used_at, t.replaced_by, g.client_id FROM oidc_refresh_tokens t \
+        "SELECT t.grant_id, t.used_at, g.client_id FROM oidc_refresh_tokens t \
          JOIN oidc_grants g ON g.id = t.grant_id WHERE t.token_hash = $1",
     )
     .bind(rotation.presented.as_slice())
@@ -337,10 +337,9 @@ async fn refused_rotation(
     };
     let grant_id: Uuid = found.try_get("grant_id")?;
     let since_exchange = rotation.now - from_ms("oidc_refresh_tokens", "used_at", used_at)?;
+    // A token without a successor (a discarded one) finds nothing to spend again: reuse.
     let recent = rotation.retry_grace.is_positive() && since_exchange < rotation.retry_grace;
-    let exchanged = found.try_get::<Option<Vec<u8>>, _>("replaced_by")?.is_some();
     if recent
-        && exchanged
         && let Some(outcome) = exchange_again(&mut tx, grant_id, rotation).await?
     {
         tx.commit().await?;
